@@ -32,6 +32,10 @@ export interface ExecuteOptions {
   executionCount: number;
   /** Aborted when the user interrupts (SIGINT or interrupt_request). */
   signal: AbortSignal;
+  /** Shared with the I/O worker: element 0 becomes nonzero when an interrupt is requested.
+   *  The executor's compiled cells poll it in loops and after awaits, because a cell stuck in
+   *  a microtask loop never lets the main thread's event loop run an abort. */
+  interruptFlag: Int32Array;
 }
 
 export type ExecuteOutcome =
