@@ -1,0 +1,2 @@
+// Placeholder module so src/index.ts compiles before checkDifferentiable lands.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder module so src/index.ts compiles before its owner lands the loss namespace.
+export {};
