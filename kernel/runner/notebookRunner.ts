@@ -1,0 +1,159 @@
+// Executes a notebook's code cells in order on a RunnerKernel and records outputs, execution
+// counts and run metadata in the nbformat 4.5 notebook, like nbclient/papermill. The notebook
+// object is updated in place, so a caller can write whatever was executed when a cell fails.
+
+import type { CodeCell, Notebook } from "./notebookFormat.js";
+import { joinSource } from "./notebookFormat.js";
+import { OutputCollector } from "./outputCollector.js";
+import type { RunnerKernel, ExecuteReply } from "./runnerKernel.js";
+import type { RunProgress } from "./runProgress.js";
+import { silentProgress } from "./runProgress.js";
+import { gradlabVersion } from "./repoRoot.js";
+
+export interface RunOptions {
+  /** Seconds a cell may run before it is interrupted and the run fails. */
+  timeoutSeconds?: number;
+  /** Keep going after a failing cell (its error output is still recorded). */
+  allowErrors?: boolean;
+  /** Seed for gradlab's global generator, set before the first cell (TypeScript kernels). */
+  seed?: number;
+  /** Parameters that were injected (recorded in the run metadata). */
+  parameters?: Record<string, unknown>;
+  progress?: RunProgress;
+  /** Name shown by the progress reporter. */
+  label?: string;
+}
+
+export interface CellFailure {
+  /** 1-based position of the cell among all cells of the notebook. */
+  cellNumber: number;
+  cellId: string;
+  ename: string;
+  evalue: string;
+  timedOut: boolean;
+}
+
+export interface RunResult {
+  notebook: Notebook;
+  /** The first failing cell (the only one unless allowErrors). */
+  failure: CellFailure | null;
+  errors: CellFailure[];
+}
+
+/** Milliseconds to wait for a reply after interrupting a timed-out cell. */
+const INTERRUPT_GRACE_MS = 10_000;
+
+/**
+ * Runs every non-empty code cell of `nb` on `kernel`, in order.
+ * @example
+ * const { failure } = await runNotebook(nb, kernel, { timeoutSeconds: 60 });
+ * if (failure) console.error(`cell ${failure.cellNumber}: ${failure.ename}`);
+ */
+export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunOptions = {}): Promise<RunResult> {
+  const progress = opts.progress ?? silentProgress;
+  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  const errors: CellFailure[] = [];
+  const collector = new OutputCollector();
+  const seed = opts.seed ?? 0;
+  nb.metadata["language_info"] = kernel.info.language_info;
+  nb.metadata["gradlab"] = {
+    gradlab_version: gradlabVersion(),
+    node_version: process.version,
+    kernel: { implementation: kernel.info.implementation, version: kernel.info.implementation_version },
+    seed,
+    parameters: opts.parameters ?? {},
+    start_time: new Date().toISOString(),
+  };
+  for (const cell of codeCells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  await seedKernel(kernel, seed);
+  progress.start(codeCells.length, opts.label ?? "notebook");
+  const started = Date.now();
+  let position = 0;
+  for (const cell of codeCells) {
+    position++;
+    const source = joinSource(cell.source);
+    const cellNumber = nb.cells.indexOf(cell) + 1;
+    progress.cell(position, codeCells.length, firstLine(source));
+    if (source.trim() === "") continue;
+    collector.startCell(cell);
+    const t0 = performance.now();
+    const { reply, timedOut } = await executeWithTimeout(kernel, source, collector, opts.timeoutSeconds);
+    collector.finishCell();
+    cell.execution_count = reply?.execution_count ?? null;
+    cell.metadata["gradlab"] = { duration_ms: Math.round(performance.now() - t0) };
+    if (reply?.status === "ok" && !timedOut) continue;
+    const failure = describeFailure(cell, cellNumber, reply, timedOut, opts.timeoutSeconds);
+    errors.push(failure);
+    if (!opts.allowErrors || timedOut) break;
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const first = errors[0] ?? null;
+  progress.stop(first ? `failed at cell ${first.cellNumber} after ${seconds}s` : `${codeCells.length} cells in ${seconds}s`);
+  (nb.metadata["gradlab"] as Record<string, unknown>)["duration_ms"] = Date.now() - started;
+  return { notebook: nb, failure: first, errors };
+}
+
+/**
+ * The first non-blank line of a cell, for progress display.
+ * @example firstLine("\n  const x = 1;\nx") // "const x = 1;"
+ */
+export function firstLine(source: string): string {
+  return source.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+}
+
+async function seedKernel(kernel: RunnerKernel, seed: number): Promise<void> {
+  if (kernel.info.language_info["name"] !== "typescript") return;
+  // Silent: no outputs and no execution count, so the notebook's counts start at 1.
+  const reply = await kernel.execute(`(await import("gradlab")).seed(${seed});`, () => {}, { silent: true });
+  if (reply.status !== "ok") {
+    throw new Error(`could not seed gradlab's generator in the kernel: ${reply.ename ?? ""} ${reply.evalue ?? ""}`.trim());
+  }
+}
+
+async function executeWithTimeout(
+  kernel: RunnerKernel, source: string, collector: OutputCollector, timeoutSeconds: number | undefined,
+): Promise<{ reply: ExecuteReply | null; timedOut: boolean }> {
+  const running = kernel.execute(source, (msg) => collector.handle(msg)).catch((e: unknown): ExecuteReply => {
+    const evalue = e instanceof Error ? e.message : String(e);
+    return { status: "error", execution_count: null, ename: "DeadKernelError", evalue, traceback: [`DeadKernelError: ${evalue}`] };
+  });
+  if (timeoutSeconds === undefined || !(timeoutSeconds > 0)) return { reply: await running, timedOut: false };
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000); });
+  try {
+    const first = await Promise.race([running, expired]);
+    if (first !== "timeout") return { reply: first, timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
+  await kernel.interrupt();
+  let grace: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<null>((resolve) => { grace = setTimeout(() => resolve(null), INTERRUPT_GRACE_MS); });
+  try {
+    return { reply: await Promise.race([running, gaveUp]), timedOut: true };
+  } finally {
+    clearTimeout(grace);
+  }
+}
+
+function describeFailure(
+  cell: CodeCell, cellNumber: number, reply: ExecuteReply | null, timedOut: boolean, timeoutSeconds?: number,
+): CellFailure {
+  const shown = cell.outputs.find((o) => o.output_type === "error");
+  if (timedOut) {
+    const evalue = `cell ${cellNumber} did not finish within ${timeoutSeconds} s; it was interrupted`;
+    if (!shown) cell.outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] });
+    return { cellNumber, cellId: cell.id, ename: "CellTimeoutError", evalue, timedOut: true };
+  }
+  if (shown && shown.output_type === "error") {
+    return { cellNumber, cellId: cell.id, ename: shown.ename, evalue: shown.evalue, timedOut: false };
+  }
+  // The kernel replied with an error but published no error output: record the reply's.
+  const ename = reply?.ename ?? (reply?.status === "aborted" ? "ExecutionAborted" : "Error");
+  const evalue = reply?.evalue ?? (reply?.status === "aborted" ? "the kernel aborted the request" : "");
+  cell.outputs.push({ output_type: "error", ename, evalue, traceback: reply?.traceback ?? [`${ename}: ${evalue}`] });
+  return { cellNumber, cellId: cell.id, ename, evalue, timedOut: false };
+}
