@@ -1,0 +1,295 @@
+// Elementwise and reduction kernels for wasm32 + SIMD128, float32 (4 lanes) and float64 (2 lanes).
+// exp uses Cephes' range reduction and polynomial (float32) / rational (float64) forms; tanh uses
+// Cephes' small-argument form below |x| = 0.625 and 1 - 2/(e^{2|x|}+1) above, which keeps the
+// relative error within a few ulps everywhere (the JS backend's fastTanh is the same formula).
+#include <wasm_simd128.h>
+#include <stdint.h>
+#define EXPORT __attribute__((visibility("default")))
+
+// ---- float64 --------------------------------------------------------------------------------
+#define F64(x) wasm_f64x2_splat(x)
+static inline v128_t exp_f64x2(v128_t x) {
+  x = wasm_f64x2_pmin(wasm_f64x2_pmax(x, F64(-708.3964185322641)), F64(709.782712893384));
+  v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, F64(1.4426950408889634073599)));
+  x = wasm_f64x2_sub(x, wasm_f64x2_mul(n, F64(6.93145751953125E-1)));
+  x = wasm_f64x2_sub(x, wasm_f64x2_mul(n, F64(1.42860682030941723212E-6)));
+  v128_t xx = wasm_f64x2_mul(x, x);
+  v128_t p = wasm_f64x2_add(wasm_f64x2_mul(F64(1.26177193074810590878E-4), xx), F64(3.02994407707441961300E-2));
+  p = wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_mul(p, xx), F64(9.99999999999999999910E-1)), x);
+  v128_t q = wasm_f64x2_add(wasm_f64x2_mul(F64(3.00198505138664455042E-6), xx), F64(2.52448340349684104192E-3));
+  q = wasm_f64x2_add(wasm_f64x2_mul(q, xx), F64(2.27265548208155028766E-1));
+  q = wasm_f64x2_add(wasm_f64x2_mul(q, xx), F64(2.00000000000000000009E0));
+  v128_t e = wasm_f64x2_add(F64(1.0), wasm_f64x2_mul(F64(2.0), wasm_f64x2_div(p, wasm_f64x2_sub(q, p))));
+  // 2^n as bits: n is within [-1022, 1023] after the clamp; split in two halves so that
+  // n = -1022..-1075 style extremes still scale without producing an invalid exponent.
+  v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
+  v128_t h = wasm_i64x2_shr(ni, 1);
+  v128_t s1 = wasm_i64x2_shl(wasm_i64x2_add(h, wasm_i64x2_splat(1023)), 52);
+  v128_t s2 = wasm_i64x2_shl(wasm_i64x2_add(wasm_i64x2_sub(ni, h), wasm_i64x2_splat(1023)), 52);
+  return wasm_f64x2_mul(wasm_f64x2_mul(e, s1), s2);
+}
+static inline v128_t tanh_f64x2(v128_t x) {
+  v128_t ax = wasm_f64x2_abs(x), z = wasm_f64x2_mul(x, x);
+  v128_t P = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_mul(F64(-9.64399179425052238628E-1), z), F64(-9.92877231001918586564E1)), z), F64(-1.61468768441708447952E3));
+  v128_t Q = wasm_f64x2_add(z, F64(1.12811678491632931402E2));
+  Q = wasm_f64x2_add(wasm_f64x2_mul(Q, z), F64(2.23548839060100448583E3));
+  Q = wasm_f64x2_add(wasm_f64x2_mul(Q, z), F64(4.84406305325125486048E3));
+  v128_t small = wasm_f64x2_add(x, wasm_f64x2_mul(wasm_f64x2_mul(x, z), wasm_f64x2_div(P, Q)));
+  v128_t e = exp_f64x2(wasm_f64x2_pmin(wasm_f64x2_add(ax, ax), F64(80.0)));
+  v128_t big = wasm_f64x2_sub(F64(1.0), wasm_f64x2_div(F64(2.0), wasm_f64x2_add(e, F64(1.0))));
+  big = wasm_v128_or(big, wasm_v128_and(x, F64(-0.0)));
+  return wasm_v128_bitselect(small, big, wasm_f64x2_lt(ax, F64(0.625)));
+}
+static inline v128_t sigmoid_f64x2(v128_t x) {
+  // e^{-|x|} never overflows; mirror for negative x.
+  v128_t e = exp_f64x2(wasm_f64x2_neg(wasm_f64x2_abs(x)));
+  v128_t pos = wasm_f64x2_div(F64(1.0), wasm_f64x2_add(F64(1.0), e));
+  v128_t neg = wasm_f64x2_div(e, wasm_f64x2_add(F64(1.0), e));
+  return wasm_v128_bitselect(pos, neg, wasm_f64x2_ge(x, F64(0.0)));
+}
+
+// ---- float32 --------------------------------------------------------------------------------
+#define F32(x) wasm_f32x4_splat(x)
+static inline v128_t exp_f32x4(v128_t x) {
+  x = wasm_f32x4_pmin(wasm_f32x4_pmax(x, F32(-87.33654f)), F32(88.72283f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, F32(1.44269504088896341f)));
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, F32(0.693359375f)));
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, F32(-2.12194440e-4f)));
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(F32(1.9875691500E-4f), x), F32(1.3981999507E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), F32(8.3334519073E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), F32(4.1665795894E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), F32(1.6666665459E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), F32(5.0000001201E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, z), x), F32(1.0f));
+  v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
+  v128_t h = wasm_i32x4_shr(ni, 1);
+  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(h, wasm_i32x4_splat(127)), 23);
+  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ni, h), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+}
+static inline v128_t tanh_f32x4(v128_t x) {
+  v128_t ax = wasm_f32x4_abs(x), z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(F32(-5.70498872745E-3f), z), F32(2.06390887954E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F32(-5.37397155531E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F32(1.33314422036E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F32(-3.33332819422E-1f));
+  v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  v128_t e = exp_f32x4(wasm_f32x4_pmin(wasm_f32x4_add(ax, ax), F32(40.0f)));
+  v128_t big = wasm_f32x4_sub(F32(1.0f), wasm_f32x4_div(F32(2.0f), wasm_f32x4_add(e, F32(1.0f))));
+  big = wasm_v128_or(big, wasm_v128_and(x, F32(-0.0f)));
+  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F32(0.625f)));
+}
+static inline v128_t sigmoid_f32x4(v128_t x) {
+  v128_t e = exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t pos = wasm_f32x4_div(F32(1.0f), wasm_f32x4_add(F32(1.0f), e));
+  v128_t neg = wasm_f32x4_div(e, wasm_f32x4_add(F32(1.0f), e));
+  return wasm_v128_bitselect(pos, neg, wasm_f32x4_ge(x, F32(0.0f)));
+}
+
+// Unary op codes shared with wasmBackend.ts.
+enum { U_EXP = 0, U_TANH, U_SIGMOID, U_RELU, U_NEG, U_SQUARE, U_SQRT, U_ABS, U_COPY };
+
+static inline v128_t f64x2_gt_zero(v128_t v) { return wasm_f64x2_gt(v, F64(0.0)); }
+static inline v128_t f32x4_gt_zero(v128_t v) { return wasm_f32x4_gt(v, F32(0.0f)); }
+static inline v128_t unary_f64x2(int op, v128_t v) {
+  switch (op) {
+    case U_EXP: return exp_f64x2(v);
+    case U_TANH: return tanh_f64x2(v);
+    case U_SIGMOID: return sigmoid_f64x2(v);
+    case U_RELU: return wasm_v128_and(v, f64x2_gt_zero(v));
+    case U_NEG: return wasm_f64x2_neg(v);
+    case U_SQUARE: return wasm_f64x2_mul(v, v);
+    case U_SQRT: return wasm_f64x2_sqrt(v);
+    case U_ABS: return wasm_f64x2_abs(v);
+    default: return v;
+  }
+}
+static inline v128_t unary_f32x4(int op, v128_t v) {
+  switch (op) {
+    case U_EXP: return exp_f32x4(v);
+    case U_TANH: return tanh_f32x4(v);
+    case U_SIGMOID: return sigmoid_f32x4(v);
+    case U_RELU: return wasm_v128_and(v, f32x4_gt_zero(v));
+    case U_NEG: return wasm_f32x4_neg(v);
+    case U_SQUARE: return wasm_f32x4_mul(v, v);
+    case U_SQRT: return wasm_f32x4_sqrt(v);
+    case U_ABS: return wasm_f32x4_abs(v);
+    default: return v;
+  }
+}
+// The switch is hoisted out of the loop by the per-op loops below (one loop per case keeps the
+// body branch-free, which is what makes these memory-bound instead of dispatch-bound).
+#define UNARY_LOOP(T, W, L)                                                                        \
+  EXPORT void unary_##T(int op, int n, const T* x, T* y) {                                         \
+    int i = 0;                                                                                     \
+    switch (op) {                                                                                  \
+      case U_EXP: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_EXP, wasm_v128_load(x + i))); break; \
+      case U_TANH: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_TANH, wasm_v128_load(x + i))); break; \
+      case U_SIGMOID: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SIGMOID, wasm_v128_load(x + i))); break; \
+      case U_RELU: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_RELU, wasm_v128_load(x + i))); break; \
+      case U_NEG: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_NEG, wasm_v128_load(x + i))); break; \
+      case U_SQUARE: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SQUARE, wasm_v128_load(x + i))); break; \
+      case U_SQRT: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SQRT, wasm_v128_load(x + i))); break; \
+      case U_ABS: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_ABS, wasm_v128_load(x + i))); break; \
+      default: for (; i + L <= n; i += L) wasm_v128_store(y + i, wasm_v128_load(x + i)); break;    \
+    }                                                                                              \
+    for (; i < n; i++) {                                                                           \
+      T lane[L] __attribute__((aligned(16)));                                                      \
+      for (int j = 0; j < L; j++) lane[j] = x[i];                                                  \
+      wasm_v128_store(lane, unary_##W(op, wasm_v128_load(lane)));                                  \
+      y[i] = lane[0];                                                                              \
+    }                                                                                              \
+  }
+UNARY_LOOP(double, f64x2, 2)
+UNARY_LOOP(float, f32x4, 4)
+
+// ---- binary ----------------------------------------------------------------------------------
+// Broadcast modes the backend recognises; everything else stays on the JS backend.
+enum { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN };
+enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
+
+#define BINOP(W, op, a, b)                                                                         \
+  (op == B_ADD ? wasm_##W##_add(a, b) : op == B_SUB ? wasm_##W##_sub(a, b) :                       \
+   op == B_MUL ? wasm_##W##_mul(a, b) : op == B_DIV ? wasm_##W##_div(a, b) :                       \
+   op == B_MAX ? wasm_v128_bitselect(a, b, wasm_##W##_gt(a, b)) :                                  \
+                 wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)))
+// NaN-propagating max/min like NumPy: a NaN on either side wins.
+#define BINOP_NAN(W, op, a, b, r)                                                                  \
+  ((op == B_MAX || op == B_MIN) ?                                                                  \
+     wasm_v128_bitselect(wasm_##W##_add(a, b), r, wasm_v128_not(wasm_v128_and(wasm_##W##_eq(a, a), wasm_##W##_eq(b, b)))) : r)
+
+#define BINARY_LOOP(T, W, L)                                                                       \
+  static inline T scalar_##W(int op, T a, T b) {                                                   \
+    if (op == B_ADD) return a + b; if (op == B_SUB) return a - b;                                  \
+    if (op == B_MUL) return a * b; if (op == B_DIV) return a / b;                                  \
+    if (a != a || b != b) return a + b;                                                            \
+    return op == B_MAX ? (a > b ? a : b) : (a < b ? a : b);                                        \
+  }                                                                                                \
+  static void binary_run_##W(int op, int n, const T* a, int sa, const T* b, int sb, T* out) {      \
+    int i = 0;                                                                                     \
+    if (sa && sb) {                                                                                \
+      for (; i + L <= n; i += L) { v128_t x = wasm_v128_load(a + i), y = wasm_v128_load(b + i);    \
+        v128_t r = BINOP(W, op, x, y); wasm_v128_store(out + i, BINOP_NAN(W, op, x, y, r)); }       \
+    } else if (sb) {                                                                               \
+      v128_t x = wasm_v128_load##L##x##L##_splat_hack(a);                                          \
+      for (; i + L <= n; i += L) { v128_t y = wasm_v128_load(b + i);                               \
+        v128_t r = BINOP(W, op, x, y); wasm_v128_store(out + i, BINOP_NAN(W, op, x, y, r)); }       \
+    } else {                                                                                       \
+      v128_t y = wasm_v128_load##L##x##L##_splat_hack(b);                                          \
+      for (; i + L <= n; i += L) { v128_t x = wasm_v128_load(a + i);                               \
+        v128_t r = BINOP(W, op, x, y); wasm_v128_store(out + i, BINOP_NAN(W, op, x, y, r)); }       \
+    }                                                                                              \
+    for (; i < n; i++) out[i] = scalar_##W(op, a[sa ? i : 0], b[sb ? i : 0]);                      \
+  }                                                                                                \
+  EXPORT void binary_##T(int op, int mode, int n, int period, const T* a, const T* b, T* out) {    \
+    switch (mode) {                                                                                \
+      case M_FULL: binary_run_##W(op, n, a, 1, b, 1, out); break;                                  \
+      case M_A_SCALAR: binary_run_##W(op, n, a, 0, b, 1, out); break;                              \
+      case M_B_SCALAR: binary_run_##W(op, n, a, 1, b, 0, out); break;                              \
+      case M_B_PERIODIC:                                                                           \
+        for (int o = 0; o < n; o += period) binary_run_##W(op, period, a + o, 1, b, 1, out + o);   \
+        break;                                                                                     \
+      case M_A_PERIODIC:                                                                           \
+        for (int o = 0; o < n; o += period) binary_run_##W(op, period, a, 1, b + o, 1, out + o);   \
+        break;                                                                                     \
+    }                                                                                              \
+  }
+#define wasm_v128_load2x2_splat_hack(p) wasm_v128_load64_splat(p)
+#define wasm_v128_load4x4_splat_hack(p) wasm_v128_load32_splat(p)
+BINARY_LOOP(double, f64x2, 2)
+BINARY_LOOP(float, f32x4, 4)
+
+// ---- reductions --------------------------------------------------------------------------------
+// x viewed as [outer, r, inner]; out is [outer, inner]. Sums of float32 accumulate in float64,
+// as the JS backend does, so the two agree to the last float32 bit on ordinary data.
+enum { R_SUM = 0, R_MAX, R_MIN };
+
+EXPORT void reduce_double(int op, int outer, int r, int inner, const double* x, double* out) {
+  for (int o = 0; o < outer; o++) {
+    const double* base = x + (long)o * r * inner;
+    double* dst = out + (long)o * inner;
+    if (inner == 1) {
+      v128_t acc0, acc1;
+      int k = 0;
+      if (op == R_SUM) { acc0 = acc1 = F64(0.0); }
+      else { acc0 = acc1 = F64(r > 0 ? base[0] : (op == R_MAX ? -__builtin_inf() : __builtin_inf())); }
+      for (; k + 4 <= r; k += 4) {
+        v128_t a = wasm_v128_load(base + k), b = wasm_v128_load(base + k + 2);
+        if (op == R_SUM) { acc0 = wasm_f64x2_add(acc0, a); acc1 = wasm_f64x2_add(acc1, b); }
+        else if (op == R_MAX) { acc0 = BINOP_NAN(f64x2, B_MAX, acc0, a, wasm_f64x2_pmax(acc0, a)); acc1 = BINOP_NAN(f64x2, B_MAX, acc1, b, wasm_f64x2_pmax(acc1, b)); }
+        else { acc0 = BINOP_NAN(f64x2, B_MIN, acc0, a, wasm_f64x2_pmin(acc0, a)); acc1 = BINOP_NAN(f64x2, B_MIN, acc1, b, wasm_f64x2_pmin(acc1, b)); }
+      }
+      double lanes[4] __attribute__((aligned(16)));
+      wasm_v128_store(lanes, acc0); wasm_v128_store(lanes + 2, acc1);
+      double s = op == R_SUM ? (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) : lanes[0];
+      if (op != R_SUM) for (int j = 1; j < 4; j++) s = scalar_f64x2(op == R_MAX ? B_MAX : B_MIN, s, lanes[j]);
+      for (; k < r; k++) s = op == R_SUM ? s + base[k] : scalar_f64x2(op == R_MAX ? B_MAX : B_MIN, s, base[k]);
+      dst[0] = s;
+      continue;
+    }
+    int bop = op == R_SUM ? B_ADD : op == R_MAX ? B_MAX : B_MIN;
+    for (int i = 0; i < inner; i++) dst[i] = base[i];
+    for (int k = 1; k < r; k++) binary_run_f64x2(bop, inner, dst, 1, base + (long)k * inner, 1, dst);
+    if (r == 0) for (int i = 0; i < inner; i++) dst[i] = op == R_SUM ? 0.0 : (op == R_MAX ? -__builtin_inf() : __builtin_inf());
+  }
+}
+
+EXPORT void reduce_float(int op, int outer, int r, int inner, const float* x, float* out, double* acc) {
+  for (int o = 0; o < outer; o++) {
+    const float* base = x + (long)o * r * inner;
+    float* dst = out + (long)o * inner;
+    if (op != R_SUM) {
+      if (inner == 1) {
+        float s = r > 0 ? base[0] : (op == R_MAX ? -__builtin_inff() : __builtin_inff());
+        int k = 0;
+        if (r >= 4) {
+          v128_t acc0 = wasm_v128_load(base);
+          for (k = 4; k + 4 <= r; k += 4) {
+            v128_t a = wasm_v128_load(base + k);
+            acc0 = op == R_MAX ? BINOP_NAN(f32x4, B_MAX, acc0, a, wasm_f32x4_pmax(acc0, a)) : BINOP_NAN(f32x4, B_MIN, acc0, a, wasm_f32x4_pmin(acc0, a));
+          }
+          float lanes[4] __attribute__((aligned(16)));
+          wasm_v128_store(lanes, acc0);
+          s = lanes[0];
+          for (int j = 1; j < 4; j++) s = scalar_f32x4(op == R_MAX ? B_MAX : B_MIN, s, lanes[j]);
+        }
+        for (; k < r; k++) s = scalar_f32x4(op == R_MAX ? B_MAX : B_MIN, s, base[k]);
+        dst[0] = s;
+      } else {
+        int bop = op == R_MAX ? B_MAX : B_MIN;
+        for (int i = 0; i < inner; i++) dst[i] = r > 0 ? base[i] : (op == R_MAX ? -__builtin_inff() : __builtin_inff());
+        for (int k = 1; k < r; k++) binary_run_f32x4(bop, inner, dst, 1, base + (long)k * inner, 1, dst);
+      }
+      continue;
+    }
+    if (inner == 1) {
+      v128_t a0 = F64(0.0), a1 = F64(0.0);
+      int k = 0;
+      for (; k + 4 <= r; k += 4) {
+        v128_t v = wasm_v128_load(base + k);
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(v));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
+      }
+      double lanes[4] __attribute__((aligned(16)));
+      wasm_v128_store(lanes, a0); wasm_v128_store(lanes + 2, a1);
+      double s = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+      for (; k < r; k++) s += base[k];
+      dst[0] = (float)s;
+      continue;
+    }
+    // acc is caller scratch of `inner` doubles.
+    for (int i = 0; i < inner; i++) acc[i] = 0.0;
+    for (int k = 0; k < r; k++) {
+      const float* row = base + (long)k * inner;
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        v128_t v = wasm_v128_load(row + i);
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), wasm_f64x2_promote_low_f32x4(v)));
+        wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1))));
+      }
+      for (; i < inner; i++) acc[i] += row[i];
+    }
+    for (int i = 0; i < inner; i++) dst[i] = (float)acc[i];
+  }
+}

@@ -1,0 +1,88 @@
+// Packed, register-blocked matrix multiply for wasm32 + SIMD128.
+// C[M,N] (+)= op(A)[M,K] * op(B)[K,N], op an optional transpose, everything row-major.
+// A 6-row micro-tile keeps 12 v128 accumulators, two B vectors and one broadcast A value
+// inside the 16 xmm registers V8 allocates on x64, so the inner loop never spills.
+// Rows [m0, m1) only: the two-thread path gives each thread half of the rows.
+#include <wasm_simd128.h>
+#define EXPORT __attribute__((visibility("default")))
+#define MR 6
+#define KC 256
+
+#define DEFINE_MATMUL(T, NR, LANES, SPLAT, LOADSPLAT, ADD, MUL, NAME, SCRATCH)                       \
+  static void NAME##_pack_a(int mr, int kc, const T* A, int rs, int cs, T* Ap) {                       \
+    for (int k = 0; k < kc; k++)                                                                       \
+      for (int r = 0; r < MR; r++) Ap[k * MR + r] = r < mr ? A[r * rs + k * cs] : (T)0;                \
+  }                                                                                                    \
+  static void NAME##_pack_b(int nr, int kc, const T* B, int rs, int cs, T* Bp) {                       \
+    if (nr == NR && cs == 1) {                                                                         \
+      for (int k = 0; k < kc; k++) {                                                                   \
+        wasm_v128_store(Bp + k * NR, wasm_v128_load(B + k * rs));                                      \
+        wasm_v128_store(Bp + k * NR + LANES, wasm_v128_load(B + k * rs + LANES));                      \
+      }                                                                                                \
+      return;                                                                                          \
+    }                                                                                                  \
+    for (int k = 0; k < kc; k++)                                                                       \
+      for (int j = 0; j < NR; j++) Bp[k * NR + j] = j < nr ? B[k * rs + j * cs] : (T)0;                \
+  }                                                                                                    \
+  static void NAME##_tile(int kc, const T* Ap, const T* Bp, T* C, int ldc, int mr, int nr) {           \
+    v128_t z = SPLAT(0), c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z,       \
+           c40 = z, c41 = z, c50 = z, c51 = z;                                                         \
+    for (int k = 0; k < kc; k++) {                                                                     \
+      v128_t b0 = wasm_v128_load(Bp), b1 = wasm_v128_load(Bp + LANES), a;                              \
+      a = LOADSPLAT(Ap + 0); c00 = ADD(c00, MUL(a, b0)); c01 = ADD(c01, MUL(a, b1));                   \
+      a = LOADSPLAT(Ap + 1); c10 = ADD(c10, MUL(a, b0)); c11 = ADD(c11, MUL(a, b1));                   \
+      a = LOADSPLAT(Ap + 2); c20 = ADD(c20, MUL(a, b0)); c21 = ADD(c21, MUL(a, b1));                   \
+      a = LOADSPLAT(Ap + 3); c30 = ADD(c30, MUL(a, b0)); c31 = ADD(c31, MUL(a, b1));                   \
+      a = LOADSPLAT(Ap + 4); c40 = ADD(c40, MUL(a, b0)); c41 = ADD(c41, MUL(a, b1));                   \
+      a = LOADSPLAT(Ap + 5); c50 = ADD(c50, MUL(a, b0)); c51 = ADD(c51, MUL(a, b1));                   \
+      Ap += MR; Bp += NR;                                                                              \
+    }                                                                                                  \
+    T t[MR * NR];                                                                                      \
+    wasm_v128_store(t + 0 * NR, c00); wasm_v128_store(t + 0 * NR + LANES, c01);                        \
+    wasm_v128_store(t + 1 * NR, c10); wasm_v128_store(t + 1 * NR + LANES, c11);                        \
+    wasm_v128_store(t + 2 * NR, c20); wasm_v128_store(t + 2 * NR + LANES, c21);                        \
+    wasm_v128_store(t + 3 * NR, c30); wasm_v128_store(t + 3 * NR + LANES, c31);                        \
+    wasm_v128_store(t + 4 * NR, c40); wasm_v128_store(t + 4 * NR + LANES, c41);                        \
+    wasm_v128_store(t + 5 * NR, c50); wasm_v128_store(t + 5 * NR + LANES, c51);                        \
+    if (nr == NR) {                                                                                    \
+      for (int r = 0; r < mr; r++) {                                                                   \
+        T* c = C + r * ldc;                                                                            \
+        wasm_v128_store(c, ADD(wasm_v128_load(c), wasm_v128_load(t + r * NR)));                        \
+        wasm_v128_store(c + LANES, ADD(wasm_v128_load(c + LANES), wasm_v128_load(t + r * NR + LANES)));\
+      }                                                                                                \
+      return;                                                                                          \
+    }                                                                                                  \
+    for (int r = 0; r < mr; r++)                                                                       \
+      for (int j = 0; j < nr; j++) C[r * ldc + j] += t[r * NR + j];                                    \
+  }                                                                                                    \
+  /* Elements of scratch a call with rows [m0, m1) needs. */                                           \
+  EXPORT int SCRATCH(int rows) { return ((rows + MR - 1) / MR) * MR * KC + KC * NR; }                  \
+  EXPORT void NAME(int m0, int m1, int M, int N, int K, const T* A, int transA, const T* B,            \
+                   int transB, T* C, int accumulate, T* scratch) {                                     \
+    int ars = transA ? 1 : K, acs = transA ? M : 1;                                                    \
+    int brs = transB ? 1 : N, bcs = transB ? K : 1;                                                    \
+    int rows = m1 - m0, panels = (rows + MR - 1) / MR;                                                 \
+    T* Apack = scratch; T* Bp = scratch + panels * MR * KC;                                            \
+    if (!accumulate)                                                                                   \
+      for (int i = m0; i < m1; i++) for (int j = 0; j < N; j++) C[i * N + j] = (T)0;                   \
+    for (int k0 = 0; k0 < K; k0 += KC) {                                                               \
+      int kc = K - k0 < KC ? K - k0 : KC;                                                              \
+      for (int p = 0; p < panels; p++) {                                                               \
+        int i0 = m0 + p * MR, mr = m1 - i0 < MR ? m1 - i0 : MR;                                        \
+        NAME##_pack_a(mr, kc, A + i0 * ars + k0 * acs, ars, acs, Apack + p * MR * kc);                 \
+      }                                                                                                \
+      for (int j0 = 0; j0 < N; j0 += NR) {                                                             \
+        int nr = N - j0 < NR ? N - j0 : NR;                                                            \
+        NAME##_pack_b(nr, kc, B + k0 * brs + j0 * bcs, brs, bcs, Bp);                                  \
+        for (int p = 0; p < panels; p++) {                                                             \
+          int i0 = m0 + p * MR, mr = m1 - i0 < MR ? m1 - i0 : MR;                                      \
+          NAME##_tile(kc, Apack + p * MR * kc, Bp, C + i0 * N + j0, N, mr, nr);                        \
+        }                                                                                              \
+      }                                                                                                \
+    }                                                                                                  \
+  }
+
+DEFINE_MATMUL(float, 8, 4, wasm_f32x4_splat, wasm_v128_load32_splat, wasm_f32x4_add, wasm_f32x4_mul,
+              matmul_f32, matmul_f32_scratch)
+DEFINE_MATMUL(double, 4, 2, wasm_f64x2_splat, wasm_v128_load64_splat, wasm_f64x2_add, wasm_f64x2_mul,
+              matmul_f64, matmul_f64_scratch)

@@ -1,0 +1,153 @@
+// The WebAssembly SIMD backend. It implements the kernels where SIMD wins — matrix products
+// (one or two threads), transcendental unary ops, the common broadcast patterns of the
+// arithmetic binaries, and sum/max/min reductions on floats — and hands everything else
+// (and integer/bool data) to the JS backend, which stays the reference.
+import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../backend.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { CTRL, STATE, wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
+
+const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
+  exp: 0, tanh: 1, sigmoid: 2, relu: 3, neg: 4, square: 5, sqrt: 6, abs: 7, copy: 8,
+};
+const BINARY_CODE: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const REDUCE_CODE: Partial<Record<ReduceKernel, number>> = { sum: 0, max: 1, min: 2 };
+const MODE = { full: 0, aScalar: 1, bScalar: 2, bPeriodic: 3, aPeriodic: 4 } as const;
+
+/** Size thresholds of the automatic selection, from bench/wasmCrossover (see README). */
+export interface WasmThresholds {
+  /** m·n·k at or above which gemm runs in wasm. */
+  gemmWasm: number;
+  /** m·n·k at or above which gemm splits its rows over two threads. */
+  gemmThreads: number;
+  /** Elements at or above which exp/tanh/sigmoid run in wasm. */
+  transcendental: number;
+  /** Elements at or above which arithmetic binaries and reductions run in wasm. */
+  arithmetic: number;
+}
+
+/** Thresholds for the "auto" backend; the forced "wasm" backend uses zero for all of them. */
+export const AUTO_THRESHOLDS: WasmThresholds = { gemmWasm: 16 * 16 * 16, gemmThreads: 96 * 96 * 96, transcendental: 256, arithmetic: Infinity };
+const FORCED: WasmThresholds = { gemmWasm: 0, gemmThreads: 96 * 96 * 96, transcendental: 0, arithmetic: 0 };
+
+type Floats = Float32Array | Float64Array;
+const isFloats = (x: TypedArray): x is Floats => x instanceof Float32Array || x instanceof Float64Array;
+const sameType = (a: TypedArray, b: TypedArray): boolean => a.constructor === b.constructor;
+
+/** How a broadcast operand repeats over `shape`: whole, scalar, or a trailing block (period). */
+function layout(strides: number[], len: number, shape: number[]): { kind: "full" | "scalar" | "periodic"; period: number } | null {
+  const n = shape.reduce((p, d) => p * d, 1);
+  if (len === n) return { kind: "full", period: n };
+  if (len === 1) return { kind: "scalar", period: 1 };
+  // Leading axes broadcast (stride 0), trailing axes contiguous.
+  let expect = 1, d = shape.length - 1;
+  for (; d >= 0 && strides[d] === expect && expect < len; d--) expect *= shape[d];
+  if (expect !== len) return null;
+  for (; d >= 0; d--) if (strides[d] !== 0 && shape[d] !== 1) return null;
+  return { kind: "periodic", period: len };
+}
+
+function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThresholds): Backend {
+  const k = rt.k;
+
+  function gemmWasm(ta: boolean, tb: boolean, m: number, n: number, kk: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number): void {
+    const f32 = a instanceof Float32Array;
+    rt.reset();
+    const A = rt.put(a, aOff, m * kk), B = rt.put(b, bOff, kk * n);
+    const C = rt.alloc(m * n * a.BYTES_PER_ELEMENT);
+    const scratchOf = f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch;
+    const run = f32 ? k.matmul_f32 : k.matmul_f64;
+    const ctrl = m * n * kk >= t.gemmThreads && m >= 12 ? rt.helperIfReady() : null;
+    if (ctrl === null) {
+      const S = rt.alloc(scratchOf(m) * a.BYTES_PER_ELEMENT);
+      run(0, m, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S);
+    } else {
+      const half = Math.ceil(m / 12) * 6;
+      const S0 = rt.alloc(scratchOf(half) * a.BYTES_PER_ELEMENT);
+      const S1 = rt.alloc(scratchOf(m - half) * a.BYTES_PER_ELEMENT);
+      const base = rt.ctrlIndex;
+      const words: Array<[number, number]> = [
+        [CTRL.dtype, f32 ? 4 : 8], [CTRL.m0, half], [CTRL.m1, m], [CTRL.M, m], [CTRL.N, n], [CTRL.K, kk],
+        [CTRL.A, A], [CTRL.tA, ta ? 1 : 0], [CTRL.B, B], [CTRL.tB, tb ? 1 : 0], [CTRL.C, C], [CTRL.scratch, S1],
+      ];
+      for (const [i, v] of words) Atomics.store(ctrl, base + i, v);
+      Atomics.store(ctrl, base + CTRL.state, STATE.work);
+      Atomics.notify(ctrl, base + CTRL.state);
+      run(0, half, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S0);
+      for (;;) {
+        const s = Atomics.load(ctrl, base + CTRL.state);
+        if (s !== STATE.work) break;
+        Atomics.wait(ctrl, base + CTRL.state, s, 1000);
+      }
+    }
+    rt.get(C, c, cOff, m * n);
+  }
+
+  return {
+    name,
+    unary(op, x, out, p0, p1) {
+      const code = UNARY_CODE[op];
+      const threshold = op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : t.arithmetic;
+      if (code === undefined || !isFloats(x) || !sameType(x, out) || x.length < threshold || x.length === 0) return js.unary(op, x, out, p0, p1);
+      rt.reset();
+      const X = rt.put(x);
+      const Y = rt.alloc(x.length * x.BYTES_PER_ELEMENT);
+      (x instanceof Float32Array ? k.unary_float : k.unary_double)(code, x.length, X, Y);
+      rt.get(Y, out as Floats, 0, x.length);
+    },
+    binary(op, a, as, b, bs, out, shape) {
+      const code = BINARY_CODE[op];
+      const n = out.length;
+      if (code === undefined || n < t.arithmetic || n === 0 || !isFloats(a) || !isFloats(b) || !isFloats(out) || !sameType(a, b) || !sameType(a, out)) {
+        return js.binary(op, a, as, b, bs, out, shape);
+      }
+      const la = layout(as, a.length, shape), lb = layout(bs, b.length, shape);
+      let mode: number, period = n;
+      if (la === null || lb === null) return js.binary(op, a, as, b, bs, out, shape);
+      if (la.kind === "full" && lb.kind === "full") mode = MODE.full;
+      else if (la.kind === "scalar" && lb.kind === "full") mode = MODE.aScalar;
+      else if (la.kind === "full" && lb.kind === "scalar") mode = MODE.bScalar;
+      else if (la.kind === "full" && lb.kind === "periodic") { mode = MODE.bPeriodic; period = lb.period; }
+      else if (la.kind === "periodic" && lb.kind === "full") { mode = MODE.aPeriodic; period = la.period; }
+      else return js.binary(op, a, as, b, bs, out, shape);
+      rt.reset();
+      const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * out.BYTES_PER_ELEMENT);
+      (a instanceof Float32Array ? k.binary_float : k.binary_double)(code, mode, n, period, A, B, O);
+      rt.get(O, out, 0, n);
+    },
+    where: (c, cs, a, as, b, bs, out, shape) => js.where(c, cs, a, as, b, bs, out, shape),
+    reduce(op, x, outer, r, inner, out) {
+      const code = REDUCE_CODE[op];
+      if (code === undefined || x.length < t.arithmetic || x.length === 0 || !isFloats(x) || !sameType(x, out)) return js.reduce(op, x, outer, r, inner, out);
+      rt.reset();
+      const X = rt.put(x), O = rt.alloc(outer * inner * x.BYTES_PER_ELEMENT);
+      if (x instanceof Float32Array) k.reduce_float(code, outer, r, inner, X, O, rt.alloc(inner * 8));
+      else k.reduce_double(code, outer, r, inner, X, O);
+      rt.get(O, out as Floats, 0, outer * inner);
+    },
+    argReduce: (op, x, outer, r, inner, out) => js.argReduce(op, x, outer, r, inner, out),
+    gemm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff) {
+      if (m * n * kk < t.gemmWasm || m * n * kk === 0 || !isFloats(a) || !isFloats(b) || !isFloats(c) || !sameType(a, b) || !sameType(a, c)) {
+        return js.gemm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff);
+      }
+      gemmWasm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff);
+    },
+    transpose: (x, shape, perm, out) => js.transpose(x, shape, perm, out),
+  };
+}
+
+/**
+ * The "wasm" backend (every kernel it has runs in wasm whatever the size) and the "auto"
+ * backend (wasm only where it beats JS on this size and dtype), or null where WebAssembly
+ * SIMD with shared memory is unavailable.
+ * @example const b = createWasmBackends(jsBackend); if (b) { registerBackend(b.wasm); registerBackend(b.auto); }
+ */
+export function createWasmBackends(js: Backend): { wasm: Backend; auto: Backend } | null {
+  const rt = wasmRuntime();
+  if (rt === null) return null;
+  return { wasm: makeBackend("wasm", js, rt, FORCED), auto: makeBackend("auto", js, rt, AUTO_THRESHOLDS) };
+}
+
+/** Threads the wasm gemm currently uses (1 until the helper thread has started). */
+export function wasmThreads(): number {
+  return wasmRuntime()?.threads ?? 0;
+}

@@ -1,0 +1,163 @@
+// Owns the compiled kernels, their shared linear memory and the second thread.
+// Tensors live in ordinary JS buffers, so each call copies its operands into a scratch arena
+// at the bottom of the heap and the result back out: the copies are memcpy-speed and keep the
+// engine's buffer pool and every user-visible typed array independent of wasm memory growth.
+import { Worker } from "node:worker_threads";
+import { KERNELS_WASM_BASE64 } from "./kernelsWasm.js";
+import { webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
+
+/** Exports of kernels.wasm (pointer arguments are byte offsets into the shared memory). */
+export interface KernelExports {
+  matmul_f32(m0: number, m1: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
+  matmul_f64(m0: number, m1: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
+  matmul_f32_scratch(rows: number): number;
+  matmul_f64_scratch(rows: number): number;
+  unary_float(op: number, n: number, x: number, y: number): void;
+  unary_double(op: number, n: number, x: number, y: number): void;
+  binary_float(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
+  binary_double(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
+  reduce_float(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  reduce_double(op: number, outer: number, r: number, inner: number, x: number, out: number): void;
+  __heap_base: WasmGlobal;
+  __stack_pointer: WasmGlobal;
+}
+
+const PAGE = 65536;
+/** Bytes reserved above __heap_base: the control block, then the helper thread's C stack. */
+const CTRL_BYTES = 64;
+const HELPER_STACK_BYTES = 1 << 20;
+
+/** Control block words shared with gemmWorker.ts. */
+export const CTRL = { state: 0, dtype: 1, m0: 2, m1: 3, M: 4, N: 5, K: 6, A: 7, tA: 8, B: 9, tB: 10, C: 11, scratch: 12 } as const;
+/** Control block states. */
+export const STATE = { idle: 0, work: 1, ready: 2, starting: 3 } as const;
+
+function decode(b64: string): Uint8Array {
+  return typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+/** The single wasm instance of this process (created on first use). */
+export class WasmRuntime {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly k: KernelExports;
+  private readonly arenaStart: number;
+  private top: number;
+  private views!: { f32: Float32Array; f64: Float64Array; i32: Int32Array };
+  private helper: Worker | null = null;
+  private helperFailed = false;
+  /** Int32 index of the control block in memory. */
+  readonly ctrlIndex: number;
+  readonly helperStackTop: number;
+
+  constructor() {
+    if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
+    this.module = new webAssembly.Module(decode(KERNELS_WASM_BASE64));
+    this.memory = new webAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
+    const inst = new webAssembly.Instance(this.module, { env: { memory: this.memory } });
+    this.k = inst.exports as unknown as KernelExports;
+    const heapBase = this.k.__heap_base.value as number;
+    const ctrl = align(heapBase, 64);
+    this.ctrlIndex = ctrl >> 2;
+    this.helperStackTop = align(ctrl + CTRL_BYTES + HELPER_STACK_BYTES, 16);
+    this.arenaStart = align(this.helperStackTop + 16, 64);
+    this.top = this.arenaStart;
+    this.ensure(this.arenaStart + PAGE);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const buf = this.memory.buffer;
+    this.views = { f32: new Float32Array(buf), f64: new Float64Array(buf), i32: new Int32Array(buf) };
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.refresh();
+  }
+
+  /** Forget every arena allocation (each kernel call starts with this). */
+  reset(): void {
+    this.top = this.arenaStart;
+  }
+
+  /** Reserve `bytes` (64-byte aligned) in the arena and return its byte offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = align(at + bytes, 64);
+    this.ensure(this.top);
+    return at;
+  }
+
+  /** Copy a typed array (Float32Array/Float64Array) into the arena. */
+  put(src: Float32Array | Float64Array, offset = 0, length = src.length - offset): number {
+    const bytes = length * src.BYTES_PER_ELEMENT;
+    const at = this.alloc(bytes);
+    const view = src instanceof Float32Array ? this.views.f32 : this.views.f64;
+    view.set(offset === 0 && length === src.length ? src : src.subarray(offset, offset + length), at / src.BYTES_PER_ELEMENT);
+    return at;
+  }
+
+  /** Copy `length` elements at byte offset `at` out into dst[dstOffset...]. */
+  get(at: number, dst: Float32Array | Float64Array, dstOffset = 0, length = dst.length - dstOffset): void {
+    const view = dst instanceof Float32Array ? this.views.f32 : this.views.f64;
+    const e = at / dst.BYTES_PER_ELEMENT;
+    dst.set(view.subarray(e, e + length), dstOffset);
+  }
+
+  get control(): Int32Array {
+    return this.views.i32;
+  }
+
+  /**
+   * The helper thread once it is ready, else null (starting it on first request): the first
+   * large product of a session runs on one thread rather than wait ~30 ms for a worker.
+   */
+  helperIfReady(): Int32Array | null {
+    if (this.helperFailed) return null;
+    const i32 = this.views.i32;
+    if (this.helper === null) {
+      try {
+        Atomics.store(i32, this.ctrlIndex + CTRL.state, STATE.starting);
+        this.helper = new Worker(new URL("./gemmWorker.js", import.meta.url), {
+          workerData: { module: this.module, memory: this.memory, ctrlIndex: this.ctrlIndex, stackTop: this.helperStackTop },
+        });
+        // A compute helper must never keep a script or the kernel alive.
+        this.helper.unref();
+        this.helper.on("error", () => { this.helperFailed = true; });
+      } catch {
+        this.helperFailed = true;
+      }
+      return null;
+    }
+    const s = Atomics.load(i32, this.ctrlIndex + CTRL.state);
+    return s === STATE.ready || s === STATE.idle ? i32 : null;
+  }
+
+  /** Whether the second thread has started and answered. */
+  get threads(): number {
+    if (this.helper === null || this.helperFailed) return 1;
+    const s = Atomics.load(this.views.i32, this.ctrlIndex + CTRL.state);
+    return s === STATE.starting ? 1 : 2;
+  }
+}
+
+function align(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+let runtime: WasmRuntime | null | undefined;
+
+/** The process-wide runtime, or null where WebAssembly SIMD or shared memory is unavailable. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime === undefined) {
+    try {
+      runtime = new WasmRuntime();
+    } catch {
+      runtime = null;
+    }
+  }
+  return runtime;
+}
