@@ -37,8 +37,9 @@ static inline v128_t tanh_f64x2(v128_t x) {
   v128_t small = wasm_f64x2_add(x, wasm_f64x2_mul(wasm_f64x2_mul(x, z), wasm_f64x2_div(P, Q)));
   v128_t e = exp_f64x2(wasm_f64x2_pmin(wasm_f64x2_add(ax, ax), F64(80.0)));
   v128_t big = wasm_f64x2_sub(F64(1.0), wasm_f64x2_div(F64(2.0), wasm_f64x2_add(e, F64(1.0))));
-  big = wasm_v128_or(big, wasm_v128_and(x, F64(-0.0)));
-  return wasm_v128_bitselect(small, big, wasm_f64x2_lt(ax, F64(0.625)));
+  v128_t r = wasm_v128_bitselect(small, big, wasm_f64x2_lt(ax, F64(0.625)));
+  // tanh is odd: take the sign from x, which also keeps tanh(-0) = -0.
+  return wasm_v128_or(wasm_f64x2_abs(r), wasm_v128_and(x, F64(-0.0)));
 }
 static inline v128_t sigmoid_f64x2(v128_t x) {
   // e^{-|x|} never overflows; mirror for negative x.
@@ -77,8 +78,8 @@ static inline v128_t tanh_f32x4(v128_t x) {
   v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
   v128_t e = exp_f32x4(wasm_f32x4_pmin(wasm_f32x4_add(ax, ax), F32(40.0f)));
   v128_t big = wasm_f32x4_sub(F32(1.0f), wasm_f32x4_div(F32(2.0f), wasm_f32x4_add(e, F32(1.0f))));
-  big = wasm_v128_or(big, wasm_v128_and(x, F32(-0.0f)));
-  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F32(0.625f)));
+  v128_t r = wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F32(0.625f)));
+  return wasm_v128_or(wasm_f32x4_abs(r), wasm_v128_and(x, F32(-0.0f)));
 }
 static inline v128_t sigmoid_f32x4(v128_t x) {
   v128_t e = exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));

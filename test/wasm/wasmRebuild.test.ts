@@ -1,0 +1,32 @@
+// The committed kernelsWasm.ts must be exactly what its C sources compile to, so the binary in
+// the repo can always be traced to reviewed source (CI installs Debian's clang-14 and lld-14).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  return dir;
+}
+
+function hasClang(): boolean {
+  try {
+    execFileSync("clang-14", ["--version"], { stdio: "ignore" });
+    execFileSync("wasm-ld-14", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("kernelsWasm.ts is reproducible from matmul.c and elementwise.c", { skip: hasClang() ? false : "clang-14/lld-14 not installed (.ci/run installs them)" }, async () => {
+  const root = repoRoot();
+  const script = (await import(pathToFileURL(join(root, "scripts/build-wasm.mjs")).href)) as { buildKernelsModule(): string };
+  const rebuilt = script.buildKernelsModule();
+  const committed = readFileSync(join(root, "src/backend/wasm/kernelsWasm.ts"), "utf8");
+  assert.equal(rebuilt, committed, "run `npm run build:wasm` and commit src/backend/wasm/kernelsWasm.ts");
+});
