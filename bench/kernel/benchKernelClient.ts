@@ -1,0 +1,135 @@
+// A minimal Jupyter client for measuring kernels: DEALER on shell and control, SUB on iopub,
+// frames encoded and verified with the wire layer's codec (kernel/wire). Each request
+// resolves when its reply arrived and, if asked, its iopub `status: idle` too.
+import { randomUUID } from "node:crypto";
+import * as zmq from "zeromq";
+import { channelEndpoint } from "../../kernel/wire/connectionFile.js";
+import { HmacSigner } from "../../kernel/wire/hmacSigner.js";
+import { makeMessage, type JupyterMessage } from "../../kernel/wire/jupyterMessage.js";
+import { decodeMessage, encodeMessage } from "../../kernel/wire/messageCodec.js";
+import type { LaunchedKernel } from "./kernelLaunch.js";
+
+interface Pending {
+  reply: JupyterMessage | null;
+  idle: boolean;
+  needIdle: boolean;
+  resolve(m: JupyterMessage): void;
+  reject(e: Error): void;
+}
+
+/** Talks to one launched kernel.
+ *  @example const c = new BenchKernelClient(kernel); await c.request("kernel_info_request", {}, false) */
+export class BenchKernelClient {
+  private readonly signer: HmacSigner;
+  private readonly sender = { session: randomUUID(), username: "gradlab-bench" };
+  // A short reconnect interval so a kernel that binds late is reached at once; the same for every kernel measured.
+  private readonly shell = new zmq.Dealer({ linger: 0, reconnectInterval: 5 });
+  private readonly control = new zmq.Dealer({ linger: 0, reconnectInterval: 5 });
+  private readonly iopub = new zmq.Subscriber({ linger: 0, reconnectInterval: 5 });
+  private readonly pending = new Map<string, Pending>();
+  private sending: Promise<unknown> = Promise.resolve();
+  private exitError: Error | null = null;
+  /** Set when any iopub message arrived: the SUB socket is connected. */
+  iopubSeen = false;
+
+  constructor(readonly kernel: LaunchedKernel) {
+    const c = kernel.connection;
+    this.signer = new HmacSigner(c.signature_scheme, c.key);
+    this.shell.connect(channelEndpoint(c, "shell"));
+    this.control.connect(channelEndpoint(c, "control"));
+    this.iopub.connect(channelEndpoint(c, "iopub"));
+    this.iopub.subscribe();
+    kernel.child.once("exit", (code, signal) => {
+      this.exitError = new Error(`kernel exited (${signal ?? `code ${code}`}): ${kernel.stderrTail().trim().slice(-600)}`);
+      for (const p of this.pending.values()) p.reject(this.exitError);
+      this.pending.clear();
+    });
+    void this.readLoop(this.shell, (m) => this.onReply(m));
+    void this.readLoop(this.control, (m) => this.onReply(m));
+    void this.readLoop(this.iopub, (m) => this.onIopub(m));
+  }
+
+  /** Sends a request; resolves with its reply (after its idle too when `needIdle`).
+   *  @example await client.request("execute_request", { code: "1+1", silent: false }, true) */
+  request(msgType: string, content: Record<string, unknown>, needIdle: boolean, timeoutMs = 30_000, channel: "shell" | "control" = "shell"): Promise<JupyterMessage> {
+    if (this.exitError) return Promise.reject(this.exitError);
+    const msg = makeMessage(msgType, content, this.sender);
+    const id = msg.header.msg_id;
+    return new Promise<JupyterMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${msgType}: no ${needIdle ? "reply and idle" : "reply"} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        reply: null, idle: false, needIdle,
+        resolve: (m) => { clearTimeout(timer); resolve(m); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      const socket = channel === "shell" ? this.shell : this.control;
+      const frames = encodeMessage(msg, this.signer);
+      // zeromq 6 throws on a second send while one is pending: one send at a time.
+      this.sending = this.sending.catch(() => {}).then(() => socket.send(frames));
+      this.sending.catch((e: Error) => this.pending.get(id)?.reject(new Error(`${msgType}: send failed: ${e.message}`)));
+    });
+  }
+
+  /** execute_request for `code`, resolved at reply + idle.
+   *  @example await client.execute("1+1") */
+  execute(code: string, timeoutMs = 30_000): Promise<JupyterMessage> {
+    return this.request("execute_request", {
+      code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true,
+    }, true, timeoutMs);
+  }
+
+  /** Asks the kernel to exit (control channel), waits up to 5 s, then kills it; closes sockets.
+   *  @example await client.close() */
+  async close(): Promise<void> {
+    const child = this.kernel.child;
+    if (!this.exitError && child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      this.request("shutdown_request", { restart: false }, false, 5000, "control").catch(() => {});
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.shell.close();
+    this.control.close();
+    this.iopub.close();
+    this.kernel.cleanup();
+  }
+
+  private async readLoop(socket: zmq.Dealer | zmq.Subscriber, handle: (m: JupyterMessage) => void): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        const d = decodeMessage(frames, this.signer);
+        if (d.ok) handle(d.message);
+      }
+    } catch {
+      // closing a socket ends its iteration
+    }
+  }
+
+  private onReply(m: JupyterMessage): void {
+    const id = (m.parent_header as { msg_id?: string }).msg_id ?? "";
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.reply = m;
+    this.settle(id, p);
+  }
+
+  private onIopub(m: JupyterMessage): void {
+    this.iopubSeen = true;
+    if (m.header.msg_type !== "status" || m.content["execution_state"] !== "idle") return;
+    const id = (m.parent_header as { msg_id?: string }).msg_id ?? "";
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.idle = true;
+    this.settle(id, p);
+  }
+
+  private settle(id: string, p: Pending): void {
+    if (!p.reply || (p.needIdle && !p.idle)) return;
+    this.pending.delete(id);
+    p.resolve(p.reply);
+  }
+}

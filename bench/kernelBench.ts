@@ -1,0 +1,195 @@
+// The kernel benchmark (issue 3): cold start to the first kernel_info_reply, the round trip
+// of a trivial cell (execute_request until execute_reply and iopub idle; median and p95 of
+// 200), and resident memory after start and over 1,000 executed cells, for gradlab and tslab
+// side by side in the same run (starts alternate; cells alternate between the two kernels).
+// Usage: node dist/bench/kernelBench.js [--quick] [--only gradlab|tslab]
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { repoRoot, writeResultJson } from "./benchPaths.js";
+import { BenchKernelClient } from "./kernel/benchKernelClient.js";
+import { launchKernel, treeRssMb } from "./kernel/kernelLaunch.js";
+import { isMainModule } from "./mainModule.js";
+import { formatNumber, markdownTable } from "./markdownTable.js";
+import { summarize, type SampleSummary } from "./sampleStats.js";
+
+/** A kernel to measure: its name and the argv jupyter_client would run. */
+export interface KernelUnderTest {
+  name: string;
+  argv: string[];
+}
+
+/** gradlab's kernel from the same build as this module, and tslab from node_modules.
+ *  @example kernelsUnderTest().map((k) => k.name) // ["gradlab", "tslab"] */
+export function kernelsUnderTest(): KernelUnderTest[] {
+  const cli = fileURLToPath(new URL("../kernel/cli.js", import.meta.url));
+  const tslab = path.join(repoRoot(), "node_modules", "tslab", "bin", "tslab");
+  return [
+    { name: "gradlab", argv: [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"] },
+    { name: "tslab", argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"] },
+  ];
+}
+
+export interface KernelBenchOptions {
+  quick?: boolean;
+  only?: string[];
+}
+
+export interface KernelResult {
+  name: string;
+  coldStartMs: number[];
+  coldStart?: SampleSummary;
+  roundTripMs: number[];
+  roundTrip?: SampleSummary;
+  rssAfterStartMb?: number;
+  /** [cells executed, RSS MB] every 100 cells. */
+  rssCurve: [number, number][];
+  cellErrors: number;
+  error?: string;
+}
+
+async function startReady(k: KernelUnderTest, cwd: string): Promise<{ client: BenchKernelClient; startMs: number }> {
+  const launched = await launchKernel(k.argv, cwd);
+  const client = new BenchKernelClient(launched);
+  try {
+    await client.request("kernel_info_request", {}, false, 60_000);
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+  return { client, startMs: performance.now() - launched.spawnedAt };
+}
+
+// The SUB socket only receives what is published after it joined: ask until an idle comes back.
+async function awaitIopub(client: BenchKernelClient): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await client.request("kernel_info_request", {}, true, 1000);
+      return;
+    } catch {
+      // the idle was published before the subscription took effect; ask again
+    }
+  }
+  throw new Error("iopub: no status idle after 20 kernel_info requests");
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs the kernel benchmark; prints a table and writes out/bench/kernel-latest.json.
+ *  @example await runKernelBench({ quick: true }) */
+export async function runKernelBench(o: KernelBenchOptions = {}): Promise<KernelResult[]> {
+  const started = Date.now();
+  const cwd = repoRoot();
+  const kernels = kernelsUnderTest().filter((k) => !o.only || o.only.includes(k.name));
+  const starts = o.quick ? 2 : 5;
+  const trips = o.quick ? 30 : 200;
+  const cells = o.quick ? 100 : 1000;
+  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], roundTripMs: [], rssCurve: [], cellErrors: 0 }));
+  const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv[1];
+  if (gradlabCli && !existsSync(gradlabCli)) results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
+
+  // Cold starts, alternating kernels; the first round only warms the disk cache.
+  for (let round = 0; round <= starts; round++) {
+    for (let i = 0; i < kernels.length; i++) {
+      if (results[i].error) continue;
+      try {
+        const { client, startMs } = await startReady(kernels[i], cwd);
+        if (round > 0) results[i].coldStartMs.push(startMs);
+        await client.close();
+      } catch (e) {
+        results[i].error = `cold start: ${describe(e)}`;
+      }
+    }
+  }
+
+  // One long-lived instance of each for round trips and memory.
+  const clients: (BenchKernelClient | null)[] = [];
+  for (let i = 0; i < kernels.length; i++) {
+    if (results[i].error) { clients.push(null); continue; }
+    try {
+      const { client } = await startReady(kernels[i], cwd);
+      await awaitIopub(client);
+      results[i].rssAfterStartMb = treeRssMb(client.kernel.child.pid!);
+      clients.push(client);
+    } catch (e) {
+      results[i].error = `start: ${describe(e)}`;
+      clients.push(null);
+    }
+  }
+  const each = async (fn: (c: BenchKernelClient, r: KernelResult) => Promise<void>) => {
+    for (let i = 0; i < kernels.length; i++) {
+      const c = clients[i];
+      if (!c || results[i].error) continue;
+      try {
+        await fn(c, results[i]);
+      } catch (e) {
+        results[i].error = describe(e);
+      }
+    }
+  };
+  for (let n = 0; n < 20; n++) await each(async (c) => { await c.execute("1+1"); });
+  for (let n = 0; n < trips; n++) {
+    await each(async (c, r) => {
+      const t0 = performance.now();
+      await c.execute("1+1");
+      r.roundTripMs.push(performance.now() - t0);
+    });
+  }
+  await each(async (c, r) => { r.rssCurve.push([0, treeRssMb(c.kernel.child.pid!)]); });
+  for (let n = 1; n <= cells; n++) {
+    await each(async (c, r) => {
+      const reply = await c.execute(`const v${n} = ${n};\nv${n} * 2`);
+      if (reply.content["status"] !== "ok") r.cellErrors++;
+      if (n % 100 === 0) r.rssCurve.push([n, treeRssMb(c.kernel.child.pid!)]);
+    });
+  }
+  for (const c of clients) if (c) await c.close();
+
+  for (const r of results) {
+    if (r.coldStartMs.length) r.coldStart = summarize(r.coldStartMs);
+    if (r.roundTripMs.length) r.roundTrip = summarize(r.roundTripMs);
+    if (r.error) process.stderr.write(`kernel ${r.name}: ${r.error}\n`);
+  }
+  console.log(kernelTable(results, cells));
+  const file = writeResultJson("kernel-latest.json", { when: new Date().toISOString(), seconds: (Date.now() - started) / 1000, cells, trips, starts, results });
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
+  return results;
+}
+
+/** The kernel table: one row per metric, one column per kernel, then target and verdict.
+ *  @example console.log(kernelTable(results, 1000)) */
+export function kernelTable(results: readonly KernelResult[], cells: number): string {
+  const g = results.find((r) => r.name === "gradlab");
+  const t = results.find((r) => r.name === "tslab");
+  const last = (r?: KernelResult) => r?.rssCurve.at(-1)?.[1];
+  const growth = (r?: KernelResult) => {
+    const a = r?.rssCurve[0]?.[1], b = last(r);
+    return a !== undefined && b !== undefined ? b - a : undefined;
+  };
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? "-" : ok ? "yes" : "NO");
+  const gs = g?.coldStart?.median, ts = t?.coldStart?.median;
+  const curve = (r?: KernelResult) => r?.rssCurve.map(([, mb]) => mb.toFixed(0)).join(" ") ?? "-";
+  const rows: string[][] = [
+    ["cold start to kernel_info_reply, median ms", formatNumber(gs), formatNumber(ts), "< 0.5x tslab",
+      verdict(gs !== undefined && ts !== undefined ? gs < 0.5 * ts : undefined)],
+    ["cold start p95 ms", formatNumber(g?.coldStart?.p95), formatNumber(t?.coldStart?.p95), "", ""],
+    [`trivial cell round trip (reply + idle), median ms of ${Math.max(0, ...results.map((r) => r.roundTripMs.length))}`, formatNumber(g?.roundTrip?.median), formatNumber(t?.roundTrip?.median), "< 5 ms",
+      verdict(g?.roundTrip ? g.roundTrip.median < 5 : undefined)],
+    ["round trip p95 ms", formatNumber(g?.roundTrip?.p95), formatNumber(t?.roundTrip?.p95), "", ""],
+    ["RSS after start MB", formatNumber(g?.rssAfterStartMb), formatNumber(t?.rssAfterStartMb), "< 120 MB",
+      verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined)],
+    [`RSS after ${cells} cells MB`, formatNumber(last(g)), formatNumber(last(t)), "flat (growth <= 10%)",
+      verdict(growth(g) !== undefined && g?.rssCurve[0] ? growth(g)! <= 0.1 * g.rssCurve[0][1] : undefined)],
+    [`RSS every 100 cells MB`, curve(g), curve(t), "", ""],
+    ["cells that did not reply ok", String(g?.cellErrors ?? "-"), String(t?.cellErrors ?? "-"), "0", verdict(g ? g.cellErrors === 0 && !g.error : undefined)],
+  ];
+  return markdownTable(["metric", "gradlab", "tslab", "target", "met?"], rows);
+}
+
+if (isMainModule(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf("--only");
+  await runKernelBench({ quick: argv.includes("--quick"), only: i >= 0 ? argv[i + 1]?.split(",") : undefined });
+}
