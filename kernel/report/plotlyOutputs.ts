@@ -1,0 +1,96 @@
+// Recognizing gradlab's plotly outputs in an executed notebook and fixing what a saved
+// notebook needs that a live session did not: the plotly.js loader output before the first
+// figure (cells cleared or run out of order leave figures without it), and figure element ids
+// that do not change from run to run.
+
+import type { CellOutput, DisplayDataOutput, ExecuteResultOutput, Notebook } from "../runner/notebookFormat.js";
+import { joinSource } from "../runner/notebookFormat.js";
+import { plotlyLoaderBundle, type PlotlyBundleKind } from "../../src/plot/plotlyLoader.js";
+
+/** The MIME type plotly figures carry their JSON under. */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+type RichOutput = DisplayDataOutput | ExecuteResultOutput;
+
+function htmlOf(out: CellOutput): string {
+  if (out.output_type !== "display_data" && out.output_type !== "execute_result") return "";
+  const html = out.data["text/html"];
+  return typeof html === "string" || Array.isArray(html) ? joinSource(html as string | string[]) : "";
+}
+
+/**
+ * True for the output that loads plotly.js into the page (src/plot's plotlyLoaderBundle).
+ * @example isPlotlyLoader({ output_type: "display_data", data: plotlyLoaderBundle("cartesian"), metadata: {} }) // true
+ */
+export function isPlotlyLoader(out: CellOutput): out is RichOutput {
+  return htmlOf(out).includes('class="gradlab-plotly-loader"');
+}
+
+/** Which plotly.js build a loader output carries. */
+export function loaderKind(out: RichOutput): PlotlyBundleKind {
+  return htmlOf(out).includes("(full build)") ? "full" : "cartesian";
+}
+
+/**
+ * True for an output showing a plotly figure (gradlab's div + script, or bare plotly JSON).
+ * @example isPlotlyFigure({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { data: [] } }, metadata: {} }) // true
+ */
+export function isPlotlyFigure(out: CellOutput): out is RichOutput {
+  if (out.output_type !== "display_data" && out.output_type !== "execute_result") return false;
+  return PLOTLY_MIME in out.data || htmlOf(out).includes('class="gradlab-figure"');
+}
+
+/** Whether the figure needs the full plotly.js build (3-D traces). */
+export function figureNeedsFull(out: RichOutput): boolean {
+  return htmlOf(out).includes("needsFull=true");
+}
+
+/**
+ * Inserts a plotly.js loader output right before the first figure when no loader covering
+ * every figure precedes it. Returns true when the notebook changed.
+ * @example ensurePlotlyLoader(nb); // after cells were cleared or re-run out of order
+ */
+export function ensurePlotlyLoader(nb: Notebook): boolean {
+  const figures: RichOutput[] = [];
+  let loaded: PlotlyBundleKind | null = null;
+  let first: { outputs: CellOutput[]; index: number } | null = null;
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs.forEach((out, index) => {
+      if (isPlotlyLoader(out) && first === null) loaded = loaded === "full" ? "full" : loaderKind(out);
+      if (isPlotlyFigure(out)) {
+        figures.push(out);
+        first ??= { outputs: cell.outputs, index };
+      }
+    });
+  }
+  if (first === null) return false;
+  const needed: PlotlyBundleKind = figures.some(figureNeedsFull) ? "full" : "cartesian";
+  if (loaded === "full" || loaded === needed) return false;
+  const at = first as { outputs: CellOutput[]; index: number };
+  at.outputs.splice(at.index, 0, { output_type: "display_data", data: plotlyLoaderBundle(needed), metadata: {} });
+  return true;
+}
+
+/**
+ * Rewrites figure element ids (`gradlab-fig-<process token>-<n>`) to tokens numbered in order
+ * of appearance, so two runs of a notebook save identical outputs.
+ * @example canonicalFigureIds(nb);
+ */
+export function canonicalFigureIds(nb: Notebook): void {
+  const tokens = new Map<string, string>();
+  const rename = (text: string): string =>
+    text.replace(/gradlab-fig-([a-z0-9]+)-(\d+)/g, (_m, token: string, n: string) => {
+      if (!tokens.has(token)) tokens.set(token, `run${tokens.size}`);
+      return `gradlab-fig-${tokens.get(token)}-${n}`;
+    });
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    for (const out of cell.outputs) {
+      if (out.output_type !== "display_data" && out.output_type !== "execute_result") continue;
+      const html = out.data["text/html"];
+      if (typeof html === "string") out.data["text/html"] = rename(html);
+      else if (Array.isArray(html)) out.data["text/html"] = html.map((l) => rename(String(l)));
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// One `gradlab run`: read the notebook, inject parameters, start a kernel (local process or
+// remote server), execute, post-process figures, validate, and write the executed notebook and
+// the HTML report atomically — also when a cell failed, so the error output is on disk.
+
+import { basename, dirname, extname, join, resolve } from "node:path";
+import type { Notebook } from "./notebookFormat.js";
+import { readNotebook, serializeNotebook, writeFileAtomic } from "./notebookFile.js";
+import { injectParameters } from "./parameterInjection.js";
+import { runNotebook, type CellFailure } from "./notebookRunner.js";
+import type { RunnerKernel } from "./runnerKernel.js";
+import type { RunProgress } from "./runProgress.js";
+import { validateNotebook } from "./notebookValidator.js";
+import { canonicalFigureIds, ensurePlotlyLoader } from "../report/plotlyOutputs.js";
+
+export interface NotebookJob {
+  input: string;
+  /** Executed notebook path (default: <input>.executed.ipynb beside the input). */
+  output?: string;
+  /** HTML report path, when wanted. */
+  html?: string;
+  parameters?: Record<string, unknown>;
+  timeoutSeconds?: number;
+  allowErrors?: boolean;
+  seed?: number;
+  /** Render figures to PNG with Chromium (embedded for script-less viewers). */
+  staticFigures?: boolean;
+  chromium?: string;
+  /** Run on a Jupyter Server instead of a local kernel process. */
+  server?: { url: string; token: string; kernelName?: string };
+  /** argv of a local kernel (default: this build's gradlab kernel). */
+  kernelArgv?: string[];
+  progress?: RunProgress;
+  /** Where notices (e.g. --static unavailable) go. */
+  notice?: (text: string) => void;
+}
+
+export interface JobResult {
+  output: string;
+  html?: string;
+  failure: CellFailure | null;
+  notebook: Notebook;
+  staticFigures: number;
+}
+
+/**
+ * The default executed-notebook path for an input.
+ * @example defaultOutputPath("nb/intro.ipynb") // "nb/intro.executed.ipynb"
+ */
+export function defaultOutputPath(input: string): string {
+  return join(dirname(input), `${basename(input, extname(input))}.executed.ipynb`);
+}
+
+/**
+ * Runs one notebook end to end and writes its results.
+ * @example
+ * const { failure, output } = await runNotebookJob({ input: "exp.ipynb", parameters: { lr: 0.1 }, html: "exp.html" });
+ */
+export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
+  const input = resolve(job.input);
+  const output = resolve(job.output ?? defaultOutputPath(input));
+  const nb = readNotebook(input);
+  injectParameters(nb, job.parameters ?? {});
+  const kernel = await startKernel(job, dirname(input));
+  let failure: CellFailure | null;
+  try {
+    ({ failure } = await runNotebook(nb, kernel, {
+      timeoutSeconds: job.timeoutSeconds, allowErrors: job.allowErrors, seed: job.seed,
+      parameters: job.parameters, progress: job.progress, label: basename(input),
+    }));
+  } finally {
+    await kernel.shutdown().catch(() => {});
+  }
+  canonicalFigureIds(nb);
+  ensurePlotlyLoader(nb);
+  let staticCount = 0;
+  if (job.staticFigures) staticCount = await staticImages(nb, job);
+  const problems = validateNotebook(nb);
+  writeFileAtomic(output, serializeNotebook(nb));
+  if (problems.length > 0) {
+    throw new Error(`the executed notebook ${output} is not valid nbformat 4.5:\n  ${problems.slice(0, 10).join("\n  ")}`);
+  }
+  let html: string | undefined;
+  if (job.html !== undefined) {
+    html = resolve(job.html);
+    const { notebookToHtml } = await import("../report/htmlReport.js");
+    writeFileAtomic(html, notebookToHtml(nb));
+  }
+  return { output, html, failure, notebook: nb, staticFigures: staticCount };
+}
+
+async function startKernel(job: NotebookJob, cwd: string): Promise<RunnerKernel> {
+  if (job.server) {
+    const { ServerKernelClient } = await import("./serverKernelClient.js");
+    return ServerKernelClient.start(job.server);
+  }
+  const { ZmqKernelClient } = await import("./zmqKernelClient.js");
+  return ZmqKernelClient.start({ argv: job.kernelArgv, cwd });
+}
+
+async function staticImages(nb: Notebook, job: NotebookJob): Promise<number> {
+  const { findChromium, noChromiumMessage, embedStaticFigures } = await import("../report/staticFigures.js");
+  const chromium = findChromium(job.chromium);
+  if (chromium === null) {
+    (job.notice ?? ((t: string) => process.stderr.write(`${t}\n`)))(noChromiumMessage(job.chromium));
+    return 0;
+  }
+  return embedStaticFigures(nb, chromium);
+}
