@@ -29,7 +29,7 @@ export function decodeMessage(frames: readonly Buffer[], signer: HmacSigner): De
   if (split < 0) {
     return { ok: false, reason: "no-delimiter", detail: `${frames.length} frames, no <IDS|MSG> delimiter`, identities: [] };
   }
-  const identities = frames.slice(0, split).map((f) => Buffer.from(f));
+  const identities = frames.slice(0, split).map(ownCopy);
   const rest = frames.slice(split + 1);
   if (rest.length < 5) {
     return { ok: false, reason: "too-few-frames", detail: `${rest.length} frames after the delimiter, need 5`, identities };
@@ -56,7 +56,7 @@ export function decodeMessage(frames: readonly Buffer[], signer: HmacSigner): De
       parent_header: (isObject(p) ? p : {}) as JupyterMessage["parent_header"],
       metadata: isObject(m) ? m : {},
       content: isObject(c) ? c : {},
-      buffers: rest.slice(5).map((f) => Buffer.from(f)),
+      buffers: rest.slice(5).map(ownCopy),
     },
   };
 }
@@ -72,6 +72,14 @@ export function encodeMessage(message: JupyterMessage<unknown>, signer: HmacSign
   );
   const signature = Buffer.from(signer.sign(parts), "ascii");
   return [...message.identities, DELIMITER, signature, ...parts, ...message.buffers];
+}
+
+// A copy with its own ArrayBuffer: pooled Buffers would drag the whole 8 KiB pool along
+// when the message is posted to another thread.
+function ownCopy(frame: Buffer): Buffer {
+  const bytes = new Uint8Array(frame.length);
+  bytes.set(frame);
+  return Buffer.from(bytes.buffer);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,0 +1,76 @@
+// Writes and removes the gradlab kernelspec: kernel.json (argv with the absolute node path
+// and this package's cli.js) plus logos, straight into a Jupyter data folder.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kernelsDir, type InstallScope } from "./kernelspecLocation.js";
+import { logoPng } from "./logoPng.js";
+
+export interface InstallOptions {
+  scope: InstallScope;
+  /** Kernelspec folder name; lowercase letters, digits, ".", "_" and "-". */
+  name?: string;
+  displayName?: string;
+  interruptMode?: "signal" | "message";
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_KERNEL_NAME = "gradlab";
+
+/** The kernel.json gradlab installs. */
+export interface KernelJson {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: "signal" | "message";
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * kernel.json content running this build's CLI with this node.
+ * @example
+ * kernelJson({ displayName: "TypeScript (gradlab)" }).argv[0]; // process.execPath
+ */
+export function kernelJson(opts: { displayName?: string; interruptMode?: "signal" | "message" } = {}): KernelJson {
+  const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
+  return {
+    argv: [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"],
+    display_name: opts.displayName ?? "TypeScript (gradlab)",
+    language: "typescript",
+    interrupt_mode: opts.interruptMode ?? "signal",
+    metadata: { debugger: false },
+  };
+}
+
+function checkName(name: string): string {
+  if (!/^[a-z0-9._-]+$/i.test(name)) {
+    throw new Error(`kernel name ${JSON.stringify(name)} is invalid: use letters, digits, ".", "_" or "-"`);
+  }
+  return name.toLowerCase();
+}
+
+/**
+ * Installs the kernelspec; returns the folder written.
+ * @example
+ * installKernelspec({ scope: { kind: "user" } }); // "/home/me/.local/share/jupyter/kernels/gradlab"
+ */
+export function installKernelspec(opts: InstallOptions): string {
+  const dir = join(kernelsDir(opts.scope, opts.env), checkName(opts.name ?? DEFAULT_KERNEL_NAME));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelJson(opts), null, 2) + "\n");
+  writeFileSync(join(dir, "logo-32x32.png"), logoPng(32));
+  writeFileSync(join(dir, "logo-64x64.png"), logoPng(64));
+  return resolve(dir);
+}
+
+/**
+ * Removes an installed kernelspec; returns the folder removed, or undefined if none was there.
+ * @example
+ * uninstallKernelspec({ scope: { kind: "user" }, name: "gradlab" });
+ */
+export function uninstallKernelspec(opts: { scope: InstallScope; name?: string; env?: NodeJS.ProcessEnv }): string | undefined {
+  const dir = join(kernelsDir(opts.scope, opts.env), checkName(opts.name ?? DEFAULT_KERNEL_NAME));
+  if (!existsSync(join(dir, "kernel.json"))) return undefined;
+  rmSync(dir, { recursive: true, force: true });
+  return resolve(dir);
+}

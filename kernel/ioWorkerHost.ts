@@ -1,0 +1,119 @@
+// The main thread's handle on the I/O worker: starts it, waits until every socket is bound,
+// and turns its port into typed calls. Messages posted here keep their order per socket.
+import { Worker } from "node:worker_threads";
+import type { ConnectionInfo } from "./wire/connectionFile.js";
+import type { JupyterMessage } from "./wire/jupyterMessage.js";
+import {
+  INTERRUPT_STATE_LENGTH,
+  SELF_SIGINT_LENGTH,
+  reviveMessage,
+  type IoWorkerData,
+  type MainToWorker,
+  type RequestChannel,
+  type SendChannel,
+  type WorkerToMain,
+} from "./ioWorkerMessages.js";
+
+export interface IoWorkerEvents {
+  request(channel: RequestChannel, message: JupyterMessage): void;
+  interrupt(serial: number): void;
+  shutdown(restart: boolean): void;
+}
+
+/** The part of the I/O link the kernel server uses (a fake can stand in for it). */
+export interface IoLink {
+  send(channel: SendChannel, message: JupyterMessage<unknown>): void;
+  /** Resolves after every request the worker received before this call has been delivered. */
+  barrier(): Promise<void>;
+  /** Resolves once everything sent so far has been handed to the sockets. */
+  flush(): Promise<void>;
+  readonly interruptState: Int32Array;
+  readonly selfSigint: Float64Array;
+}
+
+/** The I/O worker thread, seen from the main thread. */
+export class IoWorkerHost implements IoLink {
+  readonly interruptState = new Int32Array(new SharedArrayBuffer(INTERRUPT_STATE_LENGTH * 4));
+  readonly selfSigint = new Float64Array(new SharedArrayBuffer(SELF_SIGINT_LENGTH * 8));
+  private readonly worker: Worker;
+  private nextToken = 1;
+  private readonly waiting = new Map<number, () => void>();
+
+  /**
+   * Starts the worker; await `ready` before relying on the sockets.
+   * @example
+   * const io = new IoWorkerHost(info, session, kernelInfo, { request: (ch, m) => server.handle(ch, m), ... });
+   * await io.ready;
+   */
+  constructor(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>, events: IoWorkerEvents, interruptAckMs = 100) {
+    const data: IoWorkerData = {
+      connection,
+      session,
+      kernelInfo,
+      interruptState: this.interruptState.buffer as SharedArrayBuffer,
+      selfSigint: this.selfSigint.buffer as SharedArrayBuffer,
+      interruptAckMs,
+    };
+    this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), { workerData: data });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on("message", (msg: WorkerToMain) => {
+        switch (msg.type) {
+          case "ready":
+            resolve();
+            return;
+          case "fatal":
+            reject(new Error(`I/O worker failed: ${msg.error}`));
+            return;
+          case "request":
+            events.request(msg.channel, reviveMessage(msg.message));
+            return;
+          case "interrupt":
+            this.post({ type: "interrupt-ack", id: msg.id });
+            events.interrupt(msg.serial);
+            return;
+          case "barrier-ack":
+          case "flushed":
+            this.waiting.get(msg.token)?.();
+            this.waiting.delete(msg.token);
+            return;
+          case "shutdown":
+            events.shutdown(msg.restart);
+            return;
+        }
+      });
+      this.worker.on("error", (err) => reject(new Error(`I/O worker crashed: ${err.message}`)));
+    });
+    // A crashed worker means no sockets: the kernel cannot go on.
+    this.worker.on("error", (err) => {
+      process.stderr.write(`[gradlab] I/O worker crashed: ${err.stack ?? err.message}\n`);
+      process.exit(1);
+    });
+  }
+
+  /** Resolves when all five sockets are bound. */
+  readonly ready: Promise<void>;
+
+  send(channel: SendChannel, message: JupyterMessage<unknown>): void {
+    this.post({ type: "send", channel, message });
+  }
+
+  barrier(): Promise<void> {
+    return this.roundTrip("barrier");
+  }
+
+  flush(): Promise<void> {
+    return this.roundTrip("flush");
+  }
+
+  private roundTrip(type: "barrier" | "flush"): Promise<void> {
+    const token = this.nextToken++;
+    return new Promise<void>((resolve) => {
+      this.waiting.set(token, resolve);
+      this.post({ type, token });
+    });
+  }
+
+  private post(msg: MainToWorker): void {
+    this.worker.postMessage(msg);
+  }
+}
