@@ -1,0 +1,87 @@
+// The contour of a function of two variables on a regular grid, as a compact plotly trace
+// (x0/dx instead of coordinate arrays; z rounded to 4 significant digits).
+import type { PlotlyTrace } from "./figure.js";
+import { evenlySpaced, roundValues } from "./compactNumbers.js";
+
+/** A regular grid: nx columns over [x0, x1], ny rows over [y0, y1]. */
+export interface Grid {
+  x: [number, number];
+  y: [number, number];
+  nx: number;
+  ny: number;
+}
+
+/**
+ * The grid's points, row-major (y outer), as two flat arrays.
+ * @example
+ * const { xs, ys } = gridPoints({ x: [0, 1], y: [0, 2], nx: 2, ny: 3 }); // xs [0,1,0,1,0,1], ys [0,0,1,1,2,2]
+ */
+export function gridPoints(grid: Grid): { xs: Float64Array; ys: Float64Array } {
+  const gx = evenlySpaced(grid.x[0], grid.x[1], grid.nx);
+  const gy = evenlySpaced(grid.y[0], grid.y[1], grid.ny);
+  const xs = new Float64Array(grid.nx * grid.ny);
+  const ys = new Float64Array(grid.nx * grid.ny);
+  for (let r = 0; r < grid.ny; r++) {
+    for (let c = 0; c < grid.nx; c++) {
+      xs[r * grid.nx + c] = gx[c];
+      ys[r * grid.nx + c] = gy[r];
+    }
+  }
+  return { xs, ys };
+}
+
+export interface ContourStyle {
+  /** Show log10(f − min f + ε) so valleys of badly scaled functions (Rosenbrock) show. */
+  logZ?: boolean;
+  colorscale?: string;
+  showscale?: boolean;
+  name?: string;
+  /** Number of contour levels (plotly's ncontours). */
+  levels?: number;
+}
+
+/**
+ * A contour trace over `grid` from its row-major values.
+ * @example
+ * const trace = contourTrace({ x: [-1, 1], y: [-1, 1], nx: 3, ny: 3 }, values, { logZ: false });
+ */
+export function contourTrace(grid: Grid, values: ArrayLike<number>, style: ContourStyle = {}): PlotlyTrace {
+  let shown: ArrayLike<number> = values;
+  let title = "f";
+  if (style.logZ) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i])) {
+        min = Math.min(min, values[i]);
+        max = Math.max(max, values[i]);
+      }
+    }
+    const eps = Math.max((max - min) * 1e-6, 1e-12);
+    shown = Array.from(values, (v) => Math.log10(v - min + eps));
+    title = "log₁₀(f − min + ε)";
+  }
+  const rounded = roundValues(shown, 4);
+  const z: (number | null)[][] = [];
+  for (let r = 0; r < grid.ny; r++) z.push(rounded.slice(r * grid.nx, (r + 1) * grid.nx));
+  const dx = grid.nx > 1 ? (grid.x[1] - grid.x[0]) / (grid.nx - 1) : 1;
+  const dy = grid.ny > 1 ? (grid.y[1] - grid.y[0]) / (grid.ny - 1) : 1;
+  return {
+    type: "contour",
+    name: style.name ?? "f",
+    x0: grid.x[0],
+    dx: Number(dx.toPrecision(12)),
+    y0: grid.y[0],
+    dy: Number(dy.toPrecision(12)),
+    z,
+    ncontours: style.levels ?? 20,
+    colorscale: style.colorscale ?? "Blues",
+    reversescale: true,
+    opacity: 0.85,
+    contours: { coloring: "fill", showlines: true },
+    line: { width: 0.5, color: "rgba(255,255,255,0.6)" },
+    showscale: style.showscale ?? true,
+    colorbar: { title: { text: title }, x: 1.02, len: 0.9 },
+    hovertemplate: `x=%{x:.4g}<br>y=%{y:.4g}<br>${style.logZ ? "log f" : "f"}=%{z:.4g}<extra></extra>`,
+  };
+}
