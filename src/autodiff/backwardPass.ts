@@ -1,0 +1,192 @@
+// The reverse sweep. Iterative everywhere (an explicit DFS stack for the topological
+// order, a flat loop for the sweep) so a chain of a million ops cannot overflow the stack.
+import { Tensor, tensorHooks, type BackwardOptions } from "../tensor/tensor.js";
+import { fmtShape, sameShape } from "../tensor/shape.js";
+import { release } from "../backend/bufferPool.js";
+import { gradState } from "./gradMode.js";
+import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
+import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
+
+let stampCounter = 0;
+
+/** Options of one reverse sweep. */
+export interface SweepOptions {
+  /** Stop at these tensors and return their cotangents (functional transforms). Otherwise accumulate into leaves' .grad. */
+  targets?: readonly Tensor[];
+  /** Record the sweep so its results are differentiable. */
+  createGraph: boolean;
+}
+
+/** Result of a sweep: target cotangents (null where unreached) and the visited tensors, roots first. */
+export interface SweepResult {
+  grads: (Tensor | null)[];
+  order: Tensor[];
+}
+
+/**
+ * Topological order (post-order DFS from the roots over recorded nodes), computed without recursion.
+ * Tensors whose _vstamp equals `stamp` and that are in `stopAt` are not expanded.
+ */
+function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number): Tensor[] {
+  const order: Tensor[] = [];
+  const stackT: Tensor[] = [];
+  const stackI: number[] = [];
+  for (const r of roots) {
+    if (r._vstamp === stamp) continue;
+    r._vstamp = stamp;
+    stackT.push(r);
+    stackI.push(0);
+    while (stackT.length > 0) {
+      const top = stackT.length - 1;
+      const t = stackT[top];
+      const node = t._node;
+      const i = stackI[top];
+      if (node !== null && t._gstamp !== stopStamp && i < node.inputs.length) {
+        stackI[top] = i + 1;
+        const child = node.inputs[i];
+        if (child._rg && child._vstamp !== stamp) {
+          child._vstamp = stamp;
+          stackT.push(child);
+          stackI.push(0);
+        }
+      } else {
+        stackT.pop();
+        stackI.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Run one reverse sweep from `roots` with cotangents `cots`.
+ * @example sweep([loss], [onesLike(loss)], { createGraph: false })
+ */
+export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: SweepOptions): SweepResult {
+  const stamp = ++stampCounter;
+  const targets = opts.targets;
+  // Targets are marked with a distinct stamp in _gstamp before the DFS so it stops there.
+  const stopStamp = targets ? ++stampCounter : -1;
+  if (targets) for (const t of targets) t._gstamp = stopStamp;
+  const order = topoOrder(roots, stamp, stopStamp);
+  const gstamp = ++stampCounter;
+  const isTarget = (t: Tensor): boolean => t._gstamp === stopStamp;
+  const targetGrads = new Map<Tensor, Tensor>();
+
+  const prevEnabled = gradState.enabled;
+  const prevTemps = gradState.temporaries;
+  const temps: Tensor[] | null = opts.createGraph ? null : [];
+  gradState.enabled = opts.createGraph;
+  gradState.temporaries = temps;
+  const leafGrads: [Tensor, Tensor][] = [];
+  try {
+    const give = (t: Tensor, g: Tensor): void => {
+      if (isTarget(t)) {
+        const prev = targetGrads.get(t);
+        targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
+      } else if (t._gstamp === gstamp) t._g = addRaw(t._g!, g);
+      else { t._g = g; t._gstamp = gstamp; }
+    };
+    for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k];
+      if (isTarget(t)) continue;
+      if (t._gstamp !== gstamp) continue;
+      const g = t._g!;
+      t._g = null;
+      const node = t._node;
+      if (node === null) {
+        if ((t._flags & 8) !== 0) {
+          throw new Error(`backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`);
+        }
+        if (!targets) leafGrads.push([t, g]);
+        continue;
+      }
+      const inputs = node.inputs;
+      const grads = node.op.backward!(g, node);
+      for (let j = 0; j < inputs.length; j++) {
+        const gj = grads[j];
+        const inp = inputs[j];
+        if (gj === null || gj === undefined || !inp._rg) continue;
+        if (gradState.anomaly > 0) {
+          const bad = firstNonFinite(gj);
+          if (bad >= 0) throw new AnomalyError(node.op.name, "backward", gj, bad);
+        }
+        if (!sameShape(gj.shape, inp.shape)) {
+          throw new Error(`internal: gradient rule of ${node.op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`);
+        }
+        give(inp, gj);
+      }
+    }
+    const grads = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
+    if (!targets) {
+      for (const [leaf, g] of leafGrads) leaf.grad = leaf.grad === null ? g : addRaw(leaf.grad, g);
+    }
+    if (temps !== null) {
+      // Cotangent temporaries never escape except as results; recycle the rest.
+      const keep = new Set<Tensor>();
+      for (const g of grads) if (g !== null) keep.add(g);
+      for (const [, g] of leafGrads) keep.add(g);
+      for (const [leaf] of leafGrads) if (leaf.grad !== null) keep.add(leaf.grad);
+      for (const t of temps) {
+        if (keep.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
+        release(t._data);
+        t._data = null;
+        t._flags |= 2;
+      }
+    }
+    return { grads, order };
+  } finally {
+    gradState.enabled = prevEnabled;
+    gradState.temporaries = prevTemps;
+    if (targets) for (const t of targets) if (t._gstamp === stopStamp) t._gstamp = 0;
+    for (const t of order) t._g = null;
+  }
+}
+
+/**
+ * Drop the graph behind `order` (the result of a sweep) so its memory can be reclaimed;
+ * backward through it again raises a clear error.
+ * @example freeGraph(sweep([y], [ones], opts).order)
+ */
+export function freeGraph(order: readonly Tensor[]): void {
+  for (const t of order) {
+    if (t._node !== null) {
+      t._node = null;
+      t._flags |= 8;
+    }
+  }
+}
+
+function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
+  if (!root._rg) {
+    if ((root._flags & 8) !== 0) {
+      throw new Error("backward(): the graph of this tensor was freed by an earlier backward(); call backward(undefined, { retainGraph: true }) the first time to go through it twice");
+    }
+    if ((root._flags & 4) !== 0) {
+      throw new Error("backward(): this tensor was computed under noGrad() (or from a tensor that was), so no graph was recorded; compute it outside noGrad to differentiate it");
+    }
+    throw new Error(`backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`);
+  }
+  if ((root._flags & 8) !== 0 && root._node === null) {
+    throw new Error("backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice");
+  }
+  let ct: Tensor;
+  if (cotangent === undefined) {
+    if (root.size !== 1) {
+      throw new Error(`backward(): the output has shape ${fmtShape(root.shape)}, not a scalar; pass a cotangent of that shape (e.g. y.backward(onesLike(y))) or reduce it first (y.sum().backward())`);
+    }
+    ct = onesLikeRaw(root);
+  } else {
+    if (!(cotangent instanceof Tensor)) throw new Error("backward(cotangent): the cotangent must be a Tensor");
+    if (!sameShape(cotangent.shape, root.shape)) {
+      throw new Error(`backward(): cotangent shape ${fmtShape(cotangent.shape)} does not match the output shape ${fmtShape(root.shape)}`);
+    }
+    ct = cotangent;
+  }
+  const { order } = sweep([root], [ct], { createGraph: opts.createGraph === true });
+  if (opts.retainGraph !== true && opts.createGraph !== true) freeGraph(order);
+}
+
+tensorHooks.backward = backwardImpl;

@@ -1,0 +1,101 @@
+// Every op is one registry entry: its forward computation and its gradient rule side by
+// side (as tfjs registers a gradient beside its kernel). `apply` runs the forward and
+// records a graph node when gradients are wanted. Gradient rules are written with the
+// same differentiable ops, so recording the backward pass gives exact higher derivatives.
+import { Tensor } from "../tensor/tensor.js";
+import { gradState } from "./gradMode.js";
+import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
+
+/** What a gradient rule sees about the op application it differentiates. */
+export interface OpContext<A> {
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
+  readonly attrs: A;
+  /** needs[i]: whether input i wants a gradient (skip the work otherwise). */
+  readonly needs: readonly boolean[];
+}
+
+/** One op: forward and gradient together. */
+export interface OpDef<A = any> {
+  readonly name: string;
+  /**
+   * false for piecewise-constant ops (sign, step, round, floor, argmax, comparisons): their
+   * outputs never carry gradient (zero gradient), and checkDifferentiable names them.
+   */
+  readonly differentiable: boolean;
+  /** Compute the output from the inputs (no recording happens here). */
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** Cotangents for each input given the output cotangent g (null where not needed). */
+  backward?(g: Tensor, ctx: OpContext<A>): (Tensor | null)[];
+}
+
+/** A recorded op application: the edge list of the graph. */
+export class Node implements OpContext<unknown> {
+  constructor(
+    readonly op: OpDef,
+    readonly inputs: Tensor[],
+    readonly attrs: any,
+    readonly out: Tensor,
+  ) {}
+  get needs(): boolean[] {
+    return this.inputs.map((t) => t._rg);
+  }
+}
+
+const registry = new Map<string, OpDef>();
+
+/**
+ * Register an op (forward + gradient in one place) and return it.
+ * @example const double = defineOp({ name: "double", differentiable: true, forward: ([x]) => mul(x, 2), backward: (g) => [mul(g, 2)] });
+ */
+export function defineOp<A>(def: OpDef<A>): OpDef<A> {
+  if (registry.has(def.name)) throw new Error(`defineOp: an op named "${def.name}" is already registered`);
+  if (def.differentiable && def.backward === undefined) throw new Error(`defineOp: differentiable op "${def.name}" needs a backward rule`);
+  registry.set(def.name, def as OpDef);
+  return def;
+}
+
+/**
+ * The registered op of that name (for tools that inspect ops, e.g. checkDifferentiable).
+ * @example getOp("sign")!.differentiable // false
+ */
+export function getOp(name: string): OpDef | undefined {
+  return registry.get(name);
+}
+
+/**
+ * Names and differentiability of every registered op.
+ * @example listOps().filter((o) => !o.differentiable).map((o) => o.name) // ["sign", "step", ...]
+ */
+export function listOps(): { name: string; differentiable: boolean }[] {
+  return [...registry.values()].map((o) => ({ name: o.name, differentiable: o.differentiable }));
+}
+
+/**
+ * Run an op's forward and record it for autodiff when an input requires grad.
+ * @example apply(addOp, [a, b], null)
+ */
+export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
+  const out = op.forward(inputs, attrs);
+  let rg = false, fromNoGrad = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t._rg) rg = true;
+    if ((t._flags & 4) !== 0) fromNoGrad = true;
+  }
+  if (rg) {
+    if (gradState.enabled) {
+      if (op.differentiable) {
+        out._rg = true;
+        out._node = new Node(op as OpDef, inputs, attrs, out);
+      }
+    } else fromNoGrad = true;
+  }
+  if (fromNoGrad && out !== inputs[0]) out._flags |= 4;
+  if (gradState.anomaly > 0) {
+    const bad = firstNonFinite(out);
+    if (bad >= 0) throw new AnomalyError(op.name, "forward", out, bad, inputs);
+  }
+  if (gradState.tracers.length > 0) for (const l of gradState.tracers) l(op as OpDef, inputs, out);
+  return out;
+}

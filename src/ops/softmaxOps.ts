@@ -1,0 +1,83 @@
+// Fused softmax and log-softmax along one axis (one pass over each row, max-shifted).
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { normAxis } from "../tensor/shape.js";
+import { apply, defineOp } from "../autodiff/opRegistry.js";
+import { asTensor, emptyTensor } from "./tensorLike.js";
+import { castTo } from "./castOps.js";
+import { exp } from "./unaryOps.js";
+import { mul, sub } from "./binaryOps.js";
+import { sum } from "./reductionOps.js";
+
+interface SoftmaxAttrs { axis: number }
+
+function layout(shape: readonly number[], axis: number): [number, number, number] {
+  let outer = 1, inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
+  return [outer, shape[axis], inner];
+}
+
+function softmaxForward(log: boolean) {
+  return (inputs: readonly Tensor[], attrs: SoftmaxAttrs): Tensor => {
+    const x = inputs[0];
+    const out = emptyTensor(x.shape, x.dtype);
+    const [outer, r, inner] = layout(x.shape, attrs.axis);
+    const src = x.data, dst = out.data;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * r * inner + i;
+        let m = -Infinity;
+        for (let k = 0; k < r; k++) { const v = src[base + k * inner]; if (v > m) m = v; }
+        if (m === -Infinity || m === Infinity) m = 0;
+        let s = 0;
+        if (log) {
+          for (let k = 0; k < r; k++) s += Math.exp(src[base + k * inner] - m);
+          const lse = m + Math.log(s);
+          for (let k = 0; k < r; k++) dst[base + k * inner] = src[base + k * inner] - lse;
+        } else {
+          for (let k = 0; k < r; k++) { const e = Math.exp(src[base + k * inner] - m); dst[base + k * inner] = e; s += e; }
+          const inv = 1 / s;
+          for (let k = 0; k < r; k++) dst[base + k * inner] *= inv;
+        }
+      }
+    }
+    return out;
+  };
+}
+
+const softmaxOp = defineOp<SoftmaxAttrs>({
+  name: "softmax",
+  differentiable: true,
+  forward: softmaxForward(false),
+  backward: (g, c) => [mul(c.out, sub(g, sum(mul(g, c.out), { axis: c.attrs.axis, keepdims: true })))],
+});
+
+const logSoftmaxOp = defineOp<SoftmaxAttrs>({
+  name: "logSoftmax",
+  differentiable: true,
+  forward: softmaxForward(true),
+  backward: (g, c) => [sub(g, mul(exp(c.out), sum(g, { axis: c.attrs.axis, keepdims: true })))],
+});
+
+function floatInput(x: TensorLike, name: string): Tensor {
+  const t = x instanceof Tensor ? x : asTensor(x, null, name);
+  return t.dtype === "float32" || t.dtype === "float64" ? t : castTo(t, "float64");
+}
+
+/**
+ * softmax along `axis` (default -1): exp(x) / sum(exp(x)), computed stably.
+ * @example softmax(tensor([0, 0])).toArray() // [0.5, 0.5]
+ */
+export function softmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+  const t = floatInput(x, "softmax");
+  return apply(softmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, Math.max(t.shape.length, 1), "softmax") });
+}
+
+/**
+ * log(softmax(x)) along `axis` (default -1), computed stably (x - logsumexp(x)).
+ * @example logSoftmax(tensor([0, 0])).toArray() // [-0.6931471805599453, -0.6931471805599453]
+ */
+export function logSoftmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+  const t = floatInput(x, "logSoftmax");
+  return apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, Math.max(t.shape.length, 1), "logSoftmax") });
+}

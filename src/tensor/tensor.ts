@@ -1,0 +1,256 @@
+// The Tensor: an n-d, contiguous, row-major array plus the autodiff bookkeeping.
+// Scalars produced by ops keep their value in a number field and only materialise a
+// typed array when someone reads `.data`, which keeps micrograd-style graphs cheap.
+import { type DType, type TypedArray, checkDType, isFloat } from "./dtype.js";
+import { acquire, POOL_MIN_LENGTH } from "../backend/bufferPool.js";
+import { fmtShape, sizeOf } from "./shape.js";
+import { gradState } from "../autodiff/gradMode.js";
+import type { Node } from "../autodiff/opRegistry.js";
+import { formatTensor, tensorHtml } from "./format.js";
+
+/** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/** Anything ops accept where a tensor is expected. */
+export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray | readonly number[];
+
+/** Options of `Tensor.backward`. */
+export interface BackwardOptions {
+  /** Keep the graph so backward can run again through it (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself so the resulting .grad can be differentiated (default false). */
+  createGraph?: boolean;
+}
+
+type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions) => void;
+type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
+type CastImpl = (t: Tensor, dtype: DType) => Tensor;
+
+/** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). */
+export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null } = {
+  backward: null,
+  assign: null,
+  astype: null,
+};
+
+/** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. */
+export const tensorSerial = { n: 0 };
+
+/**
+ * An n-dimensional array with reverse-mode autodiff. Create one with `tensor()`, `zeros()`,
+ * `randn()`...; every op is also a method (`x.add(y)`, `x.sum({axis: 0})`, `x.matmul(w)`).
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** Dimensions, outermost first. [] for a scalar. */
+  readonly shape: number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** The gradient accumulated by `backward()` (null until then). */
+  grad: Tensor | null = null;
+  /** @internal storage; null for an unmaterialised scalar or a released intermediate. */
+  _data: TypedArray | null;
+  /** @internal value of a scalar whose storage is not materialised. */
+  _s = 0;
+  /** @internal whether this tensor participates in differentiation. */
+  _rg = false;
+  /** @internal the op application that produced this tensor (null for leaves). */
+  _node: Node | null = null;
+  /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
+  _flags = 0;
+  /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
+  _g: Tensor | null = null;
+  /** @internal backward-pass stamps. */
+  _gstamp = 0;
+  _vstamp = 0;
+  /** @internal creation serial (see tensorSerial). */
+  readonly _id: number;
+
+  /** @internal use tensor()/zeros()/... instead. */
+  constructor(shape: number[], dtype: DType, data: TypedArray | null, scalar = 0) {
+    this.shape = shape;
+    this.dtype = dtype;
+    this.size = shape.length === 0 ? 1 : sizeOf(shape);
+    this._data = data;
+    this._s = scalar;
+    this._id = ++tensorSerial.n;
+    const temps = gradState.temporaries;
+    if (temps !== null && this.size >= POOL_MIN_LENGTH) temps.push(this);
+  }
+
+  /** Number of dimensions. @example zeros([2, 3]).ndim // 2 */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * The contiguous row-major storage (live: writes are visible, but are not recorded by autodiff).
+   * @example tensor([1, 2]).data // Float64Array [1, 2]
+   */
+  get data(): TypedArray {
+    const d = this._data;
+    if (d !== null) return d;
+    if ((this._flags & 2) !== 0) {
+      throw new Error(
+        `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was an intermediate of a graph released by grad/valueAndGrad, and its buffer was recycled. ` +
+          "Keep values you need by returning them from the function (valueAndGrad returns the output), or clone() them inside it.",
+      );
+    }
+    const arr = acquire(this.dtype, 1);
+    arr[0] = this._s;
+    this._data = arr;
+    return arr;
+  }
+
+  set data(v: TypedArray) {
+    if (v.length !== this.size) throw new Error(`Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`);
+    this._data = v;
+    this._flags |= 1;
+  }
+
+  /**
+   * Whether gradients flow to this tensor. Only float tensors can require grad.
+   * @example const w = zeros([3]); w.requiresGrad = true;
+   */
+  get requiresGrad(): boolean {
+    return this._rg;
+  }
+
+  set requiresGrad(v: boolean) {
+    if (v && !isFloat(this.dtype)) {
+      throw new Error(`requiresGrad: only float tensors can require gradients; this tensor is ${this.dtype} (convert with .astype("float64"))`);
+    }
+    this._rg = v;
+  }
+
+  /** True when this tensor was produced by a recorded op (not a leaf). @example x.mul(2).isLeaf // false if x requires grad */
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+
+  /**
+   * The single value of a one-element tensor.
+   * @example tensor([[3]]).item() // 3
+   */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
+    if (this._data === null && (this._flags & 2) === 0) return this._s;
+    return this.data[0];
+  }
+
+  /**
+   * Nested JavaScript arrays (a number for shape []). Bool tensors give booleans.
+   * @example tensor([[1, 2], [3, 4]]).toArray() // [[1, 2], [3, 4]]
+   */
+  toArray(): any {
+    if (this.shape.length === 0) return this.dtype === "bool" ? this.item() !== 0 : this.item();
+    const d = this.data;
+    const isBool = this.dtype === "bool";
+    const shape = this.shape;
+    let pos = 0;
+    const build = (dim: number): unknown[] => {
+      const n = shape[dim];
+      const out = new Array<unknown>(n);
+      if (dim === shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = isBool ? d[pos++] !== 0 : d[pos++];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = build(dim + 1);
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /**
+   * Backpropagate from this tensor: accumulates d(this)/d(leaf) into every leaf's `.grad`.
+   * A non-scalar output needs a cotangent of its shape. The graph is freed afterwards
+   * unless `{retainGraph: true}`.
+   * @example const x = scalar(3, { requiresGrad: true }); x.mul(x).backward(); x.grad!.item() // 6
+   */
+  backward(cotangent?: Tensor, opts: BackwardOptions = {}): void {
+    tensorHooks.backward!(this, cotangent, opts);
+  }
+
+  /**
+   * Forget the accumulated gradient (sets `.grad` to null).
+   * @example w.zeroGrad()
+   */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /**
+   * A tensor sharing this one's storage but cut from the graph (no gradient flows through).
+   * @example const c = x.detach(); // c.requiresGrad === false
+   */
+  detach(): Tensor {
+    const t = new Tensor(this.shape, this.dtype, this._data, this._s);
+    if (this._data !== null) { this._flags |= 1; t._flags |= 1; }
+    return t;
+  }
+
+  /**
+   * A copy with its own storage, cut from the graph.
+   * @example const c = x.clone(); c.assign(0); // x unchanged
+   */
+  clone(): Tensor {
+    if (this._data === null && (this._flags & 2) === 0) return new Tensor(this.shape.slice(), this.dtype, null, this._s);
+    const src = this.data;
+    const d = acquire(this.dtype, this.size);
+    d.set(src);
+    return new Tensor(this.shape.slice(), this.dtype, d);
+  }
+
+  /**
+   * Overwrite the values in place (not recorded by autodiff; for optimizers and initialisers).
+   * Accepts a tensor broadcastable to this shape, an array of `size` numbers, or a number.
+   * @example w.assign(w.sub(g.mul(0.1)))
+   */
+  assign(value: Tensor | ArrayLike<number> | number): this {
+    tensorHooks.assign!(this, value);
+    return this;
+  }
+
+  /**
+   * Convert to another dtype (differentiable between float types).
+   * @example tensor([1.7]).astype("int32").toArray() // [1]
+   */
+  astype(dtype: DType): Tensor {
+    return tensorHooks.astype!(this, checkDType(dtype, "astype"));
+  }
+
+  /**
+   * NumPy-like text, e.g. `tensor([[1., 2.], [3., 4.]])`.
+   * @example console.log(String(eye(2)))
+   */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * The MIME bundle Jupyter shows: NumPy-like text/plain and a small HTML table.
+   * @example tensor([1, 2])[Symbol.for("Jupyter.display")]()["text/plain"]
+   */
+  [Symbol.for("Jupyter.display")](): { "text/plain": string; "text/html": string } {
+    return { "text/plain": formatTensor(this), "text/html": tensorHtml(this) };
+  }
+
+  /** Node's util.inspect shows the NumPy-like text too. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+}
+
+/**
+ * True for gradlab tensors.
+ * @example isTensor(zeros([2])) // true
+ */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
