@@ -1,2 +1,5 @@
-// Placeholder module so src/index.ts compiles before its owner lands the data namespace.
-export {};
+// data: seeded teaching datasets and one small real one (Iris).
+export { type Dataset, split, takeRows } from "./dataset.js";
+export { moons, circles, spirals, blobs, linear, polynomial, sine } from "./synthetic.js";
+export { iris } from "./iris.js";
+export { IRIS_CITATION } from "./irisRows.js";
