@@ -9,7 +9,10 @@
 //   - f(a + h) - f(a) does not shrink with h (step, sign, round) -> jump: not even continuous,
 //     the quotient blows up like 1/h and autodiff's zero gradient says nothing about the jump.
 import { enableGrad, gradState, noGrad } from "./gradMode.js";
-import { eq, grad, scalar, tensor, Tensor } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { scalar, tensor } from "../tensor/creation.js";
+import { eq } from "../ops/binaryOps.js";
+import { grad } from "./transforms.js";
 
 /** Options of {@link checkDifferentiable}. */
 export interface CheckDifferentiableOptions {

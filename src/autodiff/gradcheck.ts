@@ -8,7 +8,10 @@
 // whose error shrinks like h^2 instead of h, for every element of every input, and compares it
 // with the gradient the reverse-mode tape produced. Agreement is evidence the gradient rule of
 // every op f used is right; disagreement points at the input element where it is most wrong.
-import { grad, noGrad, tensor, Tensor } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { tensor } from "../tensor/creation.js";
+import { grad } from "./transforms.js";
+import { noGrad } from "./gradMode.js";
 
 /** Tolerances for {@link gradcheck}; an element passes when |analytic - numeric| <= atol + rtol*|numeric|. */
 export interface GradcheckOptions {

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
 
-const RUNS = 12;
+const RUNS = 40;
 const SEED = 20261127;
 const CHECK = { eps: 1e-5, atol: 1e-6, rtol: 1e-6 };
 

@@ -132,6 +132,16 @@ const IMPLEMENTATIONS: Record<string, Fn> = {
     g.tanh(x.sub(g.mean(x, { axis: -1, keepdims: true }))
       .div(g.sqrt(g.var(x, { axis: -1, keepdims: true, correction: 0 }).add(1e-5))).mul(gain).add(b)).mul(c).sum(),
   relu_mlp_batched: ({ w1, b1, w2, x }) => g.logsumexp(g.relu(x.matmul(w1).add(b1)).matmul(w2), { axis: -1 }).mean(),
+
+  // conventions exactly at kinks and ties (gradlab documents the same choices as torch)
+  relu_at_zero: ({ x }) => g.relu(x).sum(),
+  abs_at_zero: ({ x }) => g.abs(x).sum(),
+  leaky_relu_at_zero: ({ x }) => g.leakyRelu(x, 0.1).sum(),
+  clip_at_bounds: ({ x }) => g.clip(x, -1, 1).sum(),
+  maximum_tie: ({ x, y }) => g.maximum(x, y).sum(),
+  max_reduce_tie: ({ x }) => g.max(x),
+  sign_step_round: ({ x }) => g.sign(x).add(g.step(x)).add(g.round(x)).add(g.floor(x)).sum(),
+  hinge_at_margin: ({ x, y }) => g.relu(g.sub(1, y.mul(x))).sum(),
 };
 
 /** Max |a - b| / (1 + |b|) over all elements, after checking shapes agree. */
@@ -177,7 +187,7 @@ function flatFunction(c: GoldenCase, f: (...xs: Tensor[]) => Tensor): { flat: Te
   return { flat, h };
 }
 
-const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn"];
+const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn", "core-conventions"];
 
 for (const file of FILES) {
   const { cases } = loadFixture<{ cases: GoldenCase[] }>(file);
