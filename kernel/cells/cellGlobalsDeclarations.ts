@@ -1,0 +1,87 @@
+// The type checker's view of the globals the executor installs in every cell. Kept in
+// step with displayGlobals.ts; the doc comments are what completion and inspection show.
+
+/** Ambient declarations added to every cell's program (a global script, not a module). */
+export const CELL_GLOBALS_DECLARATIONS = `
+/** Options of display(). */
+interface GradlabDisplayOptions {
+  /** Display id to reuse; later update() calls and display(v, {id}) target it. */
+  id?: string;
+  /** Output metadata sent with the display_data message. */
+  metadata?: Record<string, unknown>;
+}
+
+/** A live output area entry returned by display(). */
+interface GradlabDisplayHandle {
+  /** The display id (transient.display_id). */
+  readonly id: string;
+  /**
+   * Replaces what this display shows, from this or any later cell.
+   * @example
+   * const h = display("starting");
+   * await h.update("done");
+   */
+  update(value: unknown): Promise<void>;
+}
+
+/** display() and its MIME helpers. */
+interface GradlabDisplay {
+  /**
+   * Shows any value (rich output through [Symbol.for("Jupyter.display")]() when it has one,
+   * otherwise util.inspect text) or a raw MIME bundle, and returns a handle to update it.
+   * @example
+   * const h = display({ "text/html": "<b>0%</b>" });
+   * await h.update({ "text/html": "<b>100%</b>" });
+   */
+  (value: unknown, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows HTML. @example display.html("<b>bold</b>") */
+  html(html: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows Markdown. @example display.markdown("# Title") */
+  markdown(markdown: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows an SVG image. @example display.svg('<svg width="10" height="10"></svg>') */
+  svg(svg: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows a PNG image (bytes or base64). @example display.png(fs.readFileSync("plot.png")) */
+  png(data: string | Uint8Array, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows a JPEG image (bytes or base64). @example display.jpeg(bytes) */
+  jpeg(data: string | Uint8Array, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows JSON as an interactive tree where the front end supports it. @example display.json({ a: 1 }) */
+  json(value: unknown, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows LaTeX math. @example display.latex("$e^{i\\\\pi} + 1 = 0$") */
+  latex(tex: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Shows plain text. @example display.text("hello") */
+  text(text: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /** Runs JavaScript in front ends that allow it. @example display.javascript("console.log(1)") */
+  javascript(code: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+}
+
+/**
+ * Shows a value or a raw MIME bundle in the output area.
+ * @example
+ * display.markdown("**loss** 0.12");
+ */
+declare var display: GradlabDisplay;
+
+/**
+ * Clears this cell's output; with wait = true, only when the next output arrives (no flicker).
+ * @example
+ * for (let i = 0; i < 10; i++) { clearOutput(true); display(i); }
+ */
+declare function clearOutput(wait?: boolean): void;
+
+/**
+ * Asks the user for a line of text (Jupyter stdin); fails clearly when the front end has no stdin.
+ * @example
+ * const name = await input("Your name? ");
+ */
+declare function input(prompt?: string): Promise<string>;
+
+/**
+ * Like input(), but the front end hides what is typed.
+ * @example
+ * const token = await password("Token: ");
+ */
+declare function password(prompt?: string): Promise<string>;
+
+/** The error a cell sees when the user interrupts it. */
+declare class KeyboardInterrupt extends Error {}
+`;

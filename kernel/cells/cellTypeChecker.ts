@@ -1,0 +1,284 @@
+// Type-checks cells against everything earlier cells declared, with one long-lived
+// LanguageService. Each committed cell is its own virtual module that exports its
+// top-level names; a new cell imports, on one header line, the latest owner of every name
+// it does not redeclare. Earlier cells' source files are reused untouched, so checking a
+// trivial cell costs one small parse plus a program update (file-system lookups memoised).
+import ts from "typescript";
+import { dirname, join } from "node:path";
+import type { CompleteResult, InspectResult } from "../executorContract.js";
+import { toCellDiagnostic, type CellDiagnostic } from "./cellCompiler.js";
+import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
+import type { LibraryLocations } from "./libraryLocator.js";
+import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
+
+/** Diagnostics that do not stop a notebook cell. */
+const IGNORED_CODES = new Set([
+  7016, // untyped JavaScript package: it is `any`, which is fine in a notebook
+  6133, 6196, 6138, // unused locals
+]);
+
+interface VirtualFile {
+  text: string;
+  version: number;
+}
+
+interface PendingCell {
+  text: string;
+  names: string[];
+}
+
+/**
+ * The rolling program of a notebook.
+ * @example
+ * const checker = new CellTypeChecker({ cwd, locations });
+ * checker.check("const x: number = 'a'", new Set(["x"]), true); // [{ line: 0, column: 6, code: 2322, ... }]
+ */
+export class CellTypeChecker {
+  private readonly dir: string;
+  private readonly pendingPath: string;
+  private readonly globalsPath: string;
+  private readonly files = new Map<string, VirtualFile>();
+  /** name -> module file (without extension) of the latest cell that declared it */
+  private readonly owners = new Map<string, string>();
+  private readonly memo = new Map<string, unknown>();
+  private readonly options: ts.CompilerOptions;
+  private readonly service: ts.LanguageService;
+  private resolutionCache: ts.ModuleResolutionCache;
+  private pending: PendingCell | undefined;
+  private cellCounter = 0;
+  private version = 0;
+
+  constructor(opts: { cwd: string; locations: LibraryLocations }) {
+    this.dir = join(opts.cwd, "__gradlab_cells__");
+    this.pendingPath = join(this.dir, "pending.mts");
+    this.globalsPath = join(this.dir, "gradlab-globals.d.ts");
+    this.files.set(this.globalsPath, { text: CELL_GLOBALS_DECLARATIONS, version: 0 });
+    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) => ts.sys.fileExists(join(root, "node", "package.json")));
+    this.options = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      lib: hasNodeTypes ? ["lib.es2023.d.ts"] : ["lib.es2023.d.ts", "lib.dom.d.ts"],
+      types: hasNodeTypes ? ["node"] : [],
+      typeRoots: opts.locations.kernelTypeRoots,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      useDefineForClassFields: true,
+    };
+    const cwd = opts.cwd;
+    const locations = opts.locations;
+    const moduleHost: ts.ModuleResolutionHost = {
+      fileExists: (f) => this.fileExists(f),
+      readFile: (f) => this.readFile(f),
+      directoryExists: (d) => this.directoryExists(d),
+      realpath: (p) => this.cached(`realpath:${p}`, () => (ts.sys.realpath ? ts.sys.realpath(p) : p)),
+      getCurrentDirectory: () => cwd,
+    };
+    this.resolutionCache = ts.createModuleResolutionCache(cwd, (f) => f, this.options);
+    const overrides = new Map([
+      ["gradlab", locations.gradlabTypes],
+      ["tslab", locations.tslabShimTypes],
+    ]);
+    // getModuleResolutionCache is honoured by the LanguageService (it shares the
+    // package.json cache); without it every program update re-parses every package.json.
+    const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
+      getCompilationSettings: () => this.options,
+      getScriptFileNames: () => [this.globalsPath, this.pendingPath],
+      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptSnapshot: (f) => {
+        const text = this.readFile(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => cwd,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: moduleHost.fileExists,
+      readFile: moduleHost.readFile,
+      directoryExists: moduleHost.directoryExists,
+      realpath: moduleHost.realpath,
+      getDirectories: (d) => this.cached(`dirs:${d}`, () => ts.sys.getDirectories(d)),
+      readDirectory: ts.sys.readDirectory,
+      getModuleResolutionCache: () => this.resolutionCache,
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
+        literals.map((literal) => {
+          const override = overrides.get(literal.text);
+          if (override !== undefined) {
+            return { resolvedModule: { resolvedFileName: override, extension: override.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false } };
+          }
+          const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
+          return ts.resolveModuleName(literal.text, containingFile, options, moduleHost, this.resolutionCache, redirected, mode);
+        }),
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /**
+   * Prepares `code` as the next cell and, when `typeCheck` is true, returns its problems
+   * in 0-based cell coordinates. The cell becomes part of the history only on commit().
+   */
+  check(code: string, declaredNames: Set<string>, typeCheck: boolean): CellDiagnostic[] {
+    const names = [...declaredNames];
+    const header = this.header(declaredNames);
+    const footer = names.length ? `export { ${names.join(", ")} };` : "export {};";
+    const text = `${header}\n${code}\n${footer}`;
+    this.pending = { text, names };
+    if (!typeCheck) return [];
+    let problems = this.diagnostics(text, header.length + 1, code);
+    if (problems.some((d) => d.code === 2307)) {
+      // A package may have been installed since the file-system lookups were memoised.
+      this.forgetFileSystem();
+      problems = this.diagnostics(text, header.length + 1, code);
+    }
+    return problems;
+  }
+
+  /** Adds the last checked cell to the history (call once it has started running). */
+  commit(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending || pending.names.length === 0) return;
+    const base = `cell-${++this.cellCounter}`;
+    this.files.set(join(this.dir, `${base}.mts`), { text: pending.text, version: ++this.version });
+    for (const name of pending.names) this.owners.set(name, base);
+  }
+
+  /** Completion at a cursor given in Unicode code points (Jupyter's unit). */
+  complete(code: string, cursorPos: number): CompleteResult {
+    const cursor = codePointsToUtf16(code, cursorPos);
+    let start = cursor;
+    while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
+    let end = cursor;
+    while (end < code.length && /[\w$]/.test(code[end]!)) end++;
+    const prefix = code.slice(start, cursor);
+    const offset = this.loadScratch(code);
+    const info = this.service.getCompletionsAtPosition(this.pendingPath, offset + cursor, {
+      includeCompletionsWithInsertText: false,
+      includeCompletionsForModuleExports: false,
+    });
+    const entries = (info?.entries ?? []).filter((e) => e.name.startsWith(prefix) && e.kind !== ts.ScriptElementKind.warning);
+    entries.sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const seen = new Set<string>();
+    const unique = entries.filter((e) => (seen.has(e.name) ? false : (seen.add(e.name), true)));
+    const cursorStart = utf16ToCodePoints(code, start);
+    const cursorEnd = utf16ToCodePoints(code, end);
+    return {
+      matches: unique.map((e) => e.name),
+      cursorStart,
+      cursorEnd,
+      metadata: {
+        _jupyter_types_experimental: unique.map((e) => ({ start: cursorStart, end: cursorEnd, text: e.name, type: jupyterKind(e.kind) })),
+      },
+    };
+  }
+
+  /** Quick info (signature and doc comment) at a cursor in code points. */
+  inspect(code: string, cursorPos: number, detailLevel: 0 | 1): InspectResult {
+    const cursor = codePointsToUtf16(code, cursorPos);
+    const offset = this.loadScratch(code);
+    const at = (pos: number) => (pos < 0 ? undefined : this.service.getQuickInfoAtPosition(this.pendingPath, offset + pos));
+    let info = at(cursor);
+    if (!isUseful(info)) info = at(cursor - 1);
+    if (isUseful(info)) return renderInfo(ts.displayPartsToString(info.displayParts), info.documentation ?? [], info.tags ?? [], detailLevel);
+    const help = this.service.getSignatureHelpItems(this.pendingPath, offset + cursor, undefined);
+    const item = help?.items[help.selectedItemIndex];
+    if (help && item) {
+      const signature = [...item.prefixDisplayParts, ...item.parameters.flatMap((p, i) => (i ? [...item.separatorDisplayParts, ...p.displayParts] : p.displayParts)), ...item.suffixDisplayParts];
+      return renderInfo(ts.displayPartsToString(signature), item.documentation, item.tags, detailLevel);
+    }
+    return { found: false, data: {}, metadata: {} };
+  }
+
+  /** Puts code (after the history header) in the scratch file; returns the code's offset. */
+  private loadScratch(code: string): number {
+    const header = this.header(new Set());
+    this.files.set(this.pendingPath, { text: `${header}\n${code}\nexport {};`, version: ++this.version });
+    return header.length + 1;
+  }
+
+  private diagnostics(text: string, offset: number, code: string): CellDiagnostic[] {
+    this.files.set(this.pendingPath, { text, version: ++this.version });
+    const all = [
+      ...this.service.getSyntacticDiagnostics(this.pendingPath),
+      ...this.service.getSemanticDiagnostics(this.pendingPath),
+    ];
+    return all
+      .filter((d) => d.start !== undefined && d.start >= offset && d.start <= offset + code.length && !IGNORED_CODES.has(d.code))
+      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .map((d) => toCellDiagnostic(d, code, offset));
+  }
+
+  /** One line of imports: every name's latest owner, except names the cell redeclares. */
+  private header(redeclared: Set<string>): string {
+    const byOwner = new Map<string, string[]>();
+    for (const [name, owner] of this.owners) {
+      if (redeclared.has(name)) continue;
+      const list = byOwner.get(owner);
+      if (list) list.push(name);
+      else byOwner.set(owner, [name]);
+    }
+    return [...byOwner].map(([owner, names]) => `import { ${names.join(", ")} } from "./${owner}.mjs";`).join(" ");
+  }
+
+  private fileExists(f: string): boolean {
+    if (this.files.has(f)) return true;
+    if (f.startsWith(this.dir)) return false;
+    return this.cached(`exists:${f}`, () => ts.sys.fileExists(f));
+  }
+
+  private readFile(f: string): string | undefined {
+    const virtual = this.files.get(f);
+    if (virtual) return virtual.text;
+    if (f.startsWith(this.dir)) return undefined;
+    return this.cached(`read:${f}`, () => ts.sys.readFile(f));
+  }
+
+  private directoryExists(d: string): boolean {
+    if (d === this.dir) return true;
+    return this.cached(`dir:${d}`, () => ts.sys.directoryExists(d));
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
+
+  private forgetFileSystem(): void {
+    this.memo.clear();
+    this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
+    this.service.cleanupSemanticCache();
+  }
+}
+
+function isUseful(info: ts.QuickInfo | undefined): info is ts.QuickInfo {
+  if (!info || info.displayParts === undefined || info.displayParts.length === 0) return false;
+  // An unresolved name has no symbol kind; claiming "found" for it would mislead.
+  return info.kind !== ts.ScriptElementKind.unknown;
+}
+
+function renderInfo(signature: string, documentation: ts.SymbolDisplayPart[], tags: ts.JSDocTagInfo[], detailLevel: 0 | 1): InspectResult {
+  const doc = ts.displayPartsToString(documentation);
+  const shownTags = detailLevel === 1 ? tags : tags.filter((t) => ["example", "param", "returns", "deprecated"].includes(t.name));
+  const tagText = (t: ts.JSDocTagInfo): string => ts.displayPartsToString(t.text ?? []);
+  const plainTags = shownTags.map((t) => `@${t.name} ${tagText(t)}`.trimEnd());
+  const markdownTags = shownTags.map((t) =>
+    t.name === "example" ? `**Example**\n\n\`\`\`ts\n${tagText(t).replace(/^```\w*\n?|```$/g, "").trim()}\n\`\`\`` : `*@${t.name}* ${tagText(t)}`.trimEnd());
+  const plain = [signature, doc, ...plainTags].filter((s) => s.length > 0).join("\n\n");
+  const markdown = [`\`\`\`ts\n${signature}\n\`\`\``, doc, ...markdownTags].filter((s) => s.length > 0).join("\n\n");
+  return { found: true, data: { "text/plain": plain, "text/markdown": markdown }, metadata: {} };
+}
+
+function jupyterKind(kind: string): string {
+  switch (kind) {
+    case "method": case "function": case "local function": case "construct": case "call": return "function";
+    case "property": case "getter": case "setter": case "accessor": return "property";
+    case "class": case "local class": case "interface": case "type": case "enum": return "class";
+    case "module": case "external module name": return "module";
+    case "keyword": return "keyword";
+    case "parameter": return "param";
+    default: return "instance";
+  }
+}
