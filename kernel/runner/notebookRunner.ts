@@ -8,7 +8,7 @@ import { OutputCollector } from "./outputCollector.js";
 import type { RunnerKernel, ExecuteReply } from "./runnerKernel.js";
 import type { RunProgress } from "./runProgress.js";
 import { silentProgress } from "./runProgress.js";
-import { gradlabVersion } from "./repoRoot.js";
+import { packageVersion } from "../install/packageRoot.js";
 
 export interface RunOptions {
   /** Seconds a cell may run before it is interrupted and the run fails. */
@@ -57,7 +57,7 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
   const seed = opts.seed ?? 0;
   nb.metadata["language_info"] = kernel.info.language_info;
   nb.metadata["gradlab"] = {
-    gradlab_version: gradlabVersion(),
+    gradlab_version: packageVersion(),
     node_version: process.version,
     kernel: { implementation: kernel.info.implementation, version: kernel.info.implementation_version },
     seed,

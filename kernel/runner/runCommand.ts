@@ -60,8 +60,8 @@ export function registerRunnerCommands(program: Command): void {
     .option("--timeout <seconds>", "per-cell timeout", "120")
     .option("--static", "also render figures to PNG with Chromium")
     .action(async (flags: { out: string; timeout: string; static?: boolean }) => {
-      const [{ repoRoot }, { progressFor }] = await Promise.all([import("./repoRoot.js"), import("./runProgress.js")]);
-      const folder = join(repoRoot(), "notebooks");
+      const [{ packageRoot }, { progressFor }] = await Promise.all([import("../install/packageRoot.js"), import("./runProgress.js")]);
+      const folder = join(packageRoot(), "notebooks");
       const notebooks = readdirSync(folder).filter((f) => f.endsWith(".ipynb") && !f.includes(".executed.")).sort();
       const out = resolve(flags.out);
       let failed = 0;

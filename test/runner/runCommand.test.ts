@@ -1,0 +1,155 @@
+// `gradlab run` end to end on the real gradlab kernel: parameters, failures, timeouts, atomic
+// writes, reproducibility and the HTML report.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CodeCell, Notebook } from "../../kernel/runner/notebookFormat.js";
+import { cellTags, joinSource } from "../../kernel/runner/notebookFormat.js";
+import { errorOutputs, nbformatValidate, runCli, tempDir, withoutTimings, writeNotebook } from "./runnerTestKit.js";
+
+const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Notebook;
+const codeCells = (nb: Notebook) => nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+const textOf = (cell: CodeCell) => cell.outputs.map((o) =>
+  o.output_type === "stream" ? joinSource(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : joinSource((o.data["text/plain"] ?? "") as string)).join("");
+
+describe("gradlab run", () => {
+  test("-p values are injected after the parameters cell as typed TypeScript constants", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "params.ipynb", [
+      { source: "# Parameters", markdown: true },
+      { source: 'const lr: number = 0.5;\nconst name: string = "sgd";\nconst verbose: boolean = false;', tags: ["parameters"] },
+      "console.log(lr, typeof lr, name, verbose, typeof verbose);",
+    ]);
+    const out = join(dir, "out.ipynb");
+    const r = await runCli(["run", input, "-p", "lr=0.01", "-p", "name=adam", "-p", "verbose=true", "-o", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const nb = read(out);
+    assert.deepEqual(nb.cells.map((c) => cellTags(c)), [[], ["parameters"], ["injected-parameters"], []]);
+    assert.equal(joinSource(nb.cells[2].source),
+      '// Injected by gradlab run\nconst lr: number = 0.01;\nconst name: string = "adam";\nconst verbose: boolean = true;\n');
+    assert.equal(textOf(nb.cells[3] as CodeCell), "0.01 number adam true boolean\n");
+    assert.deepEqual((nb.metadata["gradlab"] as Record<string, unknown>)["parameters"], { lr: 0.01, name: "adam", verbose: true });
+    assert.deepEqual(codeCells(nb).map((c) => c.execution_count), [1, 2, 3]);
+    assert.equal(await nbformatValidate(out), "valid");
+  });
+
+  test("a failing cell stops the run, the partial notebook is written with the error, exit code 1 names the cell", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "fails.ipynb", [
+      "console.log('before');",
+      { source: "Some text", markdown: true },
+      "const boom = (n: number) => { throw new RangeError(`bad n ${n}`); };\nboom(3);",
+      "console.log('after');",
+    ]);
+    const out = join(dir, "fails.out.ipynb");
+    const r = await runCli(["run", input, "-o", out]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cell 3 failed: RangeError: bad n 3/);
+    const nb = read(out);
+    const [first, failing, after] = codeCells(nb);
+    assert.equal(textOf(first), "before\n");
+    assert.equal(failing.outputs.at(-1)!.output_type, "error");
+    assert.match(textOf(failing), /RangeError: bad n 3/);
+    assert.equal(after.execution_count, null);
+    assert.deepEqual(after.outputs, []);
+    assert.equal(await nbformatValidate(out), "valid");
+
+    const allowed = join(dir, "allowed.ipynb");
+    const r2 = await runCli(["run", input, "-o", allowed, "--allow-errors"]);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal(textOf(codeCells(read(allowed))[2]), "after\n");
+  });
+
+  test("--timeout interrupts a runaway cell and fails the run with the notebook written", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "slow.ipynb", ["let spins = 0;", "while (true) { spins++; }", "console.log('never');"]);
+    const out = join(dir, "slow.out.ipynb");
+    const r = await runCli(["run", input, "-o", out, "--timeout", "2"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cell 2 failed: CellTimeoutError: cell 2 did not finish within 2 s/);
+    const nb = read(out);
+    assert.ok(errorOutputs(nb).length >= 1);
+    assert.equal(codeCells(nb)[2].execution_count, null);
+    assert.equal(await nbformatValidate(out), "valid");
+  });
+
+  test("writes are atomic: while a run is busy the target keeps its old content, and no temp file remains", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "atomic.ipynb", ["console.log(1);", "await new Promise((r) => setTimeout(r, 1500));", "console.log(2);"]);
+    const out = join(dir, "atomic.out.ipynb");
+    writeFileSync(out, "old content");
+    const seen = new Set<string>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const text = readFileSync(out, "utf8");
+        seen.add(text === "old content" ? "old" : (JSON.parse(text), "complete"));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const r = await runCli(["run", input, "-o", out]);
+    polling = false;
+    await poll;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(seen.has("old"));
+    assert.equal(textOf(codeCells(read(out))[2]), "2\n");
+    assert.deepEqual(readdirSync(dir).sort(), ["atomic.ipynb", "atomic.out.ipynb"]);
+  });
+
+  test("two runs give identical notebooks apart from timings (seeded random numbers, figures, display updates)", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "repro.ipynb", [
+      'import { randn, plot } from "gradlab";',
+      "const r = randn([3]);\nconsole.log(r.toArray());\nr",
+      "const h = display({ 'text/plain': 'v1' });\nh.update({ 'text/plain': 'v2' });",
+      'new plot.Figure([{ type: "scatter", x: [0, 1, 2], y: r.toArray() as number[] }], { title: { text: "seeded" } });',
+    ]);
+    const a = join(dir, "a.ipynb"), b = join(dir, "b.ipynb");
+    const [ra, rb] = [await runCli(["run", input, "-o", a]), await runCli(["run", input, "-o", b])];
+    assert.equal(ra.code, 0, ra.stderr);
+    assert.equal(rb.code, 0, rb.stderr);
+    const [na, nb] = [read(a), read(b)];
+    assert.deepEqual(withoutTimings(na), withoutTimings(nb));
+    const run = na.metadata["gradlab"] as Record<string, unknown>;
+    assert.equal(run["seed"], 0);
+    assert.equal(typeof run["gradlab_version"], "string");
+    assert.equal(run["node_version"], process.version);
+    assert.match(String(run["start_time"]), /^\d{4}-\d\d-\d\dT/);
+    assert.equal(typeof (codeCells(na)[1].metadata["gradlab"] as { duration_ms: number }).duration_ms, "number");
+    assert.deepEqual(codeCells(na)[2].outputs, [{ output_type: "display_data", data: { "text/plain": "v2" }, metadata: {} }]);
+  });
+
+  test("--html writes a self-contained report: markdown rendered, plotly.js inlined once, no network, print CSS", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "report.ipynb", [
+      { source: "# Report title\n\nThe derivative $f'(a)$ with **bold** text.", markdown: true },
+      'import { plot } from "gradlab";\nconsole.log("\\u001b[31mred\\u001b[0m & <b>");',
+      'new plot.Figure([{ type: "scatter", y: [1, 3, 2] }]);',
+      'new plot.Figure([{ type: "bar", y: [2, 1] }]);',
+    ]);
+    const html = join(dir, "report.html");
+    const r = await runCli(["run", input, "-o", join(dir, "report.out.ipynb"), "--html", html]);
+    assert.equal(r.code, 0, r.stderr);
+    const page = readFileSync(html, "utf8");
+    assert.match(page, /<h1 id="report-title">Report title<\/h1>/);
+    assert.match(page, /<strong>bold<\/strong>/);
+    assert.match(page, /<span style="color:#b22">red<\/span> &amp; &lt;b&gt;/);
+    assert.equal(page.split('class="gradlab-plotly-loader"').length - 1, 1);
+    assert.equal(page.split('class="gradlab-figure"').length - 1, 2);
+    assert.ok(page.indexOf("gradlab-plotly-loader") < page.indexOf('class="gradlab-figure"'));
+    assert.doesNotMatch(page, /<script[^>]+src=|<link[^>]+href="http/);
+    assert.match(page, /@media print/);
+    assert.match(page, /import \{ plot \} from &quot;gradlab&quot;/);
+  });
+
+  test("a missing notebook or bad option is reported clearly", async () => {
+    const r = await runCli(["run", "/nonexistent/x.ipynb"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /x\.ipynb/);
+    const r2 = await runCli(["run", "x.ipynb", "-p", "2bad=1"]);
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stderr, /"2bad" is not a TypeScript identifier/);
+    assert.equal(existsSync("x.executed.ipynb"), false);
+  });
+});
