@@ -2,6 +2,11 @@
 // and its gradient: the picture of backpropagation as the chain rule applied node by node.
 // Gradients come from the ops' own gradient rules, run here in reverse topological order
 // (the same local rule backward() applies), so leaves' .grad are left untouched.
+// the engine's side-effect modules (as src/index.ts loads them), so the figure functions
+// work when imported on their own: tensor methods, backward(), the compute backend
+import "../backend/jsBackend.js";
+import "../autodiff/backwardPass.js";
+import "../ops/tensorMethods.js";
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autodiff/gradMode.js";
 import { onesLike } from "../tensor/creation.js";

@@ -3,6 +3,11 @@
 import type { PlotlyTrace } from "./figure.js";
 import { evenlySpaced, roundValues } from "./compactNumbers.js";
 
+/** Light colours for a contour under arrows or paths: low values white, high values blue-grey. */
+export const LIGHT_BLUES = [[0, "#ffffff"], [0.5, "#c6d8ea"], [1, "#5b7fa6"]];
+/** Light greys, for contours under coloured optimizer paths. */
+export const LIGHT_GREYS = [[0, "#ffffff"], [1, "#8a8a8a"]];
+
 /** A regular grid: nx columns over [x0, x1], ny rows over [y0, y1]. */
 export interface Grid {
   x: [number, number];
@@ -33,7 +38,7 @@ export function gridPoints(grid: Grid): { xs: Float64Array; ys: Float64Array } {
 export interface ContourStyle {
   /** Show log10(f − min f + ε) so valleys of badly scaled functions (Rosenbrock) show. */
   logZ?: boolean;
-  colorscale?: string;
+  colorscale?: string | Array<[number, string]> | (string | number)[][];
   showscale?: boolean;
   name?: string;
   /** Number of contour levels (plotly's ncontours). */
@@ -59,7 +64,7 @@ export function contourTrace(grid: Grid, values: ArrayLike<number>, style: Conto
     }
     const eps = Math.max((max - min) * 1e-6, 1e-12);
     shown = Array.from(values, (v) => Math.log10(v - min + eps));
-    title = "log₁₀(f − min + ε)";
+    title = "log₁₀(f − min)";
   }
   const rounded = roundValues(shown, 4);
   const z: (number | null)[][] = [];
@@ -75,13 +80,12 @@ export function contourTrace(grid: Grid, values: ArrayLike<number>, style: Conto
     dy: Number(dy.toPrecision(12)),
     z,
     ncontours: style.levels ?? 20,
-    colorscale: style.colorscale ?? "Blues",
-    reversescale: true,
-    opacity: 0.85,
+    colorscale: style.colorscale ?? LIGHT_BLUES,
+    opacity: 0.9,
     contours: { coloring: "fill", showlines: true },
     line: { width: 0.5, color: "rgba(255,255,255,0.6)" },
     showscale: style.showscale ?? true,
-    colorbar: { title: { text: title }, x: 1.02, len: 0.9 },
+    colorbar: { title: { text: title, side: "right" }, x: 1.02, len: 0.9, thickness: 14 },
     hovertemplate: `x=%{x:.4g}<br>y=%{y:.4g}<br>${style.logZ ? "log f" : "f"}=%{z:.4g}<extra></extra>`,
   };
 }

@@ -172,3 +172,14 @@ export function baseLayout(opts: FigureOptions, extra: PlotlyLayout = {}): Plotl
   if (layout.margin === undefined) layout.margin = { t: opts.title !== undefined ? 50 : 30, r: 20, b: 50, l: 60 };
   return layout;
 }
+
+/**
+ * Figures with locked axis scales (scaleanchor) waste the output's width when stretched, so
+ * without a size they get a near-square one that leaves room for two colour bars.
+ * @example
+ * baseLayout(squareDefaults(opts), {...});
+ */
+export function squareDefaults(opts: FigureOptions): FigureOptions {
+  if (opts.width !== undefined || opts.height !== undefined) return opts;
+  return { ...opts, width: 760, height: 600 };
+}

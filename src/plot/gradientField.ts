@@ -1,6 +1,6 @@
 // The gradient of a function of two variables drawn as arrows over its contour. One call
 // of f on all points (contour grid and arrow grid together) and one backward pass.
-import { Figure, baseLayout, type FigureOptions } from "./figure.js";
+import { Figure, baseLayout, squareDefaults, type FigureOptions } from "./figure.js";
 import { evaluate2D, type Function2D } from "./gridEvaluation.js";
 import { contourTrace, gridPoints, type Grid } from "./contourTrace.js";
 import { quiverTrace, type Arrow } from "./quiverTrace.js";
@@ -83,7 +83,7 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
   data.push(quiverTrace(arrows, {
     length: 0.85 * Math.min(cellX, cellY), normalize: opts.normalize ?? true, span, name: label, colorbarTitle: `|∇f|`,
   }));
-  const layout = baseLayout(opts, {
+  const layout = baseLayout(squareDefaults(opts), {
     xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
     yaxis: { title: { text: "y" }, range: yr, scaleanchor: "x", scaleratio: 1, constrain: "domain", zeroline: false },
     margin: { t: opts.title !== undefined ? 50 : 30, r: 30, b: 50, l: 60 },

@@ -2,6 +2,11 @@
 // in as one tensor per variable, the function runs once (its ops broadcast elementwise),
 // and one backward pass of the sum gives every point's gradient, because each output
 // element depends only on its own inputs.
+// the engine's side-effect modules (as src/index.ts loads them), so the figure functions
+// work when imported on their own: tensor methods, backward(), the compute backend
+import "../backend/jsBackend.js";
+import "../autodiff/backwardPass.js";
+import "../ops/tensorMethods.js";
 import { tensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 

@@ -26,6 +26,8 @@ export interface QuiverOptions {
   name?: string;
 }
 
+// light orange to dark red: readable over a light contour at both ends
+const ARROW_COLORS = [[0, "#fdd49e"], [0.5, "#ef6548"], [1, "#7f0000"]];
 const BARB_ANGLE = (25 * Math.PI) / 180;
 const BARB_FRACTION = 0.3;
 
@@ -75,15 +77,15 @@ export function quiverTrace(arrows: readonly Arrow[], opts: QuiverOptions): Plot
     name: opts.name ?? "gradient",
     x: xs,
     y: ys,
-    line: { color: "rgba(20,20,20,0.75)", width: 1.2 },
+    line: { color: "rgba(25,25,25,0.8)", width: 1.3 },
     marker: {
-      size: 3.5,
+      size: 3,
       color: colors,
-      colorscale: opts.colorscale ?? "Inferno",
+      colorscale: opts.colorscale ?? ARROW_COLORS,
       cmin: 0,
       cmax: significant(maxMagnitude, 3) ?? 0,
       showscale: true,
-      colorbar: { title: { text: opts.colorbarTitle ?? "|∇f|" }, x: 1.16, len: 0.9 },
+      colorbar: { title: { text: opts.colorbarTitle ?? "|∇f|", side: "right" }, x: 1.14, len: 0.9, thickness: 14 },
     },
     hovertemplate: `|v| = %{marker.color}<extra>${opts.name ?? "gradient"}</extra>`,
     showlegend: false,

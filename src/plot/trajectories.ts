@@ -1,8 +1,8 @@
 // Optimizer paths over the contour of a 2-D loss: where SGD zig-zags, momentum overshoots
 // and Adam walks the valley.
-import { Figure, baseLayout, type FigureOptions, type PlotlyTrace } from "./figure.js";
+import { Figure, baseLayout, squareDefaults, type FigureOptions, type PlotlyTrace } from "./figure.js";
 import { evaluate2D, type Function2D } from "./gridEvaluation.js";
-import { contourTrace, gridPoints, type Grid } from "./contourTrace.js";
+import { LIGHT_GREYS, contourTrace, gridPoints, type Grid } from "./contourTrace.js";
 import { pathBounds, toPaths, type PathLike } from "./pathPoints.js";
 import { RUN_COLORS } from "./lossCurve.js";
 import { quantizer, significant } from "./compactNumbers.js";
@@ -52,7 +52,7 @@ export function trajectories(f: Function2D, paths: Record<string, PathLike>, opt
   const grid: Grid = { x: xr, y: yr, nx: n, ny: n };
   const { xs, ys } = gridPoints(grid);
   const { values } = evaluate2D(where, f, xs, ys, false);
-  const data: PlotlyTrace[] = [contourTrace(grid, values, { logZ: opts.logZ, colorscale: "Greys", showscale: true })];
+  const data: PlotlyTrace[] = [contourTrace(grid, values, { logZ: opts.logZ, colorscale: LIGHT_GREYS, showscale: true })];
   const q = quantizer(Math.max(xr[1] - xr[0], yr[1] - yr[0]), 1e5);
   const maxPoints = checkCount(where, "maxPoints", opts.maxPoints ?? 2000);
   list.forEach((p, i) => {
@@ -80,7 +80,7 @@ export function trajectories(f: Function2D, paths: Record<string, PathLike>, opt
     });
   }
   const equal = opts.equalAxes ?? true;
-  const layout = baseLayout(opts, {
+  const layout = baseLayout(squareDefaults(opts), {
     xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
     yaxis: { title: { text: "y" }, range: yr, zeroline: false, ...(equal ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}) },
     legend: { orientation: "h", y: -0.15 },
