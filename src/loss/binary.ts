@@ -1,11 +1,40 @@
 // Binary probabilistic losses: binary cross-entropy on probabilities (with PyTorch's log clamp)
 // and on logits (the stable softplus form), the sigmoid focal loss, and KL divergence.
 import type { Tensor, TensorLike } from "../index.js";
-import { add, exp, gt, log, maximum, mul, neg, pow, sigmoid, softplus, sub, sum, where } from "../index.js";
+import { add, apply, broadcastTo, defineOp, div, exp, gt, log, maximum, mul, neg, pow, reshape, sigmoid, softplus, sub, sum, tensor, where } from "../index.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type Reduction, type ReductionOptions } from "./reduction.js";
 
 type WeightLike = TensorLike | number[];
+
+// PyTorch computes binary_cross_entropy's gradient as (p − y) / max(p·(1 − p), ε), not as
+// the derivative of the clamped logs, so near p = 0 or 1 the two differ; this op reproduces
+// PyTorch's forward (logs clamped at −100) and its backward, the backward written with
+// differentiable ops so higher derivatives still work.
+// PyTorch's EPSILON is the float literal 1e-12f, i.e. 1e-12 rounded to float32.
+const BCE_EPSILON = Math.fround(1e-12);
+
+const bceOp = defineOp<null>({
+  name: "binaryCrossEntropy",
+  differentiable: true,
+  forward: ([p, y]) => {
+    const pd = p!.data, yd = y!.data;
+    const out = new Float64Array(p!.size);
+    for (let i = 0; i < out.length; i++) {
+      const lp = Math.max(Math.log(pd[i]!), -100);
+      const l1p = Math.max(Math.log(1 - pd[i]!), -100);
+      out[i] = -(yd[i]! * lp + (1 - yd[i]!) * l1p);
+    }
+    return reshape(tensor(p!.dtype === "float32" ? Float32Array.from(out) : out, { dtype: p!.dtype === "float32" ? "float32" : "float64" }), p!.shape);
+  },
+  backward: (g, c) => {
+    const [p, y] = c.inputs as [Tensor, Tensor];
+    return [
+      c.needs[0] ? div(mul(g, sub(p, y)), maximum(mul(sub(1, p), p), BCE_EPSILON)) : null,
+      c.needs[1] ? mul(g, sub(maximum(log(sub(1, p)), -100), maximum(log(p), -100))) : null,
+    ];
+  },
+});
 
 function pair(input: TensorLike, target: TensorLike, who: string): [Tensor, Tensor] {
   const x = toTensor(input, who, "input");
@@ -25,9 +54,7 @@ function bceLoss(input: TensorLike, target: TensorLike, options: ReductionOption
   for (let i = 0; i < p.size; i++) {
     if (!(pd[i]! >= 0 && pd[i]! <= 1)) throw new Error(`loss.bce: input must be probabilities in [0, 1], found ${pd[i]} at flat index ${i} (for scores use loss.bceWithLogits)`);
   }
-  const logP = maximum(log(p), -100);
-  const log1mP = maximum(log(sub(1, p)), -100);
-  let out = neg(add(mul(y, logP), mul(sub(1, y), log1mP)));
+  let out = apply(bceOp, [p, y.shape.length === p.shape.length ? y : broadcastTo(y, p.shape)], null);
   if (options.weight !== undefined) out = mul(out, toTensor(options.weight as TensorLike, "bce", "weight"));
   return reduce(out, options.reduction, "bce");
 }

@@ -113,7 +113,7 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
   const nllLoss = nllCore(logp, idx, classes, weights, ignoreIndex, reduction, sampleShape);
   if (eps === 0) return nllLoss;
   // PyTorch's label smoothing: (1 − ε)·nll + ε/C·Σ_c −w_c·logp_c, ignored samples zeroed; "mean"
-  // divides the smoothing term by the counted weights when weighted, else by all N samples.
+  // divides the smoothing term by the counted weights when weighted, else by the counted samples.
   const keep = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) keep[i] = idx[i] === ignoreIndex ? 0 : 1;
   const smoothPer = mul(neg(sum(wTensor ? mul(logp, wTensor) : logp, { axis: 1 })), tensor(keep));
@@ -121,7 +121,7 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
   if (reduction === "none") smoothTerm = reshape(smoothPer, sampleShape);
   else if (reduction === "sum") smoothTerm = sum(smoothPer);
   else if (weights) smoothTerm = div(sum(smoothPer), sumWeights(pickMask(idx, classes, weights, ignoreIndex).sampleWeight));
-  else smoothTerm = div(sum(smoothPer), idx.length);
+  else smoothTerm = div(sum(smoothPer), keep.reduce((a, b) => a + b, 0));
   return add(mul(nllLoss, 1 - eps), mul(smoothTerm, eps / classes));
 }
 

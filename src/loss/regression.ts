@@ -1,7 +1,7 @@
 // Regression losses of the residual r = input − target: the smooth mse, log-cosh and
 // pseudo-Huber, the once-differentiable Huber / smooth-L1, and the kinked L1 and quantile.
 import type { Tensor, TensorLike } from "../index.js";
-import { abs, lt, ge, mul, softplus, sqrt, square, sub, add, where, zerosLike } from "../index.js";
+import { abs, lt, le, ge, mul, neg, softplus, sqrt, square, sub, add, where, zerosLike } from "../index.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type ReductionOptions } from "./reduction.js";
 
@@ -85,7 +85,8 @@ function smoothL1Loss(input: TensorLike, target: TensorLike, options: ReductionO
   const [x, y] = residualPair(input, target, "smoothL1");
   const r = sub(x, y);
   const a = abs(r);
-  if (beta === 0) return reduce(a, options.reduction, "smoothL1");
+  // beta 0 is L1; PyTorch's backward then takes the left slope (−1) at r = 0, so select on r ≤ 0.
+  if (beta === 0) return reduce(where(le(r, 0), neg(r), r), options.reduction, "smoothL1");
   return reduce(where(lt(a, beta), mul(square(r), 0.5 / beta), sub(a, 0.5 * beta)), options.reduction, "smoothL1");
 }
 
