@@ -4,11 +4,16 @@
 // sum(op(x...) * c), so the whole vector-Jacobian product is checked, not just its sum.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import fc from "fast-check";
 import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
 
 const RUNS = 40;
+const SECOND_ORDER_RUNS = 6;
 const SEED = 20261127;
 const CHECK = { eps: 1e-5, atol: 1e-6, rtol: 1e-6 };
 
@@ -62,16 +67,50 @@ function distinct(shape: number[], seed: number): Tensor {
   return g.tensor(Float64Array.from(order, (k) => (k - n / 2) * 0.1 + 0.02 * u())).reshape(shape);
 }
 
-/** Check the vjp of `f` at `inputs` against central differences. */
-function checkVjp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number): void {
+/** Names of the differentiable ops this file applied to inputs that require grad (forward or recorded backward). */
+const exercised = new Set<string>();
+
+/**
+ * Check `f` at `inputs` against central differences through a random cotangent c:
+ * order 1 checks the gradient of sum(f(x) * c); order 2 checks the gradient of
+ * sum(grad(sum(sin(f) * c))(x) * v), i.e. that the op's gradient rule is itself differentiated
+ * correctly (what makes grad(grad(f)) and hessian exact).
+ */
+function checkVjp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number, order: 1 | 2 = 1): void {
   const outShape = f(...inputs).shape;
   const cotangent = make(outShape, seed ^ 0x5bd1e995);
-  const r = g.gradcheck((...xs: Tensor[]) => f(...xs).mul(cotangent).sum(), inputs, CHECK);
+  let target = (...xs: Tensor[]): Tensor => f(...xs).mul(cotangent).sum();
+  if (order === 2) {
+    // sin() makes the cotangent reaching f's backward depend on x, so even a linear op's
+    // gradient rule (slice -> sliceGrad, gather -> scatterAdd) gets differentiated.
+    const first = (...xs: Tensor[]): Tensor => g.sin(f(...xs)).mul(cotangent).sum();
+    const argnums = inputs.map((_, i) => i);
+    const directions = inputs.map((t, i) => make(t.shape, seed + 101 * (i + 1)));
+    target = (...xs: Tensor[]): Tensor => {
+      const grads = g.grad(first, { argnums })(...xs) as Tensor[];
+      return grads.reduce((acc: Tensor, gi, i) => acc.add(gi.mul(directions[i]).sum()), g.scalar(0));
+    };
+  }
+  const { value: r, ops } = g.traceOps(() => g.gradcheck(target, inputs, CHECK));
+  for (const op of ops) if (op.differentiable && op.inputsRequireGrad) exercised.add(op.name);
   assert.ok(
     r.ok,
-    `${name}: gradient disagrees with central differences for input shapes ${inputs.map((t) => `[${t.shape}]`).join(", ")}: ` +
-      `worst ${JSON.stringify(r.worstIndex)}, max abs error ${r.maxAbsError}, max rel error ${r.maxRelError}`,
+    `${name}${order === 2 ? " (second order)" : ""}: gradient disagrees with central differences for input shapes ` +
+      `${inputs.map((t) => `[${t.shape}]`).join(", ")}: worst ${JSON.stringify(r.worstIndex)}, ` +
+      `max abs error ${r.maxAbsError}, max rel error ${r.maxRelError}`,
   );
+}
+
+const secondOrderRuns = new Map<string, number>();
+
+/** First order on every sample; second order too on the first SECOND_ORDER_RUNS samples of each op. */
+function check(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number): void {
+  checkVjp(name, f, inputs, seed, 1);
+  const done = secondOrderRuns.get(name) ?? 0;
+  if (done < SECOND_ORDER_RUNS) {
+    secondOrderRuns.set(name, done + 1);
+    checkVjp(name, f, inputs, seed, 2);
+  }
 }
 
 // ----------------------------------------------------------------------------- shapes
@@ -133,6 +172,11 @@ const UNARY: [string, (x: Tensor) => Tensor, Domain][] = [
   ["pow(x, 3)", (x) => g.pow(x, 3), ANY],
   ["pow(x, 2.5)", (x) => g.pow(x, 2.5), POSITIVE],
   ["pow(2, x)", (x) => g.pow(2, x), ANY],
+  ["powScalar(x, 3)", (x) => g.powScalar(x, 3), ANY],
+  ["powScalar(x, -1.5)", (x) => g.powScalar(x, -1.5), POSITIVE],
+  ["normalCdf", (x) => g.normalCdf(x), ANY],
+  ["normalPdf", (x) => g.normalPdf(x), ANY],
+  ["reciprocal", (x) => g.reciprocal(x), AWAY_FROM_ZERO],
   ["clip(x, -0.5, 0.5)", (x) => g.clip(x, -0.5, 0.5), awayFrom([-0.5, 0.5])],
   ["add(2, x)", (x) => g.add(2, x), ANY],
   ["sub(x, 1.5)", (x) => g.sub(x, 1.5), ANY],
@@ -144,7 +188,7 @@ describe("op gradients match central differences: elementwise", () => {
   for (const [name, fn, domain] of UNARY) {
     test(name, () => {
       property(fc.tuple(shapeArb(0, 3), seedArb), ([shape, seed]) => {
-        checkVjp(name, fn, [make(shape, seed, domain)], seed);
+        check(name, fn, [make(shape, seed, domain)], seed);
       });
     });
   }
@@ -161,7 +205,7 @@ describe("op gradients match central differences: elementwise", () => {
   for (const [name, fn, da, db] of BINARY) {
     test(`${name} with broadcasting`, () => {
       property(fc.tuple(broadcastPair, seedArb), ([[sa, sb], seed]) => {
-        checkVjp(name, fn, [make(sa, seed, da), make(sb, seed + 1, db)], seed);
+        check(name, fn, [make(sa, seed, da), make(sb, seed + 1, db)], seed);
       });
     });
   }
@@ -169,7 +213,7 @@ describe("op gradients match central differences: elementwise", () => {
   test("where with broadcasting condition and branches", () => {
     property(fc.tuple(broadcastPair, fc.boolean(), seedArb), ([[sa, sb], condLikeA, seed]) => {
       const cond = g.gt(make(condLikeA ? sa : sb, seed + 2), 0);
-      checkVjp("where", (a, b) => g.where(cond, a, b), [make(sa, seed), make(sb, seed + 1)], seed);
+      check("where", (a, b) => g.where(cond, a, b), [make(sa, seed), make(sb, seed + 1)], seed);
     });
   });
 });
@@ -188,7 +232,7 @@ describe("op gradients match central differences: reductions", () => {
   for (const [name, fn, domain] of SMOOTH) {
     test(name, () => {
       property(fc.tuple(reductionArb, seedArb), ([{ shape, axis, keepdims }, seed]) => {
-        checkVjp(name, (x) => fn(x, { axis, keepdims }), [make(shape, seed, domain)], seed);
+        check(name, (x) => fn(x, { axis, keepdims }), [make(shape, seed, domain)], seed);
       });
     });
   }
@@ -196,7 +240,7 @@ describe("op gradients match central differences: reductions", () => {
   for (const name of ["max", "min"] as const) {
     test(`${name} (distinct values)`, () => {
       property(fc.tuple(reductionArb, seedArb), ([{ shape, axis, keepdims }, seed]) => {
-        checkVjp(name, (x) => g[name](x, { axis, keepdims }), [distinct(shape, seed)], seed);
+        check(name, (x) => g[name](x, { axis, keepdims }), [distinct(shape, seed)], seed);
       });
     });
   }
@@ -205,7 +249,7 @@ describe("op gradients match central differences: reductions", () => {
     test(`${name} with correction 0 and 1`, () => {
       property(fc.tuple(reductionArb, fc.integer({ min: 0, max: 1 }), seedArb), ([{ shape, axis, keepdims }, correction, seed]) => {
         fc.pre(reducedSize(shape, axis) > 1);
-        checkVjp(name, (x) => g[name](x, { axis, keepdims, correction }), [make(shape, seed)], seed);
+        check(name, (x) => g[name](x, { axis, keepdims, correction }), [make(shape, seed)], seed);
       });
     });
   }
@@ -214,7 +258,7 @@ describe("op gradients match central differences: reductions", () => {
     test(name, () => {
       property(fc.tuple(shapeArb(1, 3), fc.integer({ min: -3, max: 2 }), seedArb), ([shape, a, seed]) => {
         const axis = Math.max(-shape.length, Math.min(shape.length - 1, a));
-        checkVjp(name, (x) => g[name](x, { axis }), [make(shape, seed)], seed);
+        check(name, (x) => g[name](x, { axis }), [make(shape, seed)], seed);
       });
     });
   }
@@ -228,14 +272,14 @@ describe("op gradients match central differences: matmul family", () => {
     property(arb, ([[ba, bb], m, k, n, mode, seed]) => {
       const sa = mode === "vec-mat" || mode === "vec-vec" ? [k] : [...ba.slice(-2), m, k];
       const sb = mode === "mat-vec" || mode === "vec-vec" ? [k] : [...bb.slice(-2), k, n];
-      checkVjp(`matmul ${mode}`, (a, b) => g.matmul(a, b), [make(sa, seed), make(sb, seed + 1)], seed);
+      check(`matmul ${mode}`, (a, b) => g.matmul(a, b), [make(sa, seed), make(sb, seed + 1)], seed);
     }, 20);
   });
 
   test("dot and outer", () => {
     property(fc.tuple(dim, dim, seedArb), ([n, m, seed]) => {
-      checkVjp("dot", (a, b) => g.dot(a, b), [make([n], seed), make([n], seed + 1)], seed);
-      checkVjp("outer", (a, b) => g.outer(a, b), [make([n], seed), make([m], seed + 1)], seed);
+      check("dot", (a, b) => g.dot(a, b), [make([n], seed), make([n], seed + 1)], seed);
+      check("outer", (a, b) => g.outer(a, b), [make([n], seed), make([m], seed + 1)], seed);
     });
   });
 });
@@ -246,16 +290,16 @@ describe("op gradients match central differences: shape ops", () => {
   test("reshape, flatten, transpose/permute", () => {
     property(fc.tuple(shapeArb(1, 3), seedArb, fc.nat()), ([shape, seed, pick]) => {
       const x = make(shape, seed);
-      checkVjp("reshape", (t) => g.reshape(t, [...shape].reverse()), [x], seed);
-      checkVjp("reshape [-1]", (t) => g.reshape(t, [-1]), [x], seed);
-      checkVjp("flatten", (t) => g.flatten(t), [x], seed);
+      check("reshape", (t) => g.reshape(t, [...shape].reverse()), [x], seed);
+      check("reshape [-1]", (t) => g.reshape(t, [-1]), [x], seed);
+      check("flatten", (t) => g.flatten(t), [x], seed);
       const perm = shape.map((_, i) => i);
       for (let i = perm.length - 1; i > 0; i--) {
         const j = (pick >> i) % (i + 1);
         [perm[i], perm[j]] = [perm[j], perm[i]];
       }
-      checkVjp("transpose", (t) => g.transpose(t, perm), [x], seed);
-      checkVjp("permute", (t) => g.permute(t, perm), [x], seed);
+      check("transpose", (t) => g.transpose(t, perm), [x], seed);
+      check("permute", (t) => g.permute(t, perm), [x], seed);
     });
   });
 
@@ -263,10 +307,10 @@ describe("op gradients match central differences: shape ops", () => {
     property(fc.tuple(shapeArb(0, 3), fc.integer({ min: -4, max: 3 }), seedArb), ([shape, a, seed]) => {
       const axis = Math.max(-(shape.length + 1), Math.min(shape.length, a));
       const x = make(shape, seed);
-      checkVjp("expandDims", (t) => g.expandDims(t, axis), [x], seed);
+      check("expandDims", (t) => g.expandDims(t, axis), [x], seed);
       const withOnes = [1, ...shape, 1];
-      checkVjp("squeeze", (t) => g.squeeze(t), [make(withOnes, seed)], seed);
-      checkVjp("squeeze(axis)", (t) => g.squeeze(t, 0), [make(withOnes, seed)], seed);
+      check("squeeze", (t) => g.squeeze(t), [make(withOnes, seed)], seed);
+      check("squeeze(axis)", (t) => g.squeeze(t, 0), [make(withOnes, seed)], seed);
     });
   });
 
@@ -276,9 +320,9 @@ describe("op gradients match central differences: shape ops", () => {
       const starts = shape.map((d, i) => cuts[i][0] % d);
       const ends = shape.map((d, i) => starts[i] + 1 + (cuts[i][1] % (d - starts[i])));
       const x = make(shape, seed);
-      checkVjp("slice", (t) => g.slice(t, starts, ends), [x], seed);
-      checkVjp("slice with step 2", (t) => g.slice(t, shape.map((d) => [d - 1, null, -2] as [number, null, number])), [x], seed);
-      checkVjp("index", (t) => g.index(t, starts[0]), [x], seed);
+      check("slice", (t) => g.slice(t, starts, ends), [x], seed);
+      check("slice with step 2", (t) => g.slice(t, shape.map((d) => [d - 1, null, -2] as [number, null, number])), [x], seed);
+      check("index", (t) => g.index(t, starts[0]), [x], seed);
     });
   });
 
@@ -286,8 +330,8 @@ describe("op gradients match central differences: shape ops", () => {
     property(fc.tuple(shapeArb(1, 3), dim, fc.nat(), seedArb), ([shape, extra, a, seed]) => {
       const axis = a % shape.length;
       const other = shape.map((d, i) => (i === axis ? extra : d));
-      checkVjp("concat", (p, q) => g.concat([p, q, p], axis), [make(shape, seed), make(other, seed + 1)], seed);
-      checkVjp("stack", (p, q) => g.stack([p, q], axis), [make(shape, seed), make(shape, seed + 1)], seed);
+      check("concat", (p, q) => g.concat([p, q, p], axis), [make(shape, seed), make(other, seed + 1)], seed);
+      check("stack", (p, q) => g.stack([p, q], axis), [make(shape, seed), make(shape, seed + 1)], seed);
     });
   });
 
@@ -299,9 +343,60 @@ describe("op gradients match central differences: shape ops", () => {
         g.tensor(Int32Array.from({ length: sizeOf(s) }, () => Math.floor(u() * shape[axis])), { dtype: "int32" }).reshape(s);
       const x = make(shape, seed);
       const taken = indices(takeShape);
-      checkVjp("gather", (t) => g.gather(t, taken, axis), [x], seed);
+      check("gather", (t) => g.gather(t, taken, axis), [x], seed);
       const along = indices(shape.map((d, i) => (i === axis ? k : d)));
-      checkVjp("takeAlongAxis", (t) => g.takeAlongAxis(t, along, axis), [x], seed);
+      check("takeAlongAxis", (t) => g.takeAlongAxis(t, along, axis), [x], seed);
     });
   });
 });
+
+// ----------------------------------------------------------------------------- casts and coverage
+
+describe("op gradients match central differences: casts, broadcastTo, and coverage", () => {
+  test("astype float32 -> float64 and back passes the gradient through", () => {
+    property(fc.tuple(shapeArb(0, 3), seedArb), ([shape, seed]) => {
+      const x = g.tensor(make(shape, seed).data, { dtype: "float32" }).reshape(shape);
+      const c = make(shape, seed + 3);
+      // float32 inputs: central differences in float32 steps, f itself exact in float64 (a quadratic).
+      const r = g.gradcheck((t) => t.astype("float64").mul(c).square().sum(), x, { eps: 1e-2, atol: 1e-6, rtol: 1e-6 });
+      assert.ok(r.ok, `astype: ${JSON.stringify(r.worstIndex)}`);
+      check("astype float64 -> float32 -> float64", (t) => t.astype("float32").astype("float64").mul(0), [make(shape, seed)], seed);
+    });
+  });
+
+  test("broadcastTo", () => {
+    property(fc.tuple(broadcastPair, seedArb), ([[sa, sb], seed]) => {
+      const out = sa.length >= sb.length ? sa : sb;
+      const from = sa.length >= sb.length ? sb : sa;
+      fc.pre(from.every((d, i) => d === 1 || d === out[out.length - from.length + i]));
+      check("broadcastTo", (t) => g.broadcastTo(t, out), [make(from, seed)], seed);
+    });
+  });
+
+  test("every differentiable op the core registers (src/ops) was exercised above", (t) => {
+    const core = new Set(coreOpNames());
+    const registered = g.listOps().filter((o) => o.differentiable).map((o) => o.name);
+    const missing = registered.filter((n) => core.has(n) && !exercised.has(n));
+    assert.deepEqual(missing, [], `core ops without a gradient property: ${missing.join(", ")}; add them to test/core/opGradients.property.test.ts`);
+    const elsewhere = registered.filter((n) => !core.has(n));
+    if (elsewhere.length > 0) t.diagnostic(`ops registered outside src/ops (tested by their owners): ${elsewhere.join(", ")}`);
+  });
+});
+
+/**
+ * The ops registered by the core's op modules alone: a fresh Node process imports every
+ * compiled src/ops/*.js (and nothing from loss/optim/...) and lists the registry.
+ */
+function coreOpNames(): string[] {
+  const opsDir = fileURLToPath(new URL("../../src/ops/", import.meta.url));
+  const modules = readdirSync(opsDir).filter((f) => f.endsWith(".js")).map((f) => pathToFileURL(join(opsDir, f)).href);
+  const registry = pathToFileURL(join(opsDir, "..", "autodiff", "opRegistry.js")).href;
+  const code = [
+    ...modules.map((m) => `await import(${JSON.stringify(m)});`),
+    `const { listOps } = await import(${JSON.stringify(registry)});`,
+    "process.stdout.write(JSON.stringify(listOps().map((o) => o.name)));",
+  ].join("\n");
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`listing the core's ops failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as string[];
+}
