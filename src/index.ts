@@ -1,5 +1,6 @@
 // gradlab: tensors with reverse-mode autodiff, plus the loss/optim/plot/data namespaces.
 import "./backend/jsBackend.js";
+import "./backend/wasm/registerWasm.js";
 import "./autodiff/backwardPass.js";
 import "./ops/tensorMethods.js";
 
