@@ -5,10 +5,11 @@ import { Tensor as TensorClass, generator, type Generator } from "../index.js";
 import { takeRows } from "../data/dataset.js";
 
 /** Training data: tensors with the same first dimension, e.g. {x, y} or a data.* Dataset. */
-export type DataRecord = { [key: string]: unknown };
+export type DataRecord = object;
 
 /** The fields of `data` that are tensors with rows, and the row count. */
-export function rowFields(data: DataRecord, who: string): { keys: string[]; n: number } {
+export function rowFields(record: DataRecord, who: string): { keys: string[]; n: number } {
+  const data = record as Record<string, unknown>;
   const keys = Object.keys(data).filter((k) => data[k] instanceof TensorClass && (data[k] as Tensor).ndim >= 1);
   if (keys.length === 0) throw new Error(`${who}: data has no tensor fields (expected e.g. {x, y})`);
   const n = (data[keys[0]!] as Tensor).shape[0]!;
@@ -47,8 +48,9 @@ export class BatchSampler {
     const idx = this.order.slice(this.cursor * this.batchSize, (this.cursor + 1) * this.batchSize);
     this.cursor = (this.cursor + 1) % this.batchesPerEpoch;
     if (idx.length === this.n) return { batch: this.data, first };
-    const batch: DataRecord = { ...this.data };
-    for (const k of this.keys) batch[k] = takeRows(this.data[k] as Tensor, idx);
+    const source = this.data as Record<string, unknown>;
+    const batch: Record<string, unknown> = { ...source };
+    for (const k of this.keys) batch[k] = takeRows(source[k] as Tensor, idx);
     return { batch, first };
   }
 }
