@@ -56,6 +56,8 @@ export interface DifferentiabilityReport extends PointReport {
   ops: string[];
   /** Every op with a corner (abs, relu, leakyRelu, maximum, minimum, max, min, norm, sqrt) f applied exactly at it. */
   kinkOps: string[];
+  /** The finding in one or two plain sentences, for notebooks. */
+  summary: string;
 }
 
 /** The report for a tensor x: per-coordinate numbers shaped like x, and the worst coordinate's kind. */
@@ -73,6 +75,8 @@ export interface TensorDifferentiabilityReport {
   op?: string;
   ops: string[];
   kinkOps: string[];
+  /** The finding in one or two plain sentences, naming the worst coordinate. */
+  summary: string;
 }
 
 const KIND_RANK: Record<PointKind, number> = { smooth: 0, kink: 1, jump: 2 };
@@ -123,7 +127,8 @@ export function checkDifferentiable(
     const point = examinePoint(evalAt, x, options.h ?? 1e-3 * Math.max(1, Math.abs(x)), tol);
     point.autodiff = autodiffAt(f, scalar(x)).item();
     const { ops, kinkOps } = graphFindings(f, scalar(x));
-    return { ...point, ops, kinkOps, ...opField(point.kind, ops, kinkOps) };
+    const blame = opField(point.kind, ops, kinkOps);
+    return { ...point, ops, kinkOps, ...blame, summary: summarize(point, `x = ${fmt(x)}`, blame.op) };
   }
 
   if (!(x instanceof Tensor)) throw new TypeError(`checkDifferentiable: x must be a number or a Tensor, got ${describe(x)}`);
@@ -143,6 +148,9 @@ export function checkDifferentiable(
   const hi = new Float64Array(n);
   const kinds: PointKind[] = [];
   let worst = -1;
+  let worstPoint: PointReport | null = null;
+  const autodiff = autodiffAt(f, base);
+  const autodiffData = autodiff.data;
   for (let j = 0; j < n; j++) {
     const probe = base.clone();
     const data = probe.data as Float64Array;
@@ -152,27 +160,65 @@ export function checkDifferentiable(
       return evaluate(f, probe);
     };
     const p = examinePoint(evalAt, a, options.h ?? 1e-3 * Math.max(1, Math.abs(a)), tol);
+    p.autodiff = autodiffData[j];
     left[j] = p.left;
     right[j] = p.right;
     [lo[j], hi[j]] = p.subgradient;
     kinds.push(p.kind);
-    if (worst < 0 || KIND_RANK[p.kind] > KIND_RANK[kinds[worst]]) worst = j;
+    if (worst < 0 || KIND_RANK[p.kind] > KIND_RANK[kinds[worst]]) {
+      worst = j;
+      worstPoint = p;
+    }
   }
   const shaped = (d: Float64Array): Tensor => tensor(d).reshape(base.shape);
   const { ops, kinkOps } = graphFindings(f, base);
   const kind = worst < 0 ? "smooth" : kinds[worst];
+  const blame = opField(kind, ops, kinkOps);
+  const worstIndex = worst < 0 ? null : unravel(worst, base.shape);
+  const nonSmooth = kinds.filter((k) => k !== "smooth").length;
+  const summary = worstPoint === null
+    ? "x has no elements: nothing to examine."
+    : kind === "smooth"
+      ? `differentiable along every coordinate of x (${n} checked): left and right partial derivatives agree.`
+      : `${summarize(worstPoint, `coordinate [${worstIndex!.join(", ")}] of x`, blame.op)} ${nonSmooth} of ${n} coordinates are not smooth.`;
   return {
     kind,
     left: shaped(left),
     right: shaped(right),
     subgradient: [shaped(lo), shaped(hi)],
-    autodiff: autodiffAt(f, base),
+    autodiff,
     kinds,
-    worstIndex: worst < 0 ? null : unravel(worst, base.shape),
+    worstIndex,
     ops,
     kinkOps,
-    ...opField(kind, ops, kinkOps),
+    ...blame,
+    summary,
   };
+}
+
+/** One or two sentences on what was found at a point (`where` names it). */
+function summarize(p: PointReport, where: string, op: string | undefined): string {
+  const blame = op === undefined ? "" : ` (op: ${op})`;
+  if (p.kind === "smooth") {
+    return `differentiable at ${where}: the left and right difference quotients converge to the same derivative ${fmt((p.left + p.right) / 2)}.`;
+  }
+  if (p.kind === "jump") {
+    return `not differentiable at ${where}: f jumps (from ${fmt(p.limits.left)} through ${fmt(p.limits.at)} to ${fmt(p.limits.right)}), ` +
+      `so it is not even continuous there${blame}; autodiff returns ${fmt(p.autodiff)} and cannot see the jump.`;
+  }
+  if (Number.isNaN(p.left) || Number.isNaN(p.right)) {
+    return `not differentiable at ${where}: f is undefined on the ${Number.isNaN(p.left) ? "left" : "right"} (the edge of its domain)${blame}.`;
+  }
+  return `not differentiable at ${where}: a kink${blame}. f is continuous, but its left derivative ${fmt(p.left)} differs from ` +
+    `its right derivative ${fmt(p.right)}; every slope in [${fmt(p.subgradient[0])}, ${fmt(p.subgradient[1])}] is a subgradient, ` +
+    `and autodiff returns ${fmt(p.autodiff)}.`;
+}
+
+/** A number rounded for reading (derivatives come from finite differences: 1e-9 noise is not news). */
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const r = Number(v.toPrecision(6));
+  return String(Math.abs(r) < 1e-9 ? 0 : r);
 }
 
 /** The op to blame: a non-differentiable op if f used one, else (at a kink) the op sitting on its corner. */

@@ -55,6 +55,8 @@ export interface GradcheckResult {
   numeric: Tensor[];
   /** How many times f was evaluated (2 per input element, plus the autodiff pass). */
   evaluations: number;
+  /** The verdict in one sentence, naming the worst element when the check fails. */
+  summary: string;
 }
 
 const FLOAT_DTYPES = new Set(["float64", "float32"]);
@@ -150,7 +152,14 @@ export function gradcheck(
     }
     numeric.push(tensor(num).reshape(x.shape));
   }
-  return { ok, maxAbsError, maxRelError, worstIndex: worst, value, analytic, numeric, evaluations };
+  const elements = base.reduce((n, t) => n + t.size, 0);
+  const where = (w: GradcheckWorst): string => `inputs[${w.input}][${w.index.join(", ")}]`;
+  const summary = ok
+    ? `gradcheck passed: autodiff matches the central differences (f(x+h) - f(x-h))/2h, h = ${eps}, at all ${elements} elements ` +
+      `of ${base.length} input${base.length === 1 ? "" : "s"} (max abs error ${maxAbsError.toExponential(2)}, tolerance ${atol} + ${rtol}*|numeric|).`
+    : `gradcheck failed at ${where(worst!)}: autodiff says ${worst!.analytic}, central differences say ${worst!.numeric} ` +
+      `(max abs error ${maxAbsError}, max rel error ${maxRelError}).`;
+  return { ok, maxAbsError, maxRelError, worstIndex: worst, value, analytic, numeric, evaluations, summary };
 }
 
 /** The autodiff gradient of f with respect to every input, as float64 tensors shaped like the inputs. */

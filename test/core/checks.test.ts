@@ -22,6 +22,7 @@ describe("gradcheck", () => {
     assert.equal(r.analytic.length, 2);
     assert.deepEqual(r.numeric[1].shape, [2, 3]);
     assert.equal(r.evaluations, 2 + 2 * (3 + 6));
+    assert.match(r.summary, /^gradcheck passed: .* at all 9 elements of 2 inputs/);
   });
 
   test("accepts a single tensor and leaves the caller's data untouched", () => {
@@ -47,6 +48,7 @@ describe("gradcheck", () => {
     close(r.worstIndex.numeric, 8, 1e-6, "numeric");
     close(r.maxAbsError, 4, 1e-6, "maxAbsError");
     close(r.maxRelError, 0.5, 1e-6, "maxRelError");
+    assert.match(r.summary, /^gradcheck failed at inputs\[1\]\[1, 0\]: autodiff says 4, central differences say (8|7\.99+)\d* /);
   });
 
   test("a NaN gradient fails the check", () => {
@@ -92,6 +94,7 @@ describe("checkDifferentiable", () => {
     close(r.autodiff, 6, 1e-12, "autodiff");
     assert.equal(r.op, undefined);
     assert.deepEqual(r.ops, []);
+    assert.match(r.summary, /^differentiable at x = 3: .* derivative 6\.$/);
   });
 
   test("|x| at 0 is a kink with subgradient [-1, 1]", () => {
@@ -102,6 +105,11 @@ describe("checkDifferentiable", () => {
     assert.deepEqual(r.subgradient.map((v) => Math.round(v * 1e9) / 1e9), [-1, 1]);
     assert.ok(r.autodiff >= -1 && r.autodiff <= 1, `autodiff picks a subgradient, got ${r.autodiff}`);
     assert.equal(r.op, "abs", "the op sitting on its corner is named");
+    assert.equal(
+      r.summary,
+      "not differentiable at x = 0: a kink (op: abs). f is continuous, but its left derivative -1 differs from its right derivative 1; " +
+        "every slope in [-1, 1] is a subgradient, and autodiff returns 0.",
+    );
     assert.deepEqual(r.kinkOps, ["abs"]);
   });
 
@@ -144,6 +152,7 @@ describe("checkDifferentiable", () => {
     close(r.limits.right, 1, 0);
     assert.equal(r.op, "step");
     assert.equal(r.autodiff, 0, "autodiff passes zero gradient through step");
+    assert.match(r.summary, /^not differentiable at x = 0: f jumps \(from 0 through 0 to 1\), so it is not even continuous there \(op: step\)/);
   });
 
   test("step away from 0 is flat but still names the op that hides jumps from autodiff", () => {
@@ -189,6 +198,7 @@ describe("checkDifferentiable", () => {
     assert.equal(r.kind, "kink");
     assert.deepEqual(r.kinds, ["kink", "smooth", "smooth"]);
     assert.deepEqual(r.worstIndex, [0]);
+    assert.match(r.summary, /^not differentiable at coordinate \[0\] of x: a kink \(op: abs\).* 1 of 3 coordinates are not smooth\.$/);
     const left = r.left.toArray() as number[];
     const right = r.right.toArray() as number[];
     close(left[0], -1, 1e-9);
