@@ -21,7 +21,7 @@ export interface NotebookJob {
   parameters?: Record<string, unknown>;
   timeoutSeconds?: number;
   allowErrors?: boolean;
-  seed?: number;
+  seed?: number | null;
   /** Render figures to PNG with Chromium (embedded for script-less viewers). */
   staticFigures?: boolean;
   chromium?: string;

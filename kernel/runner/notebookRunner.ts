@@ -15,8 +15,9 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** Keep going after a failing cell (its error output is still recorded). */
   allowErrors?: boolean;
-  /** Seed for gradlab's global generator, set before the first cell (TypeScript kernels). */
-  seed?: number;
+  /** Seed for gradlab's global generator, set before the first cell (TypeScript kernels);
+   *  null leaves the kernel's generator alone (kernels that cannot import gradlab). */
+  seed?: number | null;
   /** Parameters that were injected (recorded in the run metadata). */
   parameters?: Record<string, unknown>;
   progress?: RunProgress;
@@ -54,7 +55,7 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
   const errors: CellFailure[] = [];
   const collector = new OutputCollector();
-  const seed = opts.seed ?? 0;
+  const seed = opts.seed === undefined ? 0 : opts.seed;
   nb.metadata["language_info"] = kernel.info.language_info;
   nb.metadata["gradlab"] = {
     gradlab_version: packageVersion(),
@@ -104,8 +105,8 @@ export function firstLine(source: string): string {
   return source.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
 }
 
-async function seedKernel(kernel: RunnerKernel, seed: number): Promise<void> {
-  if (kernel.info.language_info["name"] !== "typescript") return;
+async function seedKernel(kernel: RunnerKernel, seed: number | null): Promise<void> {
+  if (seed === null || kernel.info.language_info["name"] !== "typescript") return;
   // Silent: no outputs and no execution count, so the notebook's counts start at 1.
   const reply = await kernel.execute(`(await import("gradlab")).seed(${seed});`, () => {}, { silent: true });
   if (reply.status !== "ok") {

@@ -38,7 +38,7 @@ export function registerRunnerCommands(program: Command): void {
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--timeout <seconds>", "interrupt and fail a cell running longer than this")
     .option("--allow-errors", "keep running after a failing cell (exit code stays 0)")
-    .option("--seed <n>", "seed for gradlab's random generator", "0")
+    .option("--seed <n>", "seed for gradlab's random generator (\"none\": leave it alone)", "0")
     .option("--static", "render figures to PNG with Chromium, for viewers that run no scripts")
     .option("--chromium <path>", "the Chromium executable for --static")
     .option("--server <url>", "execute on this Jupyter Server instead of a local kernel")
@@ -82,8 +82,8 @@ export function registerRunnerCommands(program: Command): void {
 
 function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
   const parameters = Object.fromEntries(flags.param.map(parseParameter));
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed)) throw new Error(`--seed ${flags.seed}: expected an integer`);
+  const seed = flags.seed === "none" ? null : Number(flags.seed);
+  if (seed !== null && !Number.isInteger(seed)) throw new Error(`--seed ${flags.seed}: expected an integer or "none"`);
   let timeoutSeconds: number | undefined;
   if (flags.timeout !== undefined) {
     timeoutSeconds = Number(flags.timeout);
