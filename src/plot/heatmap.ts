@@ -75,6 +75,8 @@ export function heatmap(matrix: Tensor | ArrayLike<ArrayLike<number>>, opts: Hea
   const downsampled = notes.length > 0;
   notes.push(`${R}×${C}, values in [${roundValues([min], 4)[0]}, ${roundValues([max], 4)[0]}]`);
   const layout = baseLayout(opts, {
+    // the column axis sits on top (as a printed matrix), so the title needs the room above it
+    margin: { t: opts.title !== undefined ? 100 : 60, r: 20, b: 30, l: 70 },
     xaxis: { title: { text: opts.xTitle ?? "column" }, side: "top", ...(opts.x ? { type: "category" } : {}) },
     yaxis: { title: { text: opts.yTitle ?? "row" }, autorange: "reversed", ...(opts.y ? { type: "category" } : {}) },
   });
