@@ -86,7 +86,9 @@ function abrupt(v: Float64Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     let local = 0;
-    for (let j = i - 2; j <= i + 2; j++) if (j !== i && j >= 0 && j < n && Number.isFinite(d[j]!)) local = Math.max(local, d[j]!);
+    // Neighbours two and three away: a kink exactly on a grid point splits its jump over the
+    // two intervals beside it, which must not mask each other.
+    for (const j of [i - 3, i - 2, i + 2, i + 3]) if (j >= 0 && j < n && Number.isFinite(d[j]!)) local = Math.max(local, d[j]!);
     if (!Number.isFinite(d[i]!) || (d[i]! > tiny && d[i]! > 4 * local)) out.push(i);
   }
   return out;
