@@ -15,9 +15,10 @@ export class AnomalyError extends Error {
     tensor: Tensor,
     readonly index: number,
     inputs?: readonly Tensor[],
+    innerOp?: string,
   ) {
     const v = tensor.data[index];
-    const where = phase === "forward" ? `the output of ${op}` : `the gradient computed by ${op}'s backward rule`;
+    const where = phase === "forward" ? `the output of ${op}` : `the gradient computed by ${op}'s backward rule${innerOp ? ` (in its ${innerOp})` : ""}`;
     let detail = "";
     if (phase === "forward" && inputs !== undefined && inputs.length > 0) {
       detail = "; input shapes " + inputs.map((t) => fmtShape(t.shape)).join(", ");

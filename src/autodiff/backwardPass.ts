@@ -6,6 +6,7 @@ import { release } from "../backend/bufferPool.js";
 import { gradState } from "./gradMode.js";
 import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
 import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
+import { scalarTensor } from "../ops/tensorLike.js";
 
 let stampCounter = 0;
 
@@ -77,60 +78,106 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
   const prevEnabled = gradState.enabled;
   const prevTemps = gradState.temporaries;
   const temps: Tensor[] | null = opts.createGraph ? null : [];
+  const scalarPath = !opts.createGraph;
   gradState.enabled = opts.createGraph;
   gradState.temporaries = temps;
-  const leafGrads: [Tensor, Tensor][] = [];
+  const leaves: Tensor[] = [];
+  const leafGrads: (Tensor | number)[] = [];
+  const res = [0, 0, 0];
+  const vals = [0, 0, 0];
   try {
     const give = (t: Tensor, g: Tensor): void => {
       if (isTarget(t)) {
         const prev = targetGrads.get(t);
         targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
-      } else if (t._gstamp === gstamp) t._g = addRaw(t._g!, g);
+      } else if (t._gstamp === gstamp) t._g = t._g === null ? addRaw(g, scalarTensor(t._gn, g.dtype)) : addRaw(t._g, g);
       else { t._g = g; t._gstamp = gstamp; }
+    };
+    const giveNum = (t: Tensor, v: number): void => {
+      if (t._gstamp === gstamp) {
+        if (t._g === null) t._gn += v;
+        else t._g = addRaw(t._g, scalarTensor(v, t._g.dtype));
+      } else if (isTarget(t)) give(t, scalarTensor(v, t.dtype));
+      else { t._g = null; t._gn = v; t._gstamp = gstamp; }
     };
     for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       if (isTarget(t)) continue;
       if (t._gstamp !== gstamp) continue;
-      const g = t._g!;
+      let g = t._g;
       t._g = null;
       const node = t._node;
       if (node === null) {
         if ((t._flags & 8) !== 0) {
           throw new Error(`backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`);
         }
-        if (!targets) leafGrads.push([t, g]);
+        if (!targets) { leaves.push(t); leafGrads.push(g === null ? t._gn : g); }
         continue;
       }
+      const op = node.op;
       const inputs = node.inputs;
-      const grads = node.op.backward!(g, node);
+      // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
+      if (scalarPath && op.scalarBackward !== undefined && t._data === null && t.shape.length === 0 && (g === null || (g._data === null && g.shape.length === 0))) {
+        let ok = inputs.length <= 3;
+        for (let j = 0; ok && j < inputs.length; j++) {
+          const inp = inputs[j];
+          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & 2) !== 0) ok = false;
+          else vals[j] = inp._s;
+        }
+        if (ok) {
+          const gv = g === null ? t._gn : g._s;
+          op.scalarBackward(gv, vals, t._s, node.attrs, res);
+          for (let j = 0; j < inputs.length; j++) {
+            const inp = inputs[j];
+            if (!inp._rg) continue;
+            const v = res[j];
+            if (gradState.anomaly > 0 && v - v !== 0) {
+              throw new AnomalyError(op.name, "backward", scalarTensor(v, "float64"), 0);
+            }
+            giveNum(inp, v);
+          }
+          continue;
+        }
+      }
+      if (g === null) g = scalarTensor(t._gn, t.dtype);
+      gradState.backwardOf = op.name;
+      const grads = op.backward!(g, node);
+      gradState.backwardOf = null;
       for (let j = 0; j < inputs.length; j++) {
         const gj = grads[j];
         const inp = inputs[j];
         if (gj === null || gj === undefined || !inp._rg) continue;
         if (gradState.anomaly > 0) {
           const bad = firstNonFinite(gj);
-          if (bad >= 0) throw new AnomalyError(node.op.name, "backward", gj, bad);
+          if (bad >= 0) throw new AnomalyError(op.name, "backward", gj, bad);
         }
         if (!sameShape(gj.shape, inp.shape)) {
-          throw new Error(`internal: gradient rule of ${node.op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`);
+          throw new Error(`internal: gradient rule of ${op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`);
         }
         give(inp, gj);
       }
     }
     const grads = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
+    const keep = temps !== null ? new Set<Tensor>() : null;
     if (!targets) {
-      for (const [leaf, g] of leafGrads) leaf.grad = leaf.grad === null ? g : addRaw(leaf.grad, g);
+      for (let i = 0; i < leaves.length; i++) {
+        const leaf = leaves[i];
+        const lg = leafGrads[i];
+        const prev = leaf.grad;
+        let next: Tensor;
+        if (typeof lg === "number") {
+          next = prev === null ? scalarTensor(lg, leaf.dtype) : prev._data === null && prev.shape.length === 0 && !opts.createGraph ? scalarTensor(prev._s + lg, leaf.dtype) : addRaw(prev, scalarTensor(lg, leaf.dtype));
+        } else next = prev === null ? lg : addRaw(prev, lg);
+        leaf.grad = next;
+        if (keep !== null) keep.add(next);
+      }
     }
-    if (temps !== null) {
+    if (temps !== null && temps.length > 0) {
       // Cotangent temporaries never escape except as results; recycle the rest.
-      const keep = new Set<Tensor>();
-      for (const g of grads) if (g !== null) keep.add(g);
-      for (const [, g] of leafGrads) keep.add(g);
-      for (const [leaf] of leafGrads) if (leaf.grad !== null) keep.add(leaf.grad);
+      for (const g of grads) if (g !== null) keep!.add(g);
       for (const t of temps) {
-        if (keep.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
+        if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
         release(t._data);
         t._data = null;
         t._flags |= 2;
@@ -138,6 +185,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
     }
     return { grads, order };
   } finally {
+    gradState.backwardOf = null;
     gradState.enabled = prevEnabled;
     gradState.temporaries = prevTemps;
     if (targets) for (const t of targets) if (t._gstamp === stopStamp) t._gstamp = 0;

@@ -18,6 +18,8 @@ export const gradState = {
   tracers: [] as OpTraceListener[],
   /** Tensors created while backward runs without recording, so their buffers can be recycled. */
   temporaries: null as Tensor[] | null,
+  /** Name of the op whose gradient rule is running (so anomalies inside it name that op). */
+  backwardOf: null as string | null,
 };
 
 /**

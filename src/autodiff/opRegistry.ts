@@ -27,6 +27,11 @@ export interface OpDef<A = any> {
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
   /** Cotangents for each input given the output cotangent g (null where not needed). */
   backward?(g: Tensor, ctx: OpContext<A>): (Tensor | null)[];
+  /**
+   * Optional fast path for graphs of plain float scalars when no graph of the backward is
+   * needed: writes d(out)/d(input i) · g into res[i] using numbers only (same math as backward).
+   */
+  scalarBackward?(g: number, inputs: readonly number[], out: number, attrs: A, res: number[]): void;
 }
 
 /** A recorded op application: the edge list of the graph. */
@@ -37,8 +42,10 @@ export class Node implements OpContext<unknown> {
     readonly attrs: any,
     readonly out: Tensor,
   ) {}
+  private _needs: boolean[] | null = null;
   get needs(): boolean[] {
-    return this.inputs.map((t) => t._rg);
+    if (this._needs === null) this._needs = this.inputs.map((t) => t._rg);
+    return this._needs;
   }
 }
 
@@ -94,7 +101,11 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
   if (fromNoGrad && out !== inputs[0]) out._flags |= 4;
   if (gradState.anomaly > 0) {
     const bad = firstNonFinite(out);
-    if (bad >= 0) throw new AnomalyError(op.name, "forward", out, bad, inputs);
+    if (bad >= 0) {
+      const inBackward = gradState.backwardOf;
+      if (inBackward !== null) throw new AnomalyError(inBackward, "backward", out, bad, inputs, op.name);
+      throw new AnomalyError(op.name, "forward", out, bad, inputs);
+    }
   }
   if (gradState.tracers.length > 0) for (const l of gradState.tracers) l(op as OpDef, inputs, out);
   return out;

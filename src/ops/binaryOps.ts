@@ -38,8 +38,16 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
   };
 }
 
-function defBinary(name: string, kernel: BinaryKernel, scalar: ScalarFn, policy: Policy, grad: GradRule | null): OpDef<null> {
-  return defineOp<null>({ name, differentiable: grad !== null, forward: binaryForward(name, kernel, scalar, policy), backward: grad ?? undefined });
+type ScalarGrad = (g: number, a: number, b: number, out: number, res: number[]) => void;
+
+function defBinary(name: string, kernel: BinaryKernel, scalar: ScalarFn, policy: Policy, grad: GradRule | null, sgrad?: ScalarGrad): OpDef<null> {
+  return defineOp<null>({
+    name,
+    differentiable: grad !== null,
+    forward: binaryForward(name, kernel, scalar, policy),
+    backward: grad ?? undefined,
+    scalarBackward: sgrad === undefined ? undefined : (g, ins, out, _a, res) => sgrad(g, ins[0], ins[1], out, res),
+  });
 }
 
 /** The gradient for input `x` from a cotangent of the broadcast shape. */
@@ -50,19 +58,19 @@ function gradFor(g: Tensor, x: Tensor): Tensor {
 const addOp = defBinary("add", "add", (x, y) => x + y, "arith", (g, c) => [
   c.needs[0] ? gradFor(g, c.inputs[0]) : null,
   c.needs[1] ? gradFor(g, c.inputs[1]) : null,
-]);
+], (g, _a, _b, _o, r) => { r[0] = g; r[1] = g; });
 const subOp = defBinary("sub", "sub", (x, y) => x - y, "arith", (g, c) => [
   c.needs[0] ? gradFor(g, c.inputs[0]) : null,
   c.needs[1] ? gradFor(neg(g), c.inputs[1]) : null,
-]);
+], (g, _a, _b, _o, r) => { r[0] = g; r[1] = -g; });
 const mulOp = defBinary("mul", "mul", (x, y) => x * y, "arith", (g, c) => [
   c.needs[0] ? gradFor(mul(g, c.inputs[1]), c.inputs[0]) : null,
   c.needs[1] ? gradFor(mul(g, c.inputs[0]), c.inputs[1]) : null,
-]);
+], (g, a, b, _o, r) => { r[0] = g * b; r[1] = g * a; });
 const divOp = defBinary("div", "div", (x, y) => x / y, "float", (g, c) => [
   c.needs[0] ? gradFor(div(g, c.inputs[1]), c.inputs[0]) : null,
   c.needs[1] ? gradFor(neg(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
-]);
+], (g, _a, b, o, r) => { r[0] = g / b; r[1] = -(g * o) / b; });
 const powOp = defBinary("pow", "pow", Math.pow, "float", (g, c) => {
   const [a, b] = c.inputs;
   return [
@@ -70,17 +78,17 @@ const powOp = defBinary("pow", "pow", Math.pow, "float", (g, c) => {
     // d/db a^b = a^b log a; defined as 0 where a == 0 (PyTorch's convention).
     c.needs[1] ? gradFor(mul(g, mul(c.out, log(where(eq(a, 0), 1, a)))), b) : null,
   ];
-});
+}, (g, a, b, o, r) => { r[0] = g * (b * Math.pow(a, b - 1)); r[1] = g * (o * Math.log(a === 0 ? 1 : a)); });
 const maxMaskOp = defBinary("maxMask", "maxMask", (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), "float", null);
 // Ties split the gradient evenly, as PyTorch does.
 const maximumOp = defBinary("maximum", "maximum", (x, y) => (x > y || x !== x ? x : y), "arith", (g, c) => {
   const m = apply(maxMaskOp, [c.inputs[0], c.inputs[1]], null);
   return [c.needs[0] ? gradFor(mul(g, m), c.inputs[0]) : null, c.needs[1] ? gradFor(mul(g, sub(1, m)), c.inputs[1]) : null];
-});
+}, (g, a, b, _o, r) => { const m = a > b ? 1 : a === b ? 0.5 : 0; r[0] = g * m; r[1] = g * (1 - m); });
 const minimumOp = defBinary("minimum", "minimum", (x, y) => (x < y || x !== x ? x : y), "arith", (g, c) => {
   const m = apply(maxMaskOp, [c.inputs[1], c.inputs[0]], null);
   return [c.needs[0] ? gradFor(mul(g, m), c.inputs[0]) : null, c.needs[1] ? gradFor(mul(g, sub(1, m)), c.inputs[1]) : null];
-});
+}, (g, a, b, _o, r) => { const m = b > a ? 1 : a === b ? 0.5 : 0; r[0] = g * m; r[1] = g * (1 - m); });
 const eqOp = defBinary("eq", "eq", (x, y) => (x === y ? 1 : 0), "bool", null);
 const neOp = defBinary("ne", "ne", (x, y) => (x !== y ? 1 : 0), "bool", null);
 const ltOp = defBinary("lt", "lt", (x, y) => (x < y ? 1 : 0), "bool", null);

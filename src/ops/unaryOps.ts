@@ -36,12 +36,16 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
   };
 }
 
-function defUnary(name: string, kernel: UnaryKernel, scalar: ScalarFn, grad: GradRule | null, policy: IntPolicy = "float"): OpDef<UnaryAttrs> {
+/** d out / d x as numbers (x, out, p0, p1), for the scalar fast path of the reverse sweep. */
+type ScalarDeriv = (x: number, out: number, p0: number, p1: number) => number;
+
+function defUnary(name: string, kernel: UnaryKernel, scalar: ScalarFn, grad: GradRule | null, policy: IntPolicy = "float", deriv?: ScalarDeriv): OpDef<UnaryAttrs> {
   return defineOp<UnaryAttrs>({
     name,
     differentiable: grad !== null,
     forward: unaryForward(kernel, scalar, policy),
     backward: grad === null ? undefined : (g, ctx) => [grad(g, ctx)],
+    scalarBackward: deriv === undefined ? undefined : (g, ins, out, a, res) => { res[0] = g * deriv(ins[0], out, a.p0, a.p1); },
   });
 }
 
@@ -51,28 +55,28 @@ function run(op: OpDef<UnaryAttrs>, x: TensorLike, name: string, attrs: UnaryAtt
   return apply(op, [x instanceof Tensor ? x : asTensor(x, null, name)], attrs);
 }
 
-const negOp = defUnary("neg", "neg", (x) => -x, (g) => neg(g), "keep");
-const expOp = defUnary("exp", "exp", Math.exp, (g, c) => mul(g, c.out));
-const logOp = defUnary("log", "log", Math.log, (g, c) => div(g, c.inputs[0]));
-const log1pOp = defUnary("log1p", "log1p", Math.log1p, (g, c) => div(g, add(c.inputs[0], 1)));
-const expm1Op = defUnary("expm1", "expm1", Math.expm1, (g, c) => mul(g, add(c.out, 1)));
-const sqrtOp = defUnary("sqrt", "sqrt", Math.sqrt, (g, c) => div(g, mul(c.out, 2)));
-const squareOp = defUnary("square", "square", (x) => x * x, (g, c) => mul(g, mul(c.inputs[0], 2)), "keep");
-const absOp = defUnary("abs", "abs", Math.abs, (g, c) => mul(g, sign(c.inputs[0])), "keep");
-const sinOp = defUnary("sin", "sin", Math.sin, (g, c) => mul(g, cos(c.inputs[0])));
-const cosOp = defUnary("cos", "cos", Math.cos, (g, c) => neg(mul(g, sin(c.inputs[0]))));
-const tanhOp = defUnary("tanh", "tanh", fastTanh, (g, c) => mul(g, sub(1, square(c.out))));
-const sigmoidOp = defUnary("sigmoid", "sigmoid", sigmoidScalar, (g, c) => mul(g, mul(c.out, sub(1, c.out))));
-const softplusOp = defUnary("softplus", "softplus", softplusScalar, (g, c) => mul(g, sigmoid(c.inputs[0])));
-const reluOp = defUnary("relu", "relu", (x) => (x > 0 ? x : 0), (g, c) => mul(g, step(c.inputs[0])), "keep");
-const leakyReluOp = defUnary("leakyRelu", "leakyRelu", (x, s) => (x > 0 ? x : x * s), (g, c) => mul(g, run(leakyReluGradOp, c.inputs[0], "leakyRelu", c.attrs)));
-const eluOp = defUnary("elu", "elu", (x, a) => (x > 0 ? x : a * Math.expm1(x)), (g, c) => mul(g, where(gt(c.inputs[0], 0), 1, add(c.out, c.attrs.p0))));
-const clipOp = defUnary("clip", "clip", (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), (g, c) => mul(g, run(clipMaskOp, c.inputs[0], "clip", c.attrs)), "keep");
+const negOp = defUnary("neg", "neg", (x) => -x, (g) => neg(g), "keep", () => -1);
+const expOp = defUnary("exp", "exp", Math.exp, (g, c) => mul(g, c.out), "float", (_x, o) => o);
+const logOp = defUnary("log", "log", Math.log, (g, c) => div(g, c.inputs[0]), "float", (x) => 1 / x);
+const log1pOp = defUnary("log1p", "log1p", Math.log1p, (g, c) => div(g, add(c.inputs[0], 1)), "float", (x) => 1 / (1 + x));
+const expm1Op = defUnary("expm1", "expm1", Math.expm1, (g, c) => mul(g, add(c.out, 1)), "float", (_x, o) => o + 1);
+const sqrtOp = defUnary("sqrt", "sqrt", Math.sqrt, (g, c) => div(g, mul(c.out, 2)), "float", (_x, o) => 1 / (2 * o));
+const squareOp = defUnary("square", "square", (x) => x * x, (g, c) => mul(g, mul(c.inputs[0], 2)), "keep", (x) => 2 * x);
+const absOp = defUnary("abs", "abs", Math.abs, (g, c) => mul(g, sign(c.inputs[0])), "keep", (x) => (x > 0 ? 1 : x < 0 ? -1 : 0));
+const sinOp = defUnary("sin", "sin", Math.sin, (g, c) => mul(g, cos(c.inputs[0])), "float", (x) => Math.cos(x));
+const cosOp = defUnary("cos", "cos", Math.cos, (g, c) => neg(mul(g, sin(c.inputs[0]))), "float", (x) => -Math.sin(x));
+const tanhOp = defUnary("tanh", "tanh", fastTanh, (g, c) => mul(g, sub(1, square(c.out))), "float", (_x, o) => 1 - o * o);
+const sigmoidOp = defUnary("sigmoid", "sigmoid", sigmoidScalar, (g, c) => mul(g, mul(c.out, sub(1, c.out))), "float", (_x, o) => o * (1 - o));
+const softplusOp = defUnary("softplus", "softplus", softplusScalar, (g, c) => mul(g, sigmoid(c.inputs[0])), "float", (x) => sigmoidScalar(x));
+const reluOp = defUnary("relu", "relu", (x) => (x > 0 ? x : 0), (g, c) => mul(g, step(c.inputs[0])), "keep", (x) => (x > 0 ? 1 : 0));
+const leakyReluOp = defUnary("leakyRelu", "leakyRelu", (x, s) => (x > 0 ? x : x * s), (g, c) => mul(g, run(leakyReluGradOp, c.inputs[0], "leakyRelu", c.attrs)), "float", (x, _o, s) => (x > 0 ? 1 : s));
+const eluOp = defUnary("elu", "elu", (x, a) => (x > 0 ? x : a * Math.expm1(x)), (g, c) => mul(g, where(gt(c.inputs[0], 0), 1, add(c.out, c.attrs.p0))), "float", (x, o, a) => (x > 0 ? 1 : o + a));
+const clipOp = defUnary("clip", "clip", (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), (g, c) => mul(g, run(clipMaskOp, c.inputs[0], "clip", c.attrs)), "keep", (x, _o, lo, hi) => (x >= lo && x <= hi ? 1 : 0));
 const powScalarOp = defUnary("powScalar", "powScalar", Math.pow, (g, c) =>
-  c.attrs.p0 === 0 ? mul(g, 0) : mul(g, mul(powScalar(c.inputs[0], c.attrs.p0 - 1), c.attrs.p0)));
-const normalCdfOp = defUnary("normalCdf", "normalCdf", normalCdfScalar, (g, c) => mul(g, normalPdf(c.inputs[0])));
-const normalPdfOp = defUnary("normalPdf", "normalPdf", (x) => 0.3989422804014327 * Math.exp(-0.5 * x * x), (g, c) => neg(mul(g, mul(c.inputs[0], c.out))));
-const reciprocalOp = defUnary("reciprocal", "reciprocal", (x) => 1 / x, (g, c) => neg(mul(g, square(c.out))));
+  c.attrs.p0 === 0 ? mul(g, 0) : mul(g, mul(powScalar(c.inputs[0], c.attrs.p0 - 1), c.attrs.p0)), "float", (x, _o, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)));
+const normalCdfOp = defUnary("normalCdf", "normalCdf", normalCdfScalar, (g, c) => mul(g, normalPdf(c.inputs[0])), "float", (x) => 0.3989422804014327 * Math.exp(-0.5 * x * x));
+const normalPdfOp = defUnary("normalPdf", "normalPdf", (x) => 0.3989422804014327 * Math.exp(-0.5 * x * x), (g, c) => neg(mul(g, mul(c.inputs[0], c.out))), "float", (x, o) => -x * o);
+const reciprocalOp = defUnary("reciprocal", "reciprocal", (x) => 1 / x, (g, c) => neg(mul(g, square(c.out))), "float", (_x, o) => -o * o);
 
 // Piecewise-constant ops: differentiable: false, their outputs carry no gradient (zero).
 const signOp = defUnary("sign", "sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x), null, "keep");

@@ -66,6 +66,8 @@ export class Tensor {
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
   _g: Tensor | null = null;
+  /** @internal the cotangent as a plain number (scalar fast path), valid when _g is null and _gstamp matches. */
+  _gn = 0;
   /** @internal backward-pass stamps. */
   _gstamp = 0;
   _vstamp = 0;
