@@ -12,6 +12,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../tensor/creation.js";
 import { grad } from "./transforms.js";
 import { noGrad } from "./gradMode.js";
+import { type PyTree, treeFlatten, treeUnflatten } from "./pytree.js";
 
 /** Tolerances for {@link gradcheck}; an element passes when |analytic - numeric| <= atol + rtol*|numeric|. */
 export interface GradcheckOptions {
@@ -23,11 +24,13 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
-/** Where the worst disagreement was: which input, which element (flat and as a multi-index). */
+/** Where the worst disagreement was: which input tensor, which element (flat and as a multi-index). */
 export interface GradcheckWorst {
-  /** Position of the input in the `inputs` array (0 when a single tensor was passed). */
+  /** Position of the tensor among all input tensors (the leaves of `inputs`, depth-first); for plain tensor arguments, the argument position. */
   input: number;
-  /** Row-major flat index into that input. */
+  /** The same tensor as a path into the arguments, e.g. "inputs[1]" or "inputs[0].w1". */
+  path: string;
+  /** Row-major flat index into that tensor. */
   flat: number;
   /** The same element as a multi-index, e.g. [1, 2] for row 1, column 2. */
   index: number[];
@@ -45,15 +48,15 @@ export interface GradcheckResult {
   maxAbsError: number;
   /** Largest |analytic - numeric| / max(|analytic|, |numeric|) over all elements (0 when both are 0). */
   maxRelError: number;
-  /** The element that violates the tolerance most (or comes closest to it); null for inputs with no elements. */
+  /** The element that violates the tolerance most (or comes closest to it); null when the inputs hold no elements. */
   worstIndex: GradcheckWorst | null;
   /** f at the unperturbed inputs. */
   value: number;
-  /** Autodiff gradients, one per input, shaped like the inputs. */
+  /** Autodiff gradients, one per input tensor (leaf order), shaped like them, float64. */
   analytic: Tensor[];
-  /** Central-difference gradients, one per input, shaped like the inputs. */
+  /** Central-difference gradients, one per input tensor (leaf order), shaped like them. */
   numeric: Tensor[];
-  /** How many times f was evaluated (2 per input element, plus the autodiff pass). */
+  /** How many times f was evaluated (2 per input element, plus the plain value and the autodiff pass). */
   evaluations: number;
   /** The verdict in one sentence, naming the worst element when the check fails. */
   summary: string;
@@ -65,9 +68,15 @@ const FLOAT_DTYPES = new Set(["float64", "float32"]);
  * Compare autodiff gradients of a scalar function with central finite differences
  * `(f(x+h) - f(x-h)) / 2h`, element by element, for every input.
  *
- * `f` receives the inputs as separate arguments (in the order given) and must return a scalar
- * tensor (shape `[]` or a single element). Use float64 inputs: in float32 the rounding error of
- * the difference quotient, about 1e-7 * |f| / h, swamps small gradients.
+ * `inputs` is a tensor (f gets it as its only argument) or an array of arguments (f gets them
+ * spread, in order); an argument may also be a pytree such as a parameter object
+ * `{w1, b1, w2, b2}`. `f` must return a scalar tensor (shape `[]` or one element). Use float64
+ * inputs: in float32 the rounding error of the difference quotient, about 1e-7 * |f| / h,
+ * swamps small gradients.
+ *
+ * Why central differences: the derivative is lim (f(a+h) - f(a)) / h, and at a fixed h that
+ * one-sided quotient is off by about h * f''(a) / 2; the symmetric quotient cancels that term
+ * and is off by about h^2 * f'''(a) / 6 instead.
  *
  * @example
  * const x = tensor([0.5, -1.2, 2.0]);
@@ -77,24 +86,29 @@ const FLOAT_DTYPES = new Set(["float64", "float32"]);
  * r.maxAbsError;  // ~1e-10: the tape agrees with the limit definition of the derivative
  *
  * @example
- * // A wrong gradient is caught and located:
- * // r.worstIndex -> { input: 1, flat: 2, index: [0, 2], analytic: ..., numeric: ... }
+ * // A parameter object, and a wrong gradient caught and located:
+ * gradcheck((p) => p.w.mul(stopGradient(p.w)).sum().add(p.b.sum()), [{ w: tensor([1, 2]), b: tensor([3]) }]).worstIndex;
+ * // { input: 0, path: "inputs[0].w", flat: 1, index: [1], analytic: 2, numeric: 4 }
  */
 export function gradcheck(
-  f: (...inputs: Tensor[]) => Tensor,
-  inputs: Tensor | Tensor[],
+  f: (...inputs: any[]) => Tensor,
+  inputs: PyTree | PyTree[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
   if (typeof f !== "function") throw new TypeError(`gradcheck: f must be a function, got ${describe(f)}`);
-  const list = Array.isArray(inputs) ? inputs : [inputs];
-  if (list.length === 0) throw new Error("gradcheck: inputs is an empty array; pass at least one tensor");
-  list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`gradcheck: inputs[${i}] must be a Tensor, got ${describe(t)}`);
+  const args: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+  if (args.length === 0) throw new Error("gradcheck: inputs is an empty array; pass at least one tensor");
+  const [leaves, def] = treeFlatten<unknown>(args);
+  const paths = leafPaths(args);
+  leaves.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`gradcheck: ${paths[i]} must be a Tensor, got ${describe(t)}`);
     if (!FLOAT_DTYPES.has(t.dtype)) {
-      throw new TypeError(`gradcheck: inputs[${i}] has dtype ${t.dtype}; only float64/float32 inputs can be differentiated`);
+      throw new TypeError(`gradcheck: ${paths[i]} has dtype ${t.dtype}; only float64/float32 inputs can be differentiated`);
     }
   });
-  const allDouble = list.every((t) => t.dtype === "float64");
+  if (leaves.length === 0) throw new Error("gradcheck: inputs hold no tensors");
+  const tensors = leaves as Tensor[];
+  const allDouble = tensors.every((t) => t.dtype === "float64");
   const eps = options.eps ?? (allDouble ? 1e-6 : 1e-3);
   const atol = options.atol ?? (allDouble ? 1e-5 : 1e-2);
   const rtol = options.rtol ?? (allDouble ? 1e-3 : 1e-2);
@@ -105,9 +119,10 @@ export function gradcheck(
   }
 
   // Work on private copies so f cannot see (or keep) the perturbed values in the caller's tensors.
-  const base = list.map((t) => t.detach().clone());
-  const value = evaluate(f, base, "at the inputs");
-  const analytic = analyticGradients(f, base);
+  const base = tensors.map((t) => t.detach().clone());
+  const call = (ls: Tensor[]): unknown[] => treeUnflatten<Tensor>(def, ls) as unknown[];
+  const value = evaluate(f, call(base), "at the inputs");
+  const analytic = analyticGradients(f, call(base), base, paths);
 
   const numeric: Tensor[] = [];
   let maxAbsError = 0;
@@ -118,6 +133,7 @@ export function gradcheck(
   let evaluations = 2; // the plain value and the autodiff pass
   for (let i = 0; i < base.length; i++) {
     const perturbed = base.map((t) => t.clone());
+    const perturbedArgs = call(perturbed);
     const x = perturbed[i];
     const data = x.data as Float64Array | Float32Array;
     const num = new Float64Array(x.size);
@@ -126,10 +142,10 @@ export function gradcheck(
       const original = data[j];
       data[j] = original + eps;
       const plusStep = data[j] - original; // the step actually taken after rounding to the dtype
-      const fPlus = evaluate(f, perturbed, `with inputs[${i}] element ${j} + eps`);
+      const fPlus = evaluate(f, perturbedArgs, `with ${paths[i]} element ${j} + eps`);
       data[j] = original - eps;
       const minusStep = original - data[j];
-      const fMinus = evaluate(f, perturbed, `with inputs[${i}] element ${j} - eps`);
+      const fMinus = evaluate(f, perturbedArgs, `with ${paths[i]} element ${j} - eps`);
       data[j] = original;
       evaluations += 2;
       const g = (fPlus - fMinus) / (plusStep + minusStep);
@@ -147,40 +163,66 @@ export function gradcheck(
       maxRelError = Math.max(maxRelError, relErr);
       if (ratio > worstRatio) {
         worstRatio = ratio;
-        worst = { input: i, flat: j, index: unravel(j, x.shape), analytic: a, numeric: g };
+        worst = { input: i, path: paths[i], flat: j, index: unravel(j, x.shape), analytic: a, numeric: g };
       }
     }
     numeric.push(tensor(num).reshape(x.shape));
   }
   const elements = base.reduce((n, t) => n + t.size, 0);
-  const where = (w: GradcheckWorst): string => `inputs[${w.input}][${w.index.join(", ")}]`;
   const summary = ok
     ? `gradcheck passed: autodiff matches the central differences (f(x+h) - f(x-h))/2h, h = ${eps}, at all ${elements} elements ` +
-      `of ${base.length} input${base.length === 1 ? "" : "s"} (max abs error ${maxAbsError.toExponential(2)}, tolerance ${atol} + ${rtol}*|numeric|).`
-    : `gradcheck failed at ${where(worst!)}: autodiff says ${worst!.analytic}, central differences say ${worst!.numeric} ` +
+      `of ${base.length} input tensor${base.length === 1 ? "" : "s"} (max abs error ${maxAbsError.toExponential(2)}, tolerance ${atol} + ${rtol}*|numeric|).`
+    : `gradcheck failed at ${worst!.path}[${worst!.index.join(", ")}]: autodiff says ${worst!.analytic}, central differences say ${worst!.numeric} ` +
       `(max abs error ${maxAbsError}, max rel error ${maxRelError}).`;
   return { ok, maxAbsError, maxRelError, worstIndex: worst, value, analytic, numeric, evaluations, summary };
 }
 
-/** The autodiff gradient of f with respect to every input, as float64 tensors shaped like the inputs. */
-function analyticGradients(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[]): Tensor[] {
-  const argnums = inputs.map((_, i) => i);
+/** "inputs[0]", "inputs[1].w1", "inputs[2][0]": where each leaf sits, in treeFlatten's order. */
+function leafPaths(args: unknown[]): string[] {
+  const paths: string[] = [];
+  const walk = (t: unknown, path: string): void => {
+    if (Array.isArray(t)) {
+      t.forEach((c, i) => walk(c, `${path}[${i}]`));
+    } else if (isPlainObject(t)) {
+      for (const k of Object.keys(t)) walk(t[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
+    } else {
+      paths.push(path);
+    }
+  };
+  args.forEach((a, i) => walk(a, `inputs[${i}]`));
+  return paths;
+}
+
+/** The same test treeFlatten uses to descend into an object. */
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== "object" || x instanceof Tensor) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The autodiff gradient of f with respect to every input tensor, as float64 tensors shaped like them. */
+function analyticGradients(f: (...inputs: any[]) => Tensor, args: unknown[], leaves: Tensor[], paths: string[]): Tensor[] {
+  const argnums = args.map((_, i) => i);
   let grads: unknown;
   try {
-    grads = grad((...args: Tensor[]) => f(...args), { argnums })(...inputs);
+    grads = grad((...a: unknown[]) => f(...a), { argnums })(...args);
   } catch (err) {
     throw new Error(`gradcheck: autodiff of f failed: ${(err as Error).message}`, { cause: err });
   }
-  const list = Array.isArray(grads) ? grads : [grads];
-  return inputs.map((x, i) => {
-    const g = list[i];
+  const [gradLeaves] = treeFlatten<unknown>(Array.isArray(grads) ? grads : [grads]);
+  if (gradLeaves.length !== leaves.length) {
+    throw new Error(`gradcheck: autodiff returned ${gradLeaves.length} gradient tensors for ${leaves.length} input tensors`);
+  }
+  return leaves.map((x, i) => {
+    const g = gradLeaves[i];
     if (!(g instanceof Tensor)) return tensor(new Float64Array(x.size)).reshape(x.shape);
+    if (g.size !== x.size) throw new Error(`gradcheck: the gradient of ${paths[i]} has shape [${g.shape}] but the input has [${x.shape}]`);
     return g.astype("float64").reshape(x.shape);
   });
 }
 
 /** f at the given inputs as a number, without recording a graph; rejects non-scalar outputs. */
-function evaluate(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], where: string): number {
+function evaluate(f: (...inputs: any[]) => Tensor, inputs: unknown[], where: string): number {
   const out = noGrad(() => f(...inputs)) as unknown;
   if (typeof out === "number") return out;
   if (!(out instanceof Tensor)) throw new TypeError(`gradcheck: f must return a Tensor, got ${describe(out)} ${where}`);

@@ -22,7 +22,7 @@ describe("gradcheck", () => {
     assert.equal(r.analytic.length, 2);
     assert.deepEqual(r.numeric[1].shape, [2, 3]);
     assert.equal(r.evaluations, 2 + 2 * (3 + 6));
-    assert.match(r.summary, /^gradcheck passed: .* at all 9 elements of 2 inputs/);
+    assert.match(r.summary, /^gradcheck passed: .* at all 9 elements of 2 input tensors/);
   });
 
   test("accepts a single tensor and leaves the caller's data untouched", () => {
@@ -42,6 +42,7 @@ describe("gradcheck", () => {
     assert.equal(r.ok, false);
     assert.ok(r.worstIndex !== null);
     assert.equal(r.worstIndex.input, 1);
+    assert.equal(r.worstIndex.path, "inputs[1]");
     assert.equal(r.worstIndex.flat, 3);
     assert.deepEqual(r.worstIndex.index, [1, 0]);
     close(r.worstIndex.analytic, 4, 1e-12, "analytic");
@@ -49,6 +50,21 @@ describe("gradcheck", () => {
     close(r.maxAbsError, 4, 1e-6, "maxAbsError");
     close(r.maxRelError, 0.5, 1e-6, "maxRelError");
     assert.match(r.summary, /^gradcheck failed at inputs\[1\]\[1, 0\]: autodiff says 4, central differences say (8|7\.99+)\d* /);
+  });
+
+  test("checks every tensor of a parameter object (pytree) and names the worst by path", () => {
+    const params = { w1: tensor([[0.5, -0.3], [0.8, 0.1]]), b1: tensor([0.1, -0.2]), out: { w2: tensor([1.5, -0.7]) } };
+    const xs = tensor([[1.0, 2.0], [-0.5, 0.3], [0.2, -1.1]]);
+    const mlp = (p: typeof params): Tensor => tanh(xs.matmul(p.w1).add(p.b1)).matmul(p.out.w2).square().mean();
+    const good = gradcheck(mlp, [params]);
+    assert.equal(good.ok, true, good.summary);
+    assert.equal(good.analytic.length, 3);
+    assert.deepEqual(good.numeric.map((t) => t.shape), [[2, 2], [2], [2]]);
+    // Hide w2 from the tape in one factor: only the gradient of out.w2 goes wrong.
+    const bad = gradcheck((p: typeof params) => mlp(p).add(p.out.w2.mul(stopGradient(p.out.w2)).sum()), [params]);
+    assert.equal(bad.ok, false);
+    assert.equal(bad.worstIndex?.path, "inputs[0].out.w2");
+    assert.equal(bad.worstIndex?.input, 2);
   });
 
   test("a NaN gradient fails the check", () => {
@@ -76,7 +92,9 @@ describe("gradcheck", () => {
     assert.throws(() => gradcheck((x) => x.mul(2), x), /gradcheck: f must return a scalar \(shape \[\]\), got shape \[2\]/);
     assert.throws(() => gradcheck((x) => x.sum(), tensor([1, 2], { dtype: "int32" })), /inputs\[0\] has dtype int32/);
     assert.throws(() => gradcheck((x) => x.sum(), []), /inputs is an empty array/);
-    assert.throws(() => gradcheck((x) => x.sum(), [x, [1, 2] as unknown as Tensor]), /inputs\[1\] must be a Tensor, got an array/);
+    assert.throws(() => gradcheck((x) => x.sum(), [x, [1, 2] as unknown as Tensor]), /inputs\[1\]\[0\] must be a Tensor, got number 1/);
+    assert.throws(() => gradcheck((p) => p.w.sum(), [{ w: x, b: "bias" } as unknown as Tensor]), /inputs\[0\]\.b must be a Tensor, got string bias/);
+    assert.throws(() => gradcheck(() => scalar(1), [{}]), /inputs hold no tensors/);
     assert.throws(() => gradcheck((x) => x.sum(), x, { eps: 0 }), /eps must be a finite positive number/);
     assert.throws(() => gradcheck((x) => x.sum(), x, { atol: -1 }), /atol must be a finite non-negative number/);
     assert.throws(() => gradcheck("sum" as unknown as (x: Tensor) => Tensor, x), /f must be a function/);
