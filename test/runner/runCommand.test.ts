@@ -63,7 +63,7 @@ describe("gradlab run", () => {
 
   test("--timeout interrupts a runaway cell and fails the run with the notebook written", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "slow.ipynb", ["let spins = 0;", "while (true) { spins++; }", "console.log('never');"]);
+    const input = writeNotebook(dir, "slow.ipynb", ["console.log('start');", "let spins = 0;\nwhile (true) { spins++; }", "console.log('never');"]);
     const out = join(dir, "slow.out.ipynb");
     const r = await runCli(["run", input, "-o", out, "--timeout", "2"]);
     assert.equal(r.code, 1);
