@@ -96,6 +96,13 @@ const EPS = 2.220446049250313e-16;
  * exactly at its corner, or where an op with `differentiable: false` (step, sign, round) is
  * used at all: the report names such ops in `op`.
  *
+ * Why it matters: gradient descent steps against f'(x). At a kink autodiff still returns one
+ * slope from the subgradient interval (relu'(0) = 0, |x|'(0) = 0), and for a convex loss any
+ * such slope is a valid descent direction, so L1 and hinge losses train fine. At a jump the
+ * derivative is 0 on both sides and undefined in between, so the gradient carries no signal
+ * (the 0-1 loss, step activations): use a smooth surrogate (sigmoid for step, logistic loss
+ * for 0-1) or a derivative-free optimizer.
+ *
  * @example
  * checkDifferentiable((x) => x.square(), 3);
  * // { kind: "smooth", left: 6, right: 6, subgradient: [6, 6], ops: [] ... }
