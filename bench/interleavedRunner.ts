@@ -45,6 +45,10 @@ export interface RunOptions {
   /** Stop adding repetitions once this many seconds have passed (after minReps). */
   maxSeconds: number;
   gcBetweenSamples: boolean;
+  /** Untimed steps right before each timed one (after the GC): they bring the heap's young
+   *  generation back to its steady-state size for this implementation, and the garbage they
+   *  leave is collected inside the timed step, as it would be in a loop of steps. */
+  settleSteps?: number;
 }
 
 function minorFaults(): number {
@@ -84,6 +88,7 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
       try {
         if (p.activate) await p.activate();
         if (opts.gcBetweenSamples) forceGc();
+        for (let s = 0; s < (opts.settleSteps ?? 0); s++) p.step();
         const f0 = minorFaults();
         const t0 = performance.now();
         const value = p.step();
@@ -102,7 +107,11 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
   }
   for (let k = 0; k < impls.length; k++) {
     try {
-      prepared[k]?.dispose?.();
+      const p = prepared[k];
+      if (p?.dispose) {
+        if (p.activate) await p.activate();
+        p.dispose();
+      }
     } catch {
       // disposal problems do not change measurements already taken
     }

@@ -62,8 +62,6 @@ export function gridFloor(): BenchImpl {
 export function gridTfjs(backend: TfjsBackendName): BenchImpl {
   return {
     name: `tfjs-${backend}`,
-    // tfjs-cpu needs seconds per step here; a few samples are enough for a context row.
-    ...(backend === "cpu" ? { maxReps: 3, maxWarmup: 1 } : {}),
     async setup(): Promise<PreparedImpl> {
       const tf = await useTfjsBackend(backend);
       const p = gridProblem();
