@@ -47,9 +47,10 @@ export interface PointReport {
 /** The report for a scalar x. */
 export interface DifferentiabilityReport extends PointReport {
   /**
-   * The op to blame: the first op flagged `differentiable: false` (sign, step, round, floor,
-   * comparisons: zero gradient, so autodiff cannot see their jumps) that f applied to x; or,
-   * when there is none and x is a kink, the first op f applied exactly at its corner.
+   * The op to blame. At a kink: the first op f applied exactly at its corner (abs, relu,
+   * maximum...). Otherwise: the first op flagged `differentiable: false` (sign, step, round,
+   * floor, comparisons) that f applied to x; those pass zero gradient, so autodiff cannot see
+   * their jumps, and they are named even at a smooth point as a warning.
    */
   op?: string;
   /** Every op flagged `differentiable: false` f applied on the path from x, in order. */
@@ -228,11 +229,13 @@ function fmt(v: number): string {
   return String(Math.abs(r) < 1e-9 ? 0 : r);
 }
 
-/** The op to blame: a non-differentiable op if f used one, else (at a kink) the op sitting on its corner. */
+/**
+ * The op to blame: at a kink, the op sitting on its corner; at a jump (or a smooth point), the
+ * first zero-gradient op f used, since those are what hide jumps from autodiff.
+ */
 function opField(kind: PointKind, ops: string[], kinkOps: string[]): { op?: string } {
-  if (ops.length > 0) return { op: ops[0] };
-  if (kind !== "smooth" && kinkOps.length > 0) return { op: kinkOps[0] };
-  return {};
+  const op = kind === "kink" ? kinkOps[0] ?? ops[0] : ops[0] ?? (kind === "jump" ? kinkOps[0] : undefined);
+  return op === undefined ? {} : { op };
 }
 
 /** How one side of a behaves as h shrinks. */

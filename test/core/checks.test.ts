@@ -195,6 +195,13 @@ describe("checkDifferentiable", () => {
     close(fl.right, 1, 1e-9, "right of floor(x) + x at 1");
   });
 
+  test("at a kink the op on its corner is blamed, not an unrelated zero-gradient op", () => {
+    const r = checkDifferentiable((x) => relu(x).add(step(x.add(5)).mul(0)), 0);
+    assert.equal(r.kind, "kink");
+    assert.equal(r.op, "relu");
+    assert.deepEqual(r.ops, ["step"]);
+  });
+
   test("maximum at a tie is a kink with both slopes", () => {
     const r = checkDifferentiable((x) => maximum(x, x.mul(2)), 0);
     assert.equal(r.kind, "kink");
