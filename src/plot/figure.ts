@@ -95,7 +95,8 @@ export class Figure {
     const types = this.data.map((t) => t.type ?? "scatter");
     const parts = [`${this.kind}${title ? ` "${title}"` : ""}: ${this.data.length} trace${this.data.length === 1 ? "" : "s"} (${[...new Set(types)].join(", ")})`];
     for (const axis of ["x", "y", "z"] as const) {
-      const range = rangeOf(this.data.filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap"))).map((t) => t[axis]));
+      const fixed = (this.layout[`${axis}axis`] as { range?: unknown } | undefined)?.range;
+      const range = Array.isArray(fixed) && fixed.length === 2 && fixed.every((v) => typeof v === "number") ? (fixed as [number, number]) : rangeOf(this.data.filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap"))).map((t) => t[axis]));
       if (range) parts.push(`${axis} ∈ [${formatNumber(range[0])}, ${formatNumber(range[1])}]`);
     }
     return [parts.join(", "), ...this.notes].join("; ");

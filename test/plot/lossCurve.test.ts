@@ -100,3 +100,15 @@ describe("liveLossCurve", () => {
     assert.deepEqual(live.figure().data.map((t) => t.name), ["a (train)", "b (train)"]);
   });
 });
+
+describe("long runs", () => {
+  test("more than 2000 steps are averaged in buckets, with a note", () => {
+    const loss = Array.from({ length: 10_000 }, (_, i) => 1 / (1 + i));
+    const fig = lossCurve({ loss }, {});
+    const y = fig.data[0].y as number[];
+    assert.ok(y.length <= 2000 && y.length >= 1000, `${y.length} points`);
+    assert.ok(Math.abs(y[0] - (1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5) < 1e-4, "bucket mean");
+    assert.match(fig.summary(), /10000 steps shown as 2000 bucket means/);
+    assert.ok(Buffer.byteLength(JSON.stringify(fig.toJSON())) < 60_000);
+  });
+});
