@@ -1,7 +1,7 @@
 // Golden tests against PyTorch: every case in test/fixtures/core-*.json (written by
 // test/fixtures/torch_core.py) is re-implemented here with gradlab ops, and its value,
 // gradients, Jacobian and Hessian must match torch's float64 numbers to 1e-10.
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
@@ -189,9 +189,22 @@ function flatFunction(c: GoldenCase, f: (...xs: Tensor[]) => Tensor): { flat: Te
 
 const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn", "core-conventions"];
 
-for (const file of FILES) {
+// Every registered backend runs the same cases: the fixtures pin the numbers, whoever computes them.
+for (const backend of g.listBackends()) {
+  describe(`torch golden on the ${backend} backend`, () => {
+    let previous = "";
+    before(() => {
+      previous = g.getBackend().name;
+      g.setBackend(backend);
+    });
+    after(() => g.setBackend(previous));
+    for (const file of FILES) goldenSuite(file);
+  });
+}
+
+function goldenSuite(file: string): void {
   const { cases } = loadFixture<{ cases: GoldenCase[] }>(file);
-  describe(`torch golden: ${file}`, () => {
+  describe(file, () => {
     test("every fixture case has a gradlab implementation", () => {
       const missing = cases.map((c) => c.name).filter((n) => !(n in IMPLEMENTATIONS));
       assert.deepEqual(missing, []);
@@ -199,28 +212,30 @@ for (const file of FILES) {
     for (const c of cases) {
       const fn = IMPLEMENTATIONS[c.name];
       if (fn === undefined) continue;
-      test(`${c.name}: ${c.formula}`, () => {
-        const { names, f } = positional(c, fn);
-        const inputs = names.map((n) => toTensor(c.inputs[n]));
-        const argnums = names.map((_, i) => i);
-        if (c.kind === "scalar") {
-          const [value, grads] = g.valueAndGrad(f, { argnums })(...inputs) as [Tensor, Tensor[]];
-          assertClose(value, c.value, `${c.name} value`);
-          names.forEach((n, i) => assertClose(grads[i], c.grads[n], `${c.name} d/d${n}`));
-        } else {
-          const [out, vjpFn] = g.vjp(f, ...inputs) as [Tensor, (ct: Tensor) => Tensor[]];
-          assertClose(out, c.value, `${c.name} value`);
-          const grads = vjpFn(toTensor(c.cotangent!));
-          names.forEach((n, i) => assertClose(grads[i], c.grads[n], `${c.name} vjp ${n}`));
-          const rest = inputs.slice(1);
-          const jac = g.jacobian((x: Tensor) => f(x, ...rest))(inputs[0]) as Tensor;
-          assertClose(jac, c.jacobian!, `${c.name} jacobian`);
-        }
-        if (c.hessian !== undefined) {
-          const { flat, h } = flatFunction(c, f);
-          assertClose(g.hessian(h)(flat) as Tensor, c.hessian, `${c.name} hessian`);
-        }
-      });
+      test(`${c.name}: ${c.formula}`, () => runCase(c, fn));
     }
   });
+}
+
+function runCase(c: GoldenCase, fn: Fn): void {
+  const { names, f } = positional(c, fn);
+  const inputs = names.map((n) => toTensor(c.inputs[n]));
+  const argnums = names.map((_, i) => i);
+  if (c.kind === "scalar") {
+    const [value, grads] = g.valueAndGrad(f, { argnums })(...inputs) as [Tensor, Tensor[]];
+    assertClose(value, c.value, `${c.name} value`);
+    names.forEach((n, i) => assertClose(grads[i], c.grads[n], `${c.name} d/d${n}`));
+  } else {
+    const [out, vjpFn] = g.vjp(f, ...inputs) as [Tensor, (ct: Tensor) => Tensor[]];
+    assertClose(out, c.value, `${c.name} value`);
+    const grads = vjpFn(toTensor(c.cotangent!));
+    names.forEach((n, i) => assertClose(grads[i], c.grads[n], `${c.name} vjp ${n}`));
+    const rest = inputs.slice(1);
+    const jac = g.jacobian((x: Tensor) => f(x, ...rest))(inputs[0]) as Tensor;
+    assertClose(jac, c.jacobian!, `${c.name} jacobian`);
+  }
+  if (c.hessian !== undefined) {
+    const { flat, h } = flatFunction(c, f);
+    assertClose(g.hessian(h)(flat) as Tensor, c.hessian, `${c.name} hessian`);
+  }
 }
