@@ -8,6 +8,7 @@ export { Tensor, isTensor } from "./tensor/tensor.js";
 export type { TensorLike, NestedArray, BackwardOptions } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
 export { ShapeError } from "./tensor/shape.js";
+export { dispose } from "./tensor/dispose.js";
 export {
   tensor, scalar, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace,
   rand, randn, randint, generator,

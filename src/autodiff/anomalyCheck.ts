@@ -17,7 +17,7 @@ export class AnomalyError extends Error {
     inputs?: readonly Tensor[],
     innerOp?: string,
   ) {
-    const v = tensor.data[index];
+    const v = tensor._buf()[index];
     const where = phase === "forward" ? `the output of ${op}` : `the gradient computed by ${op}'s backward rule${innerOp ? ` (in its ${innerOp})` : ""}`;
     let detail = "";
     if (phase === "forward" && inputs !== undefined && inputs.length > 0) {
@@ -32,7 +32,7 @@ export class AnomalyError extends Error {
 export function firstNonFinite(t: Tensor): number {
   if (t.dtype === "int32" || t.dtype === "bool") return -1;
   if (t._data === null && (t._flags & 2) === 0) return Number.isFinite(t._s) ? -1 : 0;
-  const d = t.data;
+  const d = t._buf();
   for (let i = 0; i < d.length; i++) if (d[i] - d[i] !== 0) return i;
   return -1;
 }

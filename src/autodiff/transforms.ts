@@ -282,7 +282,7 @@ export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
     const rows: Tensor[] = [];
     for (let i = 0; i < out.size; i++) {
       const ct = full([out.size], 0, { dtype: out.dtype });
-      ct.data[i] = 1;
+      ct._buf()[i] = 1;
       rows.push(back(reshape(ct, out.shape))[0] as Tensor);
     }
     if (rows.length === 0) return full([...out.shape, ...x.shape], 0, { dtype: x.dtype });

@@ -12,7 +12,9 @@ export type UnaryKernel =
 /** Binary elementwise kernels with NumPy broadcasting. */
 export type BinaryKernel =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "maxMask" | "eq" | "ne" | "lt"
-  | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "atan2";
+  | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "atan2"
+  // Fused gradient kernels (x = cotangent, y = saved value), used when no graph of the backward is recorded.
+  | "tanhGrad" | "sigmoidGrad" | "reluGrad" | "squareGrad";
 
 /** Reductions along one axis of a tensor viewed as [outer, r, inner]. */
 export type ReduceKernel = "sum" | "max" | "min" | "prod";

@@ -28,6 +28,7 @@ const BINARY_EXPR: Record<BinaryKernel, string> = {
   eq: "(x === y ? 1 : 0)", ne: "(x !== y ? 1 : 0)", lt: "(x < y ? 1 : 0)", le: "(x <= y ? 1 : 0)",
   gt: "(x > y ? 1 : 0)", ge: "(x >= y ? 1 : 0)", logicalAnd: "(x !== 0 && y !== 0 ? 1 : 0)",
   logicalOr: "(x !== 0 || y !== 0 ? 1 : 0)", atan2: "Math.atan2(x, y)",
+  tanhGrad: "x * (1 - y * y)", sigmoidGrad: "x * (y * (1 - y))", reluGrad: "(y > 0 ? x : 0)", squareGrad: "x * (2 * y)",
 };
 
 type UnaryFn = (x: TypedArray, out: TypedArray, n: number, p0: number, p1: number) => void;

@@ -33,7 +33,7 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
     }
     const shape = broadcastShapes(a.shape, b.shape, name);
     const out = emptyTensor(shape, dt);
-    getBackend().binary(kernel, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out.data, shape);
+    getBackend().binary(kernel, a._buf(), broadcastStrides(a.shape, shape), b._buf(), broadcastStrides(b.shape, shape), out._buf(), shape);
     return out;
   };
 }
@@ -146,7 +146,7 @@ const whereOp = defineOp<null>({
     const shape = broadcastShapes(broadcastShapes(c.shape, a.shape, "where"), b.shape, "where");
     const dt = promote(a.dtype, b.dtype);
     const out = emptyTensor(shape, dt);
-    getBackend().where(c.data, broadcastStrides(c.shape, shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out.data, shape);
+    getBackend().where(c._buf(), broadcastStrides(c.shape, shape), a._buf(), broadcastStrides(a.shape, shape), b._buf(), broadcastStrides(b.shape, shape), out._buf(), shape);
     return out;
   },
   backward(g, c) {

@@ -9,7 +9,7 @@ import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 function convert(x: Tensor, dtype: DType): Tensor {
   if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
   const out = emptyTensor(x.shape, dtype);
-  const src = x.data, dst = out.data;
+  const src = x._buf(), dst = out._buf();
   if (dtype === "bool") for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
   else dst.set(src);
   return out;
@@ -62,7 +62,7 @@ export function stopGradient(x: TensorLike): Tensor {
 }
 
 function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
-  if ((t._flags & 2) !== 0) void t.data;
+  if ((t._flags & 2) !== 0) void t._buf();
   if (typeof value === "number") {
     if (t._data === null) t._s = t.dtype === "float32" ? Math.fround(value) : t.dtype === "int32" ? value | 0 : t.dtype === "bool" ? (value ? 1 : 0) : value;
     else t._data.fill(value);
@@ -74,13 +74,13 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
       throw new ShapeError(`assign: value of shape ${fmtShape(value.shape)} does not broadcast to the target shape ${fmtShape(t.shape)}`);
     }
     if (t._data === null && value.size === 1) { assignImpl(t, value.item()); return; }
-    const dst = t.data;
-    if (value.size === t.size) dst.set(value.data);
-    else getBackend().binary("add", value.data, broadcastStrides(value.shape, t.shape), new Float64Array(1), broadcastStrides([], t.shape), dst, t.shape);
+    const dst = t._buf();
+    if (value.size === t.size) dst.set(value._buf());
+    else getBackend().binary("add", value._buf(), broadcastStrides(value.shape, t.shape), new Float64Array(1), broadcastStrides([], t.shape), dst, t.shape);
     return;
   }
   if (value.length !== t.size) throw new ShapeError(`assign: got ${value.length} values for a tensor of shape ${fmtShape(t.shape)} (${t.size} elements)`);
-  const dst = t.data;
+  const dst = t._buf();
   for (let i = 0; i < value.length; i++) dst[i] = value[i];
 }
 

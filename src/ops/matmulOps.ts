@@ -37,7 +37,7 @@ const matmulOp = defineOp<MatmulAttrs>({
     const batch = broadcastShapes(ba, bb, "matmul");
     const out = emptyTensor([...batch, m, n], fdt);
     const be = getBackend();
-    const ad = a.data, bd = b.data, od = out.data;
+    const ad = a._buf(), bd = b._buf(), od = out._buf();
     const nb = sizeOf(batch);
     if (bb.length === 0 && !attrs.ta && ba.length > 0) {
       // Fold a's batch into its rows: one big product.

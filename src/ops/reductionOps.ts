@@ -49,7 +49,7 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
     if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return new Tensor(shape, dt, null, x._s);
     const be = getBackend();
     // Group consecutive axes so a contiguous block reduces in one pass.
-    let cur: ArrayLike<number> = x.data;
+    let cur: ArrayLike<number> = x._buf();
     let curShape = x.shape.slice();
     let owned: ReturnType<typeof acquire> | null = null;
     let i = axes.length - 1;
@@ -73,7 +73,7 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
     }
     if (owned === null) {
       const out = emptyTensor(shape, dt);
-      (out.data as Float64Array).set(x.data as Float64Array);
+      (out._buf() as Float64Array).set(x._buf() as Float64Array);
       return out;
     }
     if (shape.length === 0) {
@@ -268,7 +268,7 @@ const argOp = (name: "argmax" | "argmin") =>
       }
       if (r === 0) throw new ShapeError(`${name}: cannot take ${name} of an empty axis (shape ${fmtShape(shape)})`);
       const out = new Int32Array(outer * inner);
-      getBackend().argReduce(name, x.data, outer, r, inner, out);
+      getBackend().argReduce(name, x._buf(), outer, r, inner, out);
       return outShape.length === 0 ? new Tensor([], "int32", null, out[0]) : new Tensor(outShape, "int32", out);
     },
   });
@@ -301,11 +301,11 @@ const broadcastToOp = defineOp<{ shape: number[] }>({
     const out = emptyTensor(attrs.shape, x.dtype);
     const one = x.dtype === "float32" ? new Float32Array([1]) : new Float64Array([1]);
     if (x.dtype === "int32" || x.dtype === "bool") {
-      const src = x.data;
-      getBackend().binary("add", src, broadcastStrides(x.shape, attrs.shape), new Int32Array(1), broadcastStrides([], attrs.shape), out.data, attrs.shape);
+      const src = x._buf();
+      getBackend().binary("add", src, broadcastStrides(x.shape, attrs.shape), new Int32Array(1), broadcastStrides([], attrs.shape), out._buf(), attrs.shape);
       return out;
     }
-    getBackend().binary("mul", x.data, broadcastStrides(x.shape, attrs.shape), one, broadcastStrides([], attrs.shape), out.data, attrs.shape);
+    getBackend().binary("mul", x._buf(), broadcastStrides(x.shape, attrs.shape), one, broadcastStrides([], attrs.shape), out._buf(), attrs.shape);
     return out;
   },
   backward: (g, c) => [sumTo(g, c.inputs[0].shape)],

@@ -16,7 +16,7 @@ const reshapeOp = defineOp<{ shape: number[] }>({
   forward(inputs, attrs) {
     const x = inputs[0];
     if (x._data === null && (x._flags & 2) === 0) return new Tensor(attrs.shape, x.dtype, null, x._s);
-    const d = x.data;
+    const d = x._buf();
     x._flags |= 1;
     const t = new Tensor(attrs.shape, x.dtype, d);
     t._flags |= 1;
@@ -96,7 +96,7 @@ const transposeOp = defineOp<{ perm: number[] }>({
     const x = inputs[0];
     const outShape = attrs.perm.map((p) => x.shape[p]);
     const out = emptyTensor(outShape, x.dtype);
-    getBackend().transpose(x.data, x.shape, attrs.perm, out.data);
+    getBackend().transpose(x._buf(), x.shape, attrs.perm, out._buf());
     return out;
   },
   backward(g, c) {
@@ -191,7 +191,7 @@ const sliceOp: OpDef<{ ranges: AxisRange[] }> = defineOp<{ ranges: AxisRange[] }
   forward(inputs, attrs) {
     const x = inputs[0];
     const out = emptyTensor(attrs.ranges.map((r) => r.count), x.dtype);
-    const src = x.data, dst = out.data;
+    const src = x._buf(), dst = out._buf();
     forEachInRange(x.shape, attrs.ranges, (xi, bi) => { dst[bi] = src[xi]; });
     return out;
   },
@@ -205,7 +205,7 @@ const sliceGradOp: OpDef<{ ranges: AxisRange[]; shape: number[] }> = defineOp<{ 
   forward(inputs, attrs) {
     const g = inputs[0];
     const out = emptyTensor(attrs.shape, g.dtype);
-    const dst = out.data, src = g.data;
+    const dst = out._buf(), src = g._buf();
     dst.fill(0);
     forEachInRange(attrs.shape, attrs.ranges, (xi, bi) => { dst[xi] += src[bi]; });
     return out;
@@ -263,13 +263,13 @@ const concatOp = defineOp<{ axis: number }>({
       shape[a] += t.shape[a];
     }
     const out = emptyTensor(shape, dt);
-    const dst = out.data;
+    const dst = out._buf();
     let outer = 1;
     for (let d = 0; d < a; d++) outer *= shape[d];
     const rowOut = sizeOf(shape.slice(a));
     let offset = 0;
     for (const t of inputs) {
-      const src = t.data;
+      const src = t._buf();
       const row = sizeOf(t.shape.slice(a));
       for (let o = 0; o < outer; o++) {
         const s0 = o * row, d0 = o * rowOut + offset;
@@ -325,7 +325,7 @@ function gatherLayout(xShape: readonly number[], idxSize: number, axis: number):
 
 function checkedIndices(idx: Tensor, dim: number, op: string): ArrayLike<number> {
   if (idx.dtype !== "int32") throw new TypeError(`${op}: indices must be an int32 tensor, got ${idx.dtype} (use randint/arange or .astype("int32"))`);
-  const d = idx.data;
+  const d = idx._buf();
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v < -dim || v >= dim) throw new ShapeError(`${op}: index ${v} is out of range for an axis of size ${dim}`);
@@ -342,7 +342,7 @@ const gatherOp: OpDef<GatherAttrs> = defineOp<GatherAttrs>({
     const ind = checkedIndices(idx, dim, "gather");
     const shape = [...x.shape.slice(0, attrs.axis), ...idx.shape, ...x.shape.slice(attrs.axis + 1)];
     const out = emptyTensor(shape, x.dtype);
-    const src = x.data, dst = out.data;
+    const src = x._buf(), dst = out._buf();
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < n; k++) {
         const j = ind[k] < 0 ? ind[k] + dim : ind[k];
@@ -362,9 +362,9 @@ const scatterAddOp: OpDef<GatherAttrs> = defineOp<GatherAttrs>({
   forward(inputs, attrs) {
     const [g, idx] = inputs;
     const { outer, dim, inner, n } = gatherLayout(attrs.xShape, idx.size, attrs.axis);
-    const ind = idx.data;
+    const ind = idx._buf();
     const out = emptyTensor(attrs.xShape, g.dtype);
-    const dst = out.data, src = g.data;
+    const dst = out._buf(), src = g._buf();
     dst.fill(0);
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < n; k++) {
@@ -427,7 +427,7 @@ const oneHotOp = defineOp<{ n: number; dtype: "float64" | "float32" }>({
     const idx = inputs[0];
     const ind = checkedIndices(idx, attrs.n, "oneHot");
     const out = emptyTensor([...idx.shape, attrs.n], attrs.dtype);
-    const d = out.data;
+    const d = out._buf();
     d.fill(0);
     for (let i = 0; i < ind.length; i++) d[i * attrs.n + (ind[i] < 0 ? ind[i] + attrs.n : ind[i])] = 1;
     return out;

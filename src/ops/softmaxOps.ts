@@ -22,7 +22,7 @@ function softmaxForward(log: boolean) {
     const x = inputs[0];
     const out = emptyTensor(x.shape, x.dtype);
     const [outer, r, inner] = layout(x.shape, attrs.axis);
-    const src = x.data, dst = out.data;
+    const src = x._buf(), dst = out._buf();
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * r * inner + i;

@@ -6,6 +6,7 @@ import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegis
 import { fastTanh, normalCdf as normalCdfScalar, roundHalfEven, sigmoidScalar, softplusScalar } from "../backend/mathKernels.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
 import { add, div, mul, sub, where, gt } from "./binaryOps.js";
+import { canFuse, fusedGrad } from "./fusedGradKernels.js";
 
 interface UnaryAttrs { p0: number; p1: number }
 type ScalarFn = (x: number, p0: number, p1: number) => number;
@@ -31,7 +32,7 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
       return new Tensor([], dt, null, v);
     }
     const out = emptyTensor(x.shape, dt);
-    getBackend().unary(kernel, x.data, out.data, attrs.p0, attrs.p1);
+    getBackend().unary(kernel, x._buf(), out._buf(), attrs.p0, attrs.p1);
     return out;
   };
 }
@@ -61,14 +62,14 @@ const logOp = defUnary("log", "log", Math.log, (g, c) => div(g, c.inputs[0]), "f
 const log1pOp = defUnary("log1p", "log1p", Math.log1p, (g, c) => div(g, add(c.inputs[0], 1)), "float", (x) => 1 / (1 + x));
 const expm1Op = defUnary("expm1", "expm1", Math.expm1, (g, c) => mul(g, add(c.out, 1)), "float", (_x, o) => o + 1);
 const sqrtOp = defUnary("sqrt", "sqrt", Math.sqrt, (g, c) => div(g, mul(c.out, 2)), "float", (_x, o) => 1 / (2 * o));
-const squareOp = defUnary("square", "square", (x) => x * x, (g, c) => mul(g, mul(c.inputs[0], 2)), "keep", (x) => 2 * x);
+const squareOp = defUnary("square", "square", (x) => x * x, (g, c) => (canFuse() ? fusedGrad("squareGrad", g, c.inputs[0]) : mul(g, mul(c.inputs[0], 2))), "keep", (x) => 2 * x);
 const absOp = defUnary("abs", "abs", Math.abs, (g, c) => mul(g, sign(c.inputs[0])), "keep", (x) => (x > 0 ? 1 : x < 0 ? -1 : 0));
 const sinOp = defUnary("sin", "sin", Math.sin, (g, c) => mul(g, cos(c.inputs[0])), "float", (x) => Math.cos(x));
 const cosOp = defUnary("cos", "cos", Math.cos, (g, c) => neg(mul(g, sin(c.inputs[0]))), "float", (x) => -Math.sin(x));
-const tanhOp = defUnary("tanh", "tanh", fastTanh, (g, c) => mul(g, sub(1, square(c.out))), "float", (_x, o) => 1 - o * o);
-const sigmoidOp = defUnary("sigmoid", "sigmoid", sigmoidScalar, (g, c) => mul(g, mul(c.out, sub(1, c.out))), "float", (_x, o) => o * (1 - o));
+const tanhOp = defUnary("tanh", "tanh", fastTanh, (g, c) => (canFuse() ? fusedGrad("tanhGrad", g, c.out) : mul(g, sub(1, square(c.out)))), "float", (_x, o) => 1 - o * o);
+const sigmoidOp = defUnary("sigmoid", "sigmoid", sigmoidScalar, (g, c) => (canFuse() ? fusedGrad("sigmoidGrad", g, c.out) : mul(g, mul(c.out, sub(1, c.out)))), "float", (_x, o) => o * (1 - o));
 const softplusOp = defUnary("softplus", "softplus", softplusScalar, (g, c) => mul(g, sigmoid(c.inputs[0])), "float", (x) => sigmoidScalar(x));
-const reluOp = defUnary("relu", "relu", (x) => (x > 0 ? x : 0), (g, c) => mul(g, step(c.inputs[0])), "keep", (x) => (x > 0 ? 1 : 0));
+const reluOp = defUnary("relu", "relu", (x) => (x > 0 ? x : 0), (g, c) => (canFuse() ? fusedGrad("reluGrad", g, c.inputs[0]) : mul(g, step(c.inputs[0]))), "keep", (x) => (x > 0 ? 1 : 0));
 const leakyReluOp = defUnary("leakyRelu", "leakyRelu", (x, s) => (x > 0 ? x : x * s), (g, c) => mul(g, run(leakyReluGradOp, c.inputs[0], "leakyRelu", c.attrs)), "float", (x, _o, s) => (x > 0 ? 1 : s));
 const eluOp = defUnary("elu", "elu", (x, a) => (x > 0 ? x : a * Math.expm1(x)), (g, c) => mul(g, where(gt(c.inputs[0], 0), 1, add(c.out, c.attrs.p0))), "float", (x, o, a) => (x > 0 ? 1 : o + a));
 const clipOp = defUnary("clip", "clip", (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), (g, c) => mul(g, run(clipMaskOp, c.inputs[0], "clip", c.attrs)), "keep", (x, _o, lo, hi) => (x >= lo && x <= hi ? 1 : 0));

@@ -95,7 +95,7 @@ export function fullLike(t: Tensor, value: number, opts?: CreateOptions): Tensor
 export function eye(n: number, opts?: CreateOptions & { m?: number }): Tensor {
   const m = opts?.m ?? n;
   const t = zeros([n, m], opts);
-  const d = t.data;
+  const d = t._buf();
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   return t;
 }

@@ -46,7 +46,7 @@ function fixExp(s: string): string {
 }
 
 function sampleValues(t: Tensor): ArrayLike<number> {
-  const d = t.data;
+  const d = t._buf();
   if (t.size <= THRESHOLD) return d;
   const out: number[] = [];
   const step = Math.max(1, Math.floor(d.length / 2000));
@@ -74,7 +74,7 @@ function suffix(t: Tensor): string {
 export function formatTensor(t: Tensor): string {
   const fmt = formatterFor(t);
   if (t.shape.length === 0) return `tensor(${fmt(t.item())}${suffix(t)})`;
-  const d = t.data;
+  const d = t._buf();
   const summarise = t.size > THRESHOLD;
   const shape = t.shape;
   // Collect the strings first so every column shares one width.
@@ -123,7 +123,7 @@ export function tensorHtml(t: Tensor): string {
     return `<div class="gradlab-tensor">${caption.replace("caption", "div").replace("/caption", "/div")}<pre>${esc(formatTensor(t))}</pre></div>`;
   }
   const fmt = formatterFor(t);
-  const d = t.data;
+  const d = t._buf();
   const rows = t.shape.length === 1 ? 1 : t.shape[0];
   const cols = t.shape[t.shape.length - 1];
   let html = `<table class="gradlab-tensor" style="font-family:monospace;border-collapse:collapse">${caption}`;

@@ -96,11 +96,19 @@ export class Tensor {
    * @example tensor([1, 2]).data // Float64Array [1, 2]
    */
   get data(): TypedArray {
+    const d = this._buf();
+    // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
+    this._flags |= 1;
+    return d;
+  }
+
+  /** @internal the storage for engine code (does not pin it against recycling). */
+  _buf(): TypedArray {
     const d = this._data;
     if (d !== null) return d;
     if ((this._flags & 2) !== 0) {
       throw new Error(
-        `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was an intermediate of a graph released by grad/valueAndGrad, and its buffer was recycled. ` +
+        `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was released: its buffer went back to the pool (an intermediate of a graph released by grad/valueAndGrad, or a tensor passed to dispose()). ` +
           "Keep values you need by returning them from the function (valueAndGrad returns the output), or clone() them inside it.",
       );
     }
@@ -143,7 +151,7 @@ export class Tensor {
   item(): number {
     if (this.size !== 1) throw new Error(`item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
     if (this._data === null && (this._flags & 2) === 0) return this._s;
-    return this.data[0];
+    return this._buf()[0];
   }
 
   /**
@@ -152,7 +160,7 @@ export class Tensor {
    */
   toArray(): any {
     if (this.shape.length === 0) return this.dtype === "bool" ? this.item() !== 0 : this.item();
-    const d = this.data;
+    const d = this._buf();
     const isBool = this.dtype === "bool";
     const shape = this.shape;
     let pos = 0;
@@ -203,7 +211,7 @@ export class Tensor {
    */
   clone(): Tensor {
     if (this._data === null && (this._flags & 2) === 0) return new Tensor(this.shape.slice(), this.dtype, null, this._s);
-    const src = this.data;
+    const src = this._buf();
     const d = acquire(this.dtype, this.size);
     d.set(src);
     return new Tensor(this.shape.slice(), this.dtype, d);

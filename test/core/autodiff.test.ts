@@ -310,6 +310,17 @@ describe("errors", () => {
   test("intermediates released by grad say so when read", () => {
     let leaked: Tensor | null = null;
     grad((x: Tensor) => { leaked = x.mul(2).add(1).mul(x); return leaked.sum(); })(g.ones([100]));
-    assert.throws(() => leaked!.data, /recycled/);
+    assert.throws(() => leaked!.data, /released: its buffer went back to the pool/);
+  });
+  test("storage read through .data inside f is never recycled", () => {
+    let kept: ArrayLike<number> | null = null;
+    grad((x: Tensor) => { const h = x.mul(2); kept = h.data; return h.sum(); })(g.ones([100]));
+    grad((x: Tensor) => x.mul(3).sum())(g.ones([100]));
+    assert.equal(kept![0], 2);
+  });
+  test("dispose returns buffers to the pool and blocks later reads", () => {
+    const t = g.ones([256]).mul(2);
+    assert.equal(g.dispose({ a: t, b: [g.ones([256]).mul(3)] }), 2);
+    assert.throws(() => t.sum(), /released/);
   });
 });

@@ -21,13 +21,20 @@ export interface WasmThresholds {
   gemmThreads: number;
   /** Elements at or above which exp/tanh/sigmoid run in wasm. */
   transcendental: number;
-  /** Elements at or above which arithmetic binaries and reductions run in wasm. */
-  arithmetic: number;
+  /** Elements at or above which float32 arithmetic (relu, neg, add, mul, ...) runs in wasm. */
+  arithmeticF32: number;
+  /** The same for float64, whose two lanes rarely repay the copies in and out. */
+  arithmeticF64: number;
+  /** Elements at or above which sum/max/min run in wasm. */
+  reduce: number;
 }
 
 /** Thresholds for the "auto" backend; the forced "wasm" backend uses zero for all of them. */
-export const AUTO_THRESHOLDS: WasmThresholds = { gemmWasm: 16 * 16 * 16, gemmThreads: 96 * 96 * 96, transcendental: 256, arithmetic: Infinity };
-const FORCED: WasmThresholds = { gemmWasm: 0, gemmThreads: 96 * 96 * 96, transcendental: 0, arithmetic: 0 };
+export const AUTO_THRESHOLDS: WasmThresholds = {
+  gemmWasm: 8 * 8 * 8, gemmThreads: 96 * 96 * 96, transcendental: 256, arithmeticF32: 16384, arithmeticF64: Infinity, reduce: 4096,
+};
+const FORCED: WasmThresholds = { gemmWasm: 0, gemmThreads: 96 * 96 * 96, transcendental: 0, arithmeticF32: 0, arithmeticF64: 0, reduce: 0 };
+const arithmetic = (t: WasmThresholds, x: TypedArray): number => (x instanceof Float32Array ? t.arithmeticF32 : t.arithmeticF64);
 
 type Floats = Float32Array | Float64Array;
 const isFloats = (x: TypedArray): x is Floats => x instanceof Float32Array || x instanceof Float64Array;
@@ -86,7 +93,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     name,
     unary(op, x, out, p0, p1) {
       const code = UNARY_CODE[op];
-      const threshold = op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : t.arithmetic;
+      const threshold = op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : arithmetic(t, x);
       if (code === undefined || !isFloats(x) || !sameType(x, out) || x.length < threshold || x.length === 0) return js.unary(op, x, out, p0, p1);
       rt.reset();
       const X = rt.put(x);
@@ -97,7 +104,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     binary(op, a, as, b, bs, out, shape) {
       const code = BINARY_CODE[op];
       const n = out.length;
-      if (code === undefined || n < t.arithmetic || n === 0 || !isFloats(a) || !isFloats(b) || !isFloats(out) || !sameType(a, b) || !sameType(a, out)) {
+      if (code === undefined || n < arithmetic(t, out) || n === 0 || !isFloats(a) || !isFloats(b) || !isFloats(out) || !sameType(a, b) || !sameType(a, out)) {
         return js.binary(op, a, as, b, bs, out, shape);
       }
       const la = layout(as, a.length, shape), lb = layout(bs, b.length, shape);
@@ -117,7 +124,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     where: (c, cs, a, as, b, bs, out, shape) => js.where(c, cs, a, as, b, bs, out, shape),
     reduce(op, x, outer, r, inner, out) {
       const code = REDUCE_CODE[op];
-      if (code === undefined || x.length < t.arithmetic || x.length === 0 || !isFloats(x) || !sameType(x, out)) return js.reduce(op, x, outer, r, inner, out);
+      if (code === undefined || x.length < t.reduce || x.length === 0 || !isFloats(x) || !sameType(x, out)) return js.reduce(op, x, outer, r, inner, out);
       rt.reset();
       const X = rt.put(x), O = rt.alloc(outer * inner * x.BYTES_PER_ELEMENT);
       if (x instanceof Float32Array) k.reduce_float(code, outer, r, inner, X, O, rt.alloc(inner * 8));

@@ -1,0 +1,28 @@
+// One-pass gradient kernels for the hottest rules (tanh, sigmoid, relu, square). They run
+// only when the reverse sweep records nothing (first-order gradients); when a graph of the
+// backward is needed, the rules use their composite, differentiable form instead.
+import { Tensor } from "../tensor/tensor.js";
+import { floatOf, promote } from "../tensor/dtype.js";
+import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
+import { getBackend, type BinaryKernel } from "../backend/backend.js";
+import { gradState } from "../autodiff/gradMode.js";
+import { emptyTensor } from "./tensorLike.js";
+
+/**
+ * True when a gradient rule may use a fused kernel (nothing is being recorded).
+ * @example if (canFuse()) return fusedGrad("tanhGrad", g, out);
+ */
+export function canFuse(): boolean {
+  return !gradState.enabled;
+}
+
+/**
+ * out = kernel(g, saved) elementwise (broadcast), without recording.
+ * @example fusedGrad("tanhGrad", g, out) // g * (1 - out²)
+ */
+export function fusedGrad(kernel: BinaryKernel, g: Tensor, saved: Tensor): Tensor {
+  const shape = broadcastShapes(g.shape, saved.shape, kernel);
+  const out = emptyTensor(shape, floatOf(promote(g.dtype, saved.dtype)));
+  getBackend().binary(kernel, g._buf(), broadcastStrides(g.shape, shape), saved._buf(), broadcastStrides(saved.shape, shape), out._buf(), shape);
+  return out;
+}
