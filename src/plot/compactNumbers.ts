@@ -44,7 +44,11 @@ export function roundValues(values: ArrayLike<number>, digits = 4): (number | nu
   return out;
 }
 
-/** Evenly spaced values from a to b inclusive (n ≥ 2), computed without accumulated error. */
+/**
+ * Evenly spaced values from a to b inclusive, computed without accumulated error.
+ * @example
+ * evenlySpaced(0, 1, 5); // Float64Array [0, 0.25, 0.5, 0.75, 1]
+ */
 export function evenlySpaced(a: number, b: number, n: number): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = n === 1 ? (a + b) / 2 : a + ((b - a) * i) / (n - 1);

@@ -49,6 +49,25 @@ function formatNumber(v: number): string {
 }
 
 /**
+ * A deep copy where typed arrays and tensors (anything with shape + toArray) became plain
+ * arrays and non-finite numbers null: JSON.stringify would turn a Float64Array into an
+ * object with numbered keys, which plotly cannot draw.
+ * @example
+ * plainJson({ y: Float64Array.of(1, NaN) }); // { y: [1, null] }
+ */
+export function plainJson(value: unknown): unknown {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== "object") return value;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  if (Array.isArray(value)) return value.map(plainJson);
+  const o = value as Record<string, unknown>;
+  if (Array.isArray(o.shape) && typeof o.toArray === "function") return plainJson((o.toArray as () => unknown)());
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = plainJson(v);
+  return out;
+}
+
+/**
  * A plotly.js figure. `fig.data` and `fig.layout` are the plain JSON plotly.js draws;
  * edit them freely before displaying or saving.
  * @example
@@ -79,9 +98,14 @@ export class Figure {
     return this.data.every((t) => CARTESIAN_TYPES.has(t.type ?? "scatter")) ? "cartesian" : "full";
   }
 
-  /** The JSON plotly.js and the plotly MIME type take: `{data, layout, config}`. */
+  /**
+   * The JSON plotly.js and the plotly MIME type take: `{data, layout, config}`, with typed
+   * arrays and tensors in the traces turned into plain arrays.
+   * @example
+   * JSON.stringify(fig.toJSON());
+   */
   toJSON(): { data: PlotlyTrace[]; layout: PlotlyLayout; config: Record<string, unknown> } {
-    return { data: this.data, layout: this.layout, config: this.config };
+    return plainJson({ data: this.data, layout: this.layout, config: this.config }) as { data: PlotlyTrace[]; layout: PlotlyLayout; config: Record<string, unknown> };
   }
 
   /**
@@ -93,10 +117,11 @@ export class Figure {
     const titleValue = this.layout.title;
     const title = typeof titleValue === "string" ? titleValue : (titleValue as { text?: string } | undefined)?.text;
     const types = this.data.map((t) => t.type ?? "scatter");
+    const plain = (plainJson(this.data) as PlotlyTrace[]);
     const parts = [`${this.kind}${title ? ` "${title}"` : ""}: ${this.data.length} trace${this.data.length === 1 ? "" : "s"} (${[...new Set(types)].join(", ")})`];
     for (const axis of ["x", "y", "z"] as const) {
       const fixed = (this.layout[`${axis}axis`] as { range?: unknown } | undefined)?.range;
-      const range = Array.isArray(fixed) && fixed.length === 2 && fixed.every((v) => typeof v === "number") ? (fixed as [number, number]) : rangeOf(this.data.filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap"))).map((t) => t[axis]));
+      const range = Array.isArray(fixed) && fixed.length === 2 && fixed.every((v) => typeof v === "number") ? (fixed as [number, number]) : rangeOf(plain.filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap"))).map((t) => t[axis]));
       if (range) parts.push(`${axis} ∈ [${formatNumber(range[0])}, ${formatNumber(range[1])}]`);
     }
     return [parts.join(", "), ...this.notes].join("; ");
@@ -110,9 +135,10 @@ export class Figure {
   mimeBundle(parts: { json?: boolean } = {}): MimeBundle {
     const summary = this.summary();
     const bundle: MimeBundle = {};
-    if (parts.json !== false) bundle[PLOTLY_MIME] = this.toJSON();
+    const json = this.toJSON();
+    if (parts.json !== false) bundle[PLOTLY_MIME] = json;
     bundle["text/html"] = figureHtml({
-      data: this.data, layout: this.layout, config: this.config, needsFull: this.requiredBundle() === "full", summary,
+      data: json.data, layout: json.layout, config: json.config, needsFull: this.requiredBundle() === "full", summary,
     });
     bundle["text/plain"] = `Figure(${summary})`;
     return bundle;
@@ -164,7 +190,11 @@ export class Figure {
   }
 }
 
-/** Title/size options as plotly layout keys. */
+/**
+ * Title/size options as plotly layout keys, merged with a figure's own layout.
+ * @example
+ * baseLayout({ title: "loss", height: 300 }, { yaxis: { type: "log" } });
+ */
 export function baseLayout(opts: FigureOptions, extra: PlotlyLayout = {}): PlotlyLayout {
   const layout: PlotlyLayout = { ...extra };
   if (opts.title !== undefined) layout.title = { text: opts.title };

@@ -12,7 +12,11 @@ export const PLOTLY_WAIT_MS = 15000;
 const processToken = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 let figureCounter = 0;
 
-/** A page-unique element id for one rendering of a figure. */
+/**
+ * A page-unique element id for one rendering of a figure.
+ * @example
+ * nextFigureElementId(); // "gradlab-fig-m1x2y3z4ab-7"
+ */
 export function nextFigureElementId(): string {
   figureCounter += 1;
   return `gradlab-fig-${processToken}-${figureCounter}`;

@@ -51,7 +51,11 @@ export function bucketMeans(steps: readonly number[], values: readonly number[],
   return out;
 }
 
-/** The traces of already-normalized runs (shared with liveLossCurve). */
+/**
+ * The loss-curve figure of already-normalized runs (shared with liveLossCurve).
+ * @example
+ * lossCurveFromRuns(toLossRuns({ sgd: [1, 0.5] }), { logY: true });
+ */
 export function lossCurveFromRuns(runs: LossRun[], opts: LossCurveOptions): Figure {
   const smoothing = opts.smoothing ?? 0;
   const single = runs.length === 1;

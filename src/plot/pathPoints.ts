@@ -66,7 +66,11 @@ export function toPaths(where: string, paths: Record<string, PathLike>): Path2D[
   return Object.entries(paths).map(([name, p]) => toPath2D(where, name, p));
 }
 
-/** The bounding box of the paths, padded by 10% (or ±1 around a single point). */
+/**
+ * The bounding box of the paths, padded by 10% (or ±1 around a single point).
+ * @example
+ * pathBounds([{ name: "p", x: [0, 10], y: [0, 1] }]); // { x: [-1, 11], y: [-0.1, 1.1] }
+ */
 export function pathBounds(paths: Path2D[]): { x: [number, number]; y: [number, number] } | undefined {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (const p of paths) {

@@ -38,7 +38,11 @@ export function plotlySource(kind: PlotlyBundleKind): string {
   return source;
 }
 
-/** Makes text safe inside an inline <script>: an HTML parser ends the script at "</script". */
+/**
+ * Makes text safe inside an inline <script>: an HTML parser ends the script at "</script".
+ * @example
+ * escapeForScript('var s = "</script>";'); // 'var s = "<\\/script>";'
+ */
 export function escapeForScript(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }

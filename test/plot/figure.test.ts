@@ -98,3 +98,14 @@ describe("toHTML and save", () => {
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "out.json"), "utf8")).data[0].y, [1, 0, 4]);
   });
 });
+
+describe("plain JSON", () => {
+  test("typed arrays and tensors in traces become arrays, NaN becomes null", async () => {
+    const { tensor } = await import("../../src/index.js");
+    const fig = new Figure([{ type: "scatter", x: Float64Array.of(0, 1, 2), y: tensor([1, NaN, 3]) }]);
+    const json = JSON.parse(JSON.stringify(fig.toJSON())) as { data: { x: unknown; y: unknown }[] };
+    assert.deepEqual(json.data[0].x, [0, 1, 2]);
+    assert.deepEqual(json.data[0].y, [1, null, 3]);
+    assert.match(fig.summary(), /x ∈ \[0, 2\]/);
+  });
+});
