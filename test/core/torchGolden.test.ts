@@ -8,6 +8,8 @@ import { type Tensor } from "../../src/index.js";
 import { type FixtureTensor, fixtureData, loadFixture, toTensor } from "../fixtureLoader.js";
 
 const TOL = 1e-10;
+/** float32 runs of the same cases: torch's float64 numbers to float32 precision (scaled error). */
+const TOL_FLOAT32 = 1e-4;
 
 interface GoldenCase {
   name: string;
@@ -144,8 +146,8 @@ const IMPLEMENTATIONS: Record<string, Fn> = {
   hinge_at_margin: ({ x, y }) => g.relu(g.sub(1, y.mul(x))).sum(),
 };
 
-/** Max |a - b| / (1 + |b|) over all elements, after checking shapes agree. */
-function assertClose(actual: Tensor, expected: FixtureTensor, what: string): void {
+/** Max |a - b| / (1 + |b|) over all elements must be <= tol, after checking shapes agree. */
+function assertClose(actual: Tensor, expected: FixtureTensor, what: string, tol = TOL): void {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape [${actual.shape}] vs torch's [${expected.shape}]`);
   const a = actual.astype("float64").data;
   const e = fixtureData(expected);
@@ -154,14 +156,14 @@ function assertClose(actual: Tensor, expected: FixtureTensor, what: string): voi
     const err = Math.abs(a[i] - e[i]) / (1 + Math.abs(e[i]));
     if (!(err <= worst)) { worst = err; at = i; }
   }
-  assert.ok(worst <= TOL, `${what}: element ${at} is ${a[at]}, torch says ${e[at]} (scaled error ${worst})`);
+  assert.ok(worst <= tol, `${what}: element ${at} is ${a[at]}, torch says ${e[at]} (scaled error ${worst})`);
 }
 
 /** Wrap a case as a function of its differentiable inputs, in argument order. */
-function positional(c: GoldenCase, fn: Fn): { names: string[]; f: (...xs: Tensor[]) => Tensor; constants: Args } {
+function positional(c: GoldenCase, fn: Fn, float: "float64" | "float32" = "float64"): { names: string[]; f: (...xs: Tensor[]) => Tensor; constants: Args } {
   const names = Object.keys(c.inputs);
   const constants: Args = {};
-  for (const [k, v] of Object.entries(c.constants)) constants[k] = toTensor(v);
+  for (const [k, v] of Object.entries(c.constants)) constants[k] = v.dtype === "float64" ? toTensor(v).astype(float) : toTensor(v);
   const f = (...xs: Tensor[]): Tensor => {
     const args: Args = { ...constants };
     names.forEach((n, i) => { args[n] = xs[i]; });
@@ -199,6 +201,28 @@ for (const backend of g.listBackends()) {
     });
     after(() => g.setBackend(previous));
     for (const file of FILES) goldenSuite(file);
+    for (const file of FILES) float32Suite(file);
+  });
+}
+
+/** The scalar cases again with float32 inputs: values and gradients to float32 precision, gradients in float32. */
+function float32Suite(file: string): void {
+  const { cases } = loadFixture<{ cases: GoldenCase[] }>(file);
+  describe(`${file} in float32`, () => {
+    for (const c of cases) {
+      const fn = IMPLEMENTATIONS[c.name];
+      if (fn === undefined || c.kind !== "scalar") continue;
+      test(c.name, () => {
+        const { names, f } = positional(c, fn, "float32");
+        const inputs = names.map((n) => toTensor(c.inputs[n]).astype("float32"));
+        const [value, grads] = g.valueAndGrad(f, { argnums: names.map((_, i) => i) })(...inputs) as [Tensor, Tensor[]];
+        assertClose(value, c.value, `${c.name} value (float32)`, TOL_FLOAT32);
+        names.forEach((n, i) => {
+          assert.equal(grads[i].dtype, "float32", `${c.name} d/d${n} should stay float32`);
+          assertClose(grads[i], c.grads[n], `${c.name} d/d${n} (float32)`, TOL_FLOAT32);
+        });
+      });
+    }
   });
 }
 
