@@ -37,7 +37,13 @@ function floatFormatter(values: ArrayLike<number>): Fmt {
     const s = Math.abs(v).toFixed(8).replace(/0+$/, "");
     decimals = Math.max(decimals, s.length - s.indexOf(".") - 1);
   }
-  return (v) => special(v) ?? v.toFixed(decimals);
+  // NumPy style: trailing zeros become spaces so the decimal points stay aligned ("1.  ").
+  return (v) => {
+    const sp = special(v);
+    if (sp !== null) return sp;
+    const full = v.toFixed(decimals);
+    return full.replace(/0+$/, "").padEnd(full.length);
+  };
 }
 
 function fixExp(s: string): string {
