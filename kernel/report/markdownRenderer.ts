@@ -1,8 +1,10 @@
 // A small CommonMark-subset renderer for notebook markdown cells in the HTML report: ATX
 // headings, paragraphs, emphasis, inline and fenced code, bullet and numbered lists (nested by
 // indentation), block quotes, links, images, horizontal rules, simple pipe tables, and TeX math
-// kept verbatim ($...$, $$...$$) in spans the reader can still read. No Markdown package is among
+// rendered as Unicode text by texToHtml.ts. No Markdown package is among
 // the project's dependencies and package.json is frozen, hence this file.
+
+import { texToHtml } from "./texToHtml.js";
 
 /**
  * Escapes text for HTML element content and attribute values.
@@ -44,7 +46,8 @@ function renderBlocks(lines: string[]): string[] {
         if (i < lines.length) body.push(lines[i]);
       }
       i++;
-      out.push(`<div class="math display">${escapeHtml(body.join("\n"))}</div>`);
+      const tex = body.join("\n").trim().replace(/^\$\$/, "").replace(/\$\$$/, "");
+      out.push(`<div class="math display" title="${escapeHtml(tex.trim())}">${texToHtml(tex.trim())}</div>`);
       continue;
     }
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
@@ -157,8 +160,8 @@ export function renderInline(text: string): string {
   const held: string[] = [];
   const hold = (html: string) => `\u0000${held.push(html) - 1}\u0000`;
   let s = text.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_m, _t, code: string) => hold(`<code>${escapeHtml(code.trim())}</code>`));
-  s = s.replace(/\$\$([\s\S]+?)\$\$/g, (m) => hold(`<span class="math display">${escapeHtml(m)}</span>`));
-  s = s.replace(/\$([^\s$](?:[^$]*?[^\s$])?)\$/g, (m) => hold(`<span class="math">${escapeHtml(m)}</span>`));
+  s = s.replace(/\$\$([\s\S]+?)\$\$/g, (_m, tex: string) => hold(`<span class="math display" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`));
+  s = s.replace(/\$([^\s$](?:[^$]*?[^\s$])?)\$/g, (_m, tex: string) => hold(`<span class="math" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`));
   s = s.replace(/<(https?:\/\/[^\s>]+)>/g, (_m, url: string) => hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`));
   s = escapeHtml(s);
   s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;([^&]*)&quot;)?\)/g, (_m, alt: string, src: string, title?: string) =>

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { escapeHtml, renderInline, renderMarkdown } from "../../kernel/report/markdownRenderer.js";
 import { ansiToHtml } from "../../kernel/report/ansiToHtml.js";
+import { texToHtml } from "../../kernel/report/texToHtml.js";
 
 describe("renderMarkdown", () => {
   test("headings, paragraphs, emphasis, code, links", () => {
@@ -11,9 +12,12 @@ describe("renderMarkdown", () => {
     assert.equal(renderMarkdown("```ts\nconst a = 1 < 2;\n```"), '<pre><code class="language-ts">const a = 1 &lt; 2;</code></pre>');
   });
 
-  test("math is kept verbatim, never read as emphasis", () => {
-    assert.equal(renderInline("$a_i * b_j$"), '<span class="math">$a_i * b_j$</span>');
-    assert.equal(renderMarkdown("$$\n\\frac{f(a+h)-f(a)}{h}\n$$"), '<div class="math display">$$\n\\frac{f(a+h)-f(a)}{h}\n$$</div>');
+  test("math is rendered as Unicode text, never read as emphasis", () => {
+    assert.equal(renderInline("$a_i * b_j$"), '<span class="math" title="a_i * b_j">a<sub>i</sub>*b<sub>j</sub></span>');
+    assert.equal(renderMarkdown("$$\nf'(a) = \\lim_{h \\to 0}\\frac{f(a+h)-f(a)}{h}\n$$"),
+      '<div class="math display" title="f\'(a) = \\lim_{h \\to 0}\\frac{f(a+h)-f(a)}{h}">f\'(a) = lim<sub>h → 0</sub>(f(a + h)-f(a))/h</div>');
+    assert.equal(texToHtml("\\frac{\\partial L}{\\partial w} \\in \\mathbb{R}^n"), "∂L/∂w ∈ ℝ<sup>n</sup>");
+    assert.equal(texToHtml("x < y \\text{ and } \\unknown"), 'x &lt; y<span class="upright"> and </span>unknown');
   });
 
   test("lists (nested, ordered), quotes and tables", () => {
