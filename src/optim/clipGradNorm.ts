@@ -2,6 +2,7 @@
 // by min(1, maxNorm / (‖g‖ + 1e-6)) where ‖g‖ is the norm of the per-tensor norms.
 import type { Tensor } from "../index.js";
 import { Tensor as TensorClass, treeLeaves } from "../index.js";
+import { gradStorage } from "./optimizer.js";
 
 /**
  * Scale the gradients in place so their global norm is at most `maxNorm`; returns the norm
@@ -19,11 +20,11 @@ export function clipGradNorm(grads: unknown, maxNorm: number, normType = 2): num
   }) as Tensor[];
   if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
   if (leaves.length === 0) return 0;
-  const norms = leaves.map((g) => vectorNorm(g.data as ArrayLike<number>, g.size, normType));
+  const norms = leaves.map((g) => vectorNorm(gradStorage(g), g.size, normType));
   const total = vectorNorm(norms, norms.length, normType);
   const coef = Math.min(maxNorm / (total + 1e-6), 1);
   for (const g of leaves) {
-    const d = g.data as Float64Array | Float32Array;
+    const d = gradStorage(g) as Float64Array | Float32Array;
     for (let i = 0; i < g.size; i++) d[i] = d[i]! * coef;
   }
   return total;

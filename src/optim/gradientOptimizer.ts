@@ -3,8 +3,8 @@
 // in exactly the order torch.optim's single-tensor implementations use, so trajectories agree
 // to rounding.
 import type { Tensor } from "../index.js";
-import { Tensor as TensorClass, treeLeaves } from "../index.js";
-import { Optimizer, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
+import { Tensor as TensorClass, dispose, treeLeaves } from "../index.js";
+import { Optimizer, gradStorage, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
 
 /** Per-parameter state: counters and buffers shaped like the parameter's storage. */
 export type ParamState = Record<string, number | FloatArray | null>;
@@ -28,7 +28,9 @@ export abstract class GradientOptimizer extends Optimizer {
     const leaves = parameterLeaves(params, `${this.name}.step`);
     let loss: number | undefined;
     let grads: (Tensor | null)[];
+    let owned = false;
     if (typeof gradsOrObjective === "function") {
+      owned = true;
       const r = this.evaluateWithGrad(gradsOrObjective as Objective, params);
       loss = r.loss;
       grads = r.grads;
@@ -55,8 +57,10 @@ export abstract class GradientOptimizer extends Optimizer {
         s = this.initState(p);
         this.state.set(p, s);
       }
-      this.update(p.data as FloatArray, g.data as ArrayLike<number>, s, p.size);
+      this.update(p.data as FloatArray, gradStorage(g), s, p.size);
     }
+    // Gradients this call computed itself are spent: recycle their buffers.
+    if (owned) dispose(grads);
     return loss;
   }
 

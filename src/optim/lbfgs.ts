@@ -1,7 +1,8 @@
 // L-BFGS as torch.optim.LBFGS implements it: up to maxIter quasi-Newton iterations per step,
 // a two-loop recursion over the last historySize curvature pairs, and either a fixed step
 // or the strong-Wolfe line search. Needs the objective (it re-evaluates the loss).
-import { Optimizer, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
+import { dispose } from "../index.js";
+import { Optimizer, gradStorage, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
 import { dot, maxAbs, strongWolfe } from "./strongWolfe.js";
 
 /** Options of {@link lbfgs} (torch.optim.LBFGS's, in camelCase). */
@@ -76,9 +77,10 @@ export class Lbfgs extends Optimizer {
       let off = 0;
       for (let i = 0; i < leaves.length; i++) {
         const g = r.grads[i];
-        if (g) flat.set(g.data as ArrayLike<number> as Float64Array, off);
+        if (g) flat.set(gradStorage(g), off);
         off += leaves[i]!.size;
       }
+      dispose(r.grads);
       return { loss: r.loss, grad: flat };
     };
     const addGrad = (t: number, d: Float64Array): void => {

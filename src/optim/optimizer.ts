@@ -41,6 +41,17 @@ function describe(v: unknown): string {
   return typeof v === "object" ? `a ${(v as object).constructor?.name ?? "object"}` : `a ${typeof v}`;
 }
 
+/**
+ * The storage of a gradient the caller consumes at once. Unlike `.data` it does not pin the
+ * buffer, so `dispose(grads)` can hand it back to the pool for the next step.
+ *
+ * @example
+ * const g = gradStorage(grads.w); // Float64Array, valid until grads are disposed
+ */
+export function gradStorage(t: Tensor): ArrayLike<number> {
+  return t._buf() as ArrayLike<number>;
+}
+
 /** The scalar value of an objective's result. */
 export function lossNumber(value: Tensor | number, who: string): number {
   if (typeof value === "number") return value;

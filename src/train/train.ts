@@ -2,13 +2,13 @@
 // records a History; draws a live loss curve in the kernel; stops cleanly (keeping params
 // and history) at the end of the current step when the user interrupts the cell.
 import type { Tensor } from "../index.js";
-import { noGrad, treeLeaves, valueAndGrad } from "../index.js";
+import { dispose, noGrad, treeLeaves, valueAndGrad } from "../index.js";
 import { displayHost } from "../displayHost.js";
 import { liveLossCurve, type LiveLossCurve, type LiveLossCurveOptions } from "../plot/liveLossCurve.js";
 import { GradientOptimizer } from "../optim/gradientOptimizer.js";
 import { adam } from "../optim/adam.js";
 import { clipGradNorm, vectorNorm } from "../optim/clipGradNorm.js";
-import { lossNumber, type Optimizer, type ParamTree } from "../optim/optimizer.js";
+import { gradStorage, lossNumber, type Optimizer, type ParamTree } from "../optim/optimizer.js";
 import type { LrSchedule } from "../optim/schedules.js";
 import { BatchSampler, type DataRecord } from "./batches.js";
 import { EarlyStopping, type Callback, type EarlyStoppingOptions, type StepInfo } from "./callbacks.js";
@@ -56,7 +56,7 @@ export interface TrainResult<P> {
 }
 
 function globalNorm(grads: unknown): number {
-  const norms = (treeLeaves(grads as never) as unknown as Tensor[]).map((g) => vectorNorm(g.data as ArrayLike<number>, g.size, 2));
+  const norms = (treeLeaves(grads as never) as unknown as Tensor[]).map((g) => vectorNorm(gradStorage(g), g.size, 2));
   return vectorNorm(norms, norms.length, 2);
 }
 
@@ -111,6 +111,8 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
         if (options.clipGradNorm !== undefined) clipGradNorm(grads, options.clipGradNorm);
         optimizer.evaluations.loss += 1;
         optimizer.step(params, grads);
+        // The gradients are spent: their buffers go back to the pool instead of costing fresh pages next step.
+        dispose(grads);
       } else {
         lossValue = optimizer.step(params, objective as never) ?? NaN;
       }
