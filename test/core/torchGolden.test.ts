@@ -11,6 +11,20 @@ const TOL = 1e-10;
 /** float32 runs of the same cases: torch's float64 numbers to float32 precision (scaled error). */
 const TOL_FLOAT32 = 1e-4;
 
+/** A large input rebuilt from four numbers: x_k = scale * sin(alpha * k + beta) over the flat index k. */
+interface FormulaInput { shape: number[]; alpha: number; beta: number; scale?: number }
+
+/** kind "large": formula inputs; the value, a weighted checksum of each gradient and a few gradient entries. */
+interface LargeCase {
+  name: string;
+  formula: string;
+  kind: "large";
+  inputs: Record<string, FormulaInput>;
+  value: FixtureTensor;
+  gradChecksums: Record<string, FixtureTensor>;
+  gradSamples: Record<string, { index: number[]; values: FixtureTensor }>;
+}
+
 interface GoldenCase {
   name: string;
   formula: string;
@@ -135,6 +149,15 @@ const IMPLEMENTATIONS: Record<string, Fn> = {
       .div(g.sqrt(g.var(x, { axis: -1, keepdims: true, correction: 0 }).add(1e-5))).mul(gain).add(b)).mul(c).sum(),
   relu_mlp_batched: ({ w1, b1, w2, x }) => g.logsumexp(g.relu(x.matmul(w1).add(b1)).matmul(w2), { axis: -1 }).mean(),
 
+  // large inputs (blocked/threaded gemm, SIMD elementwise and reduction sizes)
+  matmul_large: ({ a, b, c }) => g.tanh(g.matmul(a, b).div(10)).mul(c).sum(),
+  batched_matmul_large: ({ a, b }) => g.sin(g.matmul(a, b)).sum(),
+  elementwise_large: ({ x, w, b }) =>
+    g.tanh(x.mul(w).add(b)).sub(g.sigmoid(x).mul(g.softplus(x))).add(g.exp(g.neg(x.pow(2)))).mean(),
+  reductions_large: ({ x }) =>
+    g.logsumexp(x, { axis: 1 }).sum().add(g.softmax(x, { axis: 0 }).mul(x).sum()).add(g.var(x, { correction: 1 }))
+      .add(g.max(x, { axis: 1 }).sum()),
+
   // conventions exactly at kinks and ties (gradlab documents the same choices as torch)
   relu_at_zero: ({ x }) => g.relu(x).sum(),
   abs_at_zero: ({ x }) => g.abs(x).sum(),
@@ -189,7 +212,7 @@ function flatFunction(c: GoldenCase, f: (...xs: Tensor[]) => Tensor): { flat: Te
   return { flat, h };
 }
 
-const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn", "core-conventions"];
+const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn", "core-conventions", "core-large"];
 
 // Every registered backend runs the same cases: the fixtures pin the numbers, whoever computes them.
 for (const backend of g.listBackends()) {
@@ -207,7 +230,7 @@ for (const backend of g.listBackends()) {
 
 /** The scalar cases again with float32 inputs: values and gradients to float32 precision, gradients in float32. */
 function float32Suite(file: string): void {
-  const { cases } = loadFixture<{ cases: GoldenCase[] }>(file);
+  const { cases } = loadFixture<{ cases: (GoldenCase | LargeCase)[] }>(file);
   describe(`${file} in float32`, () => {
     for (const c of cases) {
       const fn = IMPLEMENTATIONS[c.name];
@@ -227,7 +250,7 @@ function float32Suite(file: string): void {
 }
 
 function goldenSuite(file: string): void {
-  const { cases } = loadFixture<{ cases: GoldenCase[] }>(file);
+  const { cases } = loadFixture<{ cases: (GoldenCase | LargeCase)[] }>(file);
   describe(file, () => {
     test("every fixture case has a gradlab implementation", () => {
       const missing = cases.map((c) => c.name).filter((n) => !(n in IMPLEMENTATIONS));
@@ -236,8 +259,34 @@ function goldenSuite(file: string): void {
     for (const c of cases) {
       const fn = IMPLEMENTATIONS[c.name];
       if (fn === undefined) continue;
-      test(`${c.name}: ${c.formula}`, () => runCase(c, fn));
+      test(`${c.name}: ${c.formula}`, () => (c.kind === "large" ? runLargeCase(c, fn) : runCase(c, fn)));
     }
+  });
+}
+
+function formulaTensor({ shape, alpha, beta, scale = 1 }: FormulaInput): Tensor {
+  const n = shape.reduce((p, q) => p * q, 1);
+  // Same operations in the same order as torch_core.formula_tensor, so the inputs agree to the last bit or two.
+  return g.tensor(Float64Array.from({ length: n }, (_, k) => scale * Math.sin(alpha * k + beta))).reshape(shape);
+}
+
+function runLargeCase(c: LargeCase, fn: Fn): void {
+  const names = Object.keys(c.inputs);
+  const inputs = names.map((n) => formulaTensor(c.inputs[n]));
+  const f = (...xs: Tensor[]): Tensor => {
+    const args: Args = {};
+    names.forEach((n, i) => { args[n] = xs[i]; });
+    return fn(args);
+  };
+  const [value, grads] = g.valueAndGrad(f, { argnums: names.map((_, i) => i) })(...inputs) as [Tensor, Tensor[]];
+  assertClose(value, c.value, `${c.name} value`);
+  names.forEach((n, i) => {
+    const weights = formulaTensor({ shape: grads[i].shape, alpha: 0.61, beta: 0.3 });
+    assertClose(grads[i].mul(weights).sum(), c.gradChecksums[n], `${c.name} checksum of d/d${n}`);
+    const sample = c.gradSamples[n];
+    const flat = g.reshape(grads[i], [-1]);
+    const picked = g.gather(flat, g.tensor(Int32Array.from(sample.index), { dtype: "int32" }), 0);
+    assertClose(picked, sample.values, `${c.name} d/d${n} at flat indices [${sample.index.join(", ")}]`);
   });
 }
 
