@@ -3,8 +3,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  abs, checkDifferentiable, gradcheck, maximum, relu, round, scalar, sign, step, stopGradient,
-  tanh, tensor, floor, Tensor,
+  abs, argmax, checkDifferentiable, floor, gradcheck, gt, maximum, oneHot, relu, round, scalar, sign, step,
+  stopGradient, tanh, tensor, Tensor, where,
 } from "../../src/index.js";
 
 const close = (actual: number, expected: number, tol = 1e-6, what = "value"): void => {
@@ -158,6 +158,24 @@ describe("checkDifferentiable", () => {
     close(r.subgradient[0], -2, 1e-9);
     close(r.subgradient[1], 0, 1e-9);
     assert.equal(r.op, "relu");
+  });
+
+  test("the hinge loss max(0, 1 - x) at its margin x = 1 is a kink with subgradient [-1, 0]", () => {
+    const r = checkDifferentiable((x) => relu(scalar(1).sub(x)), 1);
+    assert.equal(r.kind, "kink");
+    assert.deepEqual(r.subgradient.map((v) => Math.round(v * 1e9) / 1e9), [-1, 0]);
+    assert.ok(r.autodiff === 0, "relu'(0) = 0 by convention, so autodiff reports the right derivative (-0 counts)");
+  });
+
+  test("comparisons and argmax are named as zero-gradient ops", () => {
+    const cmp = checkDifferentiable((x) => where(gt(x, 1), 5, x), 1);
+    assert.equal(cmp.kind, "jump");
+    assert.equal(cmp.op, "gt");
+    // max written with argmax: at a tie the selected coordinate switches, leaving a kink.
+    const viaArgmax = checkDifferentiable((x) => x.mul(oneHot(argmax(x), 2)).sum(), tensor([1.0, 1.0]));
+    assert.equal(viaArgmax.kind, "kink");
+    assert.deepEqual(viaArgmax.ops, ["argmax"]);
+    assert.equal(viaArgmax.op, "argmax");
   });
 
   test("step at 0 is a jump, and the report names the step op", () => {
