@@ -5,12 +5,12 @@
 import type { Tensor, TensorLike } from "../index.js";
 import {
   abs, add, mul, neg, relu, reshape, sigmoid, sign, softmax, softplus, sqrt, square, step, stopGradient, sub, sum, tanh, tensor,
-  where, lt,
+  where, lt, eq, expandDims,
 } from "../index.js";
 import { withInfo, none, type LossFunction, type LossInfo } from "../loss/lossInfo.js";
 import { reduce, sameShape, toTensor, type Reduction } from "../loss/reduction.js";
 import { mae, quantile } from "../loss/regression.js";
-import { hinge, squaredHinge, zeroOne, cosineEmbedding } from "../loss/margin.js";
+import { hinge, squaredHinge, zeroOne, cosineEmbedding, cosineParts } from "../loss/margin.js";
 
 /** Sharpness of a surrogate: `beta` for kinks (a length), `temperature` for jumps; either name works. */
 export interface SmoothOptions {
@@ -108,7 +108,21 @@ function smoothLoss(original: AnyLoss, o: SmoothOptions): AnyLoss {
     });
   }
   if (original === (cosineEmbedding as unknown)) {
-    throw new Error("smooth: cosineEmbedding's kink is a relu of the cosine; use straightThrough or replace relu with softplus in your own loss");
+    const beta = sharpness(o, 0.1);
+    const fn = (x1: TensorLike, x2: TensorLike, target: TensorLike, opt: { reduction?: Reduction; margin?: number } = {}): Tensor => {
+      const { cos, y } = cosineParts(x1, x2, target, "smooth(cosineEmbedding)");
+      const out = add(where(eq(y, 1), sub(1, cos), 0), where(eq(y, -1), softRelu(sub(cos, opt.margin ?? 0), beta), 0));
+      return reduce(out, opt.reduction, "smooth(cosineEmbedding)");
+    };
+    return withInfo(fn, {
+      ...info(cosineEmbedding.info, `smooth(cosineEmbedding, β=${beta})`, "1 − c if y = 1 else β·softplus((c − m)/β)", "→ the cosine embedding loss as β → 0"),
+      curve: (z: Tensor) => {
+        const zc = expandDims(z, -1);
+        const x1 = add(mul(zc, 0), tensor([1, 0]));
+        const x2 = add(mul(zc, tensor([1, 0])), mul(expandDims(sqrt(sub(1, square(z))), -1), tensor([0, 1])));
+        return fn(x1, x2, sub(mul(z, 0), 1), { reduction: "none" });
+      },
+    });
   }
   if (original.info.differentiability === "smooth") return original;
   throw new Error(`smooth: no surrogate registered for loss ${b}`);
@@ -127,6 +141,7 @@ const OP_BY_FUNCTION = new Map<unknown, string>([[relu, "relu"], [step, "step"],
  * A differentiable surrogate of a kinked or discontinuous loss or op:
  * L1/mae → pseudo-Huber `√(r² + β²) − β` (or Huber/β with `kind: "huber"`);
  * hinge → `β·softplus((m − y·x)/β)`; 0-1 → `sigmoid(−y·x/τ)`; quantile → `τ·d + β·softplus(−d/β)`;
+ * cosineEmbedding → its relu softened the same way;
  * ops: step → `sigmoid(x/τ)`, relu → `τ·softplus(x/τ)`, sign → `tanh(x/τ)`, abs → `√(x² + β²) − β`
  * (pass the op's name or the function itself). As β (or τ) → 0 each converges to the original.
  * Already-smooth losses come back unchanged. Surrogate losses carry metadata, so

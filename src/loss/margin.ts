@@ -93,24 +93,35 @@ export const zeroOne = withInfo(zeroOneLoss, {
 
 const EPSILON = 1e-12;
 
-function cosineEmbeddingLoss(x1In: TensorLike, x2In: TensorLike, targetIn: TensorLike,
-  options: ReductionOptions & { margin?: number } = {}): Tensor {
-  const margin = numberOption(options, "margin", 0, "cosineEmbedding");
-  const x1 = toTensor(x1In, "cosineEmbedding", "x1");
-  const x2 = toTensor(x2In, "cosineEmbedding", "x2");
-  const y = toTensor(targetIn, "cosineEmbedding", "target");
+/**
+ * The cosine similarity along the last axis as torch's cosine_embedding_loss computes it
+ * (squared norms padded by 1e-12), with the checked ±1 target.
+ *
+ * @example
+ * const { cos } = cosineParts(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1]), "myLoss"); // [0]
+ */
+export function cosineParts(x1In: TensorLike, x2In: TensorLike, targetIn: TensorLike, who: string): { cos: Tensor; y: Tensor } {
+  const x1 = toTensor(x1In, who, "x1");
+  const x2 = toTensor(x2In, who, "x2");
+  const y = toTensor(targetIn, who, "target");
   if (x1.ndim !== x2.ndim || x1.shape.some((v, i) => v !== x2.shape[i]) || (x1.ndim !== 1 && x1.ndim !== 2)) {
-    throw new Error(`loss.cosineEmbedding: x1 [${x1.shape.join(", ")}] and x2 [${x2.shape.join(", ")}] must have the same shape, [N, D] or [D]`);
+    throw new Error(`loss.${who}: x1 [${x1.shape.join(", ")}] and x2 [${x2.shape.join(", ")}] must have the same shape, [N, D] or [D]`);
   }
   const expected = x1.shape.slice(0, -1);
   if (y.ndim !== expected.length || y.shape.some((v, i) => v !== expected[i])) {
-    throw new Error(`loss.cosineEmbedding: target shape [${y.shape.join(", ")}] should be [${expected.join(", ")}] for inputs [${x1.shape.join(", ")}]`);
+    throw new Error(`loss.${who}: target shape [${y.shape.join(", ")}] should be [${expected.join(", ")}] for inputs [${x1.shape.join(", ")}]`);
   }
   const axis = x1.ndim - 1;
   const prod = sum(mul(x1, x2), { axis });
   const m1 = add(sum(mul(x1, x1), { axis }), EPSILON);
   const m2 = add(sum(mul(x2, x2), { axis }), EPSILON);
-  const cos = div(prod, sqrt(mul(m1, m2)));
+  return { cos: div(prod, sqrt(mul(m1, m2))), y };
+}
+
+function cosineEmbeddingLoss(x1In: TensorLike, x2In: TensorLike, targetIn: TensorLike,
+  options: ReductionOptions & { margin?: number } = {}): Tensor {
+  const margin = numberOption(options, "margin", 0, "cosineEmbedding");
+  const { cos, y } = cosineParts(x1In, x2In, targetIn, "cosineEmbedding");
   const out = add(where(eq(y, 1), sub(1, cos), 0), where(eq(y, -1), relu(sub(cos, margin)), 0));
   return reduce(out, options.reduction, "cosineEmbedding");
 }
@@ -125,7 +136,8 @@ function cosineEmbeddingLoss(x1In: TensorLike, x2In: TensorLike, targetIn: Tenso
  */
 export const cosineEmbedding = withInfo(cosineEmbeddingLoss, {
   name: "cosineEmbedding", formula: "1 − cos(x1, x2) if y = 1 else max(0, cos(x1, x2) − m)", differentiability: "piecewise-smooth",
-  variable: "c = cos(x1, x2) with y = −1", kinks: (o) => [(o?.margin as number) ?? 0], jumps: none, convex: false, surrogates: [],
+  variable: "c = cos(x1, x2) with y = −1", kinks: (o) => [(o?.margin as number) ?? 0], jumps: none, convex: false,
+  surrogates: ["smooth(cosineEmbedding)"],
   note: "Pulls similar pairs together, pushes dissimilar ones below the margin; kink at c = margin for y = −1.", range: [-0.95, 0.95],
   curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor => {
     // x1 = (1, 0), x2 = (z, √(1 − z²)): the cosine between them is z; label −1.

@@ -105,6 +105,20 @@ describe("smooth surrogates", () => {
     });
   }
 
+  test("cosineEmbedding's surrogate converges on the cosine's range and has no kink", () => {
+    const cosGrid = linspace(-0.95, 0.95, 381);
+    let previous = Infinity;
+    for (const beta of [0.1, 0.01, 0.001]) {
+      const s = smooth(loss.cosineEmbedding, { beta }) as AnyLoss;
+      const a = values(s.info.curve(cosGrid)), b = values(loss.cosineEmbedding.info.curve(cosGrid));
+      const gap = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+      assert.ok(gap < previous, `gap ${gap} at beta ${beta}`);
+      previous = gap;
+      assert.equal(analyze(s, { plot: false }).found.length, 0);
+    }
+    assert.ok(previous < 1e-3);
+  });
+
   test("the Huber flavour of smooth(mae) is smoothL1 and converges too", () => {
     const s = smooth(loss.mae, { beta: 0.01, kind: "huber" }) as AnyLoss;
     const x = tensor([-1, -0.005, 0, 0.3]), y = tensor([0, 0, 0, 0]);
