@@ -197,7 +197,7 @@ export class Figure {
  */
 export function baseLayout(opts: FigureOptions, extra: PlotlyLayout = {}): PlotlyLayout {
   const layout: PlotlyLayout = { ...extra };
-  if (opts.title !== undefined) layout.title = { text: opts.title };
+  if (opts.title !== undefined && layout.title === undefined) layout.title = { text: opts.title };
   if (opts.width !== undefined) layout.width = opts.width;
   if (opts.height !== undefined) layout.height = opts.height;
   if (layout.margin === undefined) layout.margin = { t: opts.title !== undefined ? 50 : 30, r: 20, b: 50, l: 60 };

@@ -71,12 +71,14 @@ export function heatmap(matrix: Tensor | ArrayLike<ArrayLike<number>>, opts: Hea
   for (const row of rows) for (const v of row) if (Number.isFinite(v)) { min = Math.min(min, v); max = Math.max(max, v); }
   const diverging = min < 0 && max > 0;
   const z = rows.map((row) => roundValues(row, 4));
+  const integers = rows.every((row) => row.every((v) => Number.isInteger(v)));
   const show = opts.showValues ?? (rows.length <= 20 && rows[0].length <= 20);
   const downsampled = notes.length > 0;
   notes.push(`${R}×${C}, values in [${roundValues([min], 4)[0]}, ${roundValues([max], 4)[0]}]`);
   const layout = baseLayout(opts, {
     // the column axis sits on top (as a printed matrix), so the title needs the room above it
     margin: { t: opts.title !== undefined ? 100 : 60, r: 20, b: 30, l: 70 },
+    ...(opts.title !== undefined ? { title: { text: opts.title, y: 1, yref: "container", yanchor: "top", pad: { t: 12 } } } : {}),
     xaxis: { title: { text: opts.xTitle ?? "column" }, side: "top", ...(opts.x ? { type: "category" } : {}) },
     yaxis: { title: { text: opts.yTitle ?? "row" }, autorange: "reversed", ...(opts.y ? { type: "category" } : {}) },
   });
@@ -86,7 +88,7 @@ export function heatmap(matrix: Tensor | ArrayLike<ArrayLike<number>>, opts: Hea
     ...(opts.y && !downsampled ? { y: opts.y.map(String) } : {}),
     colorscale: opts.colorscale ?? (diverging ? "RdBu" : "Viridis"),
     ...(diverging && !opts.colorscale ? { zmid: 0, reversescale: true } : {}),
-    ...(show ? { texttemplate: "%{z:.3g}", textfont: { size: 11 } } : {}),
+    ...(show ? { texttemplate: integers ? "%{z}" : "%{z:.3g}", textfont: { size: 11 } } : {}),
     hovertemplate: "row %{y}, column %{x}: %{z:.4g}<extra></extra>",
   }], layout, { kind: "heatmap", notes });
 }
