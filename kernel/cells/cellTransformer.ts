@@ -13,17 +13,23 @@ export interface CellDeclarations {
   runtimeNames: Set<string>;
   /** Every top-level name, including types and interfaces (exported to later cells' checks). */
   allNames: Set<string>;
+  /** Top-level variables (const/let/var): later cells see them as assignable declarations,
+   *  not as read-only imports. */
+  variableNames: Map<string, "let" | "const">;
   /** Enums and namespaces: TS emits `var E;` for them, which must not reset E on a re-run. */
   mergeNames: Set<string>;
   /** Whether the cell ends with an expression whose value is the result. */
   hasResult: boolean;
   /** Position (in the cell source) of each top-level runtime declaration's name. */
   namePositions: Map<string, number>;
+  /** True when the cell names nothing (no identifier, this or super): it can call no code,
+   *  so it finishes in bounded time and needs no SIGINT watchdog (e.g. `1 + 1`). */
+  inert: boolean;
 }
 
 /** A fresh, empty record for the transformers to fill. */
 export function emptyDeclarations(): CellDeclarations {
-  return { runtimeNames: new Set(), allNames: new Set(), mergeNames: new Set(), hasResult: false, namePositions: new Map() };
+  return { runtimeNames: new Set(), allNames: new Set(), variableNames: new Map(), mergeNames: new Set(), hasResult: false, namePositions: new Map(), inert: false };
 }
 
 function runtimeRef(f: ts.NodeFactory, member: string): ts.Expression {
@@ -152,7 +158,13 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       }
       const ambient = hasModifier(stmt, ts.SyntaxKind.DeclareKeyword);
       if (ts.isVariableStatement(stmt)) {
-        for (const d of stmt.declarationList.declarations) for (const b of bindingNames(d.name)) record(b.name, b.pos, !ambient);
+        const kind = stmt.declarationList.flags & ts.NodeFlags.Const ? "const" : "let";
+        for (const d of stmt.declarationList.declarations) {
+          for (const b of bindingNames(d.name)) {
+            record(b.name, b.pos, !ambient);
+            decls.variableNames.set(b.name, kind);
+          }
+        }
         if (ambient) return [];
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
         return [f.updateVariableStatement(visited, withoutExportModifiers(stmt) as ts.Modifier[] | undefined, visited.declarationList)];
@@ -197,6 +209,7 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
 
     return (sourceFile) => {
       text = sourceFile.text;
+      decls.inert = namesNothing(sourceFile);
       const statements: ts.Statement[] = [];
       for (const stmt of sourceFile.statements) statements.push(...topLevel(stmt));
       // The result is the final statement if it is an expression (after export default).
@@ -211,6 +224,15 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       return f.updateSourceFile(sourceFile, statements);
     };
   };
+}
+
+function namesNothing(node: ts.Node): boolean {
+  const kind = node.kind;
+  if (kind === ts.SyntaxKind.Identifier || kind === ts.SyntaxKind.PrivateIdentifier || kind === ts.SyntaxKind.ThisKeyword
+    || kind === ts.SyntaxKind.SuperKeyword || ts.isIterationStatement(node, false) || kind === ts.SyntaxKind.ImportKeyword) {
+    return false;
+  }
+  return ts.forEachChild(node, (child) => (namesNothing(child) ? undefined : true)) !== true;
 }
 
 /** The first offset at or after `pos` that is not whitespace or a comment. */

@@ -17,6 +17,8 @@ const IGNORED_CODES = new Set([
   6133, 6196, 6138, // unused locals
 ]);
 
+const CHECK_CACHE_SIZE = 64;
+
 interface VirtualFile {
   text: string;
   version: number;
@@ -25,6 +27,14 @@ interface VirtualFile {
 interface PendingCell {
   text: string;
   names: string[];
+  variables: Map<string, "let" | "const">;
+}
+
+interface Owner {
+  /** module file name without extension, e.g. "cell-3" */
+  file: string;
+  /** How later cells declare it; undefined for things they import. */
+  variable: "let" | "const" | undefined;
 }
 
 /**
@@ -38,13 +48,15 @@ export class CellTypeChecker {
   private readonly pendingPath: string;
   private readonly globalsPath: string;
   private readonly files = new Map<string, VirtualFile>();
-  /** name -> module file (without extension) of the latest cell that declared it */
-  private readonly owners = new Map<string, string>();
+  /** name -> the latest cell that declared it */
+  private readonly owners = new Map<string, Owner>();
   private readonly memo = new Map<string, unknown>();
   private readonly options: ts.CompilerOptions;
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
+  /** (code, history version) -> problems: a re-run cell over an unchanged history has the same ones. */
+  private readonly checked = new Map<string, { pending: PendingCell; problems: CellDiagnostic[] }>();
   private cellCounter = 0;
   private version = 0;
 
@@ -118,18 +130,28 @@ export class CellTypeChecker {
    * Prepares `code` as the next cell and, when `typeCheck` is true, returns its problems
    * in 0-based cell coordinates. The cell becomes part of the history only on commit().
    */
-  check(code: string, declaredNames: Set<string>, typeCheck: boolean): CellDiagnostic[] {
+  check(code: string, declaredNames: Set<string>, typeCheck: boolean, variableNames: Map<string, "let" | "const"> = new Map()): CellDiagnostic[] {
+    const key = `${this.cellCounter}\u0000${typeCheck ? 1 : 0}\u0000${code}`;
+    const hit = this.checked.get(key);
+    if (hit) {
+      this.pending = hit.pending;
+      return hit.problems;
+    }
     const names = [...declaredNames];
     const header = this.header(declaredNames);
     const footer = names.length ? `export { ${names.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
-    this.pending = { text, names };
+    this.pending = { text, names, variables: variableNames };
     if (!typeCheck) return [];
     let problems = this.diagnostics(text, header.length + 1, code);
     if (problems.some((d) => d.code === 2307)) {
       // A package may have been installed since the file-system lookups were memoised.
       this.forgetFileSystem();
       problems = this.diagnostics(text, header.length + 1, code);
+    }
+    if (!problems.some((d) => d.code === 2307)) {
+      this.checked.set(key, { pending: this.pending, problems });
+      if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
     return problems;
   }
@@ -141,7 +163,7 @@ export class CellTypeChecker {
     if (!pending || pending.names.length === 0) return;
     const base = `cell-${++this.cellCounter}`;
     this.files.set(join(this.dir, `${base}.mts`), { text: pending.text, version: ++this.version });
-    for (const name of pending.names) this.owners.set(name, base);
+    for (const name of pending.names) this.owners.set(name, { file: base, variable: pending.variables.get(name) });
   }
 
   /** Completion at a cursor given in Unicode code points (Jupyter's unit). */
@@ -209,16 +231,24 @@ export class CellTypeChecker {
       .map((d) => toCellDiagnostic(d, code, offset));
   }
 
-  /** One line of imports: every name's latest owner, except names the cell redeclares. */
+  /** One line: every name's latest owner, except names the cell redeclares. Variables are
+   *  declared with their owner's type (so later cells may assign them, as at run time);
+   *  functions, classes, enums, namespaces, types and imports are imported (value and type). */
   private header(redeclared: Set<string>): string {
     const byOwner = new Map<string, string[]>();
+    const variables: string[] = [];
     for (const [name, owner] of this.owners) {
       if (redeclared.has(name)) continue;
-      const list = byOwner.get(owner);
+      if (owner.variable) {
+        variables.push(`declare ${owner.variable} ${name}: typeof import("./${owner.file}.mjs").${name};`);
+        continue;
+      }
+      const list = byOwner.get(owner.file);
       if (list) list.push(name);
-      else byOwner.set(owner, [name]);
+      else byOwner.set(owner.file, [name]);
     }
-    return [...byOwner].map(([owner, names]) => `import { ${names.join(", ")} } from "./${owner}.mjs";`).join(" ");
+    const imports = [...byOwner].map(([file, names]) => `import { ${names.join(", ")} } from "./${file}.mjs";`);
+    return [...imports, ...variables].join(" ");
   }
 
   private fileExists(f: string): boolean {

@@ -34,6 +34,11 @@ export class OutputRouter {
     this.sink = sink;
   }
 
+  /** Writes go back to the real streams until the next setSink (embedding hosts, tests). */
+  release(): void {
+    this.sink = undefined;
+  }
+
   /** The sink writes currently go to, if any request ever ran. */
   currentSink(): OutputSink | undefined {
     return this.sink;

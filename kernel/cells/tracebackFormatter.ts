@@ -24,6 +24,8 @@ export interface FormattedError {
 /** <build>/kernel: every frame in the kernel's own code (server, executor) is internal. */
 const KERNEL_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const SCRIPT_NAME = /gradlab-cell-(\d+)\.js:(\d+):(\d+)/g;
+const CELL_POSITION = /(cell\[[^\]]*\]):(\d+):(\d+)/;
+const TRANSIENT_LIMIT = 200;
 
 /**
  * Remembers compiled scripts and maps error stacks through them.
@@ -32,12 +34,67 @@ const SCRIPT_NAME = /gradlab-cell-(\d+)\.js:(\d+):(\d+)/g;
  * tb.register("gradlab-cell-1.js", { label: "cell[1]", map, source });
  * tb.format(err).traceback; // ["TypeError: boom", "    at f (cell[1]:2:9)", ...]
  */
-export class TracebackFormatter {
-  private readonly scripts = new Map<string, CompiledScriptRecord>();
+/** Process-wide, like Error.prepareStackTrace itself: every executor's scripts. */
+const SCRIPTS = new Map<string, CompiledScriptRecord>();
+/** Scripts that declared nothing: only the most recent ones keep their maps. */
+const TRANSIENT: string[] = [];
+let scriptCounter = 0;
+let mappingInstalled = false;
 
-  /** Registers a compiled script so frames in it can be mapped. */
-  register(filename: string, record: CompiledScriptRecord): void {
+/**
+ * A fresh vm filename for a compiled cell, unique in the process.
+ * @example
+ * nextScriptName(); // "gradlab-cell-7.js"
+ */
+export function nextScriptName(): string {
+  return `gradlab-cell-${++scriptCounter}.js`;
+}
+
+export class TracebackFormatter {
+  private readonly scripts = SCRIPTS;
+  private readonly transient = TRANSIENT;
+
+  /** Registers a compiled script so frames in it can be mapped. `keep` is for cells whose
+   *  functions or classes outlive them (they declared runtime names). */
+  register(filename: string, record: CompiledScriptRecord, keep = true): void {
     this.scripts.set(filename, record);
+    if (keep) return;
+    this.transient.push(filename);
+    if (this.transient.length > TRANSIENT_LIMIT) this.scripts.delete(this.transient.shift()!);
+  }
+
+  /**
+   * Makes every Error.stack in the process show cell coordinates, so errors reported by
+   * anyone (the server's stray-error handler, user code printing err.stack) are mapped.
+   * Frames of a cell's own wrapper (no mapping) are left out.
+   */
+  installStackMapping(): void {
+    if (mappingInstalled) return;
+    mappingInstalled = true;
+    Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]): string => {
+      let header: string;
+      try {
+        header = Error.prototype.toString.call(error);
+      } catch {
+        header = "Error";
+      }
+      const lines: string[] = [];
+      for (const site of sites) {
+        const text = String(site);
+        if (!/gradlab-cell-\d+\.js:/.test(text)) {
+          lines.push(`    at ${text}`);
+          continue;
+        }
+        let unmapped = false;
+        const mapped = text.replace(SCRIPT_NAME, (whole, _n, l, c) => {
+          const position = this.mapPosition(whole, Number(l), Number(c));
+          if (position === undefined) unmapped = true;
+          return position ?? whole;
+        });
+        if (!unmapped) lines.push(`    at ${mapped}`);
+      }
+      return [header, ...lines].join("\n");
+    };
   }
 
   /** Error triple for any thrown value. */
@@ -77,7 +134,12 @@ export class TracebackFormatter {
       // A cell frame with no mapping is the wrapper's own call, not user code.
       if (!unmapped) out.push(`    ${mapped}`);
     }
-    return out;
+    // Below a cell's top level come only its callers: the executor and the server.
+    let lastCell = -1;
+    out.forEach((frame, i) => {
+      if (/\bcell\[[^\]]*\]:\d+:\d+/.test(frame)) lastCell = i;
+    });
+    return lastCell >= 0 ? out.slice(0, lastCell + 1) : out;
   }
 
   /** Maps "gradlab-cell-N.js:L:C" (1-based) to "cell[k]:l:c". */
@@ -99,14 +161,12 @@ export class TracebackFormatter {
   /** The source line of the innermost cell frame with a caret under the column. */
   private excerpt(e: Error): string[] {
     const stack = typeof e.stack === "string" ? e.stack : "";
-    const m = /gradlab-cell-(\d+)\.js:(\d+):(\d+)/.exec(stack);
+    const m = CELL_POSITION.exec(stack);
     if (!m) return [];
-    const record = this.scripts.get(`gradlab-cell-${m[1]}.js`);
-    if (!record) return [];
-    const pos = record.map.originalPosition(Number(m[2]) - 1 - WRAPPER_LINES, Number(m[3]) - 1);
-    if (!pos) return [];
-    const text = record.source.split("\n")[pos.line];
+    let record: CompiledScriptRecord | undefined;
+    for (const r of this.scripts.values()) if (r.label === m[1]) record = r;
+    const text = record?.source.split("\n")[Number(m[2]) - 1];
     if (text === undefined) return [];
-    return [`${record.label}:${pos.line + 1}`, `  ${text}`, `  ${" ".repeat(pos.column)}^`];
+    return [`${m[1]}:${m[2]}`, `  ${text}`, `  ${" ".repeat(Math.max(0, Number(m[3]) - 1))}^`];
   }
 }

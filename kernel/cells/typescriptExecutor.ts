@@ -15,7 +15,7 @@ import { isInterruptError, KeyboardInterrupt } from "./keyboardInterrupt.js";
 import { locateLibrary, type LibraryLocations } from "./libraryLocator.js";
 import { bundleOf } from "./mimeBundle.js";
 import { resolveImport, type ResolverOverrides } from "./packageResolver.js";
-import { TracebackFormatter } from "./tracebackFormatter.js";
+import { nextScriptName, TracebackFormatter } from "./tracebackFormatter.js";
 import type { CellDiagnostic, CompiledCell } from "./cellCompiler.js";
 import type { CellTypeChecker } from "./cellTypeChecker.js";
 
@@ -26,6 +26,8 @@ export interface TypeScriptExecutorOptions {
   /** Type-check cells before running them (default true; env GRADLAB_TYPECHECK=0 turns it off). */
   typeCheck?: boolean;
 }
+
+const COMPILE_CACHE_SIZE = 64;
 
 /** First-line directives that run a cell without type checking. */
 const NOCHECK_DIRECTIVE = /^\s*\/\/\s*@(gradlab-nocheck|ts-nocheck)\b/;
@@ -55,7 +57,8 @@ class TypeScriptExecutor implements CellExecutor {
   private readonly overrides: ResolverOverrides;
   private readonly protectedNames: Set<string>;
   private engines: Promise<Engines> | undefined;
-  private scriptCounter = 0;
+  /** Re-running a cell is common; compiling is a pure function of its text. */
+  private readonly compiled = new Map<string, CompiledCell>();
 
   constructor(opts: TypeScriptExecutorOptions) {
     this.cwd = opts.cwd;
@@ -66,6 +69,7 @@ class TypeScriptExecutor implements CellExecutor {
     installDisplayGlobals(this.session);
     Object.defineProperty(globalThis, "KeyboardInterrupt", { value: KeyboardInterrupt, writable: true, configurable: true, enumerable: false });
     this.installRuntime();
+    this.tracebacks.installStackMapping();
     this.installStrayErrorHandlers();
   }
 
@@ -83,12 +87,12 @@ class TypeScriptExecutor implements CellExecutor {
     const label = `cell[${opts.executionCount}]`;
     try {
       const engines = await this.loadEngines();
-      const compiled = engines.compileCell(code);
+      const compiled = this.compile(engines, code);
       if (compiled.diagnostics.length > 0) return diagnosticsOutcome("SyntaxError", label, code, compiled.diagnostics);
       const clash = this.protectedClash(compiled, code, label);
       if (clash) return clash;
       const check = this.typeCheck && !NOCHECK_DIRECTIVE.test(code);
-      const problems = engines.checker.check(code, compiled.declarations.allNames, check);
+      const problems = engines.checker.check(code, compiled.declarations.allNames, check, compiled.declarations.variableNames);
       if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
       const run = this.start(compiled, code, label);
       engines.checker.commit();
@@ -109,6 +113,19 @@ class TypeScriptExecutor implements CellExecutor {
     }
   }
 
+  private compile(engines: Engines, code: string): CompiledCell {
+    const hit = this.compiled.get(code);
+    if (hit) {
+      this.compiled.delete(code);
+      this.compiled.set(code, hit);
+      return hit;
+    }
+    const result = engines.compileCell(code);
+    this.compiled.set(code, result);
+    if (this.compiled.size > COMPILE_CACHE_SIZE) this.compiled.delete(this.compiled.keys().next().value!);
+    return result;
+  }
+
   /** Predeclares the cell's globals and runs its synchronous part under breakOnSigint. */
   private start(compiled: CompiledCell, code: string, label: string): Promise<unknown> {
     const g = globalThis as Record<string, unknown>;
@@ -117,10 +134,12 @@ class TypeScriptExecutor implements CellExecutor {
         Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
       }
     }
-    const filename = `gradlab-cell-${++this.scriptCounter}.js`;
-    this.tracebacks.register(filename, { label, map: compiled.map, source: code });
+    const filename = nextScriptName();
+    this.tracebacks.register(filename, { label, map: compiled.map, source: code }, compiled.declarations.runtimeNames.size > 0);
     const script = new vm.Script(compiled.script, { filename });
-    return script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
+    // breakOnSigint starts and joins a watchdog thread per run; a cell that names nothing
+    // cannot run long, so it skips that cost.
+    return script.runInThisContext({ breakOnSigint: !compiled.declarations.inert, displayErrors: false }) as Promise<unknown>;
   }
 
   /** A top-level name that would overwrite a builtin the kernel and libraries rely on. */
@@ -139,6 +158,7 @@ class TypeScriptExecutor implements CellExecutor {
     const engines = await this.loadEngines();
     const out: Record<string, UserExpressionResult> = {};
     const previous = this.session.running();
+    const previousSink = this.session.router.currentSink();
     if (!previous) this.session.begin(sink);
     try {
       for (const [key, expr] of Object.entries(exprs)) {
@@ -161,6 +181,9 @@ class TypeScriptExecutor implements CellExecutor {
       }
     } finally {
       if (!previous) this.session.end();
+      // Stray output keeps going where it went before these expressions ran.
+      if (previousSink) this.session.router.setSink(previousSink);
+      else this.session.router.release();
     }
     return out;
   }
@@ -218,8 +241,10 @@ class TypeScriptExecutor implements CellExecutor {
     Object.defineProperty(globalThis, Symbol.for("gradlab.cellRuntime"), { value: runtime, configurable: true, writable: true });
   }
 
-  /** Errors thrown by stray timers or unhandled promise rejections are shown, not fatal. */
+  /** Errors thrown by stray timers or unhandled promise rejections are shown, not fatal.
+   *  A host that already handles them (the kernel server) keeps doing so alone. */
   private installStrayErrorHandlers(): void {
+    if (process.listenerCount("uncaughtException") > 0 || process.listenerCount("unhandledRejection") > 0) return;
     const report = (kind: string) => (err: unknown): void => {
       const f = this.tracebacks.format(err);
       const sink = this.session.recent()?.sink;
