@@ -15,7 +15,7 @@ import { layeredLayout } from "./layeredLayout.js";
 import { significant } from "./compactNumbers.js";
 
 export interface ComputationGraphOptions extends FigureOptions {
-  /** Names for leaf tensors, e.g. {x, w, b}: shown instead of "leaf". */
+  /** Names for tensors, e.g. {x, w, b, z}: leaves show the name, ops "z = add". */
   names?: Record<string, Tensor>;
   /** Largest graph drawn (default 60 nodes). */
   maxNodes?: number;
@@ -117,7 +117,7 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
     const op = t._node?.op.name ?? null;
     return {
       id,
-      label: op ?? nameOf.get(t) ?? (t.requiresGrad ? "leaf" : "const"),
+      label: nameOf.has(t) ? (op !== null ? `${nameOf.get(t)} = ${op}` : nameOf.get(t)!) : (op ?? (t.requiresGrad ? "leaf" : "const")),
       op,
       shape: t.shape.slice(),
       value: summarize(t),

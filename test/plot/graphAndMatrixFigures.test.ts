@@ -87,3 +87,21 @@ describe("heatmap", () => {
     assert.throws(() => heatmap([[1, 2], [3]]), /row 1 has 1 values, row 0 has 2/);
   });
 });
+
+describe("computationGraph names", () => {
+  test("named intermediates read name = op; constants have no gradient", () => {
+    const x = scalar(1.5), t = scalar(0.5);
+    const w = scalar(0.8, { dtype: "float64", requiresGrad: true });
+    const b = scalar(-0.3, { dtype: "float64", requiresGrad: true });
+    const z = w.mul(x).add(b);
+    const y = z.tanh();
+    const L = y.sub(t).square();
+    const fig = computationGraph(L, { names: { x, t, w, b, z, y } });
+    const labels = fig.nodes.map((n) => n.label);
+    for (const l of ["x", "t", "w", "b", "z = add", "y = tanh", "square"]) assert.ok(labels.includes(l), `${l} in ${labels}`);
+    assert.equal(fig.nodes.find((n) => n.label === "x")!.grad, "—");
+    const yv = Math.tanh(0.8 * 1.5 - 0.3);
+    const dLdw = 2 * (yv - 0.5) * (1 - yv * yv) * 1.5;
+    assert.equal(fig.nodes.find((n) => n.label === "w")!.grad, String(Number(dLdw.toPrecision(4))));
+  });
+});
