@@ -16,6 +16,8 @@ export interface SweepOptions {
   targets?: readonly Tensor[];
   /** Record the sweep so its results are differentiable. */
   createGraph: boolean;
+  /** Tensors created before this serial cannot lead to the targets: the sweep does not enter them. */
+  minId?: number;
 }
 
 /** Result of a sweep: target cotangents (null where unreached) and the visited tensors, roots first. */
@@ -28,7 +30,7 @@ export interface SweepResult {
  * Topological order (post-order DFS from the roots over recorded nodes), computed without recursion.
  * Tensors whose _vstamp equals `stamp` and that are in `stopAt` are not expanded.
  */
-function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number): Tensor[] {
+function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number, minId: number): Tensor[] {
   const order: Tensor[] = [];
   const stackT: Tensor[] = [];
   const stackI: number[] = [];
@@ -45,7 +47,7 @@ function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number): 
       if (node !== null && t._gstamp !== stopStamp && i < node.inputs.length) {
         stackI[top] = i + 1;
         const child = node.inputs[i];
-        if (child._rg && child._vstamp !== stamp) {
+        if (child._rg && child._vstamp !== stamp && child._id >= minId) {
           child._vstamp = stamp;
           stackT.push(child);
           stackI.push(0);
@@ -70,7 +72,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
   // Targets are marked with a distinct stamp in _gstamp before the DFS so it stops there.
   const stopStamp = targets ? ++stampCounter : -1;
   if (targets) for (const t of targets) t._gstamp = stopStamp;
-  const order = topoOrder(roots, stamp, stopStamp);
+  const order = topoOrder(roots, stamp, stopStamp, targets ? opts.minId ?? 0 : 0);
   const gstamp = ++stampCounter;
   const isTarget = (t: Tensor): boolean => t._gstamp === stopStamp;
   const targetGrads = new Map<Tensor, Tensor>();

@@ -74,8 +74,9 @@ function normArgnums(opts: GradOptions | undefined): { list: number[]; multi: bo
 }
 
 /** Evaluate f on wrapped arguments while recording; returns the output and bookkeeping. */
-function traceCall<T>(fname: string, f: (...args: any[]) => T, args: unknown[], argnums: number[]): { out: T; w: Wrapped; createGraph: boolean; serial0: number } {
+function traceCall<T>(fname: string, f: (...args: any[]) => T, args: unknown[], argnums: number[]): { out: T; w: Wrapped; createGraph: boolean; serial0: number; firstId: number } {
   const outerDepth = gradState.transformDepth;
+  const firstId = tensorSerial.n + 1;
   const w = wrapArgs(fname, args, argnums, outerDepth);
   const createGraph = gradState.enabled && (outerDepth > 0 || w.connected);
   const serial0 = tensorSerial.n;
@@ -83,7 +84,7 @@ function traceCall<T>(fname: string, f: (...args: any[]) => T, args: unknown[], 
   gradState.transformDepth++;
   gradState.enabled = true;
   try {
-    return { out: f(...w.args), w, createGraph, serial0 };
+    return { out: f(...w.args), w, createGraph, serial0, firstId };
   } finally {
     gradState.enabled = prev;
     gradState.transformDepth--;
@@ -123,7 +124,7 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
 
 function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions | undefined, args: unknown[]): [Tensor, unknown] {
   const { list, multi } = normArgnums(opts);
-  const { out: raw, w, createGraph, serial0 } = traceCall(fname, f, args, list);
+  const { out: raw, w, createGraph, serial0, firstId } = traceCall(fname, f, args, list);
   const out = checkScalarOutput(fname, raw);
   unconnectedCheck(fname, out);
   const targets = w.vars.flat();
@@ -132,7 +133,7 @@ function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions
     flatGrads = targets.map((t) => zerosLike(t));
   } else {
     const seed = out.shape.length === 0 ? scalarTensor(1, out.dtype) : full(out.shape, 1, { dtype: out.dtype });
-    const { grads, order } = sweep([out], [seed], { targets, createGraph });
+    const { grads, order } = sweep([out], [seed], { targets, createGraph, minId: firstId });
     flatGrads = grads.map((g, i) => g ?? zerosLike(targets[i]));
     if (!createGraph) {
       const keep = new Set<Tensor>(flatGrads);
@@ -186,7 +187,7 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor>(f: F, opts?: 
  */
 export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (cotangent: any) => any[]] {
   const argnums = primals.map((_, i) => i);
-  const { out, w, createGraph: cg0 } = traceCall("vjp", f, primals, argnums);
+  const { out, w, createGraph: cg0, firstId } = traceCall("vjp", f, primals, argnums);
   const [outLeaves, outDef] = treeFlatten<unknown>(out);
   for (const o of outLeaves) if (!(o instanceof Tensor)) throw new TypeError(`vjp: the function must return tensors (in arrays/objects), found ${typeof o}`);
   const outs = outLeaves as Tensor[];
@@ -208,7 +209,7 @@ export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Paramet
       if (o._rg) { roots.push(o); seeds.push(c); }
     });
     const createGraph = gradState.enabled && (cg0 || gradState.transformDepth > 0 || ctConnected);
-    const flat = roots.length === 0 ? targets.map(() => null) : sweep(roots, seeds, { targets, createGraph }).grads;
+    const flat = roots.length === 0 ? targets.map(() => null) : sweep(roots, seeds, { targets, createGraph, minId: firstId }).grads;
     let pos = 0;
     return w.defs.map((def, k) => {
       const n = w.vars[k].length;
