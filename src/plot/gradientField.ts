@@ -26,7 +26,6 @@ export const MAX_ARROWS_PER_AXIS = 30;
 /** Contour resolution cap. */
 export const MAX_CONTOUR_PER_AXIS = 100;
 
-
 /**
  * Arrows of ∇f (or −∇f with `descent`) on an n×n grid over a contour of f.
  * f receives 1-D tensors holding every point's x and y and must work elementwise.
