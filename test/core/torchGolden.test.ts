@@ -5,7 +5,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
-import { type FixtureTensor, fixtureData, loadFixture, toTensor } from "../fixtureLoader.js";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { type FixtureTensor, fixtureData, loadFixture, repoRoot, toTensor } from "../fixtureLoader.js";
 
 const TOL = 1e-10;
 /** float32 runs of the same cases: torch's float64 numbers to float32 precision (scaled error). */
@@ -213,6 +215,15 @@ function flatFunction(c: GoldenCase, f: (...xs: Tensor[]) => Tensor): { flat: Te
 }
 
 const FILES = ["core-elementwise", "core-reductions", "core-linalg", "core-shapes", "core-nn", "core-conventions", "core-large"];
+
+// The one test here that needs torch: the committed core-*.json must be what torch_core.py
+// produces now (numbers to 1e-12), so an edited generator cannot silently drift from its fixtures.
+test("committed core-*.json match what test/fixtures/torch_core.py generates (needs Debian's python3-torch)", () => {
+  const script = join(repoRoot(), "test", "fixtures", "make-torch-fixtures.py");
+  const run = spawnSync("/usr/bin/python3", [script, "--check", "core"], { encoding: "utf8" });
+  assert.equal(run.error, undefined, `could not run /usr/bin/python3: ${run.error?.message}`);
+  assert.equal(run.status, 0, `make-torch-fixtures.py --check failed (regenerate with /usr/bin/python3 ${script}):\n${run.stdout}\n${run.stderr}`);
+});
 
 // Every registered backend runs the same cases: the fixtures pin the numbers, whoever computes them.
 for (const backend of g.listBackends()) {
