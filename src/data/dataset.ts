@@ -16,7 +16,12 @@ export interface Dataset {
   citation?: string;
 }
 
-/** Build a Dataset from plain rows. */
+/**
+ * Build a Dataset from plain rows (class indices for classification, values for regression).
+ *
+ * @example
+ * const ds = makeDataset("xor", "classification", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]);
+ */
 export function makeDataset(name: string, task: Dataset["task"], xs: number[][], ys: number[],
   extra: Partial<Pick<Dataset, "featureNames" | "classNames" | "citation">> = {}): Dataset {
   const d = xs[0]?.length ?? 0;
@@ -32,7 +37,12 @@ export function makeDataset(name: string, task: Dataset["task"], xs: number[][],
   };
 }
 
-/** Shuffle rows and targets together with a seeded permutation. */
+/**
+ * Shuffle rows and targets together with a seeded permutation.
+ *
+ * @example
+ * const [xs, ys] = shuffleRows([[1], [2], [3]], [0, 1, 0], 42);
+ */
 export function shuffleRows(xs: number[][], ys: number[], seed: number): [number[][], number[]] {
   const perm = generator(seed).permutation(xs.length);
   return [perm.map((i) => xs[i]!), perm.map((i) => ys[i]!)];
@@ -55,7 +65,12 @@ export function split(ds: Dataset, options: { validation?: number; seed?: number
   return { train: take(perm.slice(nVal)), validation: take(perm.slice(0, nVal)) };
 }
 
-/** Rows `idx` of a tensor (first axis), as a new tensor of the same dtype. */
+/**
+ * Rows `idx` of a tensor (first axis), as a new tensor of the same dtype.
+ *
+ * @example
+ * data.takeRows(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray(); // [[5, 6], [1, 2]]
+ */
 export function takeRows(t: Tensor, idx: number[]): Tensor {
   const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
   const src = t.data;

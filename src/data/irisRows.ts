@@ -8,18 +8,18 @@
 // Also: Dua, D. and Graff, C. (2019), UCI Machine Learning Repository, "Iris",
 // https://archive.ics.uci.edu/dataset/53/iris (CC BY 4.0 for the repository's copy).
 
-/** How to cite the Iris data, shown with the dataset. */
+/** How to cite the Iris data, shown with the dataset. @example data.IRIS_CITATION // "R. A. Fisher (1936), ..." */
 export const IRIS_CITATION =
   'R. A. Fisher (1936), "The use of multiple measurements in taxonomic problems", Annals of Eugenics 7(2): 179-188. ' +
   "Public domain; values as in the paper (R's datasets::iris).";
 
-/** Column names of {@link IRIS_ROWS}, in centimetres. */
+/** Column names of {@link IRIS_ROWS}, in centimetres. @example IRIS_FEATURES[2] // "petalLength" */
 export const IRIS_FEATURES = ["sepalLength", "sepalWidth", "petalLength", "petalWidth"] as const;
 
-/** Species of rows 0-49, 50-99 and 100-149. */
+/** Species of rows 0-49, 50-99 and 100-149. @example IRIS_SPECIES[0] // "setosa" */
 export const IRIS_SPECIES = ["setosa", "versicolor", "virginica"] as const;
 
-/** The 150 rows (sepal length, sepal width, petal length, petal width); 50 setosa, then versicolor, then virginica. */
+/** The 150 rows (sepal length, sepal width, petal length, petal width); 50 setosa, then versicolor, then virginica. @example IRIS_ROWS[0] // [5.1, 3.5, 1.4, 0.2] */
 export const IRIS_ROWS: ReadonlyArray<readonly [number, number, number, number]> = [
   [5.1,3.5,1.4,0.2],
   [4.9,3.0,1.4,0.2],

@@ -35,12 +35,17 @@ export interface LossInfo {
 /** A loss function with its metadata attached as `.info`. */
 export type LossFunction<F extends (...args: any[]) => Tensor> = F & { readonly info: LossInfo };
 
-/** Attach `info` to a loss function. */
+/**
+ * Attach `info` to a loss function (and name the function after it).
+ *
+ * @example
+ * const myL1 = withInfo((x, y) => loss.mae(x, y), { ...loss.mae.info, name: "myL1" });
+ */
 export function withInfo<F extends (...args: any[]) => Tensor>(fn: F, info: LossInfo): LossFunction<F> {
   Object.defineProperty(fn, "info", { value: Object.freeze(info), enumerable: true });
   Object.defineProperty(fn, "name", { value: info.name });
   return fn as LossFunction<F>;
 }
 
-/** No points. */
+/** No points (for losses without kinks or jumps). @example none() // [] */
 export const none = (): number[] => [];

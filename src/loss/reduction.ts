@@ -11,7 +11,7 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
-/** Combine per-element losses. */
+/** Combine per-element losses. @example reduce(tensor([1, 3]), "mean", "myLoss").item() // 2 */
 export function reduce(x: Tensor, reduction: string | undefined, who: string): Tensor {
   switch (reduction ?? "mean") {
     case "mean": return mean(x);
@@ -21,7 +21,7 @@ export function reduce(x: Tensor, reduction: string | undefined, who: string): T
   }
 }
 
-/** A tensor from a tensor, number or (nested) array. */
+/** A tensor from a tensor, number or (nested) array. @example toTensor([1, 2], "mse", "target").shape // [2] */
 export function toTensor(x: TensorLike | readonly number[], who: string, what: string): Tensor {
   if (x instanceof TensorClass) return x;
   if (x === null || x === undefined) throw new Error(`loss.${who}: ${what} is missing`);
@@ -31,6 +31,9 @@ export function toTensor(x: TensorLike | readonly number[], who: string, what: s
 /**
  * Check that input and target have the same shape. PyTorch broadcasts with only a warning,
  * which silently compares every prediction with every target for [n, 1] vs [n]; we refuse.
+ *
+ * @example
+ * sameShape(tensor([[1], [2]]), tensor([1, 2]), "mse"); // throws, naming both shapes
  */
 export function sameShape(input: Tensor, target: Tensor, who: string): void {
   if (target.ndim === 0) return;
@@ -41,7 +44,7 @@ export function sameShape(input: Tensor, target: Tensor, who: string): void {
   }
 }
 
-/** Read a numeric option with a default, checking its range. */
+/** Read a numeric option with a default, checking its range. @example numberOption({ delta: 2 }, "delta", 1, "huber") // 2 */
 export function numberOption(options: object | undefined, key: string, dflt: number, who: string,
   check?: (v: number) => boolean, requirement?: string): number {
   const v = (options as Record<string, unknown> | undefined)?.[key] ?? dflt;

@@ -13,7 +13,7 @@ export interface AdagradOptions {
   maximize?: boolean;
 }
 
-/** Adagrad; see {@link adagrad}. */
+/** Adagrad; see {@link adagrad}. @example const opt = new Adagrad({ lr: 0.1 }); */
 export class Adagrad extends GradientOptimizer {
   readonly name = "adagrad";
   readonly options: Required<AdagradOptions>;

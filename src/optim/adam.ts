@@ -13,7 +13,7 @@ export interface AdamOptions {
   maximize?: boolean;
 }
 
-/** Adam or AdamW; see {@link adam}, {@link adamw}. */
+/** Adam or AdamW; see {@link adam}, {@link adamw}. @example const opt = new Adam({ lr: 1e-3 }, true); // AdamW */
 export class Adam extends GradientOptimizer {
   readonly name: "adam" | "adamw";
   readonly options: Required<AdamOptions>;

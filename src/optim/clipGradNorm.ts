@@ -30,7 +30,7 @@ export function clipGradNorm(grads: unknown, maxNorm: number, normType = 2): num
   return total;
 }
 
-/** The p-norm of the first n values (Infinity: the max norm). */
+/** The p-norm of the first n values (Infinity: the max norm). @example vectorNorm([3, 4], 2, 2) // 5 */
 export function vectorNorm(v: ArrayLike<number>, n: number, p: number): number {
   if (p === Infinity) {
     let m = 0;

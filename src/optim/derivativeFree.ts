@@ -4,7 +4,7 @@
 import type { Tensor } from "../index.js";
 import { Optimizer, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
 
-/** Base class of randomSearch, geneticAlgorithm, evolutionStrategy and nelderMead. */
+/** Base class of randomSearch, geneticAlgorithm, evolutionStrategy and nelderMead. @example optim.nelderMead() instanceof optim.DerivativeFreeOptimizer // true */
 export abstract class DerivativeFreeOptimizer extends Optimizer {
   /** The best point seen so far (flat, in parameter order) and its loss. */
   best: { x: Float64Array; loss: number } | null = null;

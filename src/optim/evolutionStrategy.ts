@@ -25,7 +25,7 @@ export interface EsState {
   generation: number;
 }
 
-/** Evolution strategy; see {@link evolutionStrategy}. */
+/** Evolution strategy; see {@link evolutionStrategy}. @example new EvolutionStrategy({ sigma: 0.3, seed: 1 }).step(params, f) */
 export class EvolutionStrategy extends DerivativeFreeOptimizer {
   readonly name = "evolutionStrategy";
   readonly options: EvolutionStrategyOptions & { sigma: number; seed: number; adaptCovariance: boolean };

@@ -21,7 +21,7 @@ export interface GeneticAlgorithmOptions {
   seed?: number;
 }
 
-/** The genetic algorithm; see {@link geneticAlgorithm}. */
+/** The genetic algorithm; see {@link geneticAlgorithm}. @example new GeneticAlgorithm({ populationSize: 30 }).step(params, f) */
 export class GeneticAlgorithm extends DerivativeFreeOptimizer {
   readonly name = "geneticAlgorithm";
   readonly options: Required<GeneticAlgorithmOptions>;

@@ -9,7 +9,7 @@ import { Optimizer, gradStorage, parameterLeaves, type FloatArray, type Objectiv
 /** Per-parameter state: counters and buffers shaped like the parameter's storage. */
 export type ParamState = Record<string, number | FloatArray | null>;
 
-/** Gradient-based optimizer; subclasses supply the per-parameter update. */
+/** Gradient-based optimizer; subclasses supply the per-parameter update. @example optim.adam() instanceof optim.GradientOptimizer // true */
 export abstract class GradientOptimizer extends Optimizer {
   /** Per-parameter state (PyTorch's `optimizer.state`), keyed by the parameter tensor. */
   readonly state = new Map<Tensor, ParamState>();

@@ -30,7 +30,7 @@ export interface LbfgsState {
   prevLoss: number;
 }
 
-/** L-BFGS; see {@link lbfgs}. */
+/** L-BFGS; see {@link lbfgs}. @example new Lbfgs({ lineSearchFn: "strong_wolfe" }).step(params, f) */
 export class Lbfgs extends Optimizer {
   readonly name = "lbfgs";
   readonly options: Required<Omit<LbfgsOptions, "lineSearchFn">> & { lineSearchFn: "strong_wolfe" | null };

@@ -10,7 +10,7 @@ export interface NelderMeadOptions {
   adaptive?: boolean;
 }
 
-/** Nelder-Mead; see {@link nelderMead}. */
+/** Nelder-Mead; see {@link nelderMead}. @example new NelderMead({ initialStep: 0.5 }).step(params, f) */
 export class NelderMead extends DerivativeFreeOptimizer {
   readonly name = "nelderMead";
   readonly options: Required<NelderMeadOptions>;

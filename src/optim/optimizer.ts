@@ -20,7 +20,7 @@ export interface Evaluations {
 /** The storage an optimizer writes: a tensor's live, contiguous data. */
 export type FloatArray = Float64Array | Float32Array;
 
-/** The leaves of a parameter pytree, checked to be float tensors. */
+/** The leaves of a parameter pytree, checked to be float tensors. @example parameterLeaves({ w, b }, "sgd.step") // [w, b] */
 export function parameterLeaves(params: ParamTree, who: string): Tensor[] {
   const leaves = treeLeaves(params as never) as unknown[];
   if (leaves.length === 0) throw new Error(`${who}: the parameter pytree has no tensors`);
@@ -52,7 +52,7 @@ export function gradStorage(t: Tensor): ArrayLike<number> {
   return t._buf() as ArrayLike<number>;
 }
 
-/** The scalar value of an objective's result. */
+/** The scalar value of an objective's result. @example lossNumber(tensor(0.5), "adam") // 0.5 */
 export function lossNumber(value: Tensor | number, who: string): number {
   if (typeof value === "number") return value;
   if (value instanceof TensorClass) {
@@ -88,6 +88,10 @@ export abstract class Optimizer {
   /**
    * One optimization step on `params` (updated in place). Returns the loss when the
    * optimizer evaluated it (an objective was given), otherwise undefined.
+   *
+   * @example
+   * opt.step(params, grads);        // gradient-based: explicit gradients
+   * const l = opt.step(params, f);  // any optimizer: the objective
    */
   abstract step(params: ParamTree, gradsOrObjective?: ParamTree | Objective): number | undefined;
 
@@ -126,7 +130,7 @@ export abstract class Optimizer {
     return lossNumber(objective(params), this.name);
   }
 
-  /** A one-line summary: shown by the kernel when an optimizer is the cell's value. */
+  /** A one-line summary: shown by the kernel when an optimizer is the cell's value. @example String(optim.sgd()) // "sgd(lr=0.001) after 0 steps: ..." */
   toString(): string {
     return `${this.name}(lr=${this.lr}) after ${this.steps} steps: ${this.evaluations.loss} loss and ${this.evaluations.grad} gradient evaluations`;
   }

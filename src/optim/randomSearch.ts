@@ -13,7 +13,7 @@ export interface RandomSearchOptions {
   seed?: number;
 }
 
-/** Random search; see {@link randomSearch}. */
+/** Random search; see {@link randomSearch}. @example new RandomSearch({ samples: 8 }).step(params, f) */
 export class RandomSearch extends DerivativeFreeOptimizer {
   readonly name = "randomSearch";
   readonly options: Required<Omit<RandomSearchOptions, "bounds">> & { bounds: [number, number] | null };

@@ -14,7 +14,7 @@ export interface RmspropOptions {
   maximize?: boolean;
 }
 
-/** RMSprop; see {@link rmsprop}. */
+/** RMSprop; see {@link rmsprop}. @example new Rmsprop({ lr: 1e-3, centered: true }).step(params, grads) */
 export class Rmsprop extends GradientOptimizer {
   readonly name = "rmsprop";
   readonly options: Required<RmspropOptions>;

@@ -7,7 +7,7 @@ export interface HasLr {
   lr: number;
 }
 
-/** A learning-rate schedule bound to one optimizer. */
+/** A learning-rate schedule bound to one optimizer. @example const s = optim.schedule.cosine(opt, { tMax: 100 }); s.step(); s.lr */
 export abstract class LrSchedule {
   /** The optimizer's learning rate when the schedule was made. */
   readonly baseLr: number;

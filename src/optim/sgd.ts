@@ -14,7 +14,7 @@ export interface SgdOptions {
   maximize?: boolean;
 }
 
-/** SGD; see {@link sgd}. */
+/** SGD; see {@link sgd}. @example new Sgd({ lr: 0.1, momentum: 0.9 }).step(params, grads) */
 export class Sgd extends GradientOptimizer {
   readonly name = "sgd";
   readonly options: Required<SgdOptions>;

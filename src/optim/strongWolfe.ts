@@ -5,14 +5,14 @@
 /** Values and directional data of one trial step along `d`. */
 export type DirectionalEvaluate = (t: number) => { loss: number; grad: Float64Array };
 
-/** Dot product of two equal-length vectors. */
+/** Dot product of two equal-length vectors. @example dot([1, 2], [3, 4]) // 11 */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }
 
-/** max |v_i|. */
+/** max |v_i|. @example maxAbs([1, -3, 2]) // 3 */
 export function maxAbs(v: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < v.length; i++) {

@@ -7,7 +7,7 @@ import { takeRows } from "../data/dataset.js";
 /** Training data: tensors with the same first dimension, e.g. {x, y} or a data.* Dataset. */
 export type DataRecord = object;
 
-/** The fields of `data` that are tensors with rows, and the row count. */
+/** The fields of `data` that are tensors with rows, and the row count. @example rowFields({ x, y, name: "moons" }, "train") // { keys: ["x", "y"], n: 200 } */
 export function rowFields(record: DataRecord, who: string): { keys: string[]; n: number } {
   const data = record as Record<string, unknown>;
   const keys = Object.keys(data).filter((k) => data[k] instanceof TensorClass && (data[k] as Tensor).ndim >= 1);
@@ -21,7 +21,13 @@ export function rowFields(record: DataRecord, who: string): { keys: string[]; n:
   return { keys, n };
 }
 
-/** Hands out batches epoch by epoch. */
+/**
+ * Hands out batches epoch by epoch (a new seeded permutation each epoch).
+ *
+ * @example
+ * const s = new BatchSampler({ x, y }, 32, true, 0);
+ * const { batch, first } = s.next(); // batch.x has 32 rows
+ */
 export class BatchSampler {
   readonly n: number;
   readonly batchSize: number;
@@ -41,7 +47,7 @@ export class BatchSampler {
     this.rng = generator(seed);
   }
 
-  /** The next batch; `first` is true when it starts an epoch. */
+  /** The next batch; `first` is true when it starts an epoch. @example const { batch } = sampler.next(); */
   next(): { batch: DataRecord; first: boolean } {
     const first = this.cursor === 0;
     if (first) this.order = this.shuffle && this.batchSize < this.n ? this.rng.permutation(this.n) : Array.from({ length: this.n }, (_, i) => i);

@@ -38,7 +38,13 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
-/** Tracks the monitored value; says when to stop and which check was best. */
+/**
+ * Tracks the monitored value; says when to stop and which check was best.
+ *
+ * @example
+ * const es = new EarlyStopping({ patience: 5, minDelta: 1e-4 });
+ * if (es.update(valLoss, step) === "stop") break;
+ */
 export class EarlyStopping {
   readonly patience: number;
   readonly minDelta: number;

@@ -33,7 +33,7 @@ export class History {
     return this.loss.length;
   }
 
-  /** Append one step. */
+  /** Append one step. @example h.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3 }) */
   record(r: { step: number; epoch: number; loss: number; valLoss: number | null; gradNorm: number; lr: number; time: number }): void {
     this.step.push(r.step);
     this.epoch.push(r.epoch);
