@@ -117,13 +117,21 @@ async function shutdown(request: JupyterMessage): Promise<void> {
   publishStatus("busy", request);
   send("control", makeMessage("shutdown_reply", { status: "ok", restart }, sender, request));
   publishStatus("idle", request);
-  await Promise.all(Object.values(queues).map((q) => q.drained()));
+  await closeSockets();
   post({ type: "shutdown", restart });
   // If user code holds the main thread, it cannot exit by itself.
   setTimeout(() => {
     log("main thread did not exit after shutdown_request; killing the process");
     process.kill(process.pid, "SIGKILL");
   }, 2000).unref();
+}
+
+// Exiting with open zeromq sockets in a worker aborts the process (a native error during
+// context teardown), so the sockets are closed, after their queues drained, before any exit.
+async function closeSockets(): Promise<void> {
+  shuttingDown = true;
+  await Promise.all(Object.values(queues).map((q) => q.drained()));
+  for (const s of [shell, control, stdin, iopub, hb]) if (!s.closed) s.close();
 }
 
 function handleControl(request: JupyterMessage): void {
@@ -163,7 +171,10 @@ async function receiveLoop(socket: zmq.Router, channel: RequestChannel): Promise
 }
 
 async function heartbeatLoop(): Promise<void> {
-  for await (const frames of hb) await hb.send(frames);
+  for await (const frames of hb) {
+    if (shuttingDown) return;
+    await hb.send(frames);
+  }
 }
 
 port.on("message", (raw: MainToWorker) => {
@@ -176,6 +187,9 @@ port.on("message", (raw: MainToWorker) => {
       return;
     case "barrier":
       post({ type: "barrier-ack", token: raw.token });
+      return;
+    case "close":
+      void closeSockets().then(() => post({ type: "flushed", token: raw.token }));
       return;
     case "flush":
       void Promise.all(Object.values(queues).map((q) => q.drained())).then(() => post({ type: "flushed", token: raw.token }));
@@ -203,7 +217,7 @@ async function start(): Promise<void> {
   publishStatus("starting");
   post({ type: "ready" });
   const loops = [receiveLoop(shell, "shell"), receiveLoop(control, "control"), receiveLoop(stdin, "stdin"), heartbeatLoop()];
-  for (const loop of loops) loop.catch((err) => log(`receive loop ended: ${(err as Error).message}`));
+  for (const loop of loops) loop.catch((err) => shuttingDown || log(`receive loop ended: ${(err as Error).message}`));
 }
 
 start().catch((err) => post({ type: "fatal", error: (err as Error).message }));

@@ -27,6 +27,8 @@ export interface IoLink {
   barrier(): Promise<void>;
   /** Resolves once everything sent so far has been handed to the sockets. */
   flush(): Promise<void>;
+  /** Flushes, then closes every socket; the process can exit safely afterwards. */
+  close(): Promise<void>;
   readonly interruptState: Int32Array;
   readonly selfSigint: Float64Array;
 }
@@ -105,7 +107,11 @@ export class IoWorkerHost implements IoLink {
     return this.roundTrip("flush");
   }
 
-  private roundTrip(type: "barrier" | "flush"): Promise<void> {
+  close(): Promise<void> {
+    return this.roundTrip("close");
+  }
+
+  private roundTrip(type: "barrier" | "flush" | "close"): Promise<void> {
     const token = this.nextToken++;
     return new Promise<void>((resolve) => {
       this.waiting.set(token, resolve);

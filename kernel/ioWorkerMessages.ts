@@ -42,7 +42,9 @@ export type MainToWorker =
   | { type: "send"; channel: SendChannel; message: JupyterMessage<unknown> }
   | { type: "interrupt-ack"; id: number }
   | { type: "barrier"; token: number }
-  | { type: "flush"; token: number };
+  | { type: "flush"; token: number }
+  /** Drain every queue, close the sockets, answer "flushed": the process may exit next. */
+  | { type: "close"; token: number };
 
 /**
  * Restores Buffers in a message that crossed a worker boundary.

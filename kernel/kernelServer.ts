@@ -1,14 +1,13 @@
 // Request dispatch on the main thread: one request at a time, in arrival order, each
 // wrapped in status busy/idle; execution counting, history, stop_on_error aborts,
-// interrupts, comms and the display host.
-import type { CellExecutor, ExecuteOutcome, MimeBundle } from "./executorContract.js";
+// interrupts and comms.
+import type { CellExecutor, ExecuteOutcome } from "./executorContract.js";
 import type { IoLink } from "./ioWorkerHost.js";
 import { INTERRUPT_FLAG, RUNNING_SERIAL, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type RequestChannel } from "./ioWorkerMessages.js";
 import { makeMessage, type JupyterMessage, type SenderIdentity } from "./wire/jupyterMessage.js";
 import { RequestSink } from "./requestSink.js";
 import { ExecutionHistory } from "./executionHistory.js";
 import { COMM_HOST, CommRegistry } from "./comm/commRegistry.js";
-import { DISPLAY_HOST, type DisplayHost } from "../src/displayHost.js";
 
 /** A self-sent SIGINT older than this is not ours any more (vm's breakOnSigint swallowed it). */
 const SELF_SIGINT_WINDOW_MS = 2000;
@@ -65,11 +64,9 @@ export class KernelServer {
     this.comms = new CommRegistry((type, content, metadata, buffers) => this.publishCurrent(type, content, metadata, buffers), this.log);
   }
 
-  /** Puts the comm registry and the display host on globalThis for library code. */
+  /** Puts the comm registry on globalThis for library code (the executor installs the display host). */
   installGlobals(): void {
-    const g = globalThis as Record<symbol, unknown>;
-    g[COMM_HOST] = this.comms;
-    g[DISPLAY_HOST] = this.displayHost();
+    (globalThis as Record<symbol, unknown>)[COMM_HOST] = this.comms;
   }
 
   /** The execution count shown by the last stored cell. */
@@ -129,7 +126,7 @@ export class KernelServer {
         this.log(`handling ${item.message.header.msg_type} failed: ${(err as Error)?.stack ?? String(err)}`);
       }
       if (this.exitAfterDrain !== undefined) {
-        await this.io.flush();
+        await this.io.close();
         this.exit(this.exitAfterDrain);
         return;
       }
@@ -301,26 +298,6 @@ export class KernelServer {
       return;
     }
     if (!this.current?.deliverInput(message)) this.log("input_reply with no open input_request; ignored");
-  }
-
-  private displayHost(): DisplayHost {
-    const session = new Map<string, unknown>();
-    const server = this;
-    return {
-      session,
-      display(bundle: MimeBundle, opts = {}) {
-        const sink = server.current ?? server.lastSink;
-        if (!sink) return;
-        if (opts.update && opts.displayId) sink.updateDisplayData(bundle, { displayId: opts.displayId, metadata: opts.metadata });
-        else sink.displayData(bundle, { displayId: opts.displayId, metadata: opts.metadata });
-      },
-      clearOutput(wait: boolean) {
-        (server.current ?? server.lastSink)?.clearOutput(wait);
-      },
-      get signal() {
-        return server.controller?.signal;
-      },
-    };
   }
 
   private publishCurrent(type: string, content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): void {

@@ -1,8 +1,8 @@
 // A small JavaScript CellExecutor for driving the kernel in protocol tests without the
 // TypeScript executor. Cells run in this realm (vm.runInThisContext with breakOnSigint) so
 // globals persist; cells containing `await` run as an async function that an interrupt
-// rejects. Globals for tests: print, sleep, display, updateDisplay, clearOutput, input,
-// password, fileExists, interrupted, comms.
+// rejects. Globals for tests: print, sleep, display, clearOutput, input, password,
+// fileExists, interrupted, comms.
 import vm from "node:vm";
 import { inspect } from "node:util";
 import { existsSync } from "node:fs";
@@ -35,8 +35,11 @@ export function createJsCellExecutor(): CellExecutor {
   Object.assign(g, {
     print: (...args: unknown[]) => sink?.stream("stdout", text(args)),
     sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
-    display: (data: MimeBundle, id?: string) => sink?.displayData(data, { displayId: id }),
-    updateDisplay: (id: string, data: MimeBundle) => sink?.updateDisplayData(data, { displayId: id }),
+    // Same shape as the TypeScript executor's global: display(bundle, {id}) -> {update}.
+    display: (data: MimeBundle, o: { id?: string } = {}) => {
+      sink?.displayData(data, { displayId: o.id });
+      return { update: (next: MimeBundle) => o.id && sink?.updateDisplayData(next, { displayId: o.id }) };
+    },
     clearOutput: (wait = false) => sink?.clearOutput(wait),
     input: (prompt = "") => sink!.inputRequest(prompt, false),
     password: (prompt = "") => sink!.inputRequest(prompt, true),
@@ -57,7 +60,9 @@ export function createJsCellExecutor(): CellExecutor {
       try {
         let value: unknown;
         if (/\bawait\b/.test(code)) {
-          const run = evaluate(`(async () => {\n${code}\n})()`, true) as Promise<unknown>;
+          // A one-expression cell keeps its value, like the TypeScript executor's last expression.
+          const body = /[;\n]/.test(code.trim()) ? code : `return (${code});`;
+          const run = evaluate(`(async () => {\n${body}\n})()`, true) as Promise<unknown>;
           value = await new Promise((resolve, reject) => {
             o.signal.addEventListener("abort", () => reject(new KeyboardInterrupt("interrupted")), { once: true });
             run.then(resolve, reject);

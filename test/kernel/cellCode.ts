@@ -1,0 +1,52 @@
+// Cell code for the integration tests, per executor flavor. The test JavaScript executor
+// and the TypeScript executor expose the same globals (display, clearOutput, input), but
+// TypeScript cells need types where JavaScript has none.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { buildRoot, type KernelFlavor } from "../helpers/kernelProcess.js";
+
+/**
+ * The TypeScript executor when kernel/cells is built, else the test JavaScript one.
+ * @example
+ * const kernel = await startKernelProcess({ flavor: kernelFlavor() });
+ */
+export function kernelFlavor(): KernelFlavor {
+  return existsSync(join(buildRoot(), "kernel", "cells", "index.js")) ? "typescript" : "js";
+}
+
+const COMMS = `(globalThis as any)[Symbol.for("gradlab.comms")]`;
+
+/** Cells keyed by role; `%(path)s` is replaced by the Python client with a file path. */
+export function cellCode(flavor: KernelFlavor) {
+  const ts = flavor === "typescript";
+  const comms = ts ? COMMS : "comms()";
+  const fs = `process.getBuiltinModule("node:fs")`;
+  return {
+    tour: {
+      hello: `console.log("hello"); 6 * 7`,
+      error: `throw new RangeError("bad range")`,
+      display: `const h = display({ "text/html": "<b>x</b>", "text/plain": "x" }, { id: "d1" }); await h.update({ "text/plain": "y" }); clearOutput(true)`,
+      silent: `console.log("quiet"); 5`,
+      kept: ts ? `(globalThis as any).kept = 11` : `globalThis.kept = 11`,
+      ue: ts ? `(globalThis as any).ue = 3` : `globalThis.ue = 3`,
+      ue_double: ts ? `(globalThis as any).ue * 2` : `ue * 2`,
+      complete: ts ? `const completeMe = 1; completeM` : `globalThis.ke`,
+      inspect: ts ? `Math.max` : `kept`,
+      is_complete: ["1 + 1", "function f() {", "1 +* )"],
+      comm_target: `${comms}.registerTarget("echo", (comm${ts ? ": any" : ""}, open${ts ? ": any" : ""}) => {
+  comm.send({ opened: open.data.hello });
+  comm.onMsg = (m${ts ? ": any" : ""}) => comm.send({ echo: m.data.value });
+});`,
+      kernel_comm: `const c = ${comms}.open("from-kernel", { a: 1 }); c.send({ b: 2 }); c.close(); "done"`,
+      input: `await input("name? ")`,
+    },
+    /** Prints "waiting", then spins synchronously until the file exists. */
+    waitForFile: `console.log("waiting"); while (!${fs}.existsSync("%(path)s")) {} "released"`,
+    /** Prints "waiting", spins until the file exists, then throws. */
+    waitThenFail: `console.log("waiting"); while (!${fs}.existsSync("%(path)s")) {} throw new Error("planned failure")`,
+    syncLoop: `console.log("spinning"); while (true) {}`,
+    asyncLoop: `console.log("awaiting"); for (;;) await new Promise((r) => setTimeout(r, 10));`,
+    printAndResult: `console.log("x"); 1 + 1`,
+    bigPrint: (n: number) => `for (let i = 0; i < ${n}; i++) console.log("line " + i)`,
+  };
+}

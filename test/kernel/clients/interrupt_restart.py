@@ -1,0 +1,54 @@
+"""Through jupyter_client's KernelManager (kernelspec found via JUPYTER_PATH): interrupt a
+synchronous and an asynchronous loop, check earlier state survives, restart, and shut down
+promptly with a timer left running. argv: kernel_name sync_loop async_loop"""
+import sys
+import time
+
+from jupyter_client import KernelManager
+
+from kernel_client_common import drain_iopub, emit, outputs_until_idle, reply_for, run
+
+kernel_name, sync_loop, async_loop = sys.argv[1:4]
+km = KernelManager(kernel_name=kernel_name)
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+drain_iopub(kc, 0.2)
+r = {"interrupt_mode": km.kernel_spec.interrupt_mode}
+
+run(kc, "globalThis.before = 'kept'")
+
+def interrupt(code):
+    msg_id = kc.execute(code)
+    # interrupt once the cell has started (its busy status is out)
+    while True:
+        m = kc.get_iopub_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+            break
+    km.interrupt_kernel()
+    reply = reply_for(kc, msg_id, timeout=60)["content"]
+    outs = outputs_until_idle(kc, msg_id)
+    return {"status": reply["status"], "ename": reply.get("ename"), "error_out": [c["ename"] for t, c in [(m["msg_type"], m["content"]) for m in outs] if t == "error"]}
+
+r["sync"] = interrupt(sync_loop)
+r["async"] = interrupt(async_loop)
+after = run(kc, "globalThis.before")
+r["state_after"] = [c["data"]["text/plain"] for t, c in after[1] if t == "execute_result"]
+r["next_cell_ok"] = run(kc, "1 + 1")[0]["status"]
+
+pid_before = km.provisioner.pid if km.provisioner else None
+km.restart_kernel(now=False)
+kc.wait_for_ready(timeout=60)
+drain_iopub(kc, 0.2)
+r["restarted_new_pid"] = km.provisioner.pid != pid_before
+r["state_after_restart"] = [c["data"]["text/plain"] for t, c in run(kc, "typeof globalThis.before")[1] if t == "execute_result"]
+
+run(kc, "setInterval(() => {}, 1000); 'timer left running'")
+proc = km.provisioner.process
+t0 = time.monotonic()
+km.shutdown_kernel(now=False)
+r["shutdown_seconds"] = time.monotonic() - t0
+r["exit_code"] = proc.wait(timeout=10)
+kc.stop_channels()
+emit(r)
