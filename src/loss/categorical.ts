@@ -16,6 +16,13 @@ export interface ClassificationOptions {
   ignoreIndex?: number;
 }
 
+type FloatDType = "float32" | "float64";
+
+/** Constants built for the graph take the input's float type, so float32 stays float32. */
+function floatOf(t: Tensor): FloatDType {
+  return t.dtype === "float32" ? "float32" : "float64";
+}
+
 /** Move the class axis (1, or 0 for unbatched) last and flatten: [M, C]; also the per-sample shape. */
 function classesLast(x: Tensor, who: string): { flat: Tensor; sampleShape: number[]; classes: number } {
   if (x.ndim === 0) throw new Error(`loss.${who}: input must have a class axis, got a scalar`);
@@ -52,7 +59,7 @@ function classIndices(target: TensorLike | number[], sampleShape: number[], clas
 }
 
 /** −Σ_i w_i·logp[i, t_i] pieces: the one-hot·weight mask [M, C] and the per-sample weights. */
-function pickMask(idx: Int32Array, classes: number, weights: Float64Array | null, ignoreIndex: number): { mask: Tensor; sampleWeight: Float64Array } {
+function pickMask(idx: Int32Array, classes: number, weights: Float64Array | null, ignoreIndex: number, dtype: FloatDType = "float64"): { mask: Tensor; sampleWeight: Float64Array } {
   const m = new Float64Array(idx.length * classes);
   const sw = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
@@ -61,7 +68,7 @@ function pickMask(idx: Int32Array, classes: number, weights: Float64Array | null
     sw[i] = weights ? weights[t]! : 1;
     m[i * classes + t] = sw[i]!;
   }
-  return { mask: reshape(tensor(m), [idx.length, classes]), sampleWeight: sw };
+  return { mask: reshape(tensor(m, { dtype }), [idx.length, classes]), sampleWeight: sw };
 }
 
 function sumWeights(sw: Float64Array): number {
@@ -72,7 +79,7 @@ function sumWeights(sw: Float64Array): number {
 
 function nllCore(logp: Tensor, idx: Int32Array, classes: number, weights: Float64Array | null, ignoreIndex: number,
   reduction: Reduction, sampleShape: number[]): Tensor {
-  const { mask, sampleWeight } = pickMask(idx, classes, weights, ignoreIndex);
+  const { mask, sampleWeight } = pickMask(idx, classes, weights, ignoreIndex, floatOf(logp));
   const perSample = neg(sum(mul(logp, mask), { axis: 1 }));
   if (reduction === "none") return reshape(perSample, sampleShape);
   if (reduction === "sum") return sum(perSample);
@@ -97,7 +104,8 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
   const logp = logSoftmax(flat, { axis: -1 });
   const t = target instanceof TensorClass ? target : tensor(target as TensorLike);
   const probabilities = t.ndim === x.ndim && t.shape.every((v, i) => v === x.shape[i]) && t.dtype !== "int32";
-  const wTensor = weights ? tensor(weights) : null;
+  const dtype = floatOf(x);
+  const wTensor = weights ? tensor(weights, { dtype }) : null;
 
   if (probabilities) {
     let p = classesLast(t, who).flat;
@@ -116,7 +124,7 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
   // divides the smoothing term by the counted weights when weighted, else by the counted samples.
   const keep = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) keep[i] = idx[i] === ignoreIndex ? 0 : 1;
-  const smoothPer = mul(neg(sum(wTensor ? mul(logp, wTensor) : logp, { axis: 1 })), tensor(keep));
+  const smoothPer = mul(neg(sum(wTensor ? mul(logp, wTensor) : logp, { axis: 1 })), tensor(keep, { dtype }));
   let smoothTerm: Tensor;
   if (reduction === "none") smoothTerm = reshape(smoothPer, sampleShape);
   else if (reduction === "sum") smoothTerm = sum(smoothPer);

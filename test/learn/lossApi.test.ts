@@ -51,6 +51,13 @@ describe("loss API", () => {
     assert.equal(loss.crossEntropy(x, [1, 0]).item(), 2000);
   });
 
+  test("float32 inputs give float32 losses and gradients", () => {
+    const x = tensor([[1, 2, 3], [0, 1, 0]], { dtype: "float32" });
+    assert.equal(loss.crossEntropy(x, [2, 1], { weight: [1, 2, 3], labelSmoothing: 0.1 }).dtype, "float32");
+    assert.equal(grad((t: Tensor) => loss.crossEntropy(t, [2, 1]))(x).dtype, "float32");
+    assert.equal(loss.huber(x, tensor([[0, 0, 0], [0, 0, 0]], { dtype: "float32" })).dtype, "float32");
+  });
+
   test("every loss carries metadata, and the catalog lists them all", () => {
     const names = loss.catalog().map((i) => i.name);
     assert.equal(names.length, 17);
