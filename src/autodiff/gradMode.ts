@@ -7,6 +7,7 @@ import type { OpDef } from "./opRegistry.js";
 /** Observer of every op application (used by detectAnomaly-style tools and checkDifferentiable). */
 export type OpTraceListener = (op: OpDef, inputs: readonly Tensor[], out: Tensor) => void;
 
+/** The engine's global switches (read on every op). @example gradState.enabled // false inside noGrad */
 export const gradState = {
   /** Ops record a graph node when true and an input requires grad. */
   enabled: true,

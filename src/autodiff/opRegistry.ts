@@ -34,7 +34,7 @@ export interface OpDef<A = any> {
   scalarBackward?(g: number, inputs: readonly number[], out: number, attrs: A, res: number[]): void;
 }
 
-/** A recorded op application: the edge list of the graph. */
+/** A recorded op application: the edge list of the graph (`tensor._node`). @example x.mul(2)._node!.op.name // "mul" when x requires grad */
 export class Node implements OpContext<unknown> {
   constructor(
     readonly op: OpDef,

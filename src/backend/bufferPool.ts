@@ -5,7 +5,7 @@
 // by a functional transform (grad/valueAndGrad), whose tensors are then marked released.
 import { type DType, type TypedArray, newArray } from "../tensor/dtype.js";
 
-/** Buffers shorter than this are cheap to allocate (V8 keeps them on the heap); not pooled. */
+/** Buffers shorter than this are cheap to allocate (V8 keeps them on the heap); not pooled. @example acquire("float64", POOL_MIN_LENGTH - 1) // never pooled */
 export const POOL_MIN_LENGTH = 64;
 
 const BYTES: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };

@@ -23,7 +23,7 @@ export function scalarTensor(v: number, dtype: DType): Tensor {
   return new Tensor([], dtype, null, v);
 }
 
-/** The dtype a bare number takes when combined with a tensor of dtype `other`. */
+/** The dtype a bare number takes when combined with a tensor of dtype `other`. @example numberDType(2, "int32") // "int32" */
 export function numberDType(v: number, other: DType | null): DType {
   if (other === "float64" || other === "float32") return other;
   if (Number.isInteger(v) && other !== null) return "int32";

@@ -26,14 +26,14 @@ type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: Backward
 type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
 type CastImpl = (t: Tensor, dtype: DType) => Tensor;
 
-/** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). */
+/** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
 export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null } = {
   backward: null,
   assign: null,
   astype: null,
 };
 
-/** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. */
+/** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. @example const before = tensorSerial.n; zeros([2]); tensorSerial.n > before // true */
 export const tensorSerial = { n: 0 };
 
 /**

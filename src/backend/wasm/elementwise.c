@@ -147,14 +147,19 @@ UNARY_LOOP(float, f32x4, 4)
 
 // ---- binary ----------------------------------------------------------------------------------
 // Broadcast modes the backend recognises; everything else stays on the JS backend.
-enum { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN };
+// The *_GRAD ops are the fused first-order gradient kernels: a = cotangent, b = saved value.
+enum { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_TANH_GRAD, B_SIGMOID_GRAD, B_RELU_GRAD, B_SQUARE_GRAD };
 enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
 
 #define BINOP(W, op, a, b)                                                                         \
   (op == B_ADD ? wasm_##W##_add(a, b) : op == B_SUB ? wasm_##W##_sub(a, b) :                       \
    op == B_MUL ? wasm_##W##_mul(a, b) : op == B_DIV ? wasm_##W##_div(a, b) :                       \
    op == B_MAX ? wasm_v128_bitselect(a, b, wasm_##W##_gt(a, b)) :                                  \
-                 wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)))
+   op == B_MIN ? wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)) :                                  \
+   op == B_TANH_GRAD ? wasm_##W##_mul(a, wasm_##W##_sub(wasm_##W##_splat(1), wasm_##W##_mul(b, b))) : \
+   op == B_SIGMOID_GRAD ? wasm_##W##_mul(a, wasm_##W##_mul(b, wasm_##W##_sub(wasm_##W##_splat(1), b))) : \
+   op == B_RELU_GRAD ? wasm_v128_and(a, wasm_##W##_gt(b, wasm_##W##_splat(0))) :                  \
+                 wasm_##W##_mul(a, wasm_##W##_mul(wasm_##W##_splat(2), b)))
 // NaN-propagating max/min like NumPy: a NaN on either side wins.
 #define BINOP_NAN(W, op, a, b, r)                                                                  \
   ((op == B_MAX || op == B_MIN) ?                                                                  \
@@ -164,6 +169,10 @@ enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
   static inline T scalar_##W(int op, T a, T b) {                                                   \
     if (op == B_ADD) return a + b; if (op == B_SUB) return a - b;                                  \
     if (op == B_MUL) return a * b; if (op == B_DIV) return a / b;                                  \
+    if (op == B_TANH_GRAD) return a * (1 - b * b);                                                 \
+    if (op == B_SIGMOID_GRAD) return a * (b * (1 - b));                                            \
+    if (op == B_RELU_GRAD) return b > 0 ? a : 0;                                                   \
+    if (op == B_SQUARE_GRAD) return a * (2 * b);                                                   \
     if (a != a || b != b) return a + b;                                                            \
     return op == B_MAX ? (a > b ? a : b) : (a < b ? a : b);                                        \
   }                                                                                                \
