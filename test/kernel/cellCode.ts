@@ -44,6 +44,9 @@ export function cellCode(flavor: KernelFlavor) {
     waitForFile: `console.log("waiting"); while (!${fs}.existsSync("%(path)s")) {} "released"`,
     /** Prints "waiting", spins until the file exists, then throws. */
     waitThenFail: `console.log("waiting"); while (!${fs}.existsSync("%(path)s")) {} throw new Error("planned failure")`,
+    setState: `const before = "kept"; Reflect.set(globalThis, "marker", 1)`,
+    checkState: `before`,
+    checkFresh: `Reflect.get(globalThis, "marker") ?? "fresh"`,
     syncLoop: `console.log("spinning"); while (true) {}`,
     asyncLoop: `console.log("awaiting"); for (;;) await new Promise((r) => setTimeout(r, 10));`,
     printAndResult: `console.log("x"); 1 + 1`,

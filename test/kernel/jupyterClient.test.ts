@@ -172,7 +172,9 @@ describe(`kernel through jupyter_client's KernelManager (${flavor} executor)`, (
 
   for (const mode of ["signal", "message"] as const) {
     test(`interrupt (${mode} mode) stops sync and async loops, keeps state; restart; prompt shutdown`, async () => {
-      const r = await runPythonClient("interrupt_restart.py", [`gradlab-${mode}`, cells.syncLoop, cells.asyncLoop], {
+      const file = join(dataDir, `cells-${mode}.json`);
+      writeFileSync(file, JSON.stringify(cells));
+      const r = await runPythonClient("interrupt_restart.py", [`gradlab-${mode}`, file], {
         env: { JUPYTER_PATH: dataDir, JUPYTER_RUNTIME_DIR: join(dataDir, "runtime") },
       });
       assert.equal(r.interrupt_mode, mode);
@@ -184,7 +186,7 @@ describe(`kernel through jupyter_client's KernelManager (${flavor} executor)`, (
       assert.deepEqual(r.state_after.map((s: string) => s.replace(/'/g, "")), ["kept"]);
       assert.equal(r.next_cell_ok, "ok");
       assert.equal(r.restarted_new_pid, true);
-      assert.deepEqual(r.state_after_restart.map((s: string) => s.replace(/'/g, "")), ["undefined"]);
+      assert.deepEqual(r.state_after_restart.map((s: string) => s.replace(/'/g, "")), ["fresh"]);
       assert.equal(r.exit_code, 0, "shutdown_request ends the process itself, with a timer still open");
     });
   }

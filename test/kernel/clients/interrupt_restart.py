@@ -1,6 +1,7 @@
 """Through jupyter_client's KernelManager (kernelspec found via JUPYTER_PATH): interrupt a
 synchronous and an asynchronous loop, check earlier state survives, restart, and shut down
-promptly with a timer left running. argv: kernel_name sync_loop async_loop"""
+promptly with a timer left running. argv: kernel_name cells.json"""
+import json
 import sys
 import time
 
@@ -8,7 +9,9 @@ from jupyter_client import KernelManager
 
 from kernel_client_common import drain_iopub, emit, outputs_until_idle, reply_for, run
 
-kernel_name, sync_loop, async_loop = sys.argv[1:4]
+kernel_name = sys.argv[1]
+with open(sys.argv[2]) as f:
+    cells = json.load(f)
 km = KernelManager(kernel_name=kernel_name)
 km.start_kernel()
 kc = km.client()
@@ -17,7 +20,7 @@ kc.wait_for_ready(timeout=60)
 drain_iopub(kc, 0.2)
 r = {"interrupt_mode": km.kernel_spec.interrupt_mode}
 
-run(kc, "globalThis.before = 'kept'")
+run(kc, cells["setState"])
 
 def interrupt(code):
     msg_id = kc.execute(code)
@@ -31,9 +34,9 @@ def interrupt(code):
     outs = outputs_until_idle(kc, msg_id)
     return {"status": reply["status"], "ename": reply.get("ename"), "error_out": [c["ename"] for t, c in [(m["msg_type"], m["content"]) for m in outs] if t == "error"]}
 
-r["sync"] = interrupt(sync_loop)
-r["async"] = interrupt(async_loop)
-after = run(kc, "globalThis.before")
+r["sync"] = interrupt(cells["syncLoop"])
+r["async"] = interrupt(cells["asyncLoop"])
+after = run(kc, cells["checkState"])
 r["state_after"] = [c["data"]["text/plain"] for t, c in after[1] if t == "execute_result"]
 r["next_cell_ok"] = run(kc, "1 + 1")[0]["status"]
 
@@ -42,7 +45,7 @@ km.restart_kernel(now=False)
 kc.wait_for_ready(timeout=60)
 drain_iopub(kc, 0.2)
 r["restarted_new_pid"] = km.provisioner.pid != pid_before
-r["state_after_restart"] = [c["data"]["text/plain"] for t, c in run(kc, "typeof globalThis.before")[1] if t == "execute_result"]
+r["state_after_restart"] = [c["data"]["text/plain"] for t, c in run(kc, cells["checkFresh"])[1] if t == "execute_result"]
 
 run(kc, "setInterval(() => {}, 1000); 'timer left running'")
 proc = km.provisioner.process
