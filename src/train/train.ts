@@ -95,7 +95,14 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
   const start = performance.now();
   const startEvals = { ...optimizer.evaluations };
   let epochLossSum = 0, epochLossCount = 0, epoch = 0;
-  const aborted = (): boolean => options.signal?.aborted === true || displayHost()?.signal?.aborted === true;
+  const aborted = (): boolean => {
+    if (options.signal?.aborted === true) return true;
+    const h = displayHost() as (ReturnType<typeof displayHost> & { interruptFlag?: Int32Array }) | undefined;
+    if (h?.signal?.aborted === true) return true;
+    // A synchronous loop never lets the event loop run the abort; a kernel that shares its
+    // interrupt flag (an Int32Array, element 0 nonzero once interrupted) is heard at once.
+    return h?.interruptFlag !== undefined && Atomics.load(h.interruptFlag, 0) !== 0;
+  };
 
   try {
     for (let step = 0; step < totalSteps; step++) {

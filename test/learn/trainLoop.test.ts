@@ -117,6 +117,16 @@ describe("train in the kernel", () => {
     assert.ok(Math.abs(w - 2 * (1 - 0.8 ** 7)) < 1e-12, "exactly seven sgd steps were applied");
   });
 
+  test("a kernel's shared interrupt flag is polled between steps (a synchronous loop never sees the abort event)", () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const calls: unknown[] = [];
+    (globalThis as Record<symbol, unknown>)[DISPLAY_HOST] = { display: (b: unknown) => calls.push(b), session: new Map(), interruptFlag: flag };
+    const { history } = train({ params: { w: tensor([0]) }, data: target(2), loss: quad, steps: 1000, live: false,
+      callbacks: [{ onStepEnd: (s) => { if (s.step === 2) Atomics.store(flag, 0, 1); } }] });
+    assert.equal(history.stopReason, "interrupted");
+    assert.equal(history.count, 3);
+  });
+
   test("the caller's own AbortSignal works outside the kernel too", () => {
     const controller = new AbortController();
     controller.abort();
