@@ -28,7 +28,11 @@ export type PointKind = "smooth" | "kink" | "jump";
 /** What {@link checkDifferentiable} found at one scalar coordinate. */
 export interface PointReport {
   kind: PointKind;
-  /** Left derivative lim_{h->0+} (f(a) - f(a-h)) / h; ±Infinity on a side where f jumps or has a vertical tangent, NaN where f is undefined. */
+  /**
+   * Left derivative lim_{h->0+} (f(a) - f(a-h)) / h, given as the shortest decimal within its
+   * estimated error (so 6, not 5.99999999997); ±Infinity on a side where f jumps or has a
+   * vertical tangent, NaN where f is undefined.
+   */
   left: number;
   /** Right derivative lim_{h->0+} (f(a+h) - f(a)) / h; same conventions as `left`. */
   right: number;
@@ -259,8 +263,15 @@ interface SideBehaviour {
 export function examinePoint(g: (t: number) => number, a: number, h0: number, tol = 1e-6): PointReport {
   const f0 = g(a);
   if (!Number.isFinite(f0)) throw new RangeError(`checkDifferentiable: f(${a}) = ${f0}; f must be finite at the point examined`);
-  const rightSide = side(g, a, f0, h0, +1);
-  const leftSide = side(g, a, f0, h0, -1);
+  let rightSide = side(g, a, f0, h0, +1);
+  let leftSide = side(g, a, f0, h0, -1);
+  // Near the edge of f's domain (log at 1e-3) the first rungs may step outside it although f is
+  // fine closer in; only the limit matters, so shrink the ladder until it stays inside.
+  for (let tries = 0; tries < 4 && (steppedOut(leftSide) || steppedOut(rightSide)); tries++) {
+    h0 /= 100;
+    rightSide = side(g, a, f0, h0, +1);
+    leftSide = side(g, a, f0, h0, -1);
+  }
   const limits = { left: leftSide.values[LEVELS - 1], at: f0, right: rightSide.values[LEVELS - 1] };
   const L = leftSide.derivative;
   const R = rightSide.derivative;
@@ -301,7 +312,28 @@ function side(g: (t: number) => number, a: number, f0: number, h0: number, sign:
   if (Math.abs(quotients[last]) > 5 * Math.abs(quotients[last - 2]) && delta(last) > 1e3 * noise) {
     return { values, quotients, jumps: false, undefinedHere: false, derivative: Math.sign(quotients[last]) * Infinity };
   }
-  return { values, quotients, jumps: false, undefinedHere: false, derivative: richardson(quotients, 2) };
+  // Report the derivative to the precision the ladder measured it: two successive extrapolations
+  // disagree by about their error, and rounding adds ~eps*|f|/h. Finite-difference noise such
+  // as 5.99999999997 or 2e-22 then reads as the 6 or 0 it is.
+  const estimate = richardson(quotients, 2);
+  const error = 2 * Math.abs(estimate - richardson(quotients, 1)) + 4 * EPS * Math.max(1, Math.abs(f0)) / (h0 / 1000);
+  return { values, quotients, jumps: false, undefinedHere: false, derivative: shortestWithin(estimate, error) };
+}
+
+/** The decimal with the fewest significant digits within `error` of v (0 when |v| <= error). */
+function shortestWithin(v: number, error: number): number {
+  if (!Number.isFinite(v) || !(error > 0)) return v;
+  if (Math.abs(v) <= error) return 0;
+  for (let digits = 1; digits <= 17; digits++) {
+    const candidate = Number(v.toPrecision(digits));
+    if (Math.abs(candidate - v) <= error) return candidate;
+  }
+  return v;
+}
+
+/** Some rung gave NaN or ±Infinity while the innermost rung is finite: the ladder started too wide. */
+function steppedOut(side: SideBehaviour): boolean {
+  return Number.isFinite(side.values[LEVELS - 1]) && side.values.some((v) => !Number.isFinite(v));
 }
 
 /** q(h) = f' + c*h + O(h^2): combining rungs k and k+1 (h and h/10) cancels the c*h term. */

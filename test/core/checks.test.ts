@@ -115,6 +115,22 @@ describe("checkDifferentiable", () => {
     assert.match(r.summary, /^differentiable at x = 3: .* derivative 6\.$/);
   });
 
+  test("derivatives are reported to their measured precision, so noise does not show", () => {
+    const r = checkDifferentiable((x) => x.square(), 3);
+    assert.equal(r.left, 6);
+    assert.equal(r.right, 6);
+    assert.equal(checkDifferentiable((x) => x.square(), 0).right, 0);
+    const e = checkDifferentiable((x) => x.exp(), 1);
+    close(e.left, Math.E, 1e-8, "e");
+  });
+
+  test("close to the edge of the domain the ladder of steps shrinks to stay inside it", () => {
+    const r = checkDifferentiable((x) => x.log(), 1e-3);
+    assert.equal(r.kind, "smooth");
+    close(r.left, 1000, 1e-7);
+    close(r.right, 1000, 1e-7);
+  });
+
   test("|x| at 0 is a kink with subgradient [-1, 1]", () => {
     const r = checkDifferentiable((x) => abs(x), 0);
     assert.equal(r.kind, "kink");
