@@ -73,16 +73,17 @@ export function ensurePlotlyLoader(nb: Notebook): boolean {
 }
 
 /**
- * Rewrites figure element ids (`gradlab-fig-<process token>-<n>`) to tokens numbered in order
- * of appearance, so two runs of a notebook save identical outputs.
+ * Renumbers figure element ids (`gradlab-fig-<process token>-<n>`) in order of appearance, as
+ * `gradlab-fig-saved-<k>`: the token changes per process and the counter depends on how often a
+ * live figure redrew, so without this two runs of a notebook would not save identical outputs.
  * @example canonicalFigureIds(nb);
  */
 export function canonicalFigureIds(nb: Notebook): void {
-  const tokens = new Map<string, string>();
+  const ids = new Map<string, string>();
   const rename = (text: string): string =>
-    text.replace(/gradlab-fig-([a-z0-9]+)-(\d+)/g, (_m, token: string, n: string) => {
-      if (!tokens.has(token)) tokens.set(token, `run${tokens.size}`);
-      return `gradlab-fig-${tokens.get(token)}-${n}`;
+    text.replace(/gradlab-fig-[a-z0-9]+-\d+/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `gradlab-fig-saved-${ids.size + 1}`);
+      return ids.get(id)!;
     });
   for (const cell of nb.cells) {
     if (cell.cell_type !== "code") continue;

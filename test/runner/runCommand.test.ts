@@ -97,13 +97,15 @@ describe("gradlab run", () => {
     assert.deepEqual(readdirSync(dir).sort(), ["atomic.ipynb", "atomic.out.ipynb"]);
   });
 
-  test("two runs give identical notebooks apart from timings (seeded random numbers, figures, display updates)", async () => {
+  test("two runs give identical notebooks apart from timings (seeded random numbers, figures, live curves, display updates)", async () => {
     const dir = tempDir();
     const input = writeNotebook(dir, "repro.ipynb", [
       'import { randn, plot } from "gradlab";',
       "const r = randn([3]);\nconsole.log(r.toArray());\nr",
       "const h = display({ 'text/plain': 'v1' });\nh.update({ 'text/plain': 'v2' });",
       'new plot.Figure([{ type: "scatter", x: [0, 1, 2], y: r.toArray() as number[] }], { title: { text: "seeded" } });',
+      // A live curve redraws as often as its throttle allows: a timing-dependent number of renders.
+      "const live = plot.liveLossCurve({ throttleMs: 30 });\nfor (let i = 0; i < 60; i++) { live.push({ loss: 1 / (i + 1) }); if (i % 7 === 0) await new Promise((r) => setTimeout(r, 10 + (Date.now() % 40))); }\nconst finished = live.finish();",
     ]);
     const a = join(dir, "a.ipynb"), b = join(dir, "b.ipynb");
     const [ra, rb] = [await runCli(["run", input, "-o", a]), await runCli(["run", input, "-o", b])];
