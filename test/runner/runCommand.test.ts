@@ -145,6 +145,22 @@ describe("gradlab run", () => {
     assert.match(page, /import \{ plot \} from &quot;gradlab&quot;/);
   });
 
+  test("--static embeds a PNG of each figure where Chromium exists, and says clearly when it does not", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "static.ipynb", ['import { plot } from "gradlab";\nnew plot.Figure([{ type: "scatter", y: [1, 3, 2] }]);']);
+    const [withChromium, without] = await Promise.all([
+      runCli(["run", input, "-o", join(dir, "a.ipynb"), "--html", join(dir, "a.html"), "--static"]),
+      runCli(["run", input, "-o", join(dir, "b.ipynb"), "--static", "--chromium", "/nonexistent/chromium"]),
+    ]);
+    assert.equal(withChromium.code, 0, withChromium.stderr);
+    for (const text of [readFileSync(join(dir, "a.html"), "utf8"), readFileSync(join(dir, "a.ipynb"), "utf8")]) {
+      assert.match(text, /<img class=\\?"gradlab-static-figure\\?" src=\\?"data:image\/png;base64,/);
+    }
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stderr, /--static is unavailable: \/nonexistent\/chromium is not an executable Chromium/);
+    assert.doesNotMatch(readFileSync(join(dir, "b.ipynb"), "utf8"), /gradlab-static-figure/);
+  });
+
   test("a missing notebook or bad option is reported clearly", async () => {
     const r = await runCli(["run", "/nonexistent/x.ipynb"]);
     assert.notEqual(r.code, 0);
