@@ -155,3 +155,32 @@ test("gemm matches the JS backend for every transpose and ragged sizes, one and 
     }
   }
 });
+
+test("the two-thread paths (gemm rows, elementwise halves) agree with the JS backend", async () => {
+  const { wasmThreads } = await import("../../src/backend/wasm/wasmBackend.js");
+  // The helper thread starts on the first large job and is used once it has answered.
+  const warm = filled(Float64Array, 200 * 200, 1);
+  wasm.gemm(false, false, 200, 200, 200, warm, 0, warm, 0, new Float64Array(200 * 200), 0);
+  for (let i = 0; i < 100 && wasmThreads() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(wasmThreads(), 2, "the helper thread started");
+  const n = 200_003;
+  for (const T of [Float64Array, Float32Array] as FloatCtor[]) {
+    const x = filled(T, n, 5, 3), y = filled(T, n, 6, 3);
+    for (const op of ["tanh", "exp", "relu"] as UnaryKernel[]) {
+      const ref = new (T as typeof Float64Array)(n), got = new (T as typeof Float64Array)(n);
+      jsBackend.unary(op, x, ref);
+      wasm.unary(op, x, got);
+      assert.ok(ulps(ref, got, EPS[T.name as keyof typeof EPS], 1e-30) <= 4, `${op} ${T.name} threaded`);
+    }
+    for (const [shape, bs] of [[[n], [1]], [[1000, 200], [0, 1]]] as Array<[number[], number[]]>) {
+      const len = shape.reduce((p, d) => p * d, 1);
+      const bLen = bs[0] === 0 ? shape[1] : len;
+      const a = filled(T, len, 9), b = filled(T, bLen, 10);
+      const ref = new (T as typeof Float64Array)(len), got = new (T as typeof Float64Array)(len);
+      const as = shape.length === 1 ? [1] : [shape[1], 1];
+      jsBackend.binary("mul", a, as, b, bs, ref, shape);
+      wasm.binary("mul", a, as, b, bs, got, shape);
+      assert.deepEqual(Array.from(got), Array.from(ref), `mul ${T.name} ${JSON.stringify(shape)} threaded`);
+    }
+  }
+});

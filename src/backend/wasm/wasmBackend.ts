@@ -4,7 +4,7 @@
 // (and integer/bool data) to the JS backend, which stays the reference.
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { CTRL, STATE, wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
+import { wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
 
 const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
   exp: 0, tanh: 1, sigmoid: 2, relu: 3, neg: 4, square: 5, sqrt: 6, abs: 7, copy: 8,
@@ -29,13 +29,16 @@ export interface WasmThresholds {
   arithmeticF64: number;
   /** Elements at or above which sum/max/min run in wasm. */
   reduce: number;
+  /** Elements at or above which unary and binary kernels split over two threads. */
+  elementwiseThreads: number;
 }
 
 /** Thresholds for the "auto" backend; the forced "wasm" backend uses zero for all of them. */
 export const AUTO_THRESHOLDS: WasmThresholds = {
   gemmWasm: 8 * 8 * 8, gemmThreads: 96 * 96 * 96, transcendental: 256, arithmeticF32: 16384, arithmeticF64: Infinity, reduce: 4096,
+  elementwiseThreads: 1 << 16,
 };
-const FORCED: WasmThresholds = { gemmWasm: 0, gemmThreads: 96 * 96 * 96, transcendental: 0, arithmeticF32: 0, arithmeticF64: 0, reduce: 0 };
+const FORCED: WasmThresholds = { ...AUTO_THRESHOLDS, gemmWasm: 0, transcendental: 0, arithmeticF32: 0, arithmeticF64: 0, reduce: 0 };
 const arithmetic = (t: WasmThresholds, x: TypedArray): number => (x instanceof Float32Array ? t.arithmeticF32 : t.arithmeticF64);
 
 type Floats = Float32Array | Float64Array;
@@ -65,28 +68,16 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     const C = rt.alloc(m * n * a.BYTES_PER_ELEMENT);
     const scratchOf = f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch;
     const run = f32 ? k.matmul_f32 : k.matmul_f64;
-    const ctrl = m * n * kk >= t.gemmThreads && m >= 12 ? rt.helperIfReady() : null;
-    if (ctrl === null) {
+    const two = m * n * kk >= t.gemmThreads && m >= 12 && rt.helperIfReady() !== null;
+    const tA = ta ? 1 : 0, tB = tb ? 1 : 0;
+    if (!two) {
       const S = rt.alloc(scratchOf(m) * a.BYTES_PER_ELEMENT);
-      run(0, m, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S);
+      run(0, m, m, n, kk, A, tA, B, tB, C, 0, S);
     } else {
       const half = Math.ceil(m / 12) * 6;
       const S0 = rt.alloc(scratchOf(half) * a.BYTES_PER_ELEMENT);
       const S1 = rt.alloc(scratchOf(m - half) * a.BYTES_PER_ELEMENT);
-      const base = rt.ctrlIndex;
-      const words: Array<[number, number]> = [
-        [CTRL.dtype, f32 ? 4 : 8], [CTRL.m0, half], [CTRL.m1, m], [CTRL.M, m], [CTRL.N, n], [CTRL.K, kk],
-        [CTRL.A, A], [CTRL.tA, ta ? 1 : 0], [CTRL.B, B], [CTRL.tB, tb ? 1 : 0], [CTRL.C, C], [CTRL.scratch, S1],
-      ];
-      for (const [i, v] of words) Atomics.store(ctrl, base + i, v);
-      Atomics.store(ctrl, base + CTRL.state, STATE.work);
-      Atomics.notify(ctrl, base + CTRL.state);
-      run(0, half, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S0);
-      for (;;) {
-        const s = Atomics.load(ctrl, base + CTRL.state);
-        if (s !== STATE.work) break;
-        Atomics.wait(ctrl, base + CTRL.state, s, 1000);
-      }
+      rt.split(f32 ? "matmul_f32" : "matmul_f64", [0, half, m, n, kk, A, tA, B, tB, C, 0, S0], [half, m, m, n, kk, A, tA, B, tB, C, 0, S1]);
     }
     rt.get(C, c, cOff, m * n);
   }
@@ -98,10 +89,15 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const threshold = op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : arithmetic(t, x);
       if (code === undefined || !isFloats(x) || !sameType(x, out) || x.length < threshold || x.length === 0) return js.unary(op, x, out, p0, p1);
       rt.reset();
+      const n = x.length, bpe = x.BYTES_PER_ELEMENT;
       const X = rt.put(x);
-      const Y = rt.alloc(x.length * x.BYTES_PER_ELEMENT);
-      (x instanceof Float32Array ? k.unary_float : k.unary_double)(code, x.length, X, Y);
-      rt.get(Y, out as Floats, 0, x.length);
+      const Y = rt.alloc(n * bpe);
+      const job = x instanceof Float32Array ? "unary_float" : "unary_double";
+      if (n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+        const h = (n >> 3) << 2;
+        rt.split(job, [code, h, X, Y], [code, n - h, X + h * bpe, Y + h * bpe]);
+      } else k[job](code, n, X, Y);
+      rt.get(Y, out as Floats, 0, n);
     },
     binary(op, a, as, b, bs, out, shape) {
       const code = BINARY_CODE[op];
@@ -119,8 +115,18 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       else if (la.kind === "periodic" && lb.kind === "full") { mode = MODE.aPeriodic; period = la.period; }
       else return js.binary(op, a, as, b, bs, out, shape);
       rt.reset();
-      const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * out.BYTES_PER_ELEMENT);
-      (a instanceof Float32Array ? k.binary_float : k.binary_double)(code, mode, n, period, A, B, O);
+      const bpe = out.BYTES_PER_ELEMENT;
+      const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * bpe);
+      const job = a instanceof Float32Array ? "binary_float" : "binary_double";
+      if (n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+        // Split at a multiple of the period (and of 4 lanes) so each half starts a fresh period.
+        const unit = mode === MODE.bPeriodic || mode === MODE.aPeriodic ? period : 4;
+        const h = Math.floor(n / 2 / unit) * unit;
+        const off = (full: boolean, base: number) => (full ? base + h * bpe : base);
+        const aFull = mode === MODE.full || mode === MODE.bScalar || mode === MODE.bPeriodic;
+        const bFull = mode === MODE.full || mode === MODE.aScalar || mode === MODE.aPeriodic;
+        rt.split(job, [code, mode, h, period, A, B, O], [code, mode, n - h, period, off(aFull, A), off(bFull, B), O + h * bpe]);
+      } else k[job](code, mode, n, period, A, B, O);
       rt.get(O, out, 0, n);
     },
     where: (c, cs, a, as, b, bs, out, shape) => js.where(c, cs, a, as, b, bs, out, shape),

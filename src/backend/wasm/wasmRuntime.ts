@@ -27,8 +27,12 @@ const PAGE = 65536;
 const CTRL_BYTES = 64;
 const HELPER_STACK_BYTES = 1 << 20;
 
-/** Control block words shared with gemmWorker.ts. */
-export const CTRL = { state: 0, dtype: 1, m0: 2, m1: 3, M: 4, N: 5, K: 6, A: 7, tA: 8, B: 9, tB: 10, C: 11, scratch: 12 } as const;
+/** Control block words shared with gemmWorker.ts: a state word, the job's kind, its arguments. */
+export const CTRL = { state: 0, job: 1, args: 2 } as const;
+/** Jobs the helper thread runs; each names an export of kernels.wasm and takes its arguments as they are. */
+export const JOBS = ["matmul_f32", "matmul_f64", "unary_float", "unary_double", "binary_float", "binary_double"] as const;
+export type JobName = (typeof JOBS)[number];
+const MAX_ARGS = 12;
 /** Control block states. */
 export const STATE = { idle: 0, work: 1, ready: 2, starting: 3 } as const;
 
@@ -134,6 +138,32 @@ export class WasmRuntime {
     }
     const s = Atomics.load(i32, this.ctrlIndex + CTRL.state);
     return s === STATE.ready || s === STATE.idle ? i32 : null;
+  }
+
+  /**
+   * Run `job(...mine)` here and `job(...theirs)` on the helper thread at the same time, and
+   * return when both are done. The caller has checked helperIfReady().
+   */
+  split(job: JobName, mine: number[], theirs: number[]): void {
+    const i32 = this.views.i32, base = this.ctrlIndex;
+    if (theirs.length > MAX_ARGS) throw new Error(`internal: wasm job ${job} takes at most ${MAX_ARGS} arguments`);
+    // An interrupted earlier call can leave the helper busy: never hand it a second job.
+    this.waitIdle();
+    Atomics.store(i32, base + CTRL.job, JOBS.indexOf(job));
+    for (let i = 0; i < theirs.length; i++) Atomics.store(i32, base + CTRL.args + i, theirs[i]);
+    Atomics.store(i32, base + CTRL.state, STATE.work);
+    Atomics.notify(i32, base + CTRL.state);
+    (this.k[job] as (...a: number[]) => void)(...mine);
+    this.waitIdle();
+  }
+
+  private waitIdle(): void {
+    const i32 = this.views.i32, at = this.ctrlIndex + CTRL.state;
+    for (;;) {
+      const s = Atomics.load(i32, at);
+      if (s !== STATE.work) return;
+      Atomics.wait(i32, at, s, 1000);
+    }
   }
 
   /** Whether the second thread has started and answered. */
