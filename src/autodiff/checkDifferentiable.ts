@@ -117,7 +117,8 @@ const EPS = 2.220446049250313e-16;
  * // { kind: "kink", left: -1, right: 0, subgradient: [-1, 0] ... }
  * checkDifferentiable((x) => step(x), 0);
  * // { kind: "jump", left: 0, right: Infinity, subgradient: [-Infinity, Infinity], op: "step" ... }
- * checkDifferentiable((w) => loss.mse(w.mul(xs), ys), tensor([0.5, 2]));  // per coordinate
+ * checkDifferentiable((p) => loss.mae(p, tensor([1, 2, 3])), tensor([1, 0, 3]));  // per coordinate
+ * // { kind: "kink", kinds: ["kink", "smooth", "kink"], worstIndex: [0], op: "abs" ... }
  */
 export function checkDifferentiable(f: (x: Tensor) => Tensor | number, x: number, options?: CheckDifferentiableOptions): DifferentiabilityReport;
 export function checkDifferentiable(f: (x: Tensor) => Tensor | number, x: Tensor, options?: CheckDifferentiableOptions): TensorDifferentiabilityReport;
