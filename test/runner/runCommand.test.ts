@@ -61,6 +61,20 @@ describe("gradlab run", () => {
     assert.equal(textOf(codeCells(read(allowed))[2]), "after\n");
   });
 
+  test("a kernel that dies mid-run fails the run with DeadKernelError, and what ran is written", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "dies.ipynb", ["console.log('alive');", "process.exit(3);", "console.log('never');"]);
+    const out = join(dir, "dies.out.ipynb");
+    const r = await runCli(["run", input, "-o", out]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cell 2 failed: DeadKernelError: the kernel process exited/);
+    const cells = codeCells(read(out));
+    assert.equal(textOf(cells[0]), "alive\n");
+    assert.match(textOf(cells[1]), /^DeadKernelError: /);
+    assert.equal(cells[2].execution_count, null);
+    assert.equal(await nbformatValidate(out), "valid");
+  });
+
   test("--timeout interrupts a runaway cell and fails the run with the notebook written", async () => {
     const dir = tempDir();
     const input = writeNotebook(dir, "slow.ipynb", ["console.log('start');", "let spins = 0;\nwhile (true) { spins++; }", "console.log('never');"]);
