@@ -8,7 +8,7 @@ export type StopReason = "completed" | "earlyStopping" | "interrupted" | "callba
 /**
  * Per-step training record: loss, validation loss (null on steps without validation),
  * global gradient norm (before clipping; NaN for derivative-free optimizers), learning rate,
- * and wall time in milliseconds since training started.
+ * wall time in milliseconds since training started, and the time each step took.
  *
  * @example
  * const { history } = train({ ... });
@@ -24,6 +24,8 @@ export class History {
   readonly gradNorm: number[] = [];
   readonly lr: number[] = [];
   readonly time: number[] = [];
+  /** Milliseconds spent in each step (gradient, update, validation). */
+  readonly stepTime: number[] = [];
   stopReason: StopReason = "completed";
   /** Loss and gradient evaluations the optimizer made during training. */
   evaluations = { loss: 0, grad: 0 };
@@ -33,8 +35,10 @@ export class History {
     return this.loss.length;
   }
 
-  /** Append one step. @example h.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3 }) */
-  record(r: { step: number; epoch: number; loss: number; valLoss: number | null; gradNorm: number; lr: number; time: number }): void {
+  /** Append one step. @example h.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3, stepTime: 3 }) */
+  record(r: { step: number; epoch: number; loss: number; valLoss: number | null; gradNorm: number; lr: number; time: number; stepTime?: number }): void {
+    const previous = this.time.length > 0 ? this.time[this.time.length - 1]! : 0;
+    this.stepTime.push(r.stepTime ?? r.time - previous);
     this.step.push(r.step);
     this.epoch.push(r.epoch);
     this.loss.push(r.loss);
@@ -62,7 +66,7 @@ export class History {
   /** The columns as plain arrays (JSON-ready). @example JSON.stringify(history) */
   toJSON(): Record<string, unknown> {
     return { step: this.step, epoch: this.epoch, loss: this.loss, valLoss: this.valLoss, gradNorm: this.gradNorm, lr: this.lr,
-      time: this.time, stopReason: this.stopReason, evaluations: this.evaluations };
+      time: this.time, stepTime: this.stepTime, stopReason: this.stopReason, evaluations: this.evaluations };
   }
 
   /** One line. @example String(history) */

@@ -106,6 +106,7 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
 
   try {
     for (let step = 0; step < totalSteps; step++) {
+      const stepStart = performance.now();
       const { batch, first } = sampler.next();
       if (first && step > 0) epoch += 1;
       const objective = (p: P): Tensor => options.loss(p, batch as D);
@@ -133,7 +134,8 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
       if (options.validation !== undefined && ((step + 1) % validateEvery === 0 || step === totalSteps - 1)) {
         valLoss = noGrad(() => lossNumber(options.loss(params, options.validation as D), "train (validation)"));
       }
-      history.record({ step, epoch, loss: lossValue, valLoss, gradNorm, lr, time: performance.now() - start });
+      const now = performance.now();
+      history.record({ step, epoch, loss: lossValue, valLoss, gradNorm, lr, time: now - start, stepTime: now - stepStart });
       live?.push({ loss: lossValue, valLoss, step });
 
       const info: StepInfo = { step, epoch, loss: lossValue, valLoss, gradNorm, lr, params, history };

@@ -30,6 +30,8 @@ describe("train", () => {
     assert.equal(history.gradNorm[0], 4, "|d/dw (w − 2)²| at w = 0");
     assert.deepEqual(history.lr, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
     for (let i = 1; i < history.count; i++) assert.ok(history.time[i]! >= history.time[i - 1]!);
+    assert.equal(history.stepTime.length, 6);
+    assert.ok(history.stepTime.every((t) => t >= 0 && t <= history.time.at(-1)!));
     assert.deepEqual(history.evaluations, { loss: 6, grad: 6 });
     assert.deepEqual(history.best("loss")?.step, 5);
     assert.equal((history.toJSON() as { loss: number[] }).loss.length, 6);
