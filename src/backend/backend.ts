@@ -39,6 +39,12 @@ export interface Backend {
   gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: TypedArray, aOff: number, b: TypedArray, bOff: number, c: TypedArray, cOff: number): void;
   /** out = x with axes permuted: out shape = shape[perm]. */
   transpose(x: TypedArray, shape: number[], perm: number[], out: TypedArray): void;
+  /**
+   * Optional fused gradient of a broadcast product: dst (zeroed by the callee) receives
+   * sum over broadcast axes of a·b, where a, b, dst are read with strides over `shape`
+   * (dst strides are 0 on the reduced axes). Backends without it fall back to the JS one.
+   */
+  mulReduce?(a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], dst: TypedArray, dstStrides: number[], shape: number[]): void;
 }
 
 const backends = new Map<string, Backend>();

@@ -11,7 +11,7 @@ export const POOL_MIN_LENGTH = 64;
 const BYTES: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
 const free = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
-let maxPooledBytes = 512 * 1024 * 1024;
+let maxPooledBytes = 1024 * 1024 * 1024;
 let hits = 0;
 let misses = 0;
 

@@ -192,6 +192,39 @@ function transposeKernel(x: TypedArray, shape: number[], perm: number[], out: Ty
   }
 }
 
+// Odometer over the full broadcast shape; the last axis runs as a dot product when dst does
+// not move along it (the usual case: reducing a bias or a broadcast weight).
+function mulReduceKernel(a: TypedArray, as: number[], b: TypedArray, bs: number[], dst: TypedArray, ds: number[], shape: number[]): void {
+  dst.fill(0);
+  const nd = shape.length;
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n === 0) return;
+  if (nd === 0) { dst[0] = a[0] * b[0]; return; }
+  const last = shape[nd - 1], sa = as[nd - 1], sb = bs[nd - 1], sd = ds[nd - 1];
+  const idx = new Array(nd).fill(0);
+  let ao = 0, bo = 0, dO = 0, o = 0;
+  while (o < n) {
+    let ai = ao, bi = bo;
+    if (sd === 0) {
+      let acc = 0;
+      for (let j = 0; j < last; j++) { acc += a[ai] * b[bi]; ai += sa; bi += sb; }
+      dst[dO] += acc;
+    } else {
+      let di = dO;
+      for (let j = 0; j < last; j++) { dst[di] += a[ai] * b[bi]; ai += sa; bi += sb; di += sd; }
+    }
+    o += last;
+    let d = nd - 2;
+    while (d >= 0) {
+      idx[d]++; ao += as[d]; bo += bs[d]; dO += ds[d];
+      if (idx[d] < shape[d]) break;
+      ao -= as[d] * shape[d]; bo -= bs[d] * shape[d]; dO -= ds[d] * shape[d]; idx[d] = 0; d--;
+    }
+    if (d < 0) break;
+  }
+}
+
 /** The pure-JS backend, registered as "js" (the default). @example setBackend("js") */
 export const jsBackend: Backend = {
   name: "js",
@@ -206,6 +239,7 @@ export const jsBackend: Backend = {
   argReduce: argReduceKernel,
   gemm,
   transpose: transposeKernel,
+  mulReduce: mulReduceKernel,
 };
 
 registerBackend(jsBackend);

@@ -2,7 +2,8 @@
 // reduced back to each input's shape with sumTo (the adjoint of broadcasting).
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, floatOf, promote } from "../tensor/dtype.js";
-import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
+import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.js";
+import { canFuse, fusedMulReduce } from "./fusedGradKernels.js";
 import { getBackend, type BinaryKernel } from "../backend/backend.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
@@ -63,9 +64,16 @@ const subOp = defBinary("sub", "sub", (x, y) => x - y, "arith", (g, c) => [
   c.needs[0] ? gradFor(g, c.inputs[0]) : null,
   c.needs[1] ? gradFor(neg(g), c.inputs[1]) : null,
 ], (g, _a, _b, _o, r) => { r[0] = g; r[1] = -g; });
+// A broadcast input's gradient sums g·other over the broadcast axes: fused into one pass
+// (no full-size product) when nothing is being recorded.
+function mulGradFor(g: Tensor, other: Tensor, x: Tensor): Tensor {
+  if (canFuse() && !sameShape(x.shape, g.shape) && g.size >= 4096) return fusedMulReduce(g, other, x.shape, x.dtype);
+  return gradFor(mul(g, other), x);
+}
+
 const mulOp = defBinary("mul", "mul", (x, y) => x * y, "arith", (g, c) => [
-  c.needs[0] ? gradFor(mul(g, c.inputs[1]), c.inputs[0]) : null,
-  c.needs[1] ? gradFor(mul(g, c.inputs[0]), c.inputs[1]) : null,
+  c.needs[0] ? mulGradFor(g, c.inputs[1], c.inputs[0]) : null,
+  c.needs[1] ? mulGradFor(g, c.inputs[0], c.inputs[1]) : null,
 ], (g, a, b, _o, r) => { r[0] = g * b; r[1] = g * a; });
 const divOp = defBinary("div", "div", (x, y) => x / y, "float", (g, c) => [
   c.needs[0] ? gradFor(div(g, c.inputs[1]), c.inputs[0]) : null,

@@ -2,7 +2,8 @@
 // only when the reverse sweep records nothing (first-order gradients); when a graph of the
 // backward is needed, the rules use their composite, differentiable form instead.
 import { Tensor } from "../tensor/tensor.js";
-import { floatOf, promote } from "../tensor/dtype.js";
+import { type DType, floatOf, promote } from "../tensor/dtype.js";
+import { jsBackend } from "../backend/jsBackend.js";
 import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
 import { getBackend, type BinaryKernel } from "../backend/backend.js";
 import { gradState } from "../autodiff/gradMode.js";
@@ -14,6 +15,20 @@ import { emptyTensor } from "./tensorLike.js";
  */
 export function canFuse(): boolean {
   return !gradState.enabled;
+}
+
+/**
+ * sumTo(g * other, shape) in one pass without materialising the broadcast product
+ * (the gradient of a broadcast multiply), in `dtype`.
+ * @example fusedMulReduce(g, x, w.shape, w.dtype) // = sumTo(mul(g, x), w.shape)
+ */
+export function fusedMulReduce(g: Tensor, other: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  const full = broadcastShapes(g.shape, other.shape, "mul");
+  const out = emptyTensor(shape.slice(), dtype);
+  const be = getBackend();
+  const kernel = be.mulReduce ?? jsBackend.mulReduce!;
+  kernel(g._buf(), broadcastStrides(g.shape, full), other._buf(), broadcastStrides(other.shape, full), out._buf(), broadcastStrides(shape, full), full);
+  return out;
 }
 
 /**

@@ -80,6 +80,23 @@ describe("binary, reduction, matmul and shape gradients", () => {
     assert.deepEqual(sa.toArray(), [[3], [3]]);
     assert.deepEqual(sb.toArray(), [-2, -2, -2]);
   });
+  test("large broadcast products use the fused reduction and match the plain rule", () => {
+    const gen = g.generator(5);
+    const w = gen.randn([10, 10, 1]), x = gen.randn([1000]), y = gen.randn([7, 1, 1, 1000], { dtype: "float32" });
+    const f = (a: Tensor, b: Tensor) => a.mul(b).square().mean({ axis: -1 }).sum();
+    const [gw, gx] = grad(f, { argnums: [0, 1] })(w, x);
+    const wd = w.toArray() as number[][][], xd = x.toArray() as number[];
+    let sx2 = 0;
+    for (const v of xd) sx2 += v * v;
+    assertClose((gw.toArray() as number[][][])[3][7][0], (2 * wd[3][7][0] * sx2) / 1000, 1e-12);
+    let sw2 = 0;
+    for (const row of wd) for (const c of row) sw2 += c[0] * c[0];
+    assertClose((gx.toArray() as number[])[42], (2 * xd[42] * sw2) / 1000, 1e-12);
+    const gy = grad((t: Tensor) => t.mul(g.ones([10, 1])).sum())(y);
+    assert.equal(gy.dtype, "float32");
+    assert.deepEqual(gy.shape, [7, 1, 1, 1000]);
+    assertClose(gy.toArray()[6][0][0][999], 10);
+  });
   test("maximum/minimum split ties, where routes gradients", () => {
     const [ga, gb] = grad((x: Tensor, y: Tensor) => g.maximum(x, y).sum(), { argnums: [0, 1] })(tensor([1, 2, 3]), tensor([2, 2, 2]));
     assert.deepEqual(ga.toArray(), [0, 0.5, 1]);
