@@ -103,9 +103,34 @@ function checkVjp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]
 
 const secondOrderRuns = new Map<string, number>();
 
-/** First order on every sample; second order too on the first SECOND_ORDER_RUNS samples of each op. */
+/**
+ * Forward mode: jvp's tangent output must match the central difference of f along the
+ * tangent direction, (f(x + h*v) - f(x - h*v)) / 2h, element by element.
+ */
+function checkJvp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number): void {
+  const tangents = inputs.map((t, i) => make(t.shape, seed + 31 * (i + 1)));
+  const { value: [, tangentOut], ops } = g.traceOps(() => g.jvp(f, inputs, tangents) as [Tensor, Tensor]);
+  for (const op of ops) if (op.differentiable && op.inputsRequireGrad) exercised.add(op.name);
+  const h = CHECK.eps;
+  const along = (s: number): Float64Array =>
+    Float64Array.from(g.noGrad(() => f(...inputs.map((x, i) => x.add(tangents[i].mul(s * h))))).astype("float64").data);
+  const plus = along(1), minus = along(-1);
+  const jvpData = tangentOut.astype("float64").data;
+  assert.equal(jvpData.length, plus.length, `${name} (jvp): tangent output has ${jvpData.length} elements, f has ${plus.length}`);
+  for (let k = 0; k < plus.length; k++) {
+    const numeric = (plus[k] - minus[k]) / (2 * h);
+    assert.ok(
+      Math.abs(jvpData[k] - numeric) <= CHECK.atol + CHECK.rtol * Math.abs(numeric),
+      `${name} (jvp): output element ${k} is ${jvpData[k]}, the directional central difference says ${numeric} ` +
+        `(input shapes ${inputs.map((t) => `[${t.shape}]`).join(", ")})`,
+    );
+  }
+}
+
+/** First order (vjp and jvp) on every sample; second order too on the first SECOND_ORDER_RUNS samples of each op. */
 function check(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number): void {
   checkVjp(name, f, inputs, seed, 1);
+  checkJvp(name, f, inputs, seed);
   const done = secondOrderRuns.get(name) ?? 0;
   if (done < SECOND_ORDER_RUNS) {
     secondOrderRuns.set(name, done + 1);
