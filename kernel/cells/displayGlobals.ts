@@ -5,6 +5,18 @@ import { DISPLAY_HOST, type DisplayHost } from "../../src/displayHost.js";
 import type { CellSession } from "./cellSession.js";
 import { bundleOf, isMimeBundle, normalizeBundle } from "./mimeBundle.js";
 
+/** Brand of display handles: a cell ending in display(...) shows the display, not the handle. */
+export const DISPLAY_HANDLE: unique symbol = Symbol.for("gradlab.displayHandle") as never;
+
+/**
+ * Whether a value is a handle returned by display().
+ * @example
+ * isDisplayHandle(display("x")); // true
+ */
+export function isDisplayHandle(value: unknown): boolean {
+  return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[DISPLAY_HANDLE] === true;
+}
+
 /** Options of display(value, options). */
 export interface DisplayCallOptions {
   /** Display id to reuse (later update()s and display({id}) calls target it). */
@@ -14,6 +26,7 @@ export interface DisplayCallOptions {
 
 /** What display() returns: a live handle on one output area entry. */
 export interface DisplayHandle {
+  readonly [DISPLAY_HANDLE]: true;
   readonly id: string;
   /** Replaces what this display shows (update_display_data), from this or any later cell. */
   update(value: unknown): Promise<void>;
@@ -51,6 +64,7 @@ export function createDisplay(session: CellSession): DisplayFunction {
     const first = toBundle(value);
     const shown = first instanceof Promise ? first.then(send) : Promise.resolve(send(first));
     return {
+      [DISPLAY_HANDLE]: true as const,
       id,
       async update(next: unknown): Promise<void> {
         await shown;

@@ -10,7 +10,7 @@ import type {
   OutputSink, UserExpressionResult,
 } from "../executorContract.js";
 import { CellSession } from "./cellSession.js";
-import { installDisplayGlobals } from "./displayGlobals.js";
+import { installDisplayGlobals, isDisplayHandle } from "./displayGlobals.js";
 import { isInterruptError, KeyboardInterrupt } from "./keyboardInterrupt.js";
 import { locateLibrary, type LibraryLocations } from "./libraryLocator.js";
 import { bundleOf } from "./mimeBundle.js";
@@ -97,7 +97,7 @@ class TypeScriptExecutor implements CellExecutor {
       const run = this.start(compiled, code, label);
       engines.checker.commit();
       const value = await raceInterrupt(run, opts);
-      if (compiled.declarations.hasResult && value !== undefined && !opts.silent) {
+      if (compiled.declarations.hasResult && value !== undefined && !opts.silent && !isDisplayHandle(value)) {
         sink.executeResult(opts.executionCount, await bundleOf(value));
       }
       return { status: "ok" };
