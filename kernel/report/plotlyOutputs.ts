@@ -26,7 +26,10 @@ export function isPlotlyLoader(out: CellOutput): out is RichOutput {
   return htmlOf(out).includes('class="gradlab-plotly-loader"');
 }
 
-/** Which plotly.js build a loader output carries. */
+/**
+ * Which plotly.js build a loader output carries.
+ * @example loaderKind({ output_type: "display_data", data: plotlyLoaderBundle("full"), metadata: {} }) // "full"
+ */
 export function loaderKind(out: RichOutput): PlotlyBundleKind {
   return htmlOf(out).includes("(full build)") ? "full" : "cartesian";
 }
@@ -40,7 +43,10 @@ export function isPlotlyFigure(out: CellOutput): out is RichOutput {
   return PLOTLY_MIME in out.data || htmlOf(out).includes('class="gradlab-figure"');
 }
 
-/** Whether the figure needs the full plotly.js build (3-D traces). */
+/**
+ * Whether the figure needs the full plotly.js build (3-D traces).
+ * @example figureNeedsFull(surfaceOutput) // true for a plot.lossSurface figure
+ */
 export function figureNeedsFull(out: RichOutput): boolean {
   return htmlOf(out).includes("needsFull=true");
 }
