@@ -200,8 +200,10 @@ export class CellTypeChecker {
     const cursor = codePointsToUtf16(code, cursorPos);
     const offset = this.loadScratch(code);
     const at = (pos: number) => (pos < 0 ? undefined : this.service.getQuickInfoAtPosition(this.pendingPath, offset + pos));
-    let info = at(cursor);
-    if (!isUseful(info)) info = at(cursor - 1);
+    let pos = cursor;
+    let info = at(pos);
+    if (!isUseful(info)) info = at((pos = cursor - 1));
+    if (isUseful(info) && info.kind === ts.ScriptElementKind.alias) info = this.throughAlias(offset + pos) ?? info;
     if (isUseful(info)) return renderInfo(ts.displayPartsToString(info.displayParts), info.documentation ?? [], info.tags ?? [], detailLevel);
     const help = this.service.getSignatureHelpItems(this.pendingPath, offset + cursor, undefined);
     const item = help?.items[help.selectedItemIndex];
@@ -210,6 +212,14 @@ export class CellTypeChecker {
       return renderInfo(ts.displayPartsToString(signature), item.documentation, item.tags, detailLevel);
     }
     return { found: false, data: {}, metadata: {} };
+  }
+
+  /** Names from earlier cells reach this one as imports; show what they are, not "(alias)". */
+  private throughAlias(position: number): ts.QuickInfo | undefined {
+    const definition = this.service.getDefinitionAtPosition(this.pendingPath, position)?.[0];
+    if (!definition) return undefined;
+    const info = this.service.getQuickInfoAtPosition(definition.fileName, definition.textSpan.start);
+    return isUseful(info) && info.kind !== ts.ScriptElementKind.alias ? info : undefined;
   }
 
   /** Puts code (after the history header) in the scratch file; returns the code's offset. */
