@@ -1,23 +1,32 @@
 // Scalar math the elementwise kernels call. Math.tanh costs ~22 ns an element on the target
-// VM; the rational/exp form below costs a few ns and stays within ~1 ulp in float64.
+// VM; the branch-free form below (one polynomial, one division, no libm call) is markedly
+// faster and stays within ~3 ulp of Math.tanh in float64.
 
-// Cephes tanh: on |x| < 0.625, x + x^3 P(x^2)/Q(x^2); beyond, 1 - 2/(e^{2|x|}+1).
-const P0 = -9.64399179425052238628e-1, P1 = -9.92877231001918586564e1, P2 = -1.61468768441708447952e3;
-const Q1 = 1.12811678491632931402e2, Q2 = 2.23548839060100448583e3, Q3 = 4.84406305325125486048e3;
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+// 2^k for k in [-64, 64], indexed by k + 64.
+const POW2 = Float64Array.from({ length: 129 }, (_, k) => 2 ** (k - 64));
+const C3 = 1 / 6, C4 = 1 / 24, C5 = 1 / 120, C6 = 1 / 720, C7 = 1 / 5040, C8 = 1 / 40320;
+const C9 = 1 / 362880, C10 = 1 / 3628800, C11 = 1 / 39916800, C12 = 1 / 479001600, C13 = 1 / 6227020800;
 
 /**
- * Hyperbolic tangent, ~4x faster than Math.tanh here and accurate to about 1 ulp.
+ * Hyperbolic tangent without a libm call: tanh(x) = m/(m+2) with m = expm1(2x), where
+ * 2x = k·ln2 + r (Cody-Waite), e^r - 1 by its Taylor series to r^13 in Estrin form, and
+ * expm1 = 2^k·(e^r - 1) + (2^k - 1), exact in its k = 0 case (so tiny x keep full relative
+ * accuracy). No data-dependent branches, so random inputs cost no mispredictions.
  * @example fastTanh(0.5) // 0.46211715726000974
  */
 export function fastTanh(x: number): number {
-  const ax = x < 0 ? -x : x;
-  if (ax < 0.625) {
-    const z = x * x;
-    return x + x * z * (((P0 * z + P1) * z + P2) / (((z + Q1) * z + Q2) * z + Q3));
-  }
-  if (ax > 22) return x > 0 ? 1 : -1;
-  const r = 1 - 2 / (Math.exp(2 * ax) + 1);
-  return x < 0 ? -r : r;
+  const v = x > 22 ? 22 : x < -22 ? -22 : x;
+  const y = 2 * v;
+  const k = Math.round(y * 1.4426950408889634);
+  const r = y - k * LN2_HI - k * LN2_LO;
+  const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const q = r * ((1 + r * 0.5) + r2 * (C3 + r * C4) + r4 * ((C5 + r * C6) + r2 * (C7 + r * C8)) +
+    r8 * ((C9 + r * C10) + r2 * (C11 + r * C12) + r4 * C13));
+  const s = POW2[k + 64];
+  const m = s * q + (s - 1);
+  return m / (m + 2);
 }
 
 /**
