@@ -65,9 +65,23 @@ function makeBinary(expr: string): BinaryFn {
     const last = shape[nd - 1], sa = as[nd - 1], sb = bs[nd - 1];
     const idx = new Array(nd).fill(0);
     let ao = 0, bo = 0, o = 0;
+    // Specialised rows for the common stride patterns (contiguous, or one side constant).
+    const kind = sa === 1 && sb === 1 ? 0 : sa === 1 && sb === 0 ? 1 : sa === 0 && sb === 1 ? 2 : 3;
     while (o < n) {
-      let ai = ao, bi = bo;
-      for (let j = 0; j < last; j++) { const x = a[ai], y = b[bi]; out[o++] = ${expr}; ai += sa; bi += sb; }
+      const ai = ao, bi = bo;
+      if (kind === 0) {
+        for (let j = 0; j < last; j++) { const x = a[ai + j], y = b[bi + j]; out[o + j] = ${expr}; }
+      } else if (kind === 1) {
+        const y = b[bi];
+        for (let j = 0; j < last; j++) { const x = a[ai + j]; out[o + j] = ${expr}; }
+      } else if (kind === 2) {
+        const x = a[ai];
+        for (let j = 0; j < last; j++) { const y = b[bi + j]; out[o + j] = ${expr}; }
+      } else {
+        let p = ai, q = bi;
+        for (let j = 0; j < last; j++) { const x = a[p], y = b[q]; out[o + j] = ${expr}; p += sa; q += sb; }
+      }
+      o += last;
       let d = nd - 2;
       while (d >= 0) {
         idx[d]++; ao += as[d]; bo += bs[d];
