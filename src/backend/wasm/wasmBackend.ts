@@ -41,6 +41,18 @@ export const AUTO_THRESHOLDS: WasmThresholds = {
 const FORCED: WasmThresholds = { ...AUTO_THRESHOLDS, gemmWasm: 0, transcendental: 0, arithmeticF32: 0, arithmeticF64: 0, reduce: 0 };
 const arithmetic = (t: WasmThresholds, x: TypedArray): number => (x instanceof Float32Array ? t.arithmeticF32 : t.arithmeticF64);
 
+let maxThreads = 2;
+
+/**
+ * Cap the wasm kernels at one or two threads (default 2; the second runs only above the size
+ * thresholds). One thread is what a benchmark of single-core speed wants.
+ * @example setWasmThreads(1)
+ */
+export function setWasmThreads(n: 1 | 2): void {
+  if (n !== 1 && n !== 2) throw new Error(`setWasmThreads: expected 1 or 2, got ${String(n)}`);
+  maxThreads = n;
+}
+
 type Floats = Float32Array | Float64Array;
 const isFloats = (x: TypedArray): x is Floats => x instanceof Float32Array || x instanceof Float64Array;
 const sameType = (a: TypedArray, b: TypedArray): boolean => a.constructor === b.constructor;
@@ -68,7 +80,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     const C = rt.alloc(m * n * a.BYTES_PER_ELEMENT);
     const scratchOf = f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch;
     const run = f32 ? k.matmul_f32 : k.matmul_f64;
-    const two = m * n * kk >= t.gemmThreads && m >= 12 && rt.helperIfReady() !== null;
+    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && m >= 12 && rt.helperIfReady() !== null;
     const tA = ta ? 1 : 0, tB = tb ? 1 : 0;
     if (!two) {
       const S = rt.alloc(scratchOf(m) * a.BYTES_PER_ELEMENT);
@@ -93,7 +105,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const X = rt.put(x);
       const Y = rt.alloc(n * bpe);
       const job = x instanceof Float32Array ? "unary_float" : "unary_double";
-      if (n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+      if (maxThreads === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
         const h = (n >> 3) << 2;
         rt.split(job, [code, h, X, Y], [code, n - h, X + h * bpe, Y + h * bpe]);
       } else k[job](code, n, X, Y);
@@ -118,7 +130,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const bpe = out.BYTES_PER_ELEMENT;
       const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * bpe);
       const job = a instanceof Float32Array ? "binary_float" : "binary_double";
-      if (n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+      if (maxThreads === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
         // Split at a multiple of the period (and of 4 lanes) so each half starts a fresh period.
         const unit = mode === MODE.bPeriodic || mode === MODE.aPeriodic ? period : 4;
         const h = Math.floor(n / 2 / unit) * unit;
@@ -164,5 +176,5 @@ export function createWasmBackends(js: Backend): { wasm: Backend; auto: Backend 
 
 /** Threads the wasm gemm currently uses (1 until the helper thread has started). */
 export function wasmThreads(): number {
-  return wasmRuntime()?.threads ?? 0;
+  return Math.min(maxThreads, wasmRuntime()?.threads ?? 0);
 }
