@@ -61,13 +61,18 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   const nb = readNotebook(input);
   injectParameters(nb, job.parameters ?? {});
   const kernel = await startKernel(job, dirname(input));
+  // Ctrl-C interrupts the running cell and ends the run; the notebook is still written.
+  const interrupted = new AbortController();
+  const onSigint = () => { interrupted.abort(); void kernel.interrupt().catch(() => {}); };
+  process.on("SIGINT", onSigint);
   let failure: CellFailure | null;
   try {
     ({ failure } = await runNotebook(nb, kernel, {
-      timeoutSeconds: job.timeoutSeconds, allowErrors: job.allowErrors, seed: job.seed,
+      timeoutSeconds: job.timeoutSeconds, allowErrors: job.allowErrors, seed: job.seed, signal: interrupted.signal,
       parameters: job.parameters, progress: job.progress, label: basename(input),
     }));
   } finally {
+    process.off("SIGINT", onSigint);
     await kernel.shutdown().catch(() => {});
   }
   canonicalFigureIds(nb);

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Parameters that were injected (recorded in the run metadata). */
   parameters?: Record<string, unknown>;
   progress?: RunProgress;
+  /** Aborted when the user interrupts the run (Ctrl-C): no further cell starts. */
+  signal?: AbortSignal;
   /** Name shown by the progress reporter. */
   label?: string;
 }
@@ -85,6 +87,12 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
     collector.finishCell();
     cell.execution_count = reply?.execution_count ?? null;
     cell.metadata["gradlab"] = { duration_ms: Math.round(performance.now() - t0) };
+    if (opts.signal?.aborted) {
+      const evalue = `the run was interrupted during cell ${cellNumber}`;
+      if (!cell.outputs.some((o) => o.output_type === "error")) cell.outputs.push({ output_type: "error", ename: "KeyboardInterrupt", evalue, traceback: [`KeyboardInterrupt: ${evalue}`] });
+      errors.push({ cellNumber, cellId: cell.id, ename: "KeyboardInterrupt", evalue, timedOut: false });
+      break;
+    }
     if (reply?.status === "ok" && !timedOut) continue;
     const failure = describeFailure(cell, cellNumber, reply, timedOut, opts.timeoutSeconds);
     errors.push(failure);

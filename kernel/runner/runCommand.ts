@@ -49,8 +49,8 @@ export function registerRunnerCommands(program: Command): void {
       const { progressFor } = await import("./runProgress.js");
       const job = jobFrom(notebook, flags);
       const result = await runJobReporting({ ...job, progress: progressFor(process.stderr) });
-      if (result.failure && !flags.allowErrors) process.exitCode = 1;
-      if (result.failure && flags.allowErrors && result.failure.timedOut) process.exitCode = 1;
+      const f = result.failure;
+      if (f && (!flags.allowErrors || f.timedOut || f.ename === "KeyboardInterrupt")) process.exitCode = f.ename === "KeyboardInterrupt" ? 130 : 1;
     });
 
   program

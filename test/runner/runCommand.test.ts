@@ -75,6 +75,23 @@ describe("gradlab run", () => {
     assert.equal(await nbformatValidate(out), "valid");
   });
 
+  test("Ctrl-C (SIGINT to the runner) interrupts the cell, writes what ran and exits 130", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "ctrlc.ipynb", ["console.log('first');", "console.log('sleeping');\nawait new Promise((r) => setTimeout(r, 60_000));", "console.log('never');"]);
+    const out = join(dir, "ctrlc.out.ipynb");
+    let sent = false;
+    const r = await runCli(["run", input, "-o", out], {
+      onStderr: (text, child) => { if (!sent && text.includes("cell 2/3")) { sent = true; setTimeout(() => child.kill("SIGINT"), 1500); } },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /cell 2 failed: KeyboardInterrupt/);
+    const cells = codeCells(read(out));
+    assert.equal(textOf(cells[0]), "first\n");
+    assert.equal(cells[1].outputs.at(-1)!.output_type, "error");
+    assert.equal(cells[2].execution_count, null);
+    assert.equal(await nbformatValidate(out), "valid");
+  });
+
   test("--timeout interrupts a runaway cell and fails the run with the notebook written", async () => {
     const dir = tempDir();
     const input = writeNotebook(dir, "slow.ipynb", ["console.log('start');", "let spins = 0;\nwhile (true) { spins++; }", "console.log('never');"]);

@@ -19,12 +19,12 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
  * Runs `node cli.js ...args` and collects its output.
  * @example const r = await runCli(["run", "nb.ipynb", "-o", "out.ipynb"]);
  */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onStderr?: (text: string) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => { stdout += t; });
-    child.stderr.setEncoding("utf8").on("data", (t: string) => { stderr += t; opts.onStderr?.(t); });
+    child.stderr.setEncoding("utf8").on("data", (t: string) => { stderr += t; opts.onStderr?.(t, child); });
     const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`gradlab ${args.join(" ")} timed out; stderr:\n${stderr}`)); }, opts.timeoutMs ?? 180_000);
     child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
