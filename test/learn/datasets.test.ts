@@ -1,7 +1,7 @@
 // Seeded teaching datasets and the shipped Iris data.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { data, type Tensor } from "../../src/index.js";
+import { add, argmax, data, div, eq, loss, matmul, mean, mul, optim, square, std, sub, sum, train, where, zeros, type Tensor } from "../../src/index.js";
 
 const arr = (t: Tensor): number[] => Array.from(t.data as ArrayLike<number>);
 const counts = (t: Tensor): Map<number, number> => {
@@ -100,5 +100,17 @@ describe("Iris (Fisher 1936)", () => {
         assert.ok(Math.abs(sd - want.sd[f]!) < 1e-7, `species ${k} feature ${f} sd ${sd}`);
       }
     });
+  });
+
+  test("softmax regression on standardized Iris with L-BFGS classifies > 95% of the flowers", () => {
+    const ds = data.iris();
+    const x = div(sub(ds.x, mean(ds.x, { axis: 0 })), std(ds.x, { axis: 0 }));
+    const p = { w: zeros([4, 3]), b: zeros([3]) };
+    const model = (q: typeof p, xs: Tensor): Tensor => add(matmul(xs, q.w), q.b);
+    const { history } = train({ params: p, data: { x, y: ds.y }, optimizer: optim.lbfgs({ lineSearchFn: "strong_wolfe" }), steps: 5, live: false,
+      loss: (q, b) => add(loss.crossEntropy(model(q, b.x), b.y), mul(sum(square(q.w)), 1e-3)) });
+    const acc = mean(where(eq(argmax(model(p, x), { axis: 1 }), ds.y), 1, 0)).item();
+    assert.ok(acc > 0.95, `accuracy ${acc}`);
+    assert.ok(history.evaluations.loss > 5, "L-BFGS evaluates several times per step");
   });
 });
