@@ -7,6 +7,7 @@ import { castTo } from "./castOps.js";
 import { exp } from "./unaryOps.js";
 import { mul, sub } from "./binaryOps.js";
 import { sum } from "./reductionOps.js";
+import { reshape } from "./shapeOps.js";
 
 interface SoftmaxAttrs { axis: number }
 
@@ -61,7 +62,13 @@ const logSoftmaxOp = defineOp<SoftmaxAttrs>({
 
 function floatInput(x: TensorLike, name: string): Tensor {
   const t = x instanceof Tensor ? x : asTensor(x, null, name);
-  return t.dtype === "float32" || t.dtype === "float64" ? t : castTo(t, "float64");
+  const f = t.dtype === "float32" || t.dtype === "float64" ? t : castTo(t, "float64");
+  // A 0-d input is a one-element axis.
+  return f.shape.length === 0 ? reshape(f, [1]) : f;
+}
+
+function restore(out: Tensor, x: TensorLike): Tensor {
+  return x instanceof Tensor && x.shape.length === 0 ? reshape(out, []) : out;
 }
 
 /**
@@ -70,7 +77,7 @@ function floatInput(x: TensorLike, name: string): Tensor {
  */
 export function softmax(x: TensorLike, opts?: { axis?: number }): Tensor {
   const t = floatInput(x, "softmax");
-  return apply(softmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, Math.max(t.shape.length, 1), "softmax") });
+  return restore(apply(softmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "softmax") }), x);
 }
 
 /**
@@ -79,5 +86,5 @@ export function softmax(x: TensorLike, opts?: { axis?: number }): Tensor {
  */
 export function logSoftmax(x: TensorLike, opts?: { axis?: number }): Tensor {
   const t = floatInput(x, "logSoftmax");
-  return apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, Math.max(t.shape.length, 1), "logSoftmax") });
+  return restore(apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "logSoftmax") }), x);
 }

@@ -41,7 +41,7 @@ function floatFormatter(values: ArrayLike<number>): Fmt {
   return (v) => {
     const sp = special(v);
     if (sp !== null) return sp;
-    const full = v.toFixed(decimals);
+    const full = (v === 0 && 1 / v < 0 ? "-" : "") + v.toFixed(decimals);
     return full.replace(/0+$/, "").padEnd(full.length);
   };
 }
@@ -80,6 +80,7 @@ function suffix(t: Tensor): string {
 export function formatTensor(t: Tensor): string {
   const fmt = formatterFor(t);
   if (t.shape.length === 0) return `tensor(${fmt(t.item())}${suffix(t)})`;
+  if (t.size === 0) return `tensor([]${t.shape.length > 1 ? `, shape=[${t.shape.join(", ")}]` : ""}${suffix(t)})`;
   const d = t._buf();
   const summarise = t.size > THRESHOLD;
   const shape = t.shape;
