@@ -1,13 +1,13 @@
 // A self-contained HTML report of an executed notebook: markdown rendered, code with its
 // execution count, every output in its richest displayable form. plotly.js travels inside the
-// notebook's own loader output (ensurePlotlyLoader guarantees one precedes the first figure),
-// so the page needs no network and carries the library exactly once.
+// page once, in a loader output placed before the first figure (singlePlotlyLoader), so the
+// page needs no network even when cells were cleared or run out of order.
 
 import type { Cell, CellOutput, Notebook } from "../runner/notebookFormat.js";
 import { joinSource } from "../runner/notebookFormat.js";
 import { ansiToHtml } from "./ansiToHtml.js";
 import { escapeHtml, renderMarkdown } from "./markdownRenderer.js";
-import { ensurePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
+import { singlePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
 import { REPORT_CSS } from "./reportStyle.js";
 import { figureHtml } from "../../src/plot/figureHtml.js";
 
@@ -23,7 +23,7 @@ const MIME_ORDER = [
  */
 export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): string {
   const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
-  ensurePlotlyLoader(copy);
+  singlePlotlyLoader(copy);
   const title = opts.title ?? firstHeading(copy) ?? "gradlab notebook";
   const body = copy.cells.map(renderCell).join("\n");
   return [

@@ -79,6 +79,30 @@ export function ensurePlotlyLoader(nb: Notebook): boolean {
 }
 
 /**
+ * Leaves exactly one plotly.js loader, right before the first figure, of the build every figure
+ * needs (a session that showed a 3-D figure after 2-D ones sent both builds). For reports, where
+ * the page is read as a whole; a notebook keeps what its kernel sent.
+ * @example singlePlotlyLoader(copyOfNotebook); // then render it
+ */
+export function singlePlotlyLoader(nb: Notebook): void {
+  let kind: PlotlyBundleKind = "cartesian";
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    for (const out of cell.outputs) {
+      if ((isPlotlyLoader(out) && loaderKind(out) === "full") || (isPlotlyFigure(out) && figureNeedsFull(out))) kind = "full";
+    }
+    cell.outputs = cell.outputs.filter((out) => !isPlotlyLoader(out));
+  }
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    const first = cell.outputs.findIndex(isPlotlyFigure);
+    if (first < 0) continue;
+    cell.outputs.splice(first, 0, { output_type: "display_data", data: plotlyLoaderBundle(kind), metadata: {} });
+    return;
+  }
+}
+
+/**
  * Renumbers figure element ids (`gradlab-fig-<process token>-<n>`) in order of appearance, as
  * `gradlab-fig-saved-<k>`: the token changes per process and the counter depends on how often a
  * live figure redrew, so without this two runs of a notebook would not save identical outputs.

@@ -42,6 +42,15 @@ describe("plotly outputs in saved notebooks", () => {
     assert.equal((nb.cells[0] as CodeCell).outputs.length, 1, "the report does not modify its input");
   });
 
+  test("a report of a session that sent both builds inlines only the full one, once, before the first figure", () => {
+    const full = { output_type: "display_data" as const, data: plotlyLoaderBundle("full"), metadata: {} };
+    const nb = notebook([code("a", [loaderOutput(), figureOutput([1])]), code("b", [full, figureOutput([2])])]);
+    const html = notebookToHtml(nb);
+    assert.equal(html.split('class="gradlab-plotly-loader"').length - 1, 1);
+    assert.match(html, /plotly\.js \(full build\) loaded by gradlab/);
+    assert.ok(html.indexOf("gradlab-plotly-loader") < html.indexOf('class="gradlab-figure"'));
+  });
+
   test("figure element ids are renumbered in order of appearance, independent of the process and of redraws", () => {
     figureOutput([0]);   // a redraw that never reached the notebook moves the library's counter
     const nb = notebook([code("a", [figureOutput([1]), figureOutput([2])])]);
