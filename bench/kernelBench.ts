@@ -44,6 +44,9 @@ export interface KernelResult {
   rssAfterStartMb?: number;
   /** [cells executed, RSS MB] every 100 cells. */
   rssCurve: [number, number][];
+  /** Median ms per cell of each block of 100 cells (shows a kernel slowing down as cells accumulate). */
+  cellMsCurve: number[];
+  cellsRun: number;
   cellErrors: number;
   error?: string;
 }
@@ -86,10 +89,12 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
   const starts = o.quick ? 2 : 5;
   const trips = o.quick ? 30 : 200;
   const cells = o.quick ? 100 : 1000;
-  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], roundTripMs: [], rssCurve: [], cellErrors: 0 }));
+  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], roundTripMs: [], rssCurve: [], cellMsCurve: [], cellsRun: 0, cellErrors: 0 }));
   const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv[1];
   if (gradlabCli && !existsSync(gradlabCli)) results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
 
+  const progress = (msg: string) => process.stderr.write(`kernel bench: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  progress(`${starts} cold starts each, then ${trips} round trips and ${cells} cells`);
   // Cold starts, alternating kernels; the first round only warms the disk cache.
   for (let round = 0; round <= starts; round++) {
     for (let i = 0; i < kernels.length; i++) {
@@ -104,6 +109,7 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
     }
   }
 
+  progress("cold starts done");
   // One long-lived instance of each for round trips and memory.
   const clients: (BenchKernelClient | null)[] = [];
   for (let i = 0; i < kernels.length; i++) {
@@ -137,14 +143,34 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
       r.roundTripMs.push(performance.now() - t0);
     });
   }
+  progress("round trips done");
   await each(async (c, r) => { r.rssCurve.push([0, treeRssMb(c.kernel.child.pid!)]); });
+  // Each kernel gets a time budget for the cells, so one that slows down as cells accumulate
+  // ends the phase with the curve so far instead of stalling the suite.
+  const budgetMs = o.quick ? 60_000 : 150_000;
+  const spent = results.map(() => 0);
+  const block: number[][] = results.map(() => []);
   for (let n = 1; n <= cells; n++) {
     await each(async (c, r) => {
+      const k = results.indexOf(r);
+      if (spent[k] > budgetMs) return;
+      const t0 = performance.now();
       const reply = await c.execute(`const v${n} = ${n};\nv${n} * 2`);
+      const dt = performance.now() - t0;
+      spent[k] += dt;
+      block[k].push(dt);
+      r.cellsRun = n;
       if (reply.content["status"] !== "ok") r.cellErrors++;
-      if (n % 100 === 0) r.rssCurve.push([n, treeRssMb(c.kernel.child.pid!)]);
+      if (n % 100 === 0 || spent[k] > budgetMs) {
+        r.rssCurve.push([n, treeRssMb(c.kernel.child.pid!)]);
+        r.cellMsCurve.push(summarize(block[k]).median);
+        block[k] = [];
+        progress(`${r.name}: ${n} cells, ${r.rssCurve.at(-1)![1].toFixed(0)} MB`);
+      }
+      if (spent[k] > budgetMs) progress(`${r.name}: stopped after ${n} cells (budget ${budgetMs / 1000} s spent)`);
     });
   }
+  progress("cells done");
   for (const c of clients) if (c) await c.close();
 
   for (const r of results) {
@@ -171,6 +197,7 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "-" : ok ? "yes" : "NO");
   const gs = g?.coldStart?.median, ts = t?.coldStart?.median;
   const curve = (r?: KernelResult) => r?.rssCurve.map(([, mb]) => mb.toFixed(0)).join(" ") ?? "-";
+  const msCurve = (r?: KernelResult) => r?.cellMsCurve.map((ms) => formatNumber(ms)).join(" ") ?? "-";
   const rows: string[][] = [
     ["cold start to kernel_info_reply, median ms", formatNumber(gs), formatNumber(ts), "< 0.5x tslab",
       verdict(gs !== undefined && ts !== undefined ? gs < 0.5 * ts : undefined)],
@@ -180,9 +207,10 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
     ["round trip p95 ms", formatNumber(g?.roundTrip?.p95), formatNumber(t?.roundTrip?.p95), "", ""],
     ["RSS after start MB", formatNumber(g?.rssAfterStartMb), formatNumber(t?.rssAfterStartMb), "< 120 MB",
       verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined)],
-    [`RSS after ${cells} cells MB`, formatNumber(last(g)), formatNumber(last(t)), "flat (growth <= 10%)",
-      verdict(growth(g) !== undefined && g?.rssCurve[0] ? growth(g)! <= 0.1 * g.rssCurve[0][1] : undefined)],
+    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}) MB`, formatNumber(last(g)), formatNumber(last(t)), "flat (growth <= 10%)",
+      verdict(growth(g) !== undefined && g?.rssCurve[0] ? growth(g)! <= 0.1 * g.rssCurve[0][1] && g.cellsRun === cells : undefined)],
     [`RSS every 100 cells MB`, curve(g), curve(t), "", ""],
+    [`ms per cell, median of each 100`, msCurve(g), msCurve(t), "", ""],
     ["cells that did not reply ok", String(g?.cellErrors ?? "-"), String(t?.cellErrors ?? "-"), "0", verdict(g ? g.cellErrors === 0 && !g.error : undefined)],
   ];
   return markdownTable(["metric", "gradlab", "tslab", "target", "met?"], rows);

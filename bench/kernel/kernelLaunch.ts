@@ -9,6 +9,24 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ConnectionInfo } from "../../kernel/wire/connectionFile.js";
 
+// Kernels this process started; killed if the bench itself is stopped, so none is orphaned.
+const live = new Set<ChildProcess>();
+let cleanupInstalled = false;
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", () => {
+    for (const c of live) c.kill("SIGKILL");
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      for (const c of live) c.kill("SIGKILL");
+      process.exit(130);
+    });
+  }
+}
+
 /** A started kernel process (not yet known to answer). */
 export interface LaunchedKernel {
   child: ChildProcess;
@@ -45,7 +63,10 @@ export async function launchKernel(argv: readonly string[], cwd: string): Promis
   writeFileSync(file, JSON.stringify(connection));
   const args = argv.map((a) => a.replace("{connection_file}", file));
   const spawnedAt = performance.now();
+  installCleanup();
   const child = spawn(args[0], args.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   let tail = "";
   child.stderr?.on("data", (d: Buffer) => {
     tail = (tail + d.toString("utf8")).slice(-4000);
