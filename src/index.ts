@@ -57,6 +57,9 @@ export type { MimeBundle, DisplayHost } from "./displayHost.js";
 export { displayHost, JUPYTER_DISPLAY, DISPLAY_HOST } from "./displayHost.js";
 
 export * as loss from "./loss/index.js";
+// The differentiability tools are loss.analyze / loss.smooth too; top-level for the tutorials' brevity.
+export { analyze, type AnalysisReport, type AnalyzeOptions } from "./analyze/analyze.js";
+export { smooth, straightThrough, type SmoothOptions } from "./analyze/smooth.js";
 export * as optim from "./optim/index.js";
 export * as plot from "./plot/index.js";
 export * as data from "./data/index.js";
