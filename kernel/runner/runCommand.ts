@@ -48,6 +48,9 @@ export function registerRunnerCommands(program: Command): void {
     .action(async (notebook: string, flags: RunFlags) => {
       const { progressFor } = await import("./runProgress.js");
       const job = jobFrom(notebook, flags);
+      // @jupyterlab/services reports websocket and kernel status changes with console.debug,
+      // which Node prints to stdout; this command's stdout is for results only.
+      if (job.server) console.debug = () => {};
       const result = await runJobReporting({ ...job, progress: progressFor(process.stderr) });
       const f = result.failure;
       if (f && (!flags.allowErrors || f.timedOut || f.ename === "KeyboardInterrupt")) process.exitCode = f.ename === "KeyboardInterrupt" ? 130 : 1;

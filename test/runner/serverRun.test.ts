@@ -28,6 +28,7 @@ describe("gradlab run --server", () => {
     const html = join(dir, "remote.html");
     const r = await runCli(["run", input, "-p", "n=21", "-o", out, "--html", html, "--server", server.url, "--token", server.token]);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "", "no websocket chatter on stdout");
     const nb = JSON.parse(readFileSync(out, "utf8")) as Notebook;
     const cells = nb.cells as CodeCell[];
     assert.equal((nb.metadata["gradlab"] as { kernel: { implementation: string } }).kernel.implementation, "gradlab");
