@@ -96,9 +96,9 @@ describe("gradlab run", () => {
     const dir = tempDir();
     const input = writeNotebook(dir, "slow.ipynb", ["console.log('start');", "let spins = 0;\nwhile (true) { spins++; }", "console.log('never');"]);
     const out = join(dir, "slow.out.ipynb");
-    const r = await runCli(["run", input, "-o", out, "--timeout", "2"]);
+    const r = await runCli(["run", input, "-o", out, "--timeout", "3"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /cell 2 failed: CellTimeoutError: cell 2 did not finish within 2 s/);
+    assert.match(r.stderr, /cell 2 failed: CellTimeoutError: cell 2 did not finish within 3 s/);
     const nb = read(out);
     assert.ok(errorOutputs(nb).length >= 1);
     assert.equal(codeCells(nb)[2].execution_count, null);
