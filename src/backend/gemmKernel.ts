@@ -85,7 +85,11 @@ function microKernel(kc: number, aBase: number, bBase: number, c: TypedArray, cO
     }
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  edgeTile(c, cOff, ldc, rows, cols, first, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+}
+
+// Partial tiles at the right/bottom edges (kept out of the hot kernel so it stays small).
+function edgeTile(c: TypedArray, cOff: number, ldc: number, rows: number, cols: number, first: boolean, ...tile: number[]): void {
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
       const o = cOff + r * ldc + q;
