@@ -3,10 +3,10 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend.js";
 import { registerBackend } from "./backend.js";
 import { gemm } from "./gemmKernel.js";
-import { erf, fastTanh, normalCdf, roundHalfEven, sigmoidScalar, softplusScalar } from "./mathKernels.js";
+import { erf, fastTanh, normalCdf, roundHalfEven, sigmoidScalar, softplusScalar, tanhF32 } from "./mathKernels.js";
 import type { TypedArray } from "../tensor/dtype.js";
 
-const H = { fastTanh, sigmoidScalar, softplusScalar, roundHalfEven, erf, normalCdf };
+const H = { fastTanh, tanhF32, sigmoidScalar, softplusScalar, roundHalfEven, erf, normalCdf };
 
 const UNARY_EXPR: Record<UnaryKernel, string> = {
   neg: "-x", exp: "Math.exp(x)", log: "Math.log(x)", log1p: "Math.log1p(x)", expm1: "Math.expm1(x)",
@@ -96,6 +96,8 @@ function makeBinary(expr: string): BinaryFn {
 const unaryFns = new Map<UnaryKernel, UnaryFn>();
 const binaryFns = new Map<BinaryKernel, BinaryFn>();
 for (const k of Object.keys(UNARY_EXPR) as UnaryKernel[]) unaryFns.set(k, makeUnary(UNARY_EXPR[k]));
+// float32 outputs only need float32 accuracy: a rational tanh without exp.
+const tanhF32Fn = makeUnary("H.tanhF32(x)");
 for (const k of Object.keys(BINARY_EXPR) as BinaryKernel[]) binaryFns.set(k, makeBinary(BINARY_EXPR[k]));
 
 function whereKernel(c: TypedArray, cs: number[], a: TypedArray, as: number[], b: TypedArray, bs: number[], out: TypedArray, shape: number[]): void {
@@ -239,11 +241,49 @@ function mulReduceKernel(a: TypedArray, as: number[], b: TypedArray, bs: number[
   }
 }
 
+function softmaxKernel(log: boolean, src: TypedArray, outer: number, r: number, inner: number, dst: TypedArray): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * r * inner + i;
+      let m = -Infinity;
+      for (let k = 0; k < r; k++) { const v = src[base + k * inner]; if (v > m) m = v; }
+      if (m === -Infinity || m === Infinity) m = 0;
+      let s = 0;
+      if (log) {
+        for (let k = 0; k < r; k++) s += Math.exp(src[base + k * inner] - m);
+        const lse = m + Math.log(s);
+        for (let k = 0; k < r; k++) dst[base + k * inner] = src[base + k * inner] - lse;
+      } else {
+        for (let k = 0; k < r; k++) { const e = Math.exp(src[base + k * inner] - m); dst[base + k * inner] = e; s += e; }
+        const inv = 1 / s;
+        for (let k = 0; k < r; k++) dst[base + k * inner] *= inv;
+      }
+    }
+  }
+}
+
+function softmaxGradKernel(log: boolean, g: TypedArray, y: TypedArray, outer: number, r: number, inner: number, dst: TypedArray): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * r * inner + i;
+      let s = 0;
+      if (log) {
+        for (let k = 0; k < r; k++) s += g[base + k * inner];
+        for (let k = 0; k < r; k++) { const j = base + k * inner; dst[j] = g[j] - Math.exp(y[j]) * s; }
+      } else {
+        for (let k = 0; k < r; k++) { const j = base + k * inner; s += g[j] * y[j]; }
+        for (let k = 0; k < r; k++) { const j = base + k * inner; dst[j] = y[j] * (g[j] - s); }
+      }
+    }
+  }
+}
+
 /** The pure-JS backend, registered as "js" (the default). @example setBackend("js") */
 export const jsBackend: Backend = {
   name: "js",
   unary(op, x, out, p0 = 0, p1 = 0) {
-    unaryFns.get(op)!(x, out, x.length, p0, p1);
+    if (op === "tanh" && out instanceof Float32Array) tanhF32Fn(x, out, x.length, p0, p1);
+    else unaryFns.get(op)!(x, out, x.length, p0, p1);
   },
   binary(op, a, as, b, bs, out, shape) {
     binaryFns.get(op)!(a, as, b, bs, out, shape);
@@ -254,6 +294,8 @@ export const jsBackend: Backend = {
   gemm,
   transpose: transposeKernel,
   mulReduce: mulReduceKernel,
+  softmax: softmaxKernel,
+  softmaxGrad: softmaxGradKernel,
 };
 
 registerBackend(jsBackend);
