@@ -1,17 +1,16 @@
 // Cell code for the integration tests, per executor flavor. The test JavaScript executor
 // and the TypeScript executor expose the same globals (display, clearOutput, input), but
 // TypeScript cells need types where JavaScript has none.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { buildRoot, type KernelFlavor } from "../helpers/kernelProcess.js";
+import type { KernelFlavor } from "../helpers/kernelProcess.js";
 
 /**
- * The TypeScript executor when kernel/cells is built, else the test JavaScript one.
+ * The real TypeScript executor; GRADLAB_TEST_EXECUTOR=js swaps in the small test
+ * JavaScript executor to tell protocol faults from executor faults.
  * @example
  * const kernel = await startKernelProcess({ flavor: kernelFlavor() });
  */
 export function kernelFlavor(): KernelFlavor {
-  return existsSync(join(buildRoot(), "kernel", "cells", "index.js")) ? "typescript" : "js";
+  return process.env.GRADLAB_TEST_EXECUTOR === "js" ? "js" : "typescript";
 }
 
 const COMMS = `(globalThis as any)[Symbol.for("gradlab.comms")]`;
