@@ -40,6 +40,16 @@ export interface Backend {
   /** out = x with axes permuted: out shape = shape[perm]. */
   transpose(x: TypedArray, shape: number[], perm: number[], out: TypedArray): void;
   /**
+   * (Log-)softmax along the middle axis of x viewed as [outer, r, inner], max-shifted so
+   * nothing overflows. Float arrays of one dtype. Optional: backends without it use the JS one.
+   */
+  softmax?(log: boolean, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
+  /**
+   * First-order gradient of (log-)softmax given its output y and cotangent g:
+   * log: g - exp(y)·Σg; softmax: y·(g - Σ g·y), sums along the middle axis.
+   */
+  softmaxGrad?(log: boolean, g: TypedArray, y: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
+  /**
    * Optional fused gradient of a broadcast product: dst (zeroed by the callee) receives
    * sum over broadcast axes of a·b, where a, b, dst are read with strides over `shape`
    * (dst strides are 0 on the reduced axes). Backends without it fall back to the JS one.

@@ -1,6 +1,9 @@
 // Fused softmax and log-softmax along one axis (one pass over each row, max-shifted).
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { normAxis } from "../tensor/shape.js";
+import { normAxis, sameShape } from "../tensor/shape.js";
+import { getBackend } from "../backend/backend.js";
+import { jsBackend } from "../backend/jsBackend.js";
+import { canFuse } from "./fusedGradKernels.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
 import { castTo } from "./castOps.js";
@@ -23,41 +26,38 @@ function softmaxForward(log: boolean) {
     const x = inputs[0];
     const out = emptyTensor(x.shape, x.dtype);
     const [outer, r, inner] = layout(x.shape, attrs.axis);
-    const src = x._buf(), dst = out._buf();
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * r * inner + i;
-        let m = -Infinity;
-        for (let k = 0; k < r; k++) { const v = src[base + k * inner]; if (v > m) m = v; }
-        if (m === -Infinity || m === Infinity) m = 0;
-        let s = 0;
-        if (log) {
-          for (let k = 0; k < r; k++) s += Math.exp(src[base + k * inner] - m);
-          const lse = m + Math.log(s);
-          for (let k = 0; k < r; k++) dst[base + k * inner] = src[base + k * inner] - lse;
-        } else {
-          for (let k = 0; k < r; k++) { const e = Math.exp(src[base + k * inner] - m); dst[base + k * inner] = e; s += e; }
-          const inv = 1 / s;
-          for (let k = 0; k < r; k++) dst[base + k * inner] *= inv;
-        }
-      }
-    }
+    const be = getBackend();
+    (be.softmax ?? jsBackend.softmax!)(log, x._buf(), outer, r, inner, out._buf());
     return out;
   };
+}
+
+/** One-pass first-order gradient (nothing recorded), through the backend's fused kernel. */
+function fusedSoftmaxGrad(log: boolean, g: Tensor, y: Tensor, axis: number): Tensor {
+  const gg = g.dtype === y.dtype ? g : castTo(g, y.dtype);
+  const out = emptyTensor(y.shape, y.dtype);
+  const [outer, r, inner] = layout(y.shape, axis);
+  const be = getBackend();
+  (be.softmaxGrad ?? jsBackend.softmaxGrad!)(log, gg._buf(), y._buf(), outer, r, inner, out._buf());
+  return out;
 }
 
 const softmaxOp = defineOp<SoftmaxAttrs>({
   name: "softmax",
   differentiable: true,
   forward: softmaxForward(false),
-  backward: (g, c) => [mul(c.out, sub(g, sum(mul(g, c.out), { axis: c.attrs.axis, keepdims: true })))],
+  backward: (g, c) => [canFuse() && sameShape(g.shape, c.out.shape)
+    ? fusedSoftmaxGrad(false, g, c.out, c.attrs.axis)
+    : mul(c.out, sub(g, sum(mul(g, c.out), { axis: c.attrs.axis, keepdims: true })))],
 });
 
 const logSoftmaxOp = defineOp<SoftmaxAttrs>({
   name: "logSoftmax",
   differentiable: true,
   forward: softmaxForward(true),
-  backward: (g, c) => [sub(g, mul(exp(c.out), sum(g, { axis: c.attrs.axis, keepdims: true })))],
+  backward: (g, c) => [canFuse() && sameShape(g.shape, c.out.shape)
+    ? fusedSoftmaxGrad(true, g, c.out, c.attrs.axis)
+    : sub(g, mul(exp(c.out), sum(g, { axis: c.attrs.axis, keepdims: true })))],
 });
 
 function floatInput(x: TensorLike, name: string): Tensor {

@@ -184,3 +184,30 @@ test("the two-thread paths (gemm rows, elementwise halves) agree with the JS bac
     }
   }
 });
+
+test("softmax and log-softmax rows and their fused gradients match the JS backend", () => {
+  for (const T of [Float64Array, Float32Array] as FloatCtor[]) {
+    const eps = EPS[T.name as keyof typeof EPS];
+    for (const [rows, r] of [[1, 1], [3, 5], [128, 10], [7, 1001], [2, 4]] as Array<[number, number]>) {
+      const x = filled(T, rows * r, rows + r, 30);
+      if (rows === 2) { x[0] = 1000; x[1] = -1000; }
+      const g = filled(T, rows * r, rows * 7 + r, 1);
+      for (const log of [false, true]) {
+        const ref = new (T as typeof Float64Array)(rows * r), got = new (T as typeof Float64Array)(rows * r);
+        jsBackend.softmax!(log, x, rows, r, 1, ref);
+        wasm.softmax!(log, x, rows, r, 1, got);
+        for (let i = 0; i < ref.length; i++) {
+          const scale = log ? Math.max(1, Math.abs(ref[i])) : Math.max(Math.abs(ref[i]), 1e-30);
+          // Row sums are accumulated in lanes rather than in sequence: error grows like sqrt(r).
+          assert.ok(Math.abs(ref[i] - got[i]) <= 8 * eps * scale * (2 + Math.sqrt(r)), `${log ? "logSoftmax" : "softmax"} ${T.name} ${rows}x${r} at ${i}: ${got[i]} vs ${ref[i]}`);
+        }
+        const dref = new (T as typeof Float64Array)(rows * r), dgot = new (T as typeof Float64Array)(rows * r);
+        jsBackend.softmaxGrad!(log, g, ref, rows, r, 1, dref);
+        wasm.softmaxGrad!(log, g, ref, rows, r, 1, dgot);
+        for (let i = 0; i < dref.length; i++) {
+          assert.ok(Math.abs(dref[i] - dgot[i]) <= 16 * eps * r * Math.max(1, Math.abs(dref[i])), `${log ? "logSoftmax" : "softmax"} grad ${T.name} ${rows}x${r} at ${i}: ${dgot[i]} vs ${dref[i]}`);
+        }
+      }
+    }
+  }
+});

@@ -303,3 +303,110 @@ EXPORT void reduce_float(int op, int outer, int r, int inner, const float* x, fl
     for (int i = 0; i < inner; i++) dst[i] = (float)acc[i];
   }
 }
+
+// ---- softmax / log-softmax along contiguous rows (x viewed as [rows, r]) ------------------------
+// Forward: max-shifted, so no exp overflows; backward (first order): log-softmax
+// dx = g - exp(y) * sum(g), softmax dx = y * (g - sum(g * y)).
+#define SOFTMAX_ROWS(T, W, L, SPLAT, EXP, HSUM, HMAX)                                              \
+  EXPORT void softmax_##T(int log, int rows, int r, const T* x, T* y) {                            \
+    for (int o = 0; o < rows; o++) {                                                               \
+      const T* xr = x + (long)o * r; T* yr = y + (long)o * r;                                      \
+      T m = -__builtin_inf();                                                                      \
+      int k = 0;                                                                                   \
+      if (r >= L) {                                                                                \
+        v128_t vm = wasm_v128_load(xr);                                                            \
+        for (k = L; k + L <= r; k += L) vm = wasm_##W##_pmax(vm, wasm_v128_load(xr + k));          \
+        m = HMAX(vm);                                                                              \
+      }                                                                                            \
+      for (; k < r; k++) if (xr[k] > m) m = xr[k];                                                 \
+      if (m == -__builtin_inf() || m == __builtin_inf()) m = 0;                                    \
+      v128_t vm = SPLAT(m), vs = SPLAT(0);                                                         \
+      T s = 0;                                                                                     \
+      for (k = 0; k + L <= r; k += L) {                                                            \
+        v128_t e = EXP(wasm_##W##_sub(wasm_v128_load(xr + k), vm));                                \
+        if (!log) wasm_v128_store(yr + k, e);                                                      \
+        vs = wasm_##W##_add(vs, e);                                                                \
+      }                                                                                            \
+      s = HSUM(vs);                                                                                \
+      for (; k < r; k++) {                                                                         \
+        T lane[L] __attribute__((aligned(16)));                                                    \
+        lane[0] = xr[k] - m;                                                                       \
+        for (int j = 1; j < L; j++) lane[j] = 0;                                                   \
+        wasm_v128_store(lane, EXP(wasm_v128_load(lane)));                                          \
+        if (!log) yr[k] = lane[0];                                                                 \
+        s += lane[0];                                                                              \
+      }                                                                                            \
+      if (log) {                                                                                   \
+        T lse = m + log_##T(s);                                                                    \
+        v128_t vl = SPLAT(lse);                                                                    \
+        for (k = 0; k + L <= r; k += L) wasm_v128_store(yr + k, wasm_##W##_sub(wasm_v128_load(xr + k), vl)); \
+        for (; k < r; k++) yr[k] = xr[k] - lse;                                                    \
+      } else {                                                                                     \
+        v128_t inv = SPLAT((T)1 / s);                                                              \
+        for (k = 0; k + L <= r; k += L) wasm_v128_store(yr + k, wasm_##W##_mul(wasm_v128_load(yr + k), inv)); \
+        for (; k < r; k++) yr[k] *= (T)1 / s;                                                      \
+      }                                                                                            \
+    }                                                                                              \
+  }                                                                                                \
+  EXPORT void softmax_grad_##T(int log, int rows, int r, const T* g, const T* y, T* dx) {          \
+    for (int o = 0; o < rows; o++) {                                                               \
+      const T* gr = g + (long)o * r; const T* yr = y + (long)o * r; T* dr = dx + (long)o * r;      \
+      v128_t vs = SPLAT(0);                                                                        \
+      int k = 0;                                                                                   \
+      for (; k + L <= r; k += L) {                                                                 \
+        v128_t gv = wasm_v128_load(gr + k);                                                        \
+        vs = wasm_##W##_add(vs, log ? gv : wasm_##W##_mul(gv, wasm_v128_load(yr + k)));            \
+      }                                                                                            \
+      T s = HSUM(vs);                                                                              \
+      for (; k < r; k++) s += log ? gr[k] : gr[k] * yr[k];                                         \
+      v128_t sv = SPLAT(s);                                                                        \
+      for (k = 0; k + L <= r; k += L) {                                                            \
+        v128_t gv = wasm_v128_load(gr + k), yv = wasm_v128_load(yr + k);                           \
+        wasm_v128_store(dr + k, log ? wasm_##W##_sub(gv, wasm_##W##_mul(EXP(yv), sv))              \
+                                    : wasm_##W##_mul(yv, wasm_##W##_sub(gv, sv)));                 \
+      }                                                                                            \
+      for (; k < r; k++) {                                                                         \
+        if (log) {                                                                                 \
+          T lane[L] __attribute__((aligned(16)));                                                  \
+          lane[0] = yr[k];                                                                         \
+          for (int j = 1; j < L; j++) lane[j] = 0;                                                 \
+          wasm_v128_store(lane, EXP(wasm_v128_load(lane)));                                        \
+          dr[k] = gr[k] - lane[0] * s;                                                             \
+        } else dr[k] = yr[k] * (gr[k] - s);                                                        \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+static inline double hsum_f64(v128_t v) { return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1); }
+static inline double hmax_f64(v128_t v) {
+  double a = wasm_f64x2_extract_lane(v, 0), b = wasm_f64x2_extract_lane(v, 1);
+  return a > b ? a : b;
+}
+static inline float hsum_f32(v128_t v) {
+  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 2)) + (wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 3));
+}
+static inline float hmax_f32(v128_t v) {
+  float l[4] __attribute__((aligned(16)));
+  wasm_v128_store(l, v);
+  float m = l[0];
+  for (int j = 1; j < 4; j++) if (l[j] > m) m = l[j];
+  return m;
+}
+// Natural log for the one value per row that needs it: log(s) = e ln2 + log(mantissa), with the
+// mantissa in [sqrt(1/2), sqrt(2)) and log1p by its atanh series (converges in a few terms there).
+static double log_double(double s) {
+  if (s != s || s == __builtin_inf()) return s;
+  if (s <= 0) return s == 0 ? -__builtin_inf() : __builtin_nan("");
+  union { double d; uint64_t u; } v = { s };
+  int e = (int)((v.u >> 52) & 0x7ff) - 1023;
+  v.u = (v.u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  double m = v.d;
+  if (m > 1.4142135623730951) { m *= 0.5; e += 1; }
+  double t = (m - 1) / (m + 1), t2 = t * t, term = t, sum = 0;
+  for (int i = 1; i < 60; i += 2) { sum += term / i; term *= t2; if (term < 1e-18 && term > -1e-18) break; }
+  return e * 0.6931471805599453 + 2 * sum;
+}
+static float log_float(float s) { return (float)log_double((double)s); }
+
+SOFTMAX_ROWS(double, f64x2, 2, wasm_f64x2_splat, exp_f64x2, hsum_f64, hmax_f64)
+SOFTMAX_ROWS(float, f32x4, 4, wasm_f32x4_splat, exp_f32x4, hsum_f32, hmax_f32)

@@ -159,6 +159,21 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       gemmWasm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff);
     },
     transpose: (x, shape, perm, out) => js.transpose(x, shape, perm, out),
+    // Rows along the last axis only (inner = 1), which is what classifiers use.
+    softmax(log, x, outer, r, inner, out) {
+      if (inner !== 1 || x.length < t.transcendental || !isFloats(x) || !sameType(x, out)) return js.softmax!(log, x, outer, r, inner, out);
+      rt.reset();
+      const X = rt.put(x), Y = rt.alloc(x.length * x.BYTES_PER_ELEMENT);
+      (x instanceof Float32Array ? k.softmax_float : k.softmax_double)(log ? 1 : 0, outer, r, X, Y);
+      rt.get(Y, out as Floats, 0, x.length);
+    },
+    softmaxGrad(log, g, y, outer, r, inner, out) {
+      if (inner !== 1 || y.length < t.transcendental || !isFloats(g) || !sameType(g, y) || !sameType(y, out)) return js.softmaxGrad!(log, g, y, outer, r, inner, out);
+      rt.reset();
+      const G = rt.put(g), Y = rt.put(y as Floats), O = rt.alloc(y.length * y.BYTES_PER_ELEMENT);
+      (y instanceof Float32Array ? k.softmax_grad_float : k.softmax_grad_double)(log ? 1 : 0, outer, r, G, Y, O);
+      rt.get(O, out as Floats, 0, y.length);
+    },
   };
 }
 

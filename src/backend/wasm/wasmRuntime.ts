@@ -18,6 +18,10 @@ export interface KernelExports {
   binary_double(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
   reduce_float(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_double(op: number, outer: number, r: number, inner: number, x: number, out: number): void;
+  softmax_float(log: number, rows: number, r: number, x: number, y: number): void;
+  softmax_double(log: number, rows: number, r: number, x: number, y: number): void;
+  softmax_grad_float(log: number, rows: number, r: number, g: number, y: number, dx: number): void;
+  softmax_grad_double(log: number, rows: number, r: number, g: number, y: number, dx: number): void;
   __heap_base: WasmGlobal;
   __stack_pointer: WasmGlobal;
 }
