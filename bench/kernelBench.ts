@@ -47,6 +47,8 @@ export interface KernelResult {
   /** Median ms per cell of each block of 100 cells (shows a kernel slowing down as cells accumulate). */
   cellMsCurve: number[];
   cellsRun: number;
+  /** Requests whose reply came but whose iopub idle never did. */
+  lostIdles: number;
   cellErrors: number;
   error?: string;
 }
@@ -89,7 +91,7 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
   const starts = o.quick ? 2 : 5;
   const trips = o.quick ? 30 : 200;
   const cells = o.quick ? 100 : 1000;
-  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], roundTripMs: [], rssCurve: [], cellMsCurve: [], cellsRun: 0, cellErrors: 0 }));
+  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], roundTripMs: [], rssCurve: [], cellMsCurve: [], cellsRun: 0, lostIdles: 0, cellErrors: 0 }));
   const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv[1];
   if (gradlabCli && !existsSync(gradlabCli)) results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
 
@@ -171,6 +173,7 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
     });
   }
   progress("cells done");
+  clients.forEach((c, i) => { if (c) results[i].lostIdles = c.lostIdles; });
   for (const c of clients) if (c) await c.close();
 
   for (const r of results) {
@@ -211,6 +214,7 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
       verdict(growth(g) !== undefined && g?.rssCurve[0] ? growth(g)! <= 0.1 * g.rssCurve[0][1] && g.cellsRun === cells : undefined)],
     [`RSS every 100 cells MB`, curve(g), curve(t), "", ""],
     [`ms per cell, median of each 100`, msCurve(g), msCurve(t), "", ""],
+    ["requests whose iopub idle never came", String(g?.lostIdles ?? "-"), String(t?.lostIdles ?? "-"), "0", verdict(g ? g.lostIdles === 0 : undefined)],
     ["cells that did not reply ok", String(g?.cellErrors ?? "-"), String(t?.cellErrors ?? "-"), "0", verdict(g ? g.cellErrors === 0 && !g.error : undefined)],
   ];
   return markdownTable(["metric", "gradlab", "tslab", "target", "met?"], rows);

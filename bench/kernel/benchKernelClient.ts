@@ -9,8 +9,12 @@ import { makeMessage, type JupyterMessage } from "../../kernel/wire/jupyterMessa
 import { decodeMessage, encodeMessage } from "../../kernel/wire/messageCodec.js";
 import type { LaunchedKernel } from "./kernelLaunch.js";
 
+/** How long after a reply its idle may still arrive before it counts as lost. */
+const IDLE_GRACE_MS = 5000;
+
 interface Pending {
   reply: JupyterMessage | null;
+  idleTimer?: ReturnType<typeof setTimeout>;
   idle: boolean;
   needIdle: boolean;
   resolve(m: JupyterMessage): void;
@@ -31,6 +35,9 @@ export class BenchKernelClient {
   private exitError: Error | null = null;
   /** Set when any iopub message arrived: the SUB socket is connected. */
   iopubSeen = false;
+  /** Requests whose reply came but whose `status: idle` never followed (a kernel that loses
+   *  iopub messages); such a request resolves IDLE_GRACE_MS after its reply. */
+  lostIdles = 0;
 
   constructor(readonly kernel: LaunchedKernel) {
     const c = kernel.connection;
@@ -60,10 +67,15 @@ export class BenchKernelClient {
         this.pending.delete(id);
         reject(new Error(`${msgType}: no ${needIdle ? "reply and idle" : "reply"} within ${timeoutMs} ms`));
       }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        const p = this.pending.get(id);
+        if (p?.idleTimer) clearTimeout(p.idleTimer);
+      };
       this.pending.set(id, {
         reply: null, idle: false, needIdle,
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (m) => { done(); resolve(m); },
+        reject: (e) => { done(); reject(e); },
       });
       const socket = channel === "shell" ? this.shell : this.control;
       const frames = encodeMessage(msg, this.signer);
@@ -114,6 +126,14 @@ export class BenchKernelClient {
     const p = this.pending.get(id);
     if (!p) return;
     p.reply = m;
+    if (p.needIdle && !p.idle) {
+      p.idleTimer = setTimeout(() => {
+        if (this.pending.get(id) !== p) return;
+        this.lostIdles++;
+        this.pending.delete(id);
+        p.resolve(m);
+      }, IDLE_GRACE_MS);
+    }
     this.settle(id, p);
   }
 
@@ -129,7 +149,7 @@ export class BenchKernelClient {
 
   private settle(id: string, p: Pending): void {
     if (!p.reply || (p.needIdle && !p.idle)) return;
-    this.pending.delete(id);
     p.resolve(p.reply);
+    this.pending.delete(id);
   }
 }
