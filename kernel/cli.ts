@@ -15,11 +15,10 @@ program
   .description("run the kernel (this is what kernel.json runs)")
   .requiredOption("-f, --connection-file <file>", "Jupyter connection file")
   .action(async (opts: { connectionFile: string }) => {
-    const [{ startKernel }, { createTypeScriptExecutor }] = await Promise.all([
-      import("./kernelMain.js"),
-      import("./cellExecutorEntry.js"),
-    ]);
-    await startKernel(opts.connectionFile, createTypeScriptExecutor);
+    // The executor (and the TypeScript compiler it loads) is imported only after the I/O
+    // worker has started binding the sockets, so heartbeat and kernel_info answer early.
+    const { startKernel } = await import("./kernelMain.js");
+    await startKernel(opts.connectionFile, async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o));
   });
 
 function scopeOptions(cmd: Command): Command {

@@ -1,8 +1,8 @@
 // Starts a gradlab kernel process on loopback with a fresh connection file, the way
 // jupyter_client would, for integration tests (reusable by every area).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -101,6 +101,10 @@ export async function startKernelProcess(opts: { flavor?: KernelFlavor; transpor
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   child.stdout!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  // jupyter_client 7.4's wait_for_ready declares a kernel dead when its heartbeat has not
+  // answered within a second, which a loaded CI machine can exceed while the kernel starts;
+  // the heartbeat socket is bound last, so once it accepts, every channel is up.
+  await waitForHeartbeat(connection, () => child.exitCode !== null || child.signalCode !== null, () => stderr);
   return {
     child,
     connectionFile,
@@ -116,4 +120,24 @@ export async function startKernelProcess(opts: { flavor?: KernelFlavor; transpor
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function waitForHeartbeat(info: ConnectionInfo, exited: () => boolean, log: () => string): Promise<void> {
+  const bound = (): Promise<boolean> => {
+    if (info.transport === "ipc") return Promise.resolve(existsSync(`${info.ip}-${info.hb_port}`));
+    return new Promise((resolve) => {
+      const socket = connect(info.hb_port, info.ip);
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+  };
+  for (let i = 0; i < 600; i++) {
+    if (await bound()) return;
+    if (exited()) throw new Error(`kernel exited before binding its sockets:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`kernel did not bind its heartbeat socket within 30 s:\n${log()}`);
 }
