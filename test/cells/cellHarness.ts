@@ -9,6 +9,22 @@ import { createTypeScriptExecutor } from "../../kernel/cells/typescriptExecutor.
 import { OutputRouter } from "../../kernel/cells/outputRouter.js";
 import { RecordingSink } from "./recordingSink.js";
 
+// The real stdout, saved before any executor routes it to cells.
+const realStdoutWrite = process.stdout.write.bind(process.stdout);
+let reporterPassThrough = false;
+
+/** Under `node --test`, the runner reports to the parent as v8-serialized Buffers on stdout;
+ *  those must never land in a cell's sink. Cells in these tests write strings. */
+function keepRunnerReportsOnRealStdout(): void {
+  if (reporterPassThrough) return;
+  reporterPassThrough = true;
+  const routed = process.stdout.write;
+  process.stdout.write = function write(this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+    if (Buffer.isBuffer(chunk)) return (realStdoutWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
+    return (routed as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  } as typeof process.stdout.write;
+}
+
 /** One executed cell: what execute returned and what the sink saw. */
 export interface CellRun {
   outcome: ExecuteOutcome;
@@ -30,6 +46,7 @@ export class NotebookHarness {
   constructor(opts: { dir?: string; typeCheck?: boolean } = {}) {
     this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gradlab-cells-"));
     this.executor = createTypeScriptExecutor({ cwd: this.dir, typeCheck: opts.typeCheck });
+    keepRunnerReportsOnRealStdout();
   }
 
   /** Executes a cell; `keepRouting` leaves stdout routed to its sink (stray-output tests). */
