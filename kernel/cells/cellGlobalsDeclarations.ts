@@ -84,4 +84,56 @@ declare function password(prompt?: string): Promise<string>;
 
 /** The error a cell sees when the user interrupts it. */
 declare class KeyboardInterrupt extends Error {}
+
+/** A message travelling on a Jupyter comm. */
+interface GradlabCommMessage {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  buffers: Uint8Array[];
+}
+
+/** One open comm between this kernel and a front-end widget. */
+interface GradlabComm {
+  readonly commId: string;
+  readonly targetName: string;
+  readonly closed: boolean;
+  /** Sends comm_msg to the front end. @example comm.send({ value: 1 }) */
+  send(data: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void;
+  /** Sends comm_close (once) and forgets the comm. @example comm.close() */
+  close(data?: Record<string, unknown>, metadata?: Record<string, unknown>): void;
+  /** Called for each comm_msg from the front end. */
+  onMsg?: (msg: GradlabCommMessage) => void | Promise<void>;
+  /** Called when the front end closes the comm. */
+  onClose?: (msg: GradlabCommMessage) => void | Promise<void>;
+}
+
+/** The kernel's Jupyter comm registry. */
+interface GradlabCommHost {
+  /**
+   * Handles comm_open from the front end for a target name.
+   * @example
+   * comms.registerTarget("echo", (comm) => { comm.onMsg = (m) => comm.send(m.data); });
+   */
+  registerTarget(targetName: string, handler: (comm: GradlabComm, open: GradlabCommMessage) => void | Promise<void>): void;
+  /** Stops handling a target. @example comms.unregisterTarget("echo") */
+  unregisterTarget(targetName: string): void;
+  /**
+   * Opens a comm from the kernel side (comm_open to the front end).
+   * @example
+   * const comm = comms.open("my.widget", { value: 0 });
+   */
+  open(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): GradlabComm;
+  /** An open comm by id. @example comms.get(id)?.send({}) */
+  get(commId: string): GradlabComm | undefined;
+  /** Open comms, optionally of one target. @example comms.list("echo").length */
+  list(targetName?: string): GradlabComm[];
+}
+
+/**
+ * Jupyter comms (widgets and other live channels to the front end); reading it outside
+ * the gradlab kernel throws a clear error.
+ * @example
+ * comms.registerTarget("echo", (comm) => { comm.onMsg = (m) => comm.send(m.data); });
+ */
+declare const comms: GradlabCommHost;
 `;

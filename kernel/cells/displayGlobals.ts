@@ -89,7 +89,7 @@ export function createDisplay(session: CellSession): DisplayFunction {
 }
 
 /**
- * Installs display, clearOutput, input, password and the display host on globalThis.
+ * Installs display, clearOutput, input, password, comms and the display host on globalThis.
  * @example
  * installDisplayGlobals(session); // then cells call display.markdown("# hi")
  */
@@ -108,6 +108,16 @@ export function installDisplayGlobals(session: CellSession): void {
     }
     return req.sink.inputRequest(String(prompt), password);
   };
+  // The kernel server owns the comm registry (Symbol.for("gradlab.comms")); cells reach it as `comms`.
+  Object.defineProperty(g, "comms", {
+    configurable: true,
+    enumerable: false,
+    get() {
+      const registry = g[Symbol.for("gradlab.comms")];
+      if (!registry) throw new Error("comms: there is no Jupyter comm registry here (comms exist only inside the gradlab kernel)");
+      return registry;
+    },
+  });
   define("input", ask("input", false));
   define("password", ask("password", true));
   const host: DisplayHost = {

@@ -130,7 +130,10 @@ class TypeScriptExecutor implements CellExecutor {
   private start(compiled: CompiledCell, code: string, label: string): Promise<unknown> {
     const g = globalThis as Record<string, unknown>;
     for (const name of compiled.declarations.runtimeNames) {
-      if (!Object.prototype.hasOwnProperty.call(g, name)) {
+      const existing = Object.getOwnPropertyDescriptor(g, name);
+      // A getter-only global (e.g. `comms`) that the cell redeclares becomes the cell's own.
+      const assignable = existing !== undefined && (existing.set !== undefined || existing.writable === true);
+      if (!existing || (!assignable && existing.configurable)) {
         Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
       }
     }

@@ -99,6 +99,22 @@ void host.session.set("plotly", "sent");`);
     assert.equal(await nb.value("(globalThis as any)[Symbol.for('gradlab.displayHost')].session.get('plotly')"), "'sent'");
   });
 
+  test("comms is the kernel's registry, typed, with a clear error outside the kernel", async () => {
+    const err = expectError((await nb.run("comms.list().length")).outcome);
+    assert.match(err.evalue, /only inside the gradlab kernel/);
+    const opened: string[] = [];
+    (globalThis as Record<symbol, unknown>)[Symbol.for("gradlab.comms")] = {
+      registerTarget: (name: string) => opened.push(name), unregisterTarget() {}, open() { throw new Error("unused"); }, get: () => undefined, list: () => [],
+    };
+    try {
+      assert.equal(await nb.value("comms.registerTarget('echo', (comm) => { comm.onMsg = (m) => comm.send(m.data); }); comms.list().length"), "0");
+      assert.deepEqual(opened, ["echo"]);
+      assert.equal(expectError((await nb.run("comms.registerTarget(42)")).outcome).ename, "TSError");
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for("gradlab.comms")];
+    }
+  });
+
   test("a gradlab Tensor result displays richly", async () => {
     const { sink } = await nb.run("import { tensor } from 'gradlab';\ntensor([[1, 2], [3, 4]])");
     const result = sink.events.find((e) => e.kind === "result");
