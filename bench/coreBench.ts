@@ -126,6 +126,7 @@ export interface CoreRow {
   p95Ms?: number;
   gflops?: number;
   faultsPerStep?: number;
+  cpuPerWall?: number;
   ratioVsPeer?: number;
   targetPeer: string;
   target: string;
@@ -164,7 +165,7 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
     }
     return {
       workload: w.id, title: w.title, impl: r.name, medianMs: med, p95Ms: r.time?.p95, gflops,
-      faultsPerStep: r.faultsMedian, ratioVsPeer: ratio, targetPeer: peerName,
+      faultsPerStep: r.faultsMedian, cpuPerWall: r.cpuPerWallMedian, ratioVsPeer: ratio, targetPeer: peerName,
       target, met, check: checkCell(r, ref, w.checkTolerance), samples: r.samplesMs.length, error: r.error,
     };
   });
@@ -174,10 +175,11 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
  *  @example console.log(coreTable(rows)) */
 export function coreTable(rows: readonly CoreRow[]): string {
   return markdownTable(
-    ["workload", "impl", "median ms", "p95 ms", "GFLOP/s", "faults/step", "ratio vs target peer", "target", "met?", "check"],
+    ["workload", "impl", "median ms", "p95 ms", "GFLOP/s", "faults/step", "cpu/wall", "ratio vs target peer", "target", "met?", "check"],
     rows.map((r) => [
       `${r.workload} ${r.title}`, r.impl, formatNumber(r.medianMs), formatNumber(r.p95Ms), formatNumber(r.gflops),
       r.faultsPerStep === undefined ? "-" : String(Math.round(r.faultsPerStep)),
+      r.cpuPerWall === undefined ? "-" : r.cpuPerWall.toFixed(2),
       r.ratioVsPeer === undefined ? "-" : `${formatNumber(r.ratioVsPeer)}x ${r.targetPeer}`,
       r.target, r.met === undefined ? "" : r.met ? "yes" : "NO", r.check,
     ]),

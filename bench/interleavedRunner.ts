@@ -29,6 +29,10 @@ export interface ImplResult {
   samplesMs: number[];
   /** Minor page faults during each recorded step. */
   faults: number[];
+  /** Process CPU time (all threads, user + system) over wall time, per recorded step:
+   *  above 1 means the step used more than one core. */
+  cpuPerWall: number[];
+  cpuPerWallMedian?: number;
   time?: SampleSummary;
   faultsMedian?: number;
   /** The value the first warm-up step returned (for cross-checking implementations). */
@@ -64,7 +68,7 @@ function describe(e: unknown): string {
  *  @example await runInterleaved([{ name: "a", setup: () => ({ step: () => 1 }) }],
  *    { warmup: 1, reps: 5, minReps: 3, maxSeconds: 5, gcBetweenSamples: true }) */
 export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptions): Promise<ImplResult[]> {
-  const results: ImplResult[] = impls.map((i) => ({ name: i.name, samplesMs: [], faults: [] }));
+  const results: ImplResult[] = impls.map((i) => ({ name: i.name, samplesMs: [], faults: [], cpuPerWall: [] }));
   const prepared: (PreparedImpl | null)[] = [];
   for (let k = 0; k < impls.length; k++) {
     try {
@@ -90,14 +94,17 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
         if (opts.gcBetweenSamples) forceGc();
         for (let s = 0; s < (opts.settleSteps ?? 0); s++) p.step();
         const f0 = minorFaults();
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         const value = p.step();
         const t1 = performance.now();
+        const c1 = process.cpuUsage(c0);
         const f1 = minorFaults();
         if (round === 0) results[k].check = value;
         if (recording) {
           results[k].samplesMs.push(t1 - t0);
           results[k].faults.push(f1 - f0);
+          results[k].cpuPerWall.push((c1.user + c1.system) / 1000 / Math.max(t1 - t0, 1e-3));
         }
       } catch (e) {
         results[k].error = `step: ${describe(e)}`;
@@ -119,6 +126,7 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
     if (r.samplesMs.length > 0) {
       r.time = summarize(r.samplesMs);
       r.faultsMedian = summarize(r.faults).median;
+      r.cpuPerWallMedian = summarize(r.cpuPerWall).median;
     }
   }
   return results;
