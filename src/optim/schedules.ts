@@ -15,7 +15,11 @@ export abstract class LrSchedule {
   lastEpoch = 0;
 
   constructor(readonly optimizer: HasLr) {
-    this.baseLr = optimizer.lr;
+    const lr = (optimizer as { lr?: unknown } | null | undefined)?.lr;
+    if (typeof lr !== "number") {
+      throw new Error(`optim.schedule: the first argument must be the optimizer whose lr it schedules (e.g. schedule.step(opt, {stepSize: 10})), got ${optimizer === null || typeof optimizer !== "object" ? String(optimizer) : "an object without a numeric lr"}`);
+    }
+    this.baseLr = lr;
   }
 
   /** The learning rate now in force. @example sched.lr // 0.05 */
@@ -50,6 +54,7 @@ class StepSchedule extends LrSchedule {
 class ExponentialSchedule extends LrSchedule {
   constructor(opt: HasLr, readonly gamma: number) {
     super(opt);
+    if (!(typeof gamma === "number" && gamma > 0)) throw new Error(`schedule.exponential: gamma must be a positive number, got ${gamma}`);
   }
   protected next(lr: number): number {
     return lr * this.gamma;
@@ -92,7 +97,7 @@ class LinearSchedule extends LrSchedule {
  * const sched = optim.schedule.step(opt, { stepSize: 30, gamma: 0.1 });
  */
 export function step(opt: HasLr, options: { stepSize: number; gamma?: number }): LrSchedule {
-  return new StepSchedule(opt, options.stepSize, options.gamma ?? 0.1);
+  return new StepSchedule(opt, options?.stepSize, options?.gamma ?? 0.1);
 }
 
 /**
@@ -102,7 +107,7 @@ export function step(opt: HasLr, options: { stepSize: number; gamma?: number }):
  * const sched = optim.schedule.exponential(opt, { gamma: 0.99 });
  */
 export function exponential(opt: HasLr, options: { gamma: number }): LrSchedule {
-  return new ExponentialSchedule(opt, options.gamma);
+  return new ExponentialSchedule(opt, options?.gamma);
 }
 
 /**
@@ -112,7 +117,7 @@ export function exponential(opt: HasLr, options: { gamma: number }): LrSchedule 
  * const sched = optim.schedule.cosine(opt, { tMax: 100, etaMin: 1e-4 });
  */
 export function cosine(opt: HasLr, options: { tMax: number; etaMin?: number }): LrSchedule {
-  return new CosineSchedule(opt, options.tMax, options.etaMin ?? 0);
+  return new CosineSchedule(opt, options?.tMax, options?.etaMin ?? 0);
 }
 
 /**

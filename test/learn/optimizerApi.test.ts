@@ -91,3 +91,9 @@ describe("optimizer interface", () => {
     assert.throws(() => optim.lbfgs({ lineSearchFn: "backtracking" as never }), /lineSearchFn/);
   });
 });
+
+test("schedules name a forgotten optimizer argument instead of failing inside", () => {
+  const call = optim.schedule.step as unknown as (o: unknown) => unknown;
+  assert.throws(() => call({ stepSize: 2, gamma: 0.5 }), /first argument must be the optimizer/);
+  assert.throws(() => optim.schedule.exponential(optim.sgd({ lr: 0.1 }), { gamma: -1 }), /gamma must be a positive number/);
+});
