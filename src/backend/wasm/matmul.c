@@ -27,6 +27,9 @@
   static void NAME##_tile(int kc, const T* Ap, const T* Bp, T* C, int ldc, int mr, int nr) {           \
     v128_t z = SPLAT(0), c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z,       \
            c40 = z, c41 = z, c50 = z, c51 = z;                                                         \
+    /* Unrolling by 4 lets V8 schedule loads of the next steps under this step's arithmetic */      \
+    /* (27 -> 35 GFLOP/s at 512^3 float32 here; 2 and 8 were slower). */                               \
+    _Pragma("clang loop unroll_count(4)")                                                              \
     for (int k = 0; k < kc; k++) {                                                                     \
       v128_t b0 = wasm_v128_load(Bp), b1 = wasm_v128_load(Bp + LANES), a;                              \
       a = LOADSPLAT(Ap + 0); c00 = ADD(c00, MUL(a, b0)); c01 = ADD(c01, MUL(a, b1));                   \
