@@ -2,7 +2,7 @@
 // reduced back to each input's shape with sumTo (the adjoint of broadcasting).
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, floatOf, promote } from "../tensor/dtype.js";
-import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.js";
+import { broadcastShapes, broadcastStrides, sameShape, SCALAR_SHAPE } from "../tensor/shape.js";
 import { canFuse, fusedMulReduce } from "./fusedGradKernels.js";
 import { getBackend, type BinaryKernel } from "../backend/backend.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
@@ -25,12 +25,12 @@ function resultDType(a: DType, b: DType, policy: Policy): DType {
 function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, policy: Policy) {
   return (inputs: readonly Tensor[]): Tensor => {
     const a = inputs[0], b = inputs[1];
-    const dt = resultDType(a.dtype, b.dtype, policy);
+    const dt = a.dtype === b.dtype && a.dtype === "float64" && policy !== "bool" ? "float64" : resultDType(a.dtype, b.dtype, policy);
     if (a._data === null && b._data === null && a.shape.length === 0 && b.shape.length === 0 && ((a._flags | b._flags) & 2) === 0) {
       let v = scalar(a._s, b._s);
       if (dt === "float32") v = Math.fround(v);
       else if (dt === "int32") v = v | 0;
-      return new Tensor([], dt, null, v);
+      return new Tensor(SCALAR_SHAPE, dt, null, v);
     }
     const shape = broadcastShapes(a.shape, b.shape, name);
     const out = emptyTensor(shape, dt);

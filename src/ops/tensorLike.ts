@@ -3,7 +3,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, type TypedArray, dtypeOfArray, newArray } from "../tensor/dtype.js";
 import { acquire } from "../backend/bufferPool.js";
-import { ShapeError, fmtShape } from "../tensor/shape.js";
+import { ShapeError, fmtShape, SCALAR_SHAPE } from "../tensor/shape.js";
 
 /**
  * A fresh output tensor with pooled (uninitialised) storage; the op fills every element.
@@ -20,7 +20,7 @@ export function scalarTensor(v: number, dtype: DType): Tensor {
   if (dtype === "float32") v = Math.fround(v);
   else if (dtype === "int32") v = v | 0;
   else if (dtype === "bool") v = v ? 1 : 0;
-  return new Tensor([], dtype, null, v);
+  return new Tensor(SCALAR_SHAPE, dtype, null, v);
 }
 
 /** The dtype a bare number takes when combined with a tensor of dtype `other`. @example numberDType(2, "int32") // "int32" */

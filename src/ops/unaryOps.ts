@@ -5,6 +5,7 @@ import { getBackend, type UnaryKernel } from "../backend/backend.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
 import { fastTanh, normalCdf as normalCdfScalar, roundHalfEven, sigmoidScalar, softplusScalar } from "../backend/mathKernels.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
+import { SCALAR_SHAPE } from "../tensor/shape.js";
 import { add, div, mul, sub, where, gt } from "./binaryOps.js";
 import { canFuse, fusedGrad } from "./fusedGradKernels.js";
 
@@ -29,7 +30,7 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
       let v = scalar(x._s, attrs.p0, attrs.p1);
       if (dt === "float32") v = Math.fround(v);
       else if (dt === "int32") v = v | 0;
-      return new Tensor([], dt, null, v);
+      return new Tensor(SCALAR_SHAPE, dt, null, v);
     }
     const out = emptyTensor(x.shape, dt);
     getBackend().unary(kernel, x._buf(), out._buf(), attrs.p0, attrs.p1);

@@ -11,6 +11,13 @@ export class ShapeError extends Error {
   }
 }
 
+/**
+ * The shape of every scalar the engine creates, shared to save an allocation per scalar op.
+ * Shapes are never mutated in place.
+ * @example scalar(1).shape === SCALAR_SHAPE // true
+ */
+export const SCALAR_SHAPE: number[] = [];
+
 /** Format a shape like NumPy: [2, 3]. @example fmtShape([2, 3]) // "[2, 3]" */
 export function fmtShape(s: readonly number[]): string {
   return "[" + s.join(", ") + "]";
