@@ -57,7 +57,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.7, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.5, issue: 7 }),
       ],
-      run: runOptions(3, 15, 5, 30, o),
+      run: runOptions(3, 20, 5, 30, o),
     },
     {
       id: "b32", title: "matmul 512x512 f32", reference: "js-floor", checkTolerance: 1e-4, flops: MATMUL_FLOPS,
@@ -67,7 +67,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 1.0, issue: 7 }),
       ],
-      run: runOptions(3, 15, 5, 15, o),
+      run: runOptions(3, 20, 5, 20, o),
     },
     {
       id: "b64", title: "matmul 512x512 f64", reference: "js-floor", checkTolerance: 1e-10, flops: MATMUL_FLOPS,
@@ -77,7 +77,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "gradlab", maxRatio: 0.5, issue: 7 }),
       ],
-      run: runOptions(3, 15, 5, 10, o),
+      run: runOptions(3, 20, 5, 12, o),
     },
     {
       id: "c", title: "mean((tanh(x*w+b)-y)^2) + grad, 1e6 f32", reference: "js-floor", checkTolerance: 1e-3,
@@ -87,7 +87,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.2, issue: 7 }),
       ],
-      run: runOptions(3, 15, 5, 15, o),
+      run: runOptions(3, 20, 5, 20, o),
     },
     {
       id: "d", title: `scalar graph 2-16-16-1 x100 (${SCALAR_OPS} ops) fwd+bwd`, reference: "micrograd-js", checkTolerance: 1e-9,
@@ -98,7 +98,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "micrograd-js", maxRatio: 1.5, issue: 7 }),
       ],
       // Allocation-bound: one untimed step after each GC restores the young generation's size.
-      run: runOptions(5, 20, 5, 15, o, 1),
+      run: runOptions(5, 30, 5, 20, o, 1),
     },
     {
       id: "e", title: "MSE grad on 100x100 (w,b) grid, 1000 pts, f64 (tfjs f32)", reference: "js-floor", checkTolerance: 1e-3,
@@ -110,7 +110,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         { kind: "timeRatio", impl: "gradlab", peer: "js-floor", maxRatio: 1.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "js-floor", maxRatio: 1.5, issue: 7 }),
       ],
-      run: runOptions(2, 10, 3, 30, o),
+      run: runOptions(2, 12, 3, 30, o),
     },
   ];
   return all

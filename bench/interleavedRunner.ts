@@ -1,5 +1,5 @@
 // Runs several implementations of one workload round-robin: every repetition times each
-// implementation once, in turn, so drift on a shared 2-core VM (thermal, neighbours, page
+// implementation once, in turn (the starting one rotating), so drift on a shared 2-core VM (thermal, neighbours, page
 // cache) hits all of them alike. Warm-up rounds come first and are not recorded.
 import { forceGc } from "./forcedGc.js";
 import { summarize, type SampleSummary } from "./sampleStats.js";
@@ -84,7 +84,10 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
     const recording = round >= opts.warmup;
     const recorded = round - opts.warmup;
     if (recording && recorded >= opts.minReps && (performance.now() - start) / 1000 > opts.maxSeconds) break;
-    for (let k = 0; k < impls.length; k++) {
+    // The starting implementation rotates each round: whichever runs right after another
+    // inherits its heap state (measurably so for allocation-heavy steps), so no position is fixed.
+    for (let j = 0; j < impls.length; j++) {
+      const k = (j + round) % impls.length;
       const p = prepared[k];
       if (!p) continue;
       if (!recording && round >= (impls[k].maxWarmup ?? Infinity)) continue;
