@@ -7,6 +7,7 @@ import { gradState } from "./gradMode.js";
 import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
 import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
 import { scalarTensor } from "../ops/tensorLike.js";
+import { Node } from "./opRegistry.js";
 
 let stampCounter = 0;
 
@@ -42,11 +43,11 @@ function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number, m
     while (stackT.length > 0) {
       const top = stackT.length - 1;
       const t = stackT[top];
-      const node = t._node;
+      const inputs = t._inputs;
       const i = stackI[top];
-      if (node !== null && t._gstamp !== stopStamp && i < node.inputs.length) {
+      if (inputs !== null && t._gstamp !== stopStamp && i < inputs.length) {
         stackI[top] = i + 1;
-        const child = node.inputs[i];
+        const child = inputs[i];
         if (child._rg && child._vstamp !== stamp && child._id >= minId) {
           child._vstamp = stamp;
           stackT.push(child);
@@ -109,16 +110,15 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       if (t._gstamp !== gstamp) continue;
       let g = t._g;
       t._g = null;
-      const node = t._node;
-      if (node === null) {
+      const op = t._op;
+      if (op === null) {
         if ((t._flags & 8) !== 0) {
           throw new Error(`backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`);
         }
         if (!targets) { leaves.push(t); leafGrads.push(g === null ? t._gn : g); }
         continue;
       }
-      const op = node.op;
-      const inputs = node.inputs;
+      const inputs = t._inputs!;
       // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
       if (scalarPath && op.scalarBackward !== undefined && t._data === null && t.shape.length === 0 && (g === null || (g._data === null && g.shape.length === 0))) {
         let ok = inputs.length <= 3;
@@ -129,7 +129,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
         }
         if (ok) {
           const gv = g === null ? t._gn : g._s;
-          op.scalarBackward(gv, vals, t._s, node.attrs, res);
+          op.scalarBackward(gv, vals, t._s, t._attrs, res);
           for (let j = 0; j < inputs.length; j++) {
             const inp = inputs[j];
             if (!inp._rg) continue;
@@ -144,7 +144,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       }
       if (g === null) g = scalarTensor(t._gn, t.dtype);
       gradState.backwardOf = op.name;
-      const grads = op.backward!(g, node);
+      const grads = op.backward!(g, new Node(op, inputs, t._attrs, t));
       gradState.backwardOf = null;
       for (let j = 0; j < inputs.length; j++) {
         const gj = grads[j];
@@ -202,8 +202,10 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
  */
 export function freeGraph(order: readonly Tensor[]): void {
   for (const t of order) {
-    if (t._node !== null) {
-      t._node = null;
+    if (t._op !== null) {
+      t._op = null;
+      t._inputs = null;
+      t._attrs = null;
       t._flags |= 8;
     }
   }
@@ -219,7 +221,7 @@ function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: Backwar
     }
     throw new Error(`backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`);
   }
-  if ((root._flags & 8) !== 0 && root._node === null) {
+  if ((root._flags & 8) !== 0 && root._op === null) {
     throw new Error("backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice");
   }
   let ct: Tensor;

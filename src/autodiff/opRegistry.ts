@@ -94,7 +94,9 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
     if (gradState.enabled) {
       if (op.differentiable) {
         out._rg = true;
-        out._node = new Node(op as OpDef, inputs, attrs, out);
+        out._op = op as OpDef;
+        out._inputs = inputs;
+        out._attrs = attrs;
       }
     } else fromNoGrad = true;
   }

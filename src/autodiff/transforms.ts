@@ -51,7 +51,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       if (!isFloat(t.dtype)) {
         throw new TypeError(`${fname}: ${where} has dtype ${t.dtype}; gradients are defined only for float tensors (convert with .astype("float64"))`);
       }
-      if (gradState.enabled && t._rg && (outerDepth > 0 || t._node !== null)) {
+      if (gradState.enabled && t._rg && (outerDepth > 0 || t._op !== null)) {
         connected = true;
         return identity(t);
       }
@@ -112,7 +112,9 @@ function unconnectedCheck(fname: string, out: Tensor): void {
 function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: Set<Tensor>): void {
   for (const t of order) {
     if (t._id <= serial0 || keep.has(t)) continue;
-    t._node = null;
+    t._op = null;
+    t._inputs = null;
+    t._attrs = null;
     t._flags |= 8;
     if ((t._flags & 1) === 0 && t._data !== null) {
       release(t._data);
@@ -139,7 +141,9 @@ function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions
       const keep = new Set<Tensor>(flatGrads);
       keep.add(out);
       releaseIntermediates(order, serial0, keep);
-      out._node = null;
+      out._op = null;
+      out._inputs = null;
+      out._attrs = null;
       out._rg = false;
     }
   }

@@ -19,7 +19,9 @@ export function dispose(tree: unknown): number {
     release(t._data);
     t._data = null;
     t._flags |= 2;
-    t._node = null;
+    t._op = null;
+    t._inputs = null;
+    t._attrs = null;
     t.grad = null;
     n++;
   }

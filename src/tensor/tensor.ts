@@ -5,7 +5,7 @@ import { type DType, type TypedArray, checkDType, isFloat } from "./dtype.js";
 import { acquire, POOL_MIN_LENGTH } from "../backend/bufferPool.js";
 import { fmtShape, sizeOf } from "./shape.js";
 import { gradState } from "../autodiff/gradMode.js";
-import type { Node } from "../autodiff/opRegistry.js";
+import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
@@ -60,8 +60,10 @@ export class Tensor {
   _s = 0;
   /** @internal whether this tensor participates in differentiation. */
   _rg = false;
-  /** @internal the op application that produced this tensor (null for leaves). */
-  _node: Node | null = null;
+  /** @internal the op that produced this tensor (null for leaves), its inputs and attributes. Kept on the tensor (no separate node object) so each recorded op allocates less. */
+  _op: OpDef | null = null;
+  _inputs: Tensor[] | null = null;
+  _attrs: any = null;
   /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
@@ -141,7 +143,20 @@ export class Tensor {
 
   /** True when this tensor was produced by a recorded op (not a leaf). @example x.mul(2).isLeaf // false if x requires grad */
   get isLeaf(): boolean {
-    return this._node === null;
+    return this._op === null;
+  }
+
+  /**
+   * @internal the recorded op application as an object ({op, inputs, attrs, out, needs}), or null
+   * for leaves; built on access (for tools that walk the graph). Setting null cuts the graph here.
+   */
+  get _node(): Node | null {
+    return this._op === null ? null : new Node(this._op, this._inputs!, this._attrs, this);
+  }
+
+  set _node(v: Node | null) {
+    if (v === null) { this._op = null; this._inputs = null; this._attrs = null; }
+    else { this._op = v.op; this._inputs = v.inputs; this._attrs = v.attrs; }
   }
 
   /**
