@@ -113,6 +113,8 @@ let shuttingDown = false;
 
 async function shutdown(request: JupyterMessage): Promise<void> {
   const restart = request.content.restart === true;
+  // A cell holding the main thread is interrupted first, so the main thread can exit cleanly.
+  interrupt();
   shuttingDown = true;
   publishStatus("busy", request);
   send("control", makeMessage("shutdown_reply", { status: "ok", restart }, sender, request));

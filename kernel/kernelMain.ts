@@ -36,8 +36,12 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
   const s = server;
   // With a listener, SIGINT interrupts the running cell instead of killing the kernel.
   process.on("SIGINT", () => s.onSigint());
-  process.on("unhandledRejection", (reason) => s.reportStray("Unhandled promise rejection", reason));
-  process.on("uncaughtException", (err) => s.reportStray("Uncaught exception", err));
+  // Stray errors from user code must never kill the kernel. The executor may report them
+  // itself (with cell-mapped tracebacks); the server's plain report is the fallback.
+  void executor.then(() => {
+    if (process.listenerCount("unhandledRejection") === 0) process.on("unhandledRejection", (reason) => s.reportStray("Unhandled promise rejection", reason));
+    if (process.listenerCount("uncaughtException") === 0) process.on("uncaughtException", (err) => s.reportStray("Uncaught exception", err));
+  });
   await io.ready;
   return s;
 }

@@ -46,6 +46,8 @@ export function cellCode(flavor: KernelFlavor) {
     setState: `const before = "kept"; Reflect.set(globalThis, "marker", 1)`,
     checkState: `before`,
     checkFresh: `Reflect.get(globalThis, "marker") ?? "fresh"`,
+    /** Leaves a timer and a listening server open; shutdown must still exit at once. */
+    leaveOpen: `setInterval(() => {}, 1000); process.getBuiltinModule("node:net").createServer().listen(0, "127.0.0.1"); "left open"`,
     syncLoop: `console.log("spinning"); while (true) {}`,
     asyncLoop: `console.log("awaiting"); for (;;) await new Promise((r) => setTimeout(r, 10));`,
     printAndResult: `console.log("x"); 1 + 1`,

@@ -2,6 +2,7 @@
 synchronous and an asynchronous loop, check earlier state survives, restart, and shut down
 promptly with a timer left running. argv: kernel_name cells.json"""
 import json
+import atexit
 import sys
 import time
 
@@ -12,7 +13,22 @@ from kernel_client_common import drain_iopub, emit, outputs_until_idle, reply_fo
 kernel_name = sys.argv[1]
 with open(sys.argv[2]) as f:
     cells = json.load(f)
+managers = []
+
+
+def kill_leftovers():
+    """A failed run must not leave kernels behind."""
+    for m in managers:
+        try:
+            if m.is_alive():
+                m.shutdown_kernel(now=True)
+        except Exception:
+            pass
+
+
+atexit.register(kill_leftovers)
 km = KernelManager(kernel_name=kernel_name)
+managers.append(km)
 km.start_kernel()
 kc = km.client()
 kc.start_channels()
@@ -47,11 +63,30 @@ drain_iopub(kc, 0.2)
 r["restarted_new_pid"] = km.provisioner.pid != pid_before
 r["state_after_restart"] = [c["data"]["text/plain"] for t, c in run(kc, cells["checkFresh"])[1] if t == "execute_result"]
 
-run(kc, "setInterval(() => {}, 1000); 'timer left running'")
+run(kc, cells["leaveOpen"])
 proc = km.provisioner.process
 t0 = time.monotonic()
 km.shutdown_kernel(now=False)
 r["shutdown_seconds"] = time.monotonic() - t0
 r["exit_code"] = proc.wait(timeout=10)
+
+# shutdown while a cell holds the main thread in a synchronous loop (a fresh manager:
+# shutdown_kernel destroyed the first one's zmq context)
+km = KernelManager(kernel_name=kernel_name)
+managers.append(km)
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+busy = kc.execute(cells["syncLoop"])
+while True:
+    m = kc.get_iopub_msg(timeout=60)
+    if m["parent_header"].get("msg_id") == busy and m["msg_type"] == "stream":
+        break
+proc = km.provisioner.process
+t0 = time.monotonic()
+km.shutdown_kernel(now=False)
+r["busy_shutdown_seconds"] = time.monotonic() - t0
+r["busy_exit_code"] = proc.wait(timeout=10)
 kc.stop_channels()
 emit(r)
