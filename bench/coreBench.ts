@@ -30,12 +30,13 @@ function runOptions(warmup: number, reps: number, minReps: number, maxSeconds: n
     : { warmup, reps, minReps, maxSeconds, gcBetweenSamples, settleSteps };
 }
 
-/** The gradlab compute backends to measure: "js" (issue 2's pure TypeScript engine) always,
- *  "wasm" too when the build registers it (issue 7). */
+/** The gradlab compute backends to measure: "js" (issue 2's pure TypeScript engine) always;
+ *  "wasm" (issue 7, every kernel in wasm) and "auto" (the default: wasm above size thresholds)
+ *  when the build registers them. */
 async function gradlabBackends(): Promise<string[]> {
   try {
     const names = (await gradlab()).listBackends();
-    return ["js", ...names.filter((n) => n === "wasm")];
+    return ["js", ...["wasm", "auto"].filter((n) => names.includes(n))];
   } catch {
     return ["js"];
   }
@@ -191,6 +192,8 @@ export function coreTable(rows: readonly CoreRow[]): string {
 export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]> {
   const started = Date.now();
   const rows: CoreRow[] = [];
+  // Implementations switch gradlab's backend; the suite leaves the default as it found it.
+  const initialBackend = await gradlab().then((g) => g.getBackend().name, () => undefined);
   for (const w of await coreWorkloads(o)) {
     process.stderr.write(`core ${w.id}: ${w.title} ...`);
     const t0 = Date.now();
@@ -199,6 +202,7 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
     rows.push(...rowsFor(w, results));
     for (const r of results) if (r.error) process.stderr.write(`  ${r.name}: ${r.error}\n`);
   }
+  if (initialBackend) (await gradlab()).setBackend(initialBackend);
   console.log(coreTable(rows));
   const file = writeResultJson("core-latest.json", {
     when: new Date().toISOString(), seconds: (Date.now() - started) / 1000,

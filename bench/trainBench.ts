@@ -44,8 +44,10 @@ export async function runTrainBench(o: { quick?: boolean } = {}): Promise<TrainR
       if (r.error) process.stderr.write(`train ${c.name} ${r.name}: ${r.error}\n`);
     });
   }
+  const backend = await import("../src/index.js").then((g) => g.getBackend().name, () => "unavailable");
   console.log(trainTable(rows));
-  const file = writeResultJson("train-latest.json", { when: new Date().toISOString(), seconds: (Date.now() - started) / 1000, rows });
+  console.log(`\ngradlab ran on its default backend: ${backend}`);
+  const file = writeResultJson("train-latest.json", { when: new Date().toISOString(), seconds: (Date.now() - started) / 1000, gradlabBackend: backend, rows });
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
   return rows;
 }
