@@ -66,7 +66,7 @@ function makeBinary(expr: string): BinaryFn {
     const idx = new Array(nd).fill(0);
     let ao = 0, bo = 0, o = 0;
     // Specialised rows for the common stride patterns (contiguous, or one side constant).
-    const kind = sa === 1 && sb === 1 ? 0 : sa === 1 && sb === 0 ? 1 : sa === 0 && sb === 1 ? 2 : 3;
+    const kind = sa === 1 && sb === 1 ? 0 : sa === 1 && sb === 0 ? 1 : sa === 0 && sb === 1 ? 2 : sa === 0 && sb === 0 ? 4 : 3;
     while (o < n) {
       const ai = ao, bi = bo;
       if (kind === 0) {
@@ -77,6 +77,10 @@ function makeBinary(expr: string): BinaryFn {
       } else if (kind === 2) {
         const x = a[ai];
         for (let j = 0; j < last; j++) { const y = b[bi + j]; out[o + j] = ${expr}; }
+      } else if (kind === 4) {
+        // Both sides constant along the row (a broadcast of a lower-rank value): one native fill.
+        const x = a[ai], y = b[bi];
+        out.fill(${expr}, o, o + last);
       } else {
         let p = ai, q = bi;
         for (let j = 0; j < last; j++) { const x = a[p], y = b[q]; out[o + j] = ${expr}; p += sa; q += sb; }
