@@ -300,10 +300,9 @@ export class KernelServer {
     if (!this.current?.deliverInput(message)) this.log("input_reply with no open input_request; ignored");
   }
 
+  // Comm traffic is not cell output: it is published even for silent requests.
   private publishCurrent(type: string, content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): void {
     const parent = this.currentRequest;
-    const sink = this.current;
-    if (sink) return sink.publish(type, content, metadata, buffers);
     const msg = makeMessage(type, content, this.opts.sender, parent, {
       metadata,
       buffers: buffers.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)),
