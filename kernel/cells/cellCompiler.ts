@@ -4,6 +4,7 @@
 import ts from "typescript";
 import { afterTransformer, beforeTransformer, emptyDeclarations, RUNTIME_PARAM, type CellDeclarations } from "./cellTransformer.js";
 import { SourceMapIndex } from "./sourceMapIndex.js";
+import { wrapCellBody } from "./scriptWrapper.js";
 
 /** Global symbol under which the executor installs the runtime object cells receive. */
 export const CELL_RUNTIME = Symbol.for("gradlab.cellRuntime");
@@ -27,8 +28,7 @@ export interface CompiledCell {
   diagnostics: CellDiagnostic[];
 }
 
-/** Lines the wrapper adds above the compiled body (tracebacks subtract them). */
-export const WRAPPER_LINES = 1;
+export { WRAPPER_LINES } from "./scriptWrapper.js";
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -58,7 +58,7 @@ export function compileCell(code: string): CompiledCell {
   });
   const diagnostics = (output.diagnostics ?? []).map((d) => toCellDiagnostic(d, code));
   const body = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-  const script = `(async function (${RUNTIME_PARAM}) {"use strict";\n${body}\n})(globalThis[Symbol.for("gradlab.cellRuntime")])`;
+  const script = wrapCellBody(body, RUNTIME_PARAM);
   const mappings = output.sourceMapText ? (JSON.parse(output.sourceMapText) as { mappings: string }).mappings : "";
   return { script, map: new SourceMapIndex(mappings), declarations, diagnostics };
 }

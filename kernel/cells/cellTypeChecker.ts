@@ -138,7 +138,7 @@ export class CellTypeChecker {
       return hit.problems;
     }
     const names = [...declaredNames];
-    const header = this.header(declaredNames);
+    const header = this.header(declaredNames, mentionedNames(code));
     const footer = names.length ? `export { ${names.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
     this.pending = { text, names, variables: variableNames };
@@ -179,7 +179,9 @@ export class CellTypeChecker {
       includeCompletionsWithInsertText: false,
       includeCompletionsForModuleExports: false,
     });
-    const entries = (info?.entries ?? []).filter((e) => e.name.startsWith(prefix) && e.kind !== ts.ScriptElementKind.warning);
+    // Underscore members are internals (as IPython hides them): listed only once the user types "_".
+    const showPrivate = prefix.startsWith("_");
+    const entries = (info?.entries ?? []).filter((e) => e.name.startsWith(prefix) && e.kind !== ts.ScriptElementKind.warning && (showPrivate || !e.name.startsWith("_")));
     entries.sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const seen = new Set<string>();
     const unique = entries.filter((e) => (seen.has(e.name) ? false : (seen.add(e.name), true)));
@@ -224,6 +226,7 @@ export class CellTypeChecker {
 
   /** Puts code (after the history header) in the scratch file; returns the code's offset. */
   private loadScratch(code: string): number {
+    // Completion may offer any earlier name, so the scratch file sees all of them.
     const header = this.header(new Set());
     this.files.set(this.pendingPath, { text: `${header}\n${code}\nexport {};`, version: ++this.version });
     return header.length + 1;
@@ -241,14 +244,15 @@ export class CellTypeChecker {
       .map((d) => toCellDiagnostic(d, code, offset));
   }
 
-  /** One line: every name's latest owner, except names the cell redeclares. Variables are
+  /** One line: the latest owner of every name the cell mentions and does not redeclare
+   *  (so a cell's check, and its committed file, grow with what it uses, not with history). Variables are
    *  declared with their owner's type (so later cells may assign them, as at run time);
    *  functions, classes, enums, namespaces, types and imports are imported (value and type). */
-  private header(redeclared: Set<string>): string {
+  private header(redeclared: Set<string>, mentioned?: Set<string>): string {
     const byOwner = new Map<string, string[]>();
     const variables: string[] = [];
     for (const [name, owner] of this.owners) {
-      if (redeclared.has(name)) continue;
+      if (redeclared.has(name) || (mentioned !== undefined && !mentioned.has(name))) continue;
       if (owner.variable) {
         variables.push(`declare ${owner.variable} ${name}: typeof import("./${owner.file}.mjs").${name};`);
         continue;
@@ -291,6 +295,12 @@ export class CellTypeChecker {
     this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
     this.service.cleanupSemanticCache();
   }
+}
+
+/** Every identifier-like word in the code (a superset of the names it references: words in
+ *  strings and comments count too, which only adds unused header entries). */
+function mentionedNames(code: string): Set<string> {
+  return new Set(code.match(/[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu) ?? []);
 }
 
 function isUseful(info: ts.QuickInfo | undefined): info is ts.QuickInfo {

@@ -133,6 +133,11 @@ export function installDisplayGlobals(session: CellSession): void {
     get signal() {
       return session.recent()?.options?.signal;
     },
+    // A synchronous loop (a training run) never lets the event loop deliver the abort above;
+    // the shared flag is what it can poll between steps.
+    get interruptFlag() {
+      return session.interruptFlag();
+    },
     session: session.store,
   };
   define(DISPLAY_HOST, host);

