@@ -17,6 +17,11 @@ export interface DisplayHost {
   clearOutput?(wait: boolean): void;
   /** Aborted when the user interrupts the running cell; long loops should stop cleanly. */
   readonly signal?: AbortSignal;
+  /**
+   * Element 0 becomes nonzero when the user interrupts. Synchronous loops poll it between
+   * steps: they never yield to the event loop that would fire `signal`.
+   */
+  readonly interruptFlag?: Int32Array;
   /** State that lives as long as the kernel session (e.g. "plotly.js already sent"). */
   readonly session: Map<string, unknown>;
 }

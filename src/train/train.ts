@@ -97,7 +97,7 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
   let epochLossSum = 0, epochLossCount = 0, epoch = 0;
   const aborted = (): boolean => {
     if (options.signal?.aborted === true) return true;
-    const h = displayHost() as (ReturnType<typeof displayHost> & { interruptFlag?: Int32Array }) | undefined;
+    const h = displayHost();
     if (h?.signal?.aborted === true) return true;
     // A synchronous loop never lets the event loop run the abort; a kernel that shares its
     // interrupt flag (an Int32Array, element 0 nonzero once interrupted) is heard at once.
