@@ -46,7 +46,11 @@ const iopub = new zmq.Publisher();
 const hb = new zmq.Reply();
 // Output must never be dropped at the high-water mark: a 1,000-line print is 1,000 messages.
 iopub.sendHighWaterMark = 0;
-for (const s of [shell, control, stdin, iopub, hb]) s.linger = 500;
+for (const s of [shell, control, stdin, iopub, hb]) {
+  s.linger = 500;
+  // An IPv6 address in the connection file needs IPv6 enabled on every socket.
+  if (data.connection.transport === "tcp" && data.connection.ip.includes(":")) s.ipv6 = true;
+}
 
 function sendQueue(socket: zmq.Router | zmq.Publisher, name: string): SocketSendQueue<JupyterMessage<unknown>> {
   return new SocketSendQueue<JupyterMessage<unknown>>(
