@@ -65,3 +65,27 @@ test("training in the kernel shows one live loss curve updated in place", async 
   assert.ok(live.length < 200, `throttled: ${live.length} redraws for 4000 steps`);
   assert.ok(live.at(-1)![2].includes("application/vnd.plotly.v1+json"), "the final state carries the full figure");
 });
+
+test("interrupt_request stops a running train() at the end of a step, keeping params and history", async () => {
+  const script = join(packageRoot(import.meta.url), "test", "learn", "clients", "train_interrupt.py");
+  const setup = `
+import { data, loss, optim, train, zeros, randn, generator, tanh, add, matmul, mul } from "gradlab";
+const g2 = generator(3);
+const q2 = { w1: mul(randn([2, 16], { generator: g2 }), 0.7), b1: zeros([16]), w2: mul(randn([16, 2], { generator: g2 }), 0.25), b2: zeros([2]) };
+const model2 = (q: typeof q2, x: any) => add(matmul(tanh(add(matmul(x, q.w1), q.b1)), q.w2), q.b2);
+let run2: any;`;
+  const long = `run2 = train({ params: q2, data: data.moons({ n: 200, seed: 0 }), optimizer: optim.adam({ lr: 0.02 }), steps: 10_000_000, batchSize: 32,
+  loss: (q, b) => loss.crossEntropy(model2(q, b.x), b.y) }); run2.history.stopReason`;
+  const check = "[run2.history.stopReason, run2.history.loss.length > 0, run2.history.loss.length < 10_000_000, Number.isFinite(q2.w1.data[0])].join(' ')";
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile("/usr/bin/python3", [script, kernel.connectionFile, setup, long, check], { timeout: 150_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${err.message}\n${stderr}\nkernel: ${kernel.stderr()}`));
+      resolve(stdout.trim().split("\n").pop()!);
+    });
+  });
+  const r = JSON.parse(out) as Record<string, { status: string; results: string[]; errors: string[] }>;
+  assert.equal(r.setup.status, "ok", JSON.stringify(r.setup));
+  assert.equal(r.interrupted.status, "ok", `the training cell ends normally: ${JSON.stringify(r.interrupted)}`);
+  assert.deepEqual(r.interrupted.results, ["'interrupted'"]);
+  assert.deepEqual(r.after.results, ["'interrupted true true true'"]);
+});
