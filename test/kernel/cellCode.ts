@@ -51,6 +51,10 @@ export function cellCode(flavor: KernelFlavor) {
     syncLoop: `console.log("spinning"); while (true) {}`,
     asyncLoop: `console.log("awaiting"); for (;;) await new Promise((r) => setTimeout(r, 10));`,
     printAndResult: `console.log("x"); 1 + 1`,
+    /** Prints, then prints again from a timer the cell awaits, then returns a value. */
+    timerPrintAndResult: ts
+      ? `console.log("x"); await new Promise<void>((r) => setTimeout(() => { console.log("y"); r(); }, 0)); 1 + 1`
+      : `console.log("x"); await new Promise((r) => setTimeout(() => { console.log("y"); r(); }, 0)); return 1 + 1`,
     bigPrint: (n: number) => `for (let i = 0; i < ${n}; i++) console.log("line " + i)`,
   };
 }

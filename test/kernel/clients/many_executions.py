@@ -18,7 +18,10 @@ def absorb(msg):
     parent = msg["parent_header"].get("msg_id")
     if parent in idle_seen:
         late += 1
-    if msg["msg_type"] in ("stream", "execute_result", "display_data", "error"):
+    # stream chunks may be coalesced, so a stream counts its lines
+    if msg["msg_type"] == "stream":
+        outputs += len(msg["content"]["text"].splitlines())
+    elif msg["msg_type"] in ("execute_result", "display_data", "error"):
         outputs += 1
     if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
         idle_seen.add(parent)
