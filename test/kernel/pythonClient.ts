@@ -16,7 +16,8 @@ export function runPythonClient(script: string, args: string[], opts: { env?: No
     execFile(
       PYTHON,
       [file, ...args],
-      { env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      // No __pycache__ folders in the source tree.
+      { env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const last = stdout.trim().split("\n").pop() ?? "";
         if (err) return reject(new Error(`${script} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
