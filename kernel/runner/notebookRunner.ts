@@ -100,7 +100,12 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const first = errors[0] ?? null;
-  progress.stop(first ? `failed at cell ${first.cellNumber} after ${seconds}s` : `${codeCells.length} cells in ${seconds}s`);
+  // With --allow-errors a failing cell does not stop the run (unless it timed out or the run was
+  // interrupted), so the summary must not say the run failed there.
+  const stopped = first !== null && (!opts.allowErrors || errors.some((e) => e.timedOut || e.ename === "KeyboardInterrupt"));
+  progress.stop(stopped ? `failed at cell ${first.cellNumber} after ${seconds}s`
+    : first !== null ? `${codeCells.length} cells in ${seconds}s; ${errors.length} raised errors (cells ${errors.map((e) => e.cellNumber).join(", ")})`
+    : `${codeCells.length} cells in ${seconds}s`);
   (nb.metadata["gradlab"] as Record<string, unknown>)["duration_ms"] = Date.now() - started;
   return { notebook: nb, failure: first, errors };
 }

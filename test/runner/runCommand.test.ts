@@ -59,6 +59,8 @@ describe("gradlab run", () => {
     const r2 = await runCli(["run", input, "-o", allowed, "--allow-errors"]);
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(textOf(codeCells(read(allowed))[2]), "after\n");
+    assert.doesNotMatch(r2.stdout + r2.stderr, /failed at cell/, "a run that went on is not reported as stopped");
+    assert.match(r2.stdout + r2.stderr, /1 raised errors \(cells 3\)/);
   });
 
   test("a kernel that dies mid-run fails the run with DeadKernelError, and what ran is written", async () => {
