@@ -16,6 +16,9 @@ export interface CellDeclarations {
   /** Top-level variables (const/let/var): later cells see them as assignable declarations,
    *  not as read-only imports. */
   variableNames: Map<string, "let" | "const">;
+  /** Names the cell exports itself (`export const x`, `export { y }`): the checker's footer
+   *  must not export them a second time. */
+  exportedNames: Set<string>;
   /** Enums and namespaces: TS emits `var E;` for them, which must not reset E on a re-run. */
   mergeNames: Set<string>;
   /** Whether the cell ends with an expression whose value is the result. */
@@ -29,7 +32,7 @@ export interface CellDeclarations {
 
 /** A fresh, empty record for the transformers to fill. */
 export function emptyDeclarations(): CellDeclarations {
-  return { runtimeNames: new Set(), allNames: new Set(), variableNames: new Map(), mergeNames: new Set(), hasResult: false, namePositions: new Map(), inert: false };
+  return { runtimeNames: new Set(), allNames: new Set(), variableNames: new Map(), exportedNames: new Set(), mergeNames: new Set(), hasResult: false, namePositions: new Map(), inert: false };
 }
 
 function runtimeRef(f: ts.NodeFactory, member: string): ts.Expression {
@@ -99,6 +102,20 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       }
     };
 
+    const noteExports = (stmt: ts.Statement): void => {
+      if (ts.isExportDeclaration(stmt) && !stmt.moduleSpecifier && stmt.exportClause && ts.isNamedExports(stmt.exportClause)) {
+        for (const el of stmt.exportClause.elements) decls.exportedNames.add(el.name.text);
+        return;
+      }
+      if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword) || hasModifier(stmt, ts.SyntaxKind.DefaultKeyword)) return;
+      if (ts.isVariableStatement(stmt)) {
+        for (const d of stmt.declarationList.declarations) for (const b of bindingNames(d.name)) decls.exportedNames.add(b.name);
+      } else if ((ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isEnumDeclaration(stmt) || ts.isInterfaceDeclaration(stmt)
+        || ts.isTypeAliasDeclaration(stmt) || ts.isModuleDeclaration(stmt)) && stmt.name && ts.isIdentifier(stmt.name)) {
+        decls.exportedNames.add(stmt.name.text);
+      }
+    };
+
     const rewriteImport = (node: ts.ImportDeclaration): ts.Statement[] => {
       const clause = node.importClause;
       const specifier = node.moduleSpecifier;
@@ -138,6 +155,7 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
     };
 
     const topLevel = (stmt: ts.Statement): ts.Statement[] => {
+      noteExports(stmt);
       if (ts.isImportDeclaration(stmt)) return rewriteImport(stmt);
       if (ts.isImportEqualsDeclaration(stmt)) {
         const name = stmt.name.text;

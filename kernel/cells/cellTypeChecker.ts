@@ -130,7 +130,7 @@ export class CellTypeChecker {
    * Prepares `code` as the next cell and, when `typeCheck` is true, returns its problems
    * in 0-based cell coordinates. The cell becomes part of the history only on commit().
    */
-  check(code: string, declaredNames: Set<string>, typeCheck: boolean, variableNames: Map<string, "let" | "const"> = new Map()): CellDiagnostic[] {
+  check(code: string, declaredNames: Set<string>, typeCheck: boolean, variableNames: Map<string, "let" | "const"> = new Map(), exportedNames: Set<string> = new Set()): CellDiagnostic[] {
     const key = `${this.cellCounter}\u0000${typeCheck ? 1 : 0}\u0000${code}`;
     const hit = this.checked.get(key);
     if (hit) {
@@ -139,7 +139,8 @@ export class CellTypeChecker {
     }
     const names = [...declaredNames];
     const header = this.header(declaredNames, mentionedNames(code));
-    const footer = names.length ? `export { ${names.join(", ")} };` : "export {};";
+    const footerNames = names.filter((n) => !exportedNames.has(n));
+    const footer = footerNames.length ? `export { ${footerNames.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
     this.pending = { text, names, variables: variableNames };
     if (!typeCheck) return [];

@@ -92,7 +92,7 @@ class TypeScriptExecutor implements CellExecutor {
       const clash = this.protectedClash(compiled, code, label);
       if (clash) return clash;
       const check = this.typeCheck && !NOCHECK_DIRECTIVE.test(code);
-      const problems = engines.checker.check(code, compiled.declarations.allNames, check, compiled.declarations.variableNames);
+      const problems = engines.checker.check(code, compiled.declarations.allNames, check, compiled.declarations.variableNames, compiled.declarations.exportedNames);
       if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
       const run = this.start(compiled, code, label);
       engines.checker.commit();

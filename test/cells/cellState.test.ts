@@ -47,6 +47,11 @@ type Pair = [number, number];`);
     assert.equal(sink.text(), "tick\n");
   });
 
+  test("export modifiers, export default, namespaces and top-level for await", async () => {
+    assert.equal(await nb.value("export const exported = 5;\nexport function twice(v: number) { return v * 2; }\nexport { exported as alias };\nexport default twice(exported)"), "10");
+    assert.equal(await nb.value("namespace Units { export const meter = 1; }\nasync function* gen() { yield 1; yield 2; }\nlet acc = exported;\nfor await (const v of gen()) acc += v;\nacc + Units.meter"), "9");
+  });
+
   test("undefined and declarations-only cells show no result", async () => {
     assert.equal((await nb.run("undefined")).sink.events.length, 0);
     assert.equal((await nb.run("const quiet = 1;")).sink.events.length, 0);
