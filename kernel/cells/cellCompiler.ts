@@ -63,7 +63,12 @@ export function compileCell(code: string): CompiledCell {
   return { script, map: new SourceMapIndex(mappings), declarations, diagnostics };
 }
 
-/** A compiler diagnostic in the cell's 0-based line/column. */
+/**
+ * A compiler diagnostic in the cell's 0-based line/column (`offset`: where the cell's code
+ * starts in the checked text).
+ * @example
+ * toCellDiagnostic(diagnostic, code, header.length + 1); // { line: 1, column: 0, code: 2322, message: "..." }
+ */
 export function toCellDiagnostic(d: ts.Diagnostic, code: string, offset = 0): CellDiagnostic {
   const start = Math.max(0, (d.start ?? 0) - offset);
   const { line, column } = lineAndColumn(code, start);

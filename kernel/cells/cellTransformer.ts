@@ -30,7 +30,11 @@ export interface CellDeclarations {
   inert: boolean;
 }
 
-/** A fresh, empty record for the transformers to fill. */
+/**
+ * A fresh, empty record for the transformers to fill.
+ * @example
+ * const decls = emptyDeclarations(); // then pass it to beforeTransformer/afterTransformer
+ */
 export function emptyDeclarations(): CellDeclarations {
   return { runtimeNames: new Set(), allNames: new Set(), variableNames: new Map(), exportedNames: new Set(), mergeNames: new Set(), hasResult: false, namePositions: new Map(), inert: false };
 }
@@ -58,7 +62,11 @@ function withoutExportModifiers<T extends ts.Node>(node: T): ts.ModifierLike[] |
   return [...decorators, ...kept];
 }
 
-/** Collects the identifiers a binding name introduces (`{a, b: [c]}` -> a, c). */
+/**
+ * Collects the identifiers a binding name introduces.
+ * @example
+ * bindingNames(parse("const {a, b: [c]} = o")).map((b) => b.name); // ["a", "c"]
+ */
 export function bindingNames(name: ts.BindingName, out: Array<{ name: string; pos: number }> = []): Array<{ name: string; pos: number }> {
   if (ts.isIdentifier(name)) {
     out.push({ name: name.text, pos: name.pos });

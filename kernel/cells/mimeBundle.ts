@@ -34,7 +34,11 @@ function checkBundle(bundle: unknown): MimeBundle {
   throw new Error(`[Symbol.for("Jupyter.display")]() returned ${inspect(bundle)}; it must return a MIME bundle object like { "text/plain": "..." }`);
 }
 
-/** util.inspect with notebook-friendly limits. */
+/**
+ * util.inspect with notebook-friendly limits.
+ * @example
+ * inspectText({ a: [1, 2] }); // "{ a: [ 1, 2 ] }"
+ */
 export function inspectText(value: unknown): string {
   return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 20000, breakLength: 100, colors: false });
 }

@@ -71,7 +71,11 @@ export class NotebookHarness {
   }
 }
 
-/** Narrows an outcome to the error case, failing clearly otherwise. */
+/**
+ * Narrows an outcome to the error case, failing clearly otherwise.
+ * @example
+ * expectError((await nb.run("throw new Error('x')")).outcome).ename; // "Error"
+ */
 export function expectError(outcome: ExecuteOutcome): Extract<ExecuteOutcome, { status: "error" }> {
   if (outcome.status !== "error") throw new Error("expected the cell to fail, but it succeeded");
   return outcome;
