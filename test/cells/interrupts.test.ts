@@ -88,10 +88,11 @@ describe("interrupts", () => {
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
   });
 
-  test("the display host's signal is the running execution's", async () => {
+  test("the display host's signal and interrupt flag are the running execution's", async () => {
     const sink = new RecordingSink();
     (globalThis as Record<string, unknown>)["__expectedSignal"] = sink.controller.signal;
-    const { sink: shown } = await nb.run("(globalThis as any)[Symbol.for('gradlab.displayHost')].signal === (globalThis as any).__expectedSignal", { sink });
+    (globalThis as Record<string, unknown>)["__expectedFlag"] = sink.flag;
+    const { sink: shown } = await nb.run("const hostNow = (globalThis as any)[Symbol.for('gradlab.displayHost')];\nhostNow.signal === (globalThis as any).__expectedSignal && hostNow.interruptFlag === (globalThis as any).__expectedFlag", { sink });
     assert.equal(shown.resultText(), "true");
   });
 
