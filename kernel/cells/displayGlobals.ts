@@ -133,9 +133,6 @@ export function installDisplayGlobals(session: CellSession): void {
     get signal() {
       return session.recent()?.options?.signal;
     },
-    get interruptFlag() {
-      return session.recent()?.options?.interruptFlag;
-    },
     // A synchronous loop (a training run) never lets the event loop deliver the abort above;
     // the shared flag is what it can poll between steps.
     get interruptFlag() {
