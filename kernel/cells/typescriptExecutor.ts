@@ -243,6 +243,11 @@ class TypeScriptExecutor implements CellExecutor {
       },
     };
     Object.defineProperty(globalThis, Symbol.for("gradlab.cellRuntime"), { value: runtime, configurable: true, writable: true });
+    // @types/node declares a global require, so cells type-check with it; give them a real one
+    // that resolves from the notebook's folder, as tslab and Node's own REPL do.
+    if (typeof (globalThis as { require?: unknown }).require !== "function") {
+      Object.defineProperty(globalThis, "require", { value: requireFromNotebook, configurable: true, writable: true, enumerable: false });
+    }
   }
 
   /** Errors thrown by stray timers or unhandled promise rejections are shown, not fatal.

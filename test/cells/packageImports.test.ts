@@ -61,6 +61,10 @@ describe("package imports", () => {
     assert.equal(await nb.value("const dyn = await import('esm-tla');\nconst dynCjs = await import('cjs-pkg');\n`${dyn.ready} / ${dynCjs.default.add(1, 1)}`"), "'after top-level await / 2'");
   });
 
+  test("require() works in cells and resolves from the notebook's folder", async () => {
+    assert.equal(await nb.value("const viaRequire = require('cjs-pkg');\n`${viaRequire.add(20, 22)} ${typeof require('node:path').join}`"), "'42 function'");
+  });
+
   test("imports stay bound in later cells", async () => {
     assert.equal(await nb.value("mul(add(1, 2), 2)"), "6");
   });
