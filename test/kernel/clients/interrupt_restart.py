@@ -45,6 +45,10 @@ def interrupt(code):
         m = kc.get_iopub_msg(timeout=60)
         if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
             break
+    # Interrupt the loop, not the cell's first milliseconds: a SIGINT that lands while
+    # Node tears down vm's breakOnSigint watchdog can be dropped by Node itself
+    # (SigintWatchdog unregisters before it stops, losing a signal caught in between).
+    time.sleep(0.3)
     km.interrupt_kernel()
     reply = reply_for(kc, msg_id, timeout=60)["content"]
     outs = outputs_until_idle(kc, msg_id)
