@@ -189,7 +189,12 @@ export function createWasmBackends(js: Backend): { wasm: Backend; auto: Backend 
   return { wasm: makeBackend("wasm", js, rt, FORCED), auto: makeBackend("auto", js, rt, AUTO_THRESHOLDS) };
 }
 
-/** Threads the wasm gemm currently uses (1 until the helper thread has started). */
+/** The thread cap set by setWasmThreads (default 2). @example wasmMaxThreads() // 2 */
+export function wasmMaxThreads(): number {
+  return maxThreads;
+}
+
+/** Threads the wasm kernels use right now (1 until the helper thread has started on the first large job). */
 export function wasmThreads(): number {
   return Math.min(maxThreads, wasmRuntime()?.threads ?? 0);
 }
