@@ -38,7 +38,7 @@ function scopeOf(opts: { sysPrefix?: boolean; prefix?: string }): InstallScope {
 scopeOptions(program.command("install"))
   .description("install the gradlab kernelspec (no Python or jupyter needed)")
   .option("--display-name <text>", "name shown in front ends", "TypeScript (gradlab)")
-  .addOption(new Option("--interrupt-mode <mode>", "how front ends interrupt").choices(["signal", "message"]).default("signal"))
+  .addOption(new Option("--interrupt-mode <mode>", "how front ends interrupt").choices(["signal", "message"]).default("message"))
   .action(async (opts: { sysPrefix?: boolean; prefix?: string; name: string; displayName: string; interruptMode: "signal" | "message" }) => {
     const { installKernelspec } = await import("./install/kernelspec.js");
     const dir = installKernelspec({ scope: scopeOf(opts), name: opts.name, displayName: opts.displayName, interruptMode: opts.interruptMode });

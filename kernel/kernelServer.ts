@@ -1,6 +1,7 @@
 // Request dispatch on the main thread: one request at a time, in arrival order, each
 // wrapped in status busy/idle; execution counting, history, stop_on_error aborts,
 // interrupts and comms.
+import { writeSync } from "node:fs";
 import type { CellExecutor, ExecuteOutcome } from "./executorContract.js";
 import type { IoLink } from "./ioWorkerHost.js";
 import { INTERRUPT_FLAG, RUNNING_SERIAL, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type RequestChannel } from "./ioWorkerMessages.js";
@@ -59,7 +60,8 @@ export class KernelServer {
     private readonly executorReady: Promise<CellExecutor>,
     private readonly opts: KernelServerOptions,
   ) {
-    this.log = opts.log ?? ((t) => process.stderr.write(`[gradlab] ${t}\n`));
+    // fd 2 directly: process.stderr.write is routed into the running cell's output.
+    this.log = opts.log ?? ((t) => { writeSync(2, `[gradlab] ${t}\n`); });
     this.exit = opts.exit ?? (() => process.exit(0));
     this.comms = new CommRegistry((type, content, metadata, buffers) => this.publishCurrent(type, content, metadata, buffers), this.log);
   }

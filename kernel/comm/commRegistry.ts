@@ -1,6 +1,7 @@
 // Jupyter comms: long-lived, bidirectional channels between kernel-side objects and
 // front-end widgets. Library code reaches the registry through COMM_HOST on globalThis
-// (see /work/team/comms.md) without importing the kernel.
+// (the CommHost shape below; README "Comms") without importing the kernel.
+import { writeSync } from "node:fs";
 
 /** The global key under which the kernel exposes its CommHost. */
 export const COMM_HOST: unique symbol = Symbol.for("gradlab.comms") as never;
@@ -87,7 +88,8 @@ export class CommRegistry implements CommHost {
 
   constructor(
     private readonly publisher: CommPublisher,
-    private readonly log: (text: string) => void = (t) => process.stderr.write(`[gradlab comm] ${t}\n`),
+    // fd 2 directly: process.stderr.write is routed into the running cell's output.
+    private readonly log: (text: string) => void = (t) => { writeSync(2, `[gradlab comm] ${t}\n`); },
   ) {}
 
   registerTarget(targetName: string, handler: CommTargetHandler): void {

@@ -28,6 +28,10 @@ export interface KernelJson {
 
 /**
  * kernel.json content running this build's CLI with this node.
+ * interrupt_mode defaults to "message": front ends then send interrupt_request, which the I/O
+ * thread hears even while a cell holds the main thread in a loop of bare awaits — where a
+ * SIGINT can only be handled once the event loop turns — and which lets a training loop stop
+ * cleanly at the end of a step. The kernel still obeys SIGINT ("signal" mode, or Ctrl-C).
  * @example
  * kernelJson({ displayName: "TypeScript (gradlab)" }).argv[0]; // process.execPath
  */
@@ -37,7 +41,7 @@ export function kernelJson(opts: { displayName?: string; interruptMode?: "signal
     argv: [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"],
     display_name: opts.displayName ?? "TypeScript (gradlab)",
     language: "typescript",
-    interrupt_mode: opts.interruptMode ?? "signal",
+    interrupt_mode: opts.interruptMode ?? "message",
     metadata: { debugger: false },
   };
 }

@@ -41,7 +41,7 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
     const spec = listed.kernelspecs["gradlab-extra"];
     assert.ok(spec, `kernelspec list: ${JSON.stringify(Object.keys(listed.kernelspecs))}`);
     assert.equal(spec.spec.language, "typescript");
-    assert.equal(spec.spec.interrupt_mode, "signal");
+    assert.equal(spec.spec.interrupt_mode, "message");
     assert.equal(spec.spec.argv[0], process.execPath);
     assert.deepEqual(spec.spec.argv.slice(2), ["kernel", "--connection-file", "{connection_file}"]);
     const plain = (await run("/usr/bin/jupyter", ["kernelspec", "list"], { env })).stdout;

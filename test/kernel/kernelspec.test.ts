@@ -17,7 +17,7 @@ test("install writes kernel.json with the absolute node path, signal interrupts 
     assert.equal(spec.argv[0], process.execPath);
     assert.match(spec.argv[1], /kernel[\\/]cli\.js$/);
     assert.deepEqual(spec.argv.slice(2), ["kernel", "--connection-file", "{connection_file}"]);
-    assert.equal(spec.interrupt_mode, "signal");
+    assert.equal(spec.interrupt_mode, "message");
     assert.equal(spec.language, "typescript");
     for (const size of [32, 64]) {
       const png = readFileSync(join(dir, `logo-${size}x${size}.png`));
