@@ -131,12 +131,14 @@ describe("errors", () => {
   test("output after a cell ends goes to that request's sink until the next request", async () => {
     const { OutputRouter } = await import("../../kernel/cells/outputRouter.js");
     const router = OutputRouter.install();
-    const first = await nb.run("setTimeout(() => console.log('stray'), 25); 'started'", { keepRouting: true });
+    // The stray timer fires well after the next request has started (a loaded machine can take
+    // tens of ms to compile that cell); the next cell waits for it rather than for a fixed time.
+    const first = await nb.run("let strayDone = false;\nsetTimeout(() => { console.log('stray'); strayDone = true; }, 1500); 'started'", { keepRouting: true });
     assert.equal(router.currentSink(), first.sink);
     process.stdout.write("late line\n");
     router.release();
     assert.equal(first.sink.text(), "late line\n");
-    const second = await nb.run("await new Promise((r) => setTimeout(r, 80)); 'waited'");
+    const second = await nb.run("while (!strayDone) await new Promise((r) => setTimeout(r, 10));\n'waited'");
     assert.equal(second.sink.text(), "stray\n", "a timer from an earlier cell prints into the running request");
   });
 });
