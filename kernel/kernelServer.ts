@@ -2,6 +2,7 @@
 // wrapped in status busy/idle; execution counting, history, stop_on_error aborts,
 // interrupts and comms.
 import { writeSync } from "node:fs";
+import { IdleCollector } from "./idleCollector.js";
 import type { CellExecutor, ExecuteOutcome } from "./executorContract.js";
 import type { IoLink } from "./ioWorkerHost.js";
 import { INTERRUPT_FLAG, RUNNING_SERIAL, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type RequestChannel } from "./ioWorkerMessages.js";
@@ -46,6 +47,7 @@ export class KernelServer {
   private serial = 0;
   private readonly queue: QueuedRequest[] = [];
   private processing = false;
+  private readonly collector = new IdleCollector();
   private current: RequestSink | undefined;
   private lastSink: RequestSink | undefined;
   private currentRequest: JupyterMessage | undefined;
@@ -120,8 +122,11 @@ export class KernelServer {
 
   private async drain(): Promise<void> {
     this.processing = true;
+    this.collector.busy();
+    let executions = 0;
     while (this.queue.length > 0) {
       const item = this.queue.shift()!;
+      if (item.message.header.msg_type === "execute_request") executions++;
       try {
         await this.dispatch(item);
       } catch (err) {
@@ -134,6 +139,7 @@ export class KernelServer {
       }
     }
     this.processing = false;
+    this.collector.idle(executions);
   }
 
   private async dispatch(item: QueuedRequest): Promise<void> {
