@@ -71,4 +71,10 @@ export interface CellExecutor {
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult>;
   isComplete(code: string): Promise<IsCompleteResult>;
+  /**
+   * Optional: load and prime whatever the first cell would (the compiler, the type checker), so
+   * that cell answers fast. The server calls it once the front end has its kernel_info_reply,
+   * when a user is still reading or typing.
+   */
+  warmUp?(): Promise<void>;
 }

@@ -48,6 +48,7 @@ export class KernelServer {
   private readonly queue: QueuedRequest[] = [];
   private processing = false;
   private readonly collector = new IdleCollector();
+  private warmUpScheduled = false;
   private current: RequestSink | undefined;
   private lastSink: RequestSink | undefined;
   private currentRequest: JupyterMessage | undefined;
@@ -120,6 +121,22 @@ export class KernelServer {
     if (this.controller && !this.controller.signal.aborted) this.controller.abort(err);
   }
 
+  /**
+   * After the first kernel_info_reply (front ends send one before anything else), load the
+   * executor's compiler while the user is still reading: it takes about a second, which the
+   * first cell would otherwise wait for. Deferred a little so the reply leaves first; a request
+   * arriving meanwhile simply queues behind it as it would have behind the first cell's load.
+   */
+  private scheduleWarmUp(): void {
+    if (this.warmUpScheduled) return;
+    this.warmUpScheduled = true;
+    setTimeout(() => {
+      void this.executorReady
+        .then((ex) => ex.warmUp?.())
+        .catch((err: unknown) => this.log(`warm-up failed: ${(err as Error)?.stack ?? String(err)}`));
+    }, 50).unref();
+  }
+
   private async drain(): Promise<void> {
     this.processing = true;
     this.collector.busy();
@@ -175,7 +192,9 @@ export class KernelServer {
       case "execute_request":
         return this.execute(channel, message);
       case "kernel_info_request":
-        return this.reply(channel, message, "kernel_info_reply", this.opts.kernelInfo);
+        this.reply(channel, message, "kernel_info_reply", this.opts.kernelInfo);
+        this.scheduleWarmUp();
+        return;
       case "complete_request": {
         const code = String(c.code ?? "");
         const cursor = typeof c.cursor_pos === "number" ? c.cursor_pos : code.length;
