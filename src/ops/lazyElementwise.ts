@@ -1,0 +1,267 @@
+// Automatic fusion of elementwise op chains. Each eager op over a large tensor used to write
+// a full intermediate (80 MB for a [100,100,1000] float64), so a chain such as
+// `w.mul(x).add(b).sub(y).square().mean(-1)` was bound by memory traffic, not arithmetic.
+// Instead, a float elementwise op on the js backend returns a *deferred* tensor: `_lazy`
+// holds the op and its argument tensors, which may be deferred themselves. The first read of
+// the storage (`_buf()`: any non-elementwise op, `.data`, display) compiles the tree into one
+// loop (generated with `new Function`, cached by structure) and fills the buffer; a sum over
+// all axes or over the last axis consumes a deferred input inside the same loop and never
+// materialises it.
+//
+// Why the results stay exact: every node evaluates the same per-element expression string as
+// the eager kernel (shared from jsBackend), in the same dependency order, and float32 nodes
+// are rounded with Math.fround exactly where the eager op stored into a Float32Array. Sums
+// accumulate in the same sequence as the eager reduce kernel.
+//
+// Why work is never repeated: a deferred tensor is inlined into a consumer's loop only when
+// it has at most one reader (`_uses` counts deferred consumers plus recorded gradient rules
+// that will read it) and the consumer's shape; otherwise it is materialised once and read as
+// a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
+// kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
+// before it recycles the cotangent temporaries they read, so the pool's rules still hold.
+import { Tensor, tensorHooks } from "../tensor/tensor.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import { acquire } from "../backend/bufferPool.js";
+import { getBackend } from "../backend/backend.js";
+import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
+import { broadcastStrides } from "../tensor/shape.js";
+import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+
+/** Unary kernels that may be deferred (parameter-free, float in, same float out). */
+const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
+/** Binary kernels that may be deferred. */
+const FUSABLE_BINARY = new Set<string>(["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "reluGrad", "squareGrad"]);
+/** Largest tree (in ops) inlined into one loop: bounds code size and compile cache variety. */
+const MAX_NODES = 24;
+/** Smallest output worth deferring; the pool's minimum keeps deferred tensors on its release rules. */
+const POOL_FLOOR = 64;
+let minSize = 4096;
+
+/**
+ * Set the smallest output size (elements) that is deferred for fusion; returns the previous
+ * value. Below it, ops run eagerly (compiling a loop costs more than it saves on small arrays).
+ * Values below 64 are raised to 64; Infinity turns fusion off.
+ * @example const prev = setFusionMinSize(64); try { ... } finally { setFusionMinSize(prev); }
+ */
+export function setFusionMinSize(n: number): number {
+  const prev = minSize;
+  minSize = Math.max(POOL_FLOOR, n);
+  return prev;
+}
+
+function isFloatDType(d: DType): boolean {
+  return d === "float32" || d === "float64";
+}
+
+/** Whether an op producing `size` elements of `dt` may be deferred right now. */
+function deferrable(size: number, ndim: number, dt: DType): boolean {
+  return size >= minSize && ndim > 0 && isFloatDType(dt) && getBackend().name === "js";
+}
+
+/** A usable argument: materialised, deferred, or an unmaterialised shape-[] scalar (not released). */
+function readable(t: Tensor): boolean {
+  return t._data !== null || t._lazy !== null || (t.shape.length === 0 && (t._flags & 2) === 0);
+}
+
+function treeSize(t: Tensor): number {
+  return t._lazy !== null && t._uses === 0 ? t._lazy.n : 0;
+}
+
+function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType): Tensor {
+  let n = 1;
+  for (const a of args) n += treeSize(a);
+  if (n > MAX_NODES) {
+    for (const a of args) if (a._lazy !== null) a._buf();
+    n = 1;
+  }
+  for (const a of args) if (a._lazy !== null) a._uses++;
+  const out = new Tensor(shape, dt, null);
+  out._lazy = { k: kernel, a: args, n };
+  return out;
+}
+
+/**
+ * The deferred result of unary `kernel` on x, or null when the op must run eagerly
+ * (small, non-float, released input, another backend, or inside a gradient rule).
+ * @example deferUnary("tanh", x, "float32") // a tensor whose loop runs on first read
+ */
+export function deferUnary(kernel: UnaryKernel, x: Tensor, dt: DType): Tensor | null {
+  if (!FUSABLE_UNARY.has(kernel) || dt !== x.dtype || !deferrable(x.size, x.shape.length, dt) || !readable(x)) return null;
+  return makeDeferred(kernel, [x], x.shape, dt);
+}
+
+/**
+ * The deferred result of binary `kernel` on a, b broadcast to `shape`, or null to run eagerly.
+ * Both inputs must already have the output dtype (no casts inside fused loops).
+ * @example deferBinary("mul", w, x, [100, 100, 1000], "float64")
+ */
+export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: number[], dt: DType): Tensor | null {
+  if (!FUSABLE_BINARY.has(kernel) || a.dtype !== dt || b.dtype !== dt) return null;
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (!deferrable(size, shape.length, dt) || !readable(a) || !readable(b)) return null;
+  return makeDeferred(kernel, [a, b], shape, dt);
+}
+
+type Mode = 0 | 1 | 2; // 0 store every element, 1 sum over everything, 2 sum each last-axis row
+type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number) => number;
+
+interface Plan {
+  body: string[];
+  leaves: Tensor[];
+  leafKinds: string[];
+  scalars: number[];
+  result: string;
+}
+
+/** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
+function planOf(root: Tensor): Plan {
+  const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], result: "" };
+  const f32 = root.dtype === "float32";
+  const n = root.size;
+  const names = new Map<Tensor, string>();
+  let temps = 0;
+  const visit = (t: Tensor, isRoot: boolean): string => {
+    const known = names.get(t);
+    if (known !== undefined) return known;
+    const lz = t._lazy;
+    let name: string;
+    if (lz !== null && (isRoot || (t._uses <= 1 && t.size === n))) {
+      const args = lz.a.map((a) => visit(a, false));
+      const src = lz.a.length === 1
+        ? (lz.k === "tanh" && f32 ? "H.tanhF32(x)" : UNARY_EXPR[lz.k as UnaryKernel])
+        : BINARY_EXPR[lz.k as BinaryKernel];
+      const expr = src.replace(/\b[xy]\b/g, (m) => (m === "x" ? args[0] : args[1]));
+      name = "t" + temps++;
+      plan.body.push(`const ${name} = ${f32 ? `Math.fround(${expr})` : expr};`);
+    } else {
+      const d = t._buf();
+      if (t.size === 1) {
+        name = "s" + plan.scalars.length;
+        plan.scalars.push(d[0]);
+      } else {
+        const i = plan.leaves.length;
+        name = "v" + i;
+        plan.leaves.push(t);
+        // "f": same size as the output, read at the flat index; "b": broadcast, read by strides.
+        plan.leafKinds.push(t.size === n ? "f" : "b");
+      }
+    }
+    names.set(t, name);
+    return name;
+  };
+  plan.result = visit(root, true);
+  return plan;
+}
+
+const cache = new Map<string, FusedFn>();
+
+/**
+ * Generate the loop. Rows run along the last axis; broadcast leaves keep an offset advanced
+ * by an odometer over the outer axes, and their last-axis stride is specialised (0: read
+ * once per row, 1: contiguous, else strided) because that is where the time goes.
+ */
+function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
+  const bIdx: number[] = [];
+  plan.leafKinds.forEach((k, i) => { if (k === "b") bIdx.push(i); });
+  const strideKind = (i: number): string => (lastStrides[i] === 0 ? "0" : lastStrides[i] === 1 ? "1" : "s");
+  const key = mode + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.result;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const lines: string[] = [];
+  lines.push("let acc = 0;");
+  plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
+  plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
+  for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
+  if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
+  lines.push("let row = 0;");
+  lines.push("for (let base = 0; base < n; base += last) {");
+  if (mode === 2) lines.push("acc = 0;");
+  for (const i of bIdx) if (strideKind(i) === "0") lines.push(`const v${i} = L${i}[o${i}];`);
+  lines.push("for (let j = 0; j < last; j++) {");
+  plan.leafKinds.forEach((k, i) => {
+    if (k === "f") lines.push(`const v${i} = L${i}[base + j];`);
+    else if (strideKind(i) === "1") lines.push(`const v${i} = L${i}[o${i} + j];`);
+    else if (strideKind(i) === "s") lines.push(`const v${i} = L${i}[o${i} + j * z${i}];`);
+  });
+  lines.push(...plan.body);
+  lines.push(mode === 0 ? `out[base + j] = ${plan.result};` : `acc += ${plan.result};`);
+  lines.push("}");
+  if (mode === 2) lines.push("out[row] = acc;");
+  lines.push("row++;");
+  if (bIdx.length > 0) {
+    lines.push("let d = nd - 2;");
+    lines.push("while (d >= 0) {");
+    lines.push("idx[d]++;");
+    for (const i of bIdx) lines.push(`o${i} += st${i}[d];`);
+    lines.push("if (idx[d] < shape[d]) break;");
+    for (const i of bIdx) lines.push(`o${i} -= st${i}[d] * shape[d];`);
+    lines.push("idx[d] = 0; d--;");
+    lines.push("}");
+  }
+  lines.push("}");
+  lines.push("return acc;");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
+  cache.set(key, fn);
+  return fn;
+}
+
+/** Run the fused loop of `root` in `mode`; returns the total for mode 1. */
+function run(root: Tensor, mode: Mode, out: TypedArray): number {
+  const plan = planOf(root);
+  const shape = root.shape;
+  const n = root.size;
+  const hasB = plan.leafKinds.includes("b");
+  // Without broadcast leaves the whole tensor is one row, unless rows are what we sum.
+  const last = hasB || mode === 2 ? shape[shape.length - 1] : n;
+  const st: number[][] = [];
+  const lastStrides: number[] = [];
+  plan.leaves.forEach((t, i) => {
+    if (plan.leafKinds[i] === "b") {
+      const s = broadcastStrides(t.shape, shape);
+      st.push(s);
+      lastStrides.push(s[s.length - 1]);
+    } else {
+      st.push([]);
+      lastStrides.push(1);
+    }
+  });
+  const fn = compile(plan, mode, lastStrides);
+  if (n === 0 || last === 0) return 0;
+  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last);
+}
+
+function materialise(t: Tensor): void {
+  const out = acquire(t.dtype, t.size);
+  run(t, 0, out);
+  t._data = out;
+  t._lazy = null;
+}
+
+tensorHooks.materialise = materialise;
+
+const NO_OUT = new Float64Array(0);
+
+/**
+ * Sum a deferred tensor over all axes (`axes` = every axis) or over its last axis inside its
+ * own fused loop, or return null when the eager reduction should run (not deferred, other
+ * readers pending, or other axes). For all axes the result is a number, else the row sums.
+ * @example fusedSum(x.mul(w).square(), [0]) // the number sum((x*w)^2) for a 1-d x
+ */
+export function fusedSum(x: Tensor, axes: readonly number[], dt: DType): number | TypedArray | null {
+  if (x._lazy === null || x._uses > 0 || x.size === 0) return null;
+  const nd = x.shape.length;
+  if (axes.length === nd) {
+    for (let i = 0; i < nd; i++) if (axes[i] !== i) return null;
+    // x stays deferred: a later reader recomputes it (x was no one else's pending input).
+    const v = run(x, 1, NO_OUT);
+    return dt === "float32" ? Math.fround(v) : v;
+  }
+  if (axes.length === 1 && axes[0] === nd - 1) {
+    const rows = acquire(dt, x.size / x.shape[nd - 1]);
+    run(x, 2, rows);
+    return rows;
+  }
+  return null;
+}
