@@ -13,10 +13,11 @@
 // are rounded with Math.fround exactly where the eager op stored into a Float32Array. Sums
 // accumulate in the same sequence as the eager reduce kernel.
 //
-// Why work is never repeated: a deferred tensor is inlined into a consumer's loop only when
-// it has at most one reader (`_uses` counts deferred consumers plus recorded gradient rules
-// that will read it) and the consumer's shape; otherwise it is materialised once and read as
-// a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
+// Why work is never repeated beyond a small constant: a deferred tensor is inlined into a
+// consumer's loop when it has the consumer's shape and at most one reader (`_uses` counts
+// deferred consumers plus recorded gradient rules that will read it), or when it is shared
+// but cheap to recompute (see `inlinable`: at most 8 ops reading at most 2 full-size arrays);
+// otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
 import { Tensor, tensorHooks } from "../tensor/tensor.js";
@@ -114,6 +115,35 @@ interface Plan {
   result: string;
 }
 
+/** Largest shared tree recomputed inline rather than stored. */
+const MAX_RECOMPUTE_OPS = 8;
+/** Most full-size arrays a recomputed shared tree may read (each read costs about what storing it saves). */
+const MAX_RECOMPUTE_FULL_READS = 2;
+
+/**
+ * Whether a loop over `n` elements computes deferred `t` inline. A single reader: always.
+ * A shared tensor: only when recomputing it is cheaper than storing and re-reading it, i.e. a
+ * small tree that reads at most two full-size arrays (a residual `w*x + b - y` built from
+ * broadcast parameters reads almost no memory at all); anything else is materialised once.
+ */
+function inlinable(t: Tensor, n: number): boolean {
+  if (t._lazy === null || t.size !== n) return false;
+  if (t._uses <= 1) return true;
+  const full = new Set<Tensor>();
+  let ops = 0;
+  const walk = (u: Tensor): boolean => {
+    const lz = u._lazy;
+    if (lz !== null && u.size === n && (u === t || u._uses <= 1)) {
+      if (++ops > MAX_RECOMPUTE_OPS) return false;
+      for (const a of lz.a) if (!walk(a)) return false;
+      return true;
+    }
+    if (u.size === n) full.add(u);
+    return full.size <= MAX_RECOMPUTE_FULL_READS;
+  };
+  return walk(t);
+}
+
 /** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
 function planOf(root: Tensor): Plan {
   const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], result: "" };
@@ -126,7 +156,7 @@ function planOf(root: Tensor): Plan {
     if (known !== undefined) return known;
     const lz = t._lazy;
     let name: string;
-    if (lz !== null && (isRoot || (t._uses <= 1 && t.size === n))) {
+    if (lz !== null && (isRoot || inlinable(t, n))) {
       const args = lz.a.map((a) => visit(a, false));
       const src = lz.a.length === 1
         ? (lz.k === "tanh" && f32 ? "H.tanhF32(x)" : UNARY_EXPR[lz.k as UnaryKernel])

@@ -109,8 +109,9 @@ describe("deferred tensors", () => {
 
   test("a deferred tensor used by two consumers is computed once and shared", () => {
     const gen = new g.Generator(SEED + 1);
-    const x = randomTensor(gen, [300], "float64"), w = randomTensor(gen, [300], "float64");
-    const shared = x.mul(w).tanh();
+    const x = randomTensor(gen, [300], "float64"), w = randomTensor(gen, [300], "float64"), z = randomTensor(gen, [300], "float64");
+    // Three full-size inputs: too costly to recompute, so sharing materialises it once.
+    const shared = x.mul(w).add(z).tanh();
     const a = shared.add(1);
     const b = shared.mul(3);
     assert.equal(shared._uses, 2);
@@ -120,6 +121,21 @@ describe("deferred tensors", () => {
     void b.data;
     assert.equal(shared._data, buf, "the second consumer reads the same storage: no second computation");
     assert.equal(b.data[5], buf![5] * 3);
+  });
+
+  test("a cheap shared residual built from broadcast operands is recomputed, not stored", () => {
+    const gen = new g.Generator(SEED + 7);
+    const w = randomTensor(gen, [6, 1], "float64"), x = randomTensor(gen, [70], "float64"), y = randomTensor(gen, [70], "float64");
+    const r = w.mul(x).sub(y);
+    const a = r.square().sum();
+    const b = r.mul(x).sum({ axis: -1 });
+    assert.equal(r._uses, 2);
+    assert.equal(r._data, null, "the residual never needed storage");
+    const wd = w.data, xd = x.data, yd = y.data;
+    let expect = 0;
+    for (let i = 0; i < 6; i++) for (let j = 0; j < 70; j++) { const v = wd[i] * xd[j] - yd[j]; expect += v * v; }
+    assert.equal(a.item(), expect);
+    assert.equal(b.shape[0], 6);
   });
 
   test("a scalar (shape []) graph never defers", () => {
