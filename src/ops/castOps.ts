@@ -64,6 +64,8 @@ export function stopGradient(x: TensorLike): Tensor {
 
 function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
   if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
+  // Deferred results that read t's storage keep the values they had before this write.
+  if (t._data !== null) tensorHooks.beforeWrite?.(t._data);
   if (typeof value === "number") {
     if (t._data === null) t._s = t.dtype === "float32" ? Math.fround(value) : t.dtype === "int32" ? value | 0 : t.dtype === "bool" ? (value ? 1 : 0) : value;
     else t._data.fill(value);

@@ -78,7 +78,57 @@ function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType
   for (const a of args) if (a._lazy !== null) a._uses++;
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: kernel, a: args, n };
+  track(out);
   return out;
+}
+
+// In-place writes (`assign`, and storage handed out by `.data`, which optimizers write) must
+// not change what an earlier deferred result evaluates to, so deferred tensors still pending
+// are remembered (weakly) and those reading the written storage are computed first.
+let live: WeakRef<Tensor>[] = [];
+let pruneAt = 64;
+
+function track(t: Tensor): void {
+  live.push(new WeakRef(t));
+  if (live.length >= pruneAt) {
+    live = live.filter((r) => r.deref()?._lazy != null);
+    pruneAt = Math.max(64, 2 * live.length);
+  }
+}
+
+/** 1: t's tree reads `buf`; 0: it does not; -1: it reads a released tensor (reading t would throw anyway). */
+function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
+  let found = 0;
+  for (const a of t._lazy!.a) {
+    if (seen.has(a)) continue;
+    seen.add(a);
+    if (a._lazy !== null) {
+      const r = readsStorage(a, buf, seen);
+      if (r < 0) return r;
+      if (r > 0) found = 1;
+    } else if (a._data === buf) found = 1;
+    else if (a._data === null && (a._flags & 2) !== 0) return -1;
+  }
+  return found;
+}
+
+/**
+ * Compute every pending deferred tensor that reads `buf`, before someone writes into it.
+ * @example beforeWrite(w._buf()); w._buf().fill(0) // earlier x.mul(w) results keep their values
+ */
+export function beforeWrite(buf: TypedArray): void {
+  if (live.length === 0) return;
+  const pending = live;
+  live = [];
+  const readers: Tensor[] = [];
+  for (const r of pending) {
+    const u = r.deref();
+    if (u === undefined || u._lazy === null) continue;
+    if (readsStorage(u, buf, new Set()) > 0) readers.push(u);
+    else live.push(r);
+  }
+  readers.sort((p, q) => p._id - q._id);
+  for (const u of readers) u._buf();
 }
 
 /**
@@ -270,6 +320,7 @@ function materialise(t: Tensor): void {
 }
 
 tensorHooks.materialise = materialise;
+tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);
 

@@ -26,6 +26,7 @@ type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: Backward
 type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
 type CastImpl = (t: Tensor, dtype: DType) => Tensor;
 type MaterialiseImpl = (t: Tensor) => void;
+type BeforeWriteImpl = (buf: TypedArray) => void;
 
 /**
  * A deferred elementwise op (see src/ops/lazyElementwise.ts): kernel name and argument tensors,
@@ -35,9 +36,10 @@ type MaterialiseImpl = (t: Tensor) => void;
 export interface LazyNode { readonly k: string; readonly a: Tensor[]; readonly n: number }
 
 /** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null } = {
+export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null; beforeWrite: BeforeWriteImpl | null } = {
   backward: null,
   materialise: null,
+  beforeWrite: null,
   assign: null,
   astype: null,
 };
@@ -114,6 +116,8 @@ export class Tensor {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
     this._flags |= 1;
+    // ... and may be written: deferred results reading it are computed now, with today's values.
+    if (tensorHooks.beforeWrite !== null) tensorHooks.beforeWrite(d);
     return d;
   }
 

@@ -138,6 +138,22 @@ describe("deferred tensors", () => {
     assert.equal(b.shape[0], 6);
   });
 
+  test("in-place writes (assign, or through .data as optimizers do) do not change earlier deferred results", () => {
+    const gen = new g.Generator(SEED + 8);
+    const x = randomTensor(gen, [150], "float64"), w = randomTensor(gen, [150], "float64");
+    const expected = Array.from(x.data, (v, i) => v * w.data[i] + 1);
+    const y = x.mul(w).add(1);
+    const z = x.mul(w.reshape([150])).add(1);
+    assert.notEqual(y._lazy, null);
+    w.assign(0);
+    assert.deepEqual(Array.from(y.data), expected);
+    assert.deepEqual(Array.from(z.data), expected);
+    const before = Array.from(x.data, (v) => v * 3);
+    const u = x.mul(3);
+    x.data.fill(7);
+    assert.deepEqual(Array.from(u.data), before);
+  });
+
   test("a scalar (shape []) graph never defers", () => {
     const s = g.scalar(2).mul(3).tanh();
     assert.equal(s._lazy, null);
