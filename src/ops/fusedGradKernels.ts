@@ -8,7 +8,7 @@ import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
 import { getBackend, type BinaryKernel } from "../backend/backend.js";
 import { gradState } from "../autodiff/gradMode.js";
 import { emptyTensor } from "./tensorLike.js";
-import { deferBinary, fusedSum } from "./lazyElementwise.js";
+import { deferBinary, deferRowSum, fusedSum } from "./lazyElementwise.js";
 
 /** Axes where `shape` is 1 and the broadcast shape `full` (same rank) is not. */
 function reducedAxes(shape: readonly number[], full: readonly number[]): number[] {
@@ -37,6 +37,8 @@ export function fusedMulReduce(g: Tensor, other: Tensor, shape: readonly number[
     const axes = reducedAxes(shape, full);
     const rows = axes.length === 1 && axes[0] === full.length - 1;
     const prod = rows || axes.length === full.length ? deferBinary("mul", g, other, full, dtype) : null;
+    const deferred = prod !== null && rows ? deferRowSum(prod, shape.slice(), dtype) : null;
+    if (deferred !== null) return deferred;
     const fused = prod === null ? null : fusedSum(prod, axes, dtype);
     if (fused !== null) {
       if (typeof fused !== "number") return new Tensor(shape.slice(), dtype, fused);

@@ -64,8 +64,16 @@ function readable(t: Tensor): boolean {
   return t._data !== null || t._lazy !== null || (t.shape.length === 0 && (t._flags & 2) === 0);
 }
 
+/** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
+const ROW_SUM = "rowSum";
+
+/** Whether t is a deferred elementwise expression (not a deferred row sum). */
+function isElementwise(t: Tensor): boolean {
+  return t._lazy !== null && t._lazy.k !== ROW_SUM;
+}
+
 function treeSize(t: Tensor): number {
-  return t._lazy !== null && t._uses === 0 ? t._lazy.n : 0;
+  return isElementwise(t) && t._uses === 0 ? t._lazy!.n : 0;
 }
 
 function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType): Tensor {
@@ -155,14 +163,14 @@ export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: n
 }
 
 type Mode = 0 | 1 | 2; // 0 store every element, 1 sum over everything, 2 sum each last-axis row
-type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number) => number;
+type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[]) => number;
 
 interface Plan {
   body: string[];
   leaves: Tensor[];
   leafKinds: string[];
   scalars: number[];
-  result: string;
+  results: string[];
 }
 
 /** Largest shared tree recomputed inline rather than stored. */
@@ -177,13 +185,13 @@ const MAX_RECOMPUTE_FULL_READS = 2;
  * broadcast parameters reads almost no memory at all); anything else is materialised once.
  */
 function inlinable(t: Tensor, n: number): boolean {
-  if (t._lazy === null || t.size !== n) return false;
+  if (!isElementwise(t) || t.size !== n) return false;
   if (t._uses <= 1) return true;
   const full = new Set<Tensor>();
   let ops = 0;
   const walk = (u: Tensor): boolean => {
     const lz = u._lazy;
-    if (lz !== null && u.size === n && (u === t || u._uses <= 1)) {
+    if (lz !== null && lz.k !== ROW_SUM && u.size === n && (u === t || u._uses <= 1)) {
       if (++ops > MAX_RECOMPUTE_OPS) return false;
       for (const a of lz.a) if (!walk(a)) return false;
       return true;
@@ -195,10 +203,10 @@ function inlinable(t: Tensor, n: number): boolean {
 }
 
 /** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
-function planOf(root: Tensor): Plan {
-  const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], result: "" };
-  const f32 = root.dtype === "float32";
-  const n = root.size;
+function planOf(roots: readonly Tensor[]): Plan {
+  const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], results: [] };
+  const f32 = roots[0].dtype === "float32";
+  const n = roots[0].size;
   const names = new Map<Tensor, string>();
   let temps = 0;
   const visit = (t: Tensor, isRoot: boolean): string => {
@@ -230,7 +238,8 @@ function planOf(root: Tensor): Plan {
     names.set(t, name);
     return name;
   };
-  plan.result = visit(root, true);
+  // Several roots share one loop (sibling row sums): a subexpression they share is computed once per element.
+  for (const root of roots) plan.results.push(visit(root, true));
   return plan;
 }
 
@@ -245,18 +254,20 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
   const bIdx: number[] = [];
   plan.leafKinds.forEach((k, i) => { if (k === "b") bIdx.push(i); });
   const strideKind = (i: number): string => (lastStrides[i] === 0 ? "0" : lastStrides[i] === 1 ? "1" : "s");
-  const key = mode + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.result;
+  const key = mode + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const lines: string[] = [];
   lines.push("let acc = 0;");
+  const res = plan.results;
+  if (mode === 2) res.forEach((_, r) => lines.push(`let acc${r} = 0; const O${r} = O[${r}];`));
   plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
   plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
   for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
   if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
   lines.push("let row = 0;");
   lines.push("for (let base = 0; base < n; base += last) {");
-  if (mode === 2) lines.push("acc = 0;");
+  if (mode === 2) res.forEach((_, r) => lines.push(`acc${r} = 0;`));
   for (const i of bIdx) if (strideKind(i) === "0") lines.push(`const v${i} = L${i}[o${i}];`);
   lines.push("for (let j = 0; j < last; j++) {");
   plan.leafKinds.forEach((k, i) => {
@@ -265,9 +276,11 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
     else if (strideKind(i) === "s") lines.push(`const v${i} = L${i}[o${i} + j * z${i}];`);
   });
   lines.push(...plan.body);
-  lines.push(mode === 0 ? `out[base + j] = ${plan.result};` : `acc += ${plan.result};`);
+  if (mode === 0) lines.push(`out[base + j] = ${res[0]};`);
+  else if (mode === 1) lines.push(`acc += ${res[0]};`);
+  else res.forEach((name, r) => lines.push(`acc${r} += ${name};`));
   lines.push("}");
-  if (mode === 2) lines.push("out[row] = acc;");
+  if (mode === 2) res.forEach((_, r) => lines.push(`O${r}[row] = acc${r};`));
   lines.push("row++;");
   if (bIdx.length > 0) {
     lines.push("let d = nd - 2;");
@@ -282,16 +295,16 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
   lines.push("}");
   lines.push("return acc;");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
+  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
   cache.set(key, fn);
   return fn;
 }
 
-/** Run the fused loop of `root` in `mode`; returns the total for mode 1. */
-function run(root: Tensor, mode: Mode, out: TypedArray): number {
-  const plan = planOf(root);
-  const shape = root.shape;
-  const n = root.size;
+/** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
+function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = []): number {
+  const plan = planOf(roots);
+  const shape = roots[0].shape;
+  const n = roots[0].size;
   const hasB = plan.leafKinds.includes("b");
   // Without broadcast leaves the whole tensor is one row, unless rows are what we sum.
   const last = hasB || mode === 2 ? shape[shape.length - 1] : n;
@@ -309,14 +322,56 @@ function run(root: Tensor, mode: Mode, out: TypedArray): number {
   });
   const fn = compile(plan, mode, lastStrides);
   if (n === 0 || last === 0) return 0;
-  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last);
+  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs);
 }
 
 function materialise(t: Tensor): void {
+  if (t._lazy!.k === ROW_SUM) {
+    materialiseRowSums(t);
+    return;
+  }
   const out = acquire(t.dtype, t.size);
-  run(t, 0, out);
+  run([t], 0, out);
   t._data = out;
   t._lazy = null;
+}
+
+const NO_BUF = new Float64Array(0);
+
+/**
+ * Compute deferred row sum t together with every other pending row sum over a source of the
+ * same shape and dtype (the gradients of a broadcast weight and bias read the same residual):
+ * one loop, one accumulator per sum, each in the eager kernel's order.
+ */
+function materialiseRowSums(t: Tensor): void {
+  const src = t._lazy!.a[0];
+  const group: Tensor[] = [t];
+  for (const r of live) {
+    const u = r.deref();
+    if (u === undefined || u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
+    const us = u._lazy.a[0];
+    if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
+    if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0) continue;
+    group.push(u);
+  }
+  const outs = group.map((u) => acquire(u.dtype, u.size));
+  run(group.map((u) => u._lazy!.a[0]), 2, NO_OUT, outs);
+  group.forEach((u, i) => { u._data = outs[i]; u._lazy = null; });
+}
+
+/**
+ * A deferred sum of x over its last axis (shape `shape`: x's shape without, or with 1 for,
+ * the last axis), or null when it cannot be deferred. Deferring lets sibling sums over the
+ * same expression share one loop when the first of them is read.
+ * @example deferRowSum(g.mul(x), [100, 100, 1], "float64")
+ */
+export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | null {
+  // A shape-[] result keeps the scalar fast path (a plain number), so it is summed at once.
+  if (shape.length === 0 || !isElementwise(x) || x._uses > 0 || x.size === 0 || dt !== x.dtype || getBackend().name !== "js") return null;
+  const out = new Tensor(shape, dt, null);
+  out._lazy = { k: ROW_SUM, a: [x], n: 0 };
+  track(out);
+  return out;
 }
 
 tensorHooks.materialise = materialise;
@@ -331,17 +386,17 @@ const NO_OUT = new Float64Array(0);
  * @example fusedSum(x.mul(w).square(), [0]) // the number sum((x*w)^2) for a 1-d x
  */
 export function fusedSum(x: Tensor, axes: readonly number[], dt: DType): number | TypedArray | null {
-  if (x._lazy === null || x._uses > 0 || x.size === 0) return null;
+  if (!isElementwise(x) || x._uses > 0 || x.size === 0) return null;
   const nd = x.shape.length;
   if (axes.length === nd) {
     for (let i = 0; i < nd; i++) if (axes[i] !== i) return null;
     // x stays deferred: a later reader recomputes it (x was no one else's pending input).
-    const v = run(x, 1, NO_OUT);
+    const v = run([x], 1, NO_OUT);
     return dt === "float32" ? Math.fround(v) : v;
   }
   if (axes.length === 1 && axes[0] === nd - 1) {
     const rows = acquire(dt, x.size / x.shape[nd - 1]);
-    run(x, 2, rows);
+    run([x], 2, NO_OUT, [rows]);
     return rows;
   }
   return null;

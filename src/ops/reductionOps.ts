@@ -12,7 +12,7 @@ import { add, div, eq, mul, pow, sub, where } from "./binaryOps.js";
 import { abs, log, exp, sqrt, square } from "./unaryOps.js";
 import { castTo, stopGradient } from "./castOps.js";
 import { reshape } from "./shapeOps.js";
-import { deferBinary, fusedSum } from "./lazyElementwise.js";
+import { deferBinary, deferRowSum, fusedSum } from "./lazyElementwise.js";
 
 /** Options of every reduction. */
 export interface ReduceOptions {
@@ -49,6 +49,10 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
     }
     if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return new Tensor(shape, dt, null, x._s);
     if (kernel === "sum" && x._lazy !== null) {
+      if (axes.length === 1 && axes[0] === x.shape.length - 1) {
+        const rows = deferRowSum(x, shape, dt);
+        if (rows !== null) return rows;
+      }
       const fused = fusedSum(x, axes, dt);
       if (typeof fused === "number") {
         if (shape.length === 0) return new Tensor([], dt, null, fused);
