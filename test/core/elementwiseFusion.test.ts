@@ -154,6 +154,23 @@ describe("deferred tensors", () => {
     assert.deepEqual(Array.from(u.data), before);
   });
 
+  test("sibling last-axis sums over same-shaped expressions run in one loop and equal the eager sums", () => {
+    const gen = new g.Generator(SEED + 9);
+    const w = randomTensor(gen, [5, 3, 1], "float64"), x = randomTensor(gen, [90], "float64"), y = randomTensor(gen, [90], "float64");
+    const run = (): Tensor[] => {
+      const r = w.mul(x).sub(y);
+      return [r.sum({ axis: -1, keepdims: true }), r.mul(x).sum({ axis: -1, keepdims: true })];
+    };
+    const eager = withFusion(false, run);
+    const [gb, gw] = run();
+    assert.notEqual(gb._lazy, null, "the row sum is deferred");
+    assert.notEqual(gw._lazy, null, "the row sum is deferred");
+    void gb.data;
+    assert.notEqual(gw._data, null, "its sibling was computed in the same loop");
+    assertSameBits(gb, eager[0], "first row sum");
+    assertSameBits(gw, eager[1], "second row sum");
+  });
+
   test("a scalar (shape []) graph never defers", () => {
     const s = g.scalar(2).mul(3).tanh();
     assert.equal(s._lazy, null);
