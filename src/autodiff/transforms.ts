@@ -14,7 +14,7 @@ import { identity } from "../ops/castOps.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
-import { tensorSerial } from "../tensor/tensor.js";
+import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
 
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
 export interface GradOptions {
@@ -118,7 +118,7 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._attrs = null;
     t._flags |= 8;
     // A deferred intermediate nobody read: its expression would read released buffers.
-    if (t._lazy !== null) { t._lazy = null; t._flags |= 2; }
+    if (t._lazy !== null) dropDeferred(t);
     if ((t._flags & 1) === 0 && t._data !== null) {
       release(t._data);
       t._data = null;

@@ -20,7 +20,7 @@
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
-import { Tensor, tensorHooks } from "../tensor/tensor.js";
+import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
@@ -91,16 +91,20 @@ function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType
 }
 
 // In-place writes (`assign`, and storage handed out by `.data`, which optimizers write) must
-// not change what an earlier deferred result evaluates to, so deferred tensors still pending
-// are remembered (weakly) and those reading the written storage are computed first.
-let live: WeakRef<Tensor>[] = [];
-let pruneAt = 64;
+// not change what an earlier deferred result evaluates to, so pending deferred tensors are
+// remembered (deferredLive) and those reading the written storage are computed first.
+/** Pending deferred tensors remembered at most; beyond, the oldest are forgotten (see track). */
+const MAX_LIVE = 256;
 
 function track(t: Tensor): void {
-  live.push(new WeakRef(t));
-  if (live.length >= pruneAt) {
-    live = live.filter((r) => r.deref()?._lazy != null);
-    pruneAt = Math.max(64, 2 * live.length);
+  deferredLive.add(t);
+  if (deferredLive.size > MAX_LIVE) {
+    // Only tensors nobody computed (unread results) pile up here; forgetting the oldest keeps
+    // memory bounded and only loses the write protection for those.
+    for (const u of deferredLive) {
+      deferredLive.delete(u);
+      if (deferredLive.size <= MAX_LIVE / 2) break;
+    }
   }
 }
 
@@ -125,18 +129,13 @@ function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
  * @example beforeWrite(w._buf()); w._buf().fill(0) // earlier x.mul(w) results keep their values
  */
 export function beforeWrite(buf: TypedArray): void {
-  if (live.length === 0) return;
-  const pending = live;
-  live = [];
+  if (deferredLive.size === 0) return;
   const readers: Tensor[] = [];
-  for (const r of pending) {
-    const u = r.deref();
-    if (u === undefined || u._lazy === null) continue;
-    if (readsStorage(u, buf, new Set()) > 0) readers.push(u);
-    else live.push(r);
+  for (const u of deferredLive) {
+    if (u._lazy === null) deferredLive.delete(u);
+    else if (readsStorage(u, buf, new Set()) > 0) readers.push(u);
   }
-  readers.sort((p, q) => p._id - q._id);
-  for (const u of readers) u._buf();
+  for (const u of readers) if (u._lazy !== null) u._buf();
 }
 
 /**
@@ -334,6 +333,7 @@ function materialise(t: Tensor): void {
   run([t], 0, out);
   t._data = out;
   t._lazy = null;
+  deferredLive.delete(t);
 }
 
 const NO_BUF = new Float64Array(0);
@@ -346,9 +346,8 @@ const NO_BUF = new Float64Array(0);
 function materialiseRowSums(t: Tensor): void {
   const src = t._lazy!.a[0];
   const group: Tensor[] = [t];
-  for (const r of live) {
-    const u = r.deref();
-    if (u === undefined || u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
+  for (const u of deferredLive) {
+    if (u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
     const us = u._lazy.a[0];
     if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
     if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0) continue;
@@ -356,7 +355,7 @@ function materialiseRowSums(t: Tensor): void {
   }
   const outs = group.map((u) => acquire(u.dtype, u.size));
   run(group.map((u) => u._lazy!.a[0]), 2, NO_OUT, outs);
-  group.forEach((u, i) => { u._data = outs[i]; u._lazy = null; });
+  group.forEach((u, i) => { u._data = outs[i]; u._lazy = null; deferredLive.delete(u); });
 }
 
 /**

@@ -44,6 +44,22 @@ export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | 
   astype: null,
 };
 
+/**
+ * @internal deferred tensors still pending (not yet computed nor dropped), oldest first, so an
+ * in-place write can compute the ones reading the written storage first. Strong references,
+ * removed as soon as a tensor is computed or dropped (weak references would keep every
+ * target alive until the current job ends, i.e. for a whole synchronous training loop).
+ * @example deferredLive.size // 0 when nothing is pending
+ */
+export const deferredLive = new Set<Tensor>();
+
+/** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
+export function dropDeferred(t: Tensor): void {
+  t._lazy = null;
+  t._flags |= 2;
+  deferredLive.delete(t);
+}
+
 /** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. @example const before = tensorSerial.n; zeros([2]); tensorSerial.n > before // true */
 export const tensorSerial = { n: 0 };
 
