@@ -94,7 +94,7 @@ function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType
 // not change what an earlier deferred result evaluates to, so pending deferred tensors are
 // remembered (deferredLive) and those reading the written storage are computed first.
 /** Pending deferred tensors remembered at most; beyond, the oldest are forgotten (see track). */
-const MAX_LIVE = 256;
+const MAX_LIVE = 64;
 
 function track(t: Tensor): void {
   deferredLive.add(t);
