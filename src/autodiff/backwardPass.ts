@@ -1,6 +1,6 @@
 // The reverse sweep. Iterative everywhere (an explicit DFS stack for the topological
 // order, a flat loop for the sweep) so a chain of a million ops cannot overflow the stack.
-import { Tensor, tensorHooks, type BackwardOptions } from "../tensor/tensor.js";
+import { dropDeferred, Tensor, tensorHooks, type BackwardOptions } from "../tensor/tensor.js";
 import { fmtShape, sameShape } from "../tensor/shape.js";
 import { release } from "../backend/bufferPool.js";
 import { gradState } from "./gradMode.js";
@@ -178,7 +178,12 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
     if (temps !== null && temps.length > 0) {
       // Cotangent temporaries never escape except as results; recycle the rest.
       for (const g of grads) if (g !== null) keep!.add(g);
+      // Deferred (fused) results read temporaries: compute them before those are recycled,
+      // oldest first so a later result reads an earlier one instead of recomputing it.
+      const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
+      for (const t of deferred) t._buf();
       for (const t of temps) {
+        if (t._lazy !== null && !keep!.has(t)) { dropDeferred(t); continue; }
         if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
         release(t._data);
         t._data = null;

@@ -32,6 +32,12 @@ export interface OpDef<A = any> {
    * needed: writes d(out)/d(input i) · g into res[i] using numbers only (same math as backward).
    */
   scalarBackward?(g: number, inputs: readonly number[], out: number, attrs: A, res: number[]): void;
+  /**
+   * For ops whose output may be deferred (elementwise fusion): which inputs (indices) and
+   * whether the output the gradient rule reads. Recording counts these reads so a deferred
+   * tensor the backward needs is materialised once instead of recomputed by every reader.
+   */
+  readonly savedReads?: { readonly inputs: readonly number[]; readonly out: boolean };
 }
 
 /** A recorded op application: the edge list of the graph (`tensor._node`). @example x.mul(2)._node!.op.name // "mul" when x requires grad */
@@ -97,6 +103,11 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
         out._op = op as OpDef;
         out._inputs = inputs;
         out._attrs = attrs;
+        const saved = op.savedReads;
+        if (saved !== undefined) {
+          for (const i of saved.inputs) if (inputs[i]._lazy !== null) inputs[i]._uses++;
+          if (saved.out && out._lazy !== null) out._uses++;
+        }
       }
     } else fromNoGrad = true;
   }

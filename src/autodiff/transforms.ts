@@ -14,7 +14,7 @@ import { identity } from "../ops/castOps.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
-import { tensorSerial } from "../tensor/tensor.js";
+import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
 
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
 export interface GradOptions {
@@ -56,6 +56,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
         return identity(t);
       }
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
+      if (t._lazy !== null) t._buf();
       const v = new Tensor(t.shape, t.dtype, t._data, t._s);
       if (t._data !== null) { t._flags |= 1; v._flags |= 1; }
       v._rg = true;
@@ -116,6 +117,8 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._inputs = null;
     t._attrs = null;
     t._flags |= 8;
+    // A deferred intermediate nobody read: its expression would read released buffers.
+    if (t._lazy !== null) dropDeferred(t);
     if ((t._flags & 1) === 0 && t._data !== null) {
       release(t._data);
       t._data = null;

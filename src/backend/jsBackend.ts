@@ -6,9 +6,11 @@ import { gemm } from "./gemmKernel.js";
 import { erf, fastTanh, normalCdf, roundHalfEven, sigmoidScalar, softplusScalar, tanhF32 } from "./mathKernels.js";
 import type { TypedArray } from "../tensor/dtype.js";
 
-const H = { fastTanh, tanhF32, sigmoidScalar, softplusScalar, roundHalfEven, erf, normalCdf };
+/** Helpers the generated loops call (also used by the elementwise fusion compiler, so fused and eager loops share code). @example H.fastTanh(0.5) */
+export const H = { fastTanh, tanhF32, sigmoidScalar, softplusScalar, roundHalfEven, erf, normalCdf };
 
-const UNARY_EXPR: Record<UnaryKernel, string> = {
+/** Per-element expression of each unary kernel over `x` (shared with the fusion compiler so fused loops do the same arithmetic). @example UNARY_EXPR.square // "x * x" */
+export const UNARY_EXPR: Record<UnaryKernel, string> = {
   neg: "-x", exp: "Math.exp(x)", log: "Math.log(x)", log1p: "Math.log1p(x)", expm1: "Math.expm1(x)",
   sqrt: "Math.sqrt(x)", square: "x * x", abs: "Math.abs(x)", sign: "(x > 0 ? 1 : x < 0 ? -1 : x)",
   sin: "Math.sin(x)", cos: "Math.cos(x)", tanh: "H.fastTanh(x)", sigmoid: "H.sigmoidScalar(x)",
@@ -21,7 +23,8 @@ const UNARY_EXPR: Record<UnaryKernel, string> = {
   isNonFinite: "(x - x !== 0 ? 1 : 0)", logicalNot: "(x === 0 ? 1 : 0)",
 };
 
-const BINARY_EXPR: Record<BinaryKernel, string> = {
+/** Per-element expression of each binary kernel over `x`, `y` (shared with the fusion compiler). @example BINARY_EXPR.add // "x + y" */
+export const BINARY_EXPR: Record<BinaryKernel, string> = {
   add: "x + y", sub: "x - y", mul: "x * y", div: "x / y", pow: "Math.pow(x, y)",
   maximum: "(x > y || x !== x ? x : y)", minimum: "(x < y || x !== x ? x : y)",
   maxMask: "(x > y ? 1 : x === y ? 0.5 : 0)",

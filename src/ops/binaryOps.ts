@@ -10,6 +10,7 @@ import { asTensor, emptyTensor } from "./tensorLike.js";
 import { log, neg } from "./unaryOps.js";
 import { sumTo } from "./reductionOps.js";
 import { castTo } from "./castOps.js";
+import { deferBinary } from "./lazyElementwise.js";
 
 type Policy = "arith" | "float" | "bool";
 type ScalarFn = (x: number, y: number) => number;
@@ -33,6 +34,8 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
       return new Tensor(SCALAR_SHAPE, dt, null, v);
     }
     const shape = broadcastShapes(a.shape, b.shape, name);
+    const deferred = deferBinary(kernel, a, b, shape, dt);
+    if (deferred !== null) return deferred;
     const out = emptyTensor(shape, dt);
     getBackend().binary(kernel, a._buf(), broadcastStrides(a.shape, shape), b._buf(), broadcastStrides(b.shape, shape), out._buf(), shape);
     return out;
@@ -41,9 +44,16 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
 
 type ScalarGrad = (g: number, a: number, b: number, out: number, res: number[]) => void;
 
+/** What each deferrable op's gradient rule reads (see OpDef.savedReads). */
+const SAVED_READS: Record<string, { inputs: number[]; out: boolean }> = {
+  add: { inputs: [], out: false }, sub: { inputs: [], out: false },
+  mul: { inputs: [0, 1], out: false }, div: { inputs: [1], out: true },
+};
+
 function defBinary(name: string, kernel: BinaryKernel, scalar: ScalarFn, policy: Policy, grad: GradRule | null, sgrad?: ScalarGrad): OpDef<null> {
   return defineOp<null>({
     name,
+    savedReads: SAVED_READS[name],
     differentiable: grad !== null,
     forward: binaryForward(name, kernel, scalar, policy),
     backward: grad ?? undefined,

@@ -36,6 +36,7 @@ const identityOp = defineOp<null>({
   differentiable: true,
   forward: (inputs) => {
     const x = inputs[0];
+    if (x._lazy !== null) x._buf();
     const t = new Tensor(x.shape, x.dtype, x._data, x._s);
     // The result aliases x's storage, so neither buffer may be recycled.
     if (x._data !== null) { x._flags |= 1; t._flags |= 1; }
@@ -62,7 +63,9 @@ export function stopGradient(x: TensorLike): Tensor {
 }
 
 function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
-  if ((t._flags & 2) !== 0) void t._buf();
+  if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
+  // Deferred results that read t's storage keep the values they had before this write.
+  if (t._data !== null) tensorHooks.beforeWrite?.(t._data);
   if (typeof value === "number") {
     if (t._data === null) t._s = t.dtype === "float32" ? Math.fround(value) : t.dtype === "int32" ? value | 0 : t.dtype === "bool" ? (value ? 1 : 0) : value;
     else t._data.fill(value);

@@ -7,11 +7,12 @@ import { getBackend, type ReduceKernel } from "../backend/backend.js";
 import { acquire, release } from "../backend/bufferPool.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { noGrad } from "../autodiff/gradMode.js";
-import { asTensor, emptyTensor } from "./tensorLike.js";
+import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 import { add, div, eq, mul, pow, sub, where } from "./binaryOps.js";
 import { abs, log, exp, sqrt, square } from "./unaryOps.js";
 import { castTo, stopGradient } from "./castOps.js";
 import { reshape } from "./shapeOps.js";
+import { deferBinary, deferRowSum, fusedSum } from "./lazyElementwise.js";
 
 /** Options of every reduction. */
 export interface ReduceOptions {
@@ -47,6 +48,20 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
       throw new ShapeError(`${opName}: cannot reduce an empty tensor of shape ${fmtShape(x.shape)} (no identity for ${kernel})`);
     }
     if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return new Tensor(shape, dt, null, x._s);
+    if (kernel === "sum" && x._lazy !== null) {
+      if (axes.length === 1 && axes[0] === x.shape.length - 1) {
+        const rows = deferRowSum(x, shape, dt);
+        if (rows !== null) return rows;
+      }
+      const fused = fusedSum(x, axes, dt);
+      if (typeof fused === "number") {
+        if (shape.length === 0) return new Tensor([], dt, null, fused);
+        const out = emptyTensor(shape, dt);
+        out._buf()[0] = fused;
+        return out;
+      }
+      if (fused !== null) return new Tensor(shape, dt, fused);
+    }
     const be = getBackend();
     // Group consecutive axes so a contiguous block reduces in one pass.
     let cur: ArrayLike<number> = x._buf();
@@ -298,6 +313,11 @@ const broadcastToOp = defineOp<{ shape: number[] }>({
   differentiable: true,
   forward(inputs, attrs) {
     const x = inputs[0];
+    if (x.dtype === "float32" || x.dtype === "float64") {
+      // Deferred as x * 1 (the eager loop's arithmetic) so a consumer reads x by broadcast strides.
+      const deferred = deferBinary("mul", x, scalarTensor(1, x.dtype), attrs.shape.slice(), x.dtype);
+      if (deferred !== null) return deferred;
+    }
     const out = emptyTensor(attrs.shape, x.dtype);
     const one = x.dtype === "float32" ? new Float32Array([1]) : new Float64Array([1]);
     if (x.dtype === "int32" || x.dtype === "bool") {

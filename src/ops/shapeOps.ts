@@ -15,6 +15,7 @@ const reshapeOp = defineOp<{ shape: number[] }>({
   differentiable: true,
   forward(inputs, attrs) {
     const x = inputs[0];
+    if (x._lazy !== null) x._buf();
     if (x._data === null && (x._flags & 2) === 0) return new Tensor(attrs.shape, x.dtype, null, x._s);
     const d = x._buf();
     x._flags |= 1;

@@ -8,6 +8,7 @@ import { asTensor, emptyTensor } from "./tensorLike.js";
 import { SCALAR_SHAPE } from "../tensor/shape.js";
 import { add, div, mul, sub, where, gt } from "./binaryOps.js";
 import { canFuse, fusedGrad } from "./fusedGradKernels.js";
+import { deferUnary } from "./lazyElementwise.js";
 
 interface UnaryAttrs { p0: number; p1: number }
 type ScalarFn = (x: number, p0: number, p1: number) => number;
@@ -32,6 +33,8 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
       else if (dt === "int32") v = v | 0;
       return new Tensor(SCALAR_SHAPE, dt, null, v);
     }
+    const deferred = deferUnary(kernel, x, dt);
+    if (deferred !== null) return deferred;
     const out = emptyTensor(x.shape, dt);
     getBackend().unary(kernel, x._buf(), out._buf(), attrs.p0, attrs.p1);
     return out;
@@ -41,9 +44,16 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
 /** d out / d x as numbers (x, out, p0, p1), for the scalar fast path of the reverse sweep. */
 type ScalarDeriv = (x: number, out: number, p0: number, p1: number) => number;
 
+/** What each deferrable op's gradient rule reads (see OpDef.savedReads). */
+const SAVED_READS: Record<string, { inputs: number[]; out: boolean }> = {
+  neg: { inputs: [], out: false }, square: { inputs: [0], out: false }, relu: { inputs: [0], out: false },
+  tanh: { inputs: [], out: true }, sigmoid: { inputs: [], out: true }, exp: { inputs: [], out: true },
+};
+
 function defUnary(name: string, kernel: UnaryKernel, scalar: ScalarFn, grad: GradRule | null, policy: IntPolicy = "float", deriv?: ScalarDeriv): OpDef<UnaryAttrs> {
   return defineOp<UnaryAttrs>({
     name,
+    savedReads: SAVED_READS[name],
     differentiable: grad !== null,
     forward: unaryForward(kernel, scalar, policy),
     backward: grad === null ? undefined : (g, ctx) => [grad(g, ctx)],

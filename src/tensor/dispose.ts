@@ -1,6 +1,6 @@
 // Explicit release of tensors the caller is done with (tfjs-style), for hot loops where
 // fresh memory pages dominate: their buffers go back to the pool for the next step.
-import { Tensor } from "./tensor.js";
+import { dropDeferred, Tensor } from "./tensor.js";
 import { release } from "../backend/bufferPool.js";
 import { treeLeaves } from "../autodiff/pytree.js";
 
@@ -15,6 +15,7 @@ export function dispose(tree: unknown): number {
   for (const leaf of treeLeaves<unknown>(tree)) {
     if (!(leaf instanceof Tensor)) continue;
     const t = leaf;
+    if (t._lazy !== null) { dropDeferred(t); t._op = null; t._inputs = null; t._attrs = null; t.grad = null; continue; }
     if ((t._flags & 1) !== 0 || t._data === null) continue;
     release(t._data);
     t._data = null;

@@ -25,13 +25,40 @@ export interface BackwardOptions {
 type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions) => void;
 type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
 type CastImpl = (t: Tensor, dtype: DType) => Tensor;
+type MaterialiseImpl = (t: Tensor) => void;
+type BeforeWriteImpl = (buf: TypedArray) => void;
+
+/**
+ * A deferred elementwise op (see src/ops/lazyElementwise.ts): kernel name and argument tensors,
+ * each either materialised or itself deferred; `n` counts the ops in the inlinable tree.
+ * @example x.mul(w)._lazy // { k: "mul", a: [x, w], n: 1 } for large float tensors on the js backend
+ */
+export interface LazyNode { readonly k: string; readonly a: Tensor[]; readonly n: number }
 
 /** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null } = {
+export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null; beforeWrite: BeforeWriteImpl | null } = {
   backward: null,
+  materialise: null,
+  beforeWrite: null,
   assign: null,
   astype: null,
 };
+
+/**
+ * @internal deferred tensors still pending (not yet computed nor dropped), oldest first, so an
+ * in-place write can compute the ones reading the written storage first. Strong references,
+ * removed as soon as a tensor is computed or dropped (weak references would keep every
+ * target alive until the current job ends, i.e. for a whole synchronous training loop).
+ * @example deferredLive.size // 0 when nothing is pending
+ */
+export const deferredLive = new Set<Tensor>();
+
+/** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
+export function dropDeferred(t: Tensor): void {
+  t._lazy = null;
+  t._flags |= 2;
+  deferredLive.delete(t);
+}
 
 /** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. @example const before = tensorSerial.n; zeros([2]); tensorSerial.n > before // true */
 export const tensorSerial = { n: 0 };
@@ -73,6 +100,10 @@ export class Tensor {
   /** @internal backward-pass stamps. */
   _gstamp = 0;
   _vstamp = 0;
+  /** @internal a deferred elementwise expression computed on first read (null once materialised). */
+  _lazy: LazyNode | null = null;
+  /** @internal how many deferred consumers (and recorded gradient rules) will read this deferred tensor; above 1 it is materialised once instead of being recomputed inline. */
+  _uses = 0;
   /** @internal creation serial (see tensorSerial). */
   readonly _id: number;
 
@@ -101,6 +132,8 @@ export class Tensor {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
     this._flags |= 1;
+    // ... and may be written: deferred results reading it are computed now, with today's values.
+    if (tensorHooks.beforeWrite !== null) tensorHooks.beforeWrite(d);
     return d;
   }
 
@@ -108,6 +141,10 @@ export class Tensor {
   _buf(): TypedArray {
     const d = this._data;
     if (d !== null) return d;
+    if (this._lazy !== null) {
+      tensorHooks.materialise!(this);
+      return this._data!;
+    }
     if ((this._flags & 2) !== 0) {
       throw new Error(
         `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was released: its buffer went back to the pool (an intermediate of a graph released by grad/valueAndGrad, or a tensor passed to dispose()). ` +
@@ -165,7 +202,7 @@ export class Tensor {
    */
   item(): number {
     if (this.size !== 1) throw new Error(`item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
-    if (this._data === null && (this._flags & 2) === 0) return this._s;
+    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return this._s;
     return this._buf()[0];
   }
 
@@ -215,6 +252,7 @@ export class Tensor {
    * @example const c = x.detach(); // c.requiresGrad === false
    */
   detach(): Tensor {
+    if (this._lazy !== null) this._buf();
     const t = new Tensor(this.shape, this.dtype, this._data, this._s);
     if (this._data !== null) { this._flags |= 1; t._flags |= 1; }
     return t;
@@ -225,7 +263,7 @@ export class Tensor {
    * @example const c = x.clone(); c.assign(0); // x unchanged
    */
   clone(): Tensor {
-    if (this._data === null && (this._flags & 2) === 0) return new Tensor(this.shape.slice(), this.dtype, null, this._s);
+    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return new Tensor(this.shape.slice(), this.dtype, null, this._s);
     const src = this._buf();
     const d = acquire(this.dtype, this.size);
     d.set(src);

@@ -1,0 +1,402 @@
+// Automatic fusion of elementwise op chains. Each eager op over a large tensor used to write
+// a full intermediate (80 MB for a [100,100,1000] float64), so a chain such as
+// `w.mul(x).add(b).sub(y).square().mean(-1)` was bound by memory traffic, not arithmetic.
+// Instead, a float elementwise op on the js backend returns a *deferred* tensor: `_lazy`
+// holds the op and its argument tensors, which may be deferred themselves. The first read of
+// the storage (`_buf()`: any non-elementwise op, `.data`, display) compiles the tree into one
+// loop (generated with `new Function`, cached by structure) and fills the buffer; a sum over
+// all axes or over the last axis consumes a deferred input inside the same loop and never
+// materialises it.
+//
+// Why the results stay exact: every node evaluates the same per-element expression string as
+// the eager kernel (shared from jsBackend), in the same dependency order, and float32 nodes
+// are rounded with Math.fround exactly where the eager op stored into a Float32Array. Sums
+// accumulate in the same sequence as the eager reduce kernel.
+//
+// Why work is never repeated beyond a small constant: a deferred tensor is inlined into a
+// consumer's loop when it has the consumer's shape and at most one reader (`_uses` counts
+// deferred consumers plus recorded gradient rules that will read it), or when it is shared
+// but cheap to recompute (see `inlinable`: at most 8 ops reading at most 2 full-size arrays);
+// otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
+// kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
+// before it recycles the cotangent temporaries they read, so the pool's rules still hold.
+import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import { acquire } from "../backend/bufferPool.js";
+import { getBackend } from "../backend/backend.js";
+import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
+import { broadcastStrides } from "../tensor/shape.js";
+import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+
+/** Unary kernels that may be deferred (parameter-free, float in, same float out). */
+const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
+/** Binary kernels that may be deferred. */
+const FUSABLE_BINARY = new Set<string>(["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "reluGrad", "squareGrad"]);
+/** Largest tree (in ops) inlined into one loop: bounds code size and compile cache variety. */
+const MAX_NODES = 24;
+/** Smallest output worth deferring; the pool's minimum keeps deferred tensors on its release rules. */
+const POOL_FLOOR = 64;
+let minSize = 4096;
+
+/**
+ * Set the smallest output size (elements) that is deferred for fusion; returns the previous
+ * value. Below it, ops run eagerly (compiling a loop costs more than it saves on small arrays).
+ * Values below 64 are raised to 64; Infinity turns fusion off.
+ * @example const prev = setFusionMinSize(64); try { ... } finally { setFusionMinSize(prev); }
+ */
+export function setFusionMinSize(n: number): number {
+  const prev = minSize;
+  minSize = Math.max(POOL_FLOOR, n);
+  return prev;
+}
+
+function isFloatDType(d: DType): boolean {
+  return d === "float32" || d === "float64";
+}
+
+/** Whether an op producing `size` elements of `dt` may be deferred right now. */
+function deferrable(size: number, ndim: number, dt: DType): boolean {
+  return size >= minSize && ndim > 0 && isFloatDType(dt) && getBackend().name === "js";
+}
+
+/** A usable argument: materialised, deferred, or an unmaterialised shape-[] scalar (not released). */
+function readable(t: Tensor): boolean {
+  return t._data !== null || t._lazy !== null || (t.shape.length === 0 && (t._flags & 2) === 0);
+}
+
+/** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
+const ROW_SUM = "rowSum";
+
+/** Whether t is a deferred elementwise expression (not a deferred row sum). */
+function isElementwise(t: Tensor): boolean {
+  return t._lazy !== null && t._lazy.k !== ROW_SUM;
+}
+
+function treeSize(t: Tensor): number {
+  return isElementwise(t) && t._uses === 0 ? t._lazy!.n : 0;
+}
+
+function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType): Tensor {
+  let n = 1;
+  for (const a of args) n += treeSize(a);
+  if (n > MAX_NODES) {
+    for (const a of args) if (a._lazy !== null) a._buf();
+    n = 1;
+  }
+  for (const a of args) if (a._lazy !== null) a._uses++;
+  const out = new Tensor(shape, dt, null);
+  out._lazy = { k: kernel, a: args, n };
+  track(out);
+  return out;
+}
+
+// In-place writes (`assign`, and storage handed out by `.data`, which optimizers write) must
+// not change what an earlier deferred result evaluates to, so pending deferred tensors are
+// remembered (deferredLive) and those reading the written storage are computed first.
+/** Pending deferred tensors remembered at most; beyond, the oldest are forgotten (see track). */
+const MAX_LIVE = 64;
+
+function track(t: Tensor): void {
+  deferredLive.add(t);
+  if (deferredLive.size > MAX_LIVE) {
+    // Only tensors nobody computed (unread results) pile up here; forgetting the oldest keeps
+    // memory bounded and only loses the write protection for those.
+    for (const u of deferredLive) {
+      deferredLive.delete(u);
+      if (deferredLive.size <= MAX_LIVE / 2) break;
+    }
+  }
+}
+
+/** 1: t's tree reads `buf`; 0: it does not; -1: it reads a released tensor (reading t would throw anyway). */
+function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
+  let found = 0;
+  for (const a of t._lazy!.a) {
+    if (seen.has(a)) continue;
+    seen.add(a);
+    if (a._lazy !== null) {
+      const r = readsStorage(a, buf, seen);
+      if (r < 0) return r;
+      if (r > 0) found = 1;
+    } else if (a._data === buf) found = 1;
+    else if (a._data === null && (a._flags & 2) !== 0) return -1;
+  }
+  return found;
+}
+
+/**
+ * Compute every pending deferred tensor that reads `buf`, before someone writes into it.
+ * @example beforeWrite(w._buf()); w._buf().fill(0) // earlier x.mul(w) results keep their values
+ */
+export function beforeWrite(buf: TypedArray): void {
+  if (deferredLive.size === 0) return;
+  const readers: Tensor[] = [];
+  for (const u of deferredLive) {
+    if (u._lazy === null) deferredLive.delete(u);
+    else if (readsStorage(u, buf, new Set()) > 0) readers.push(u);
+  }
+  for (const u of readers) if (u._lazy !== null) u._buf();
+}
+
+/**
+ * The deferred result of unary `kernel` on x, or null when the op must run eagerly
+ * (small, non-float, released input, another backend, or inside a gradient rule).
+ * @example deferUnary("tanh", x, "float32") // a tensor whose loop runs on first read
+ */
+export function deferUnary(kernel: UnaryKernel, x: Tensor, dt: DType): Tensor | null {
+  if (!FUSABLE_UNARY.has(kernel) || dt !== x.dtype || !deferrable(x.size, x.shape.length, dt) || !readable(x)) return null;
+  return makeDeferred(kernel, [x], x.shape, dt);
+}
+
+/**
+ * The deferred result of binary `kernel` on a, b broadcast to `shape`, or null to run eagerly.
+ * Both inputs must already have the output dtype (no casts inside fused loops).
+ * @example deferBinary("mul", w, x, [100, 100, 1000], "float64")
+ */
+export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: number[], dt: DType): Tensor | null {
+  if (!FUSABLE_BINARY.has(kernel) || a.dtype !== dt || b.dtype !== dt) return null;
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (!deferrable(size, shape.length, dt) || !readable(a) || !readable(b)) return null;
+  return makeDeferred(kernel, [a, b], shape, dt);
+}
+
+type Mode = 0 | 1 | 2; // 0 store every element, 1 sum over everything, 2 sum each last-axis row
+type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[]) => number;
+
+interface Plan {
+  body: string[];
+  leaves: Tensor[];
+  leafKinds: string[];
+  scalars: number[];
+  results: string[];
+}
+
+/** Largest shared tree recomputed inline rather than stored. */
+const MAX_RECOMPUTE_OPS = 8;
+/** Most full-size arrays a recomputed shared tree may read (each read costs about what storing it saves). */
+const MAX_RECOMPUTE_FULL_READS = 2;
+
+/**
+ * Whether a loop over `n` elements computes deferred `t` inline. A single reader: always.
+ * A shared tensor: only when recomputing it is cheaper than storing and re-reading it, i.e. a
+ * small tree that reads at most two full-size arrays (a residual `w*x + b - y` built from
+ * broadcast parameters reads almost no memory at all); anything else is materialised once.
+ */
+function inlinable(t: Tensor, n: number): boolean {
+  if (!isElementwise(t) || t.size !== n) return false;
+  if (t._uses <= 1) return true;
+  const full = new Set<Tensor>();
+  let ops = 0;
+  const walk = (u: Tensor): boolean => {
+    const lz = u._lazy;
+    if (lz !== null && lz.k !== ROW_SUM && u.size === n && (u === t || u._uses <= 1)) {
+      if (++ops > MAX_RECOMPUTE_OPS) return false;
+      for (const a of lz.a) if (!walk(a)) return false;
+      return true;
+    }
+    if (u.size === n) full.add(u);
+    return full.size <= MAX_RECOMPUTE_FULL_READS;
+  };
+  return walk(t);
+}
+
+/** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
+function planOf(roots: readonly Tensor[]): Plan {
+  const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], results: [] };
+  const f32 = roots[0].dtype === "float32";
+  const n = roots[0].size;
+  const names = new Map<Tensor, string>();
+  let temps = 0;
+  const visit = (t: Tensor, isRoot: boolean): string => {
+    const known = names.get(t);
+    if (known !== undefined) return known;
+    const lz = t._lazy;
+    let name: string;
+    if (lz !== null && (isRoot || inlinable(t, n))) {
+      const args = lz.a.map((a) => visit(a, false));
+      const src = lz.a.length === 1
+        ? (lz.k === "tanh" && f32 ? "H.tanhF32(x)" : UNARY_EXPR[lz.k as UnaryKernel])
+        : BINARY_EXPR[lz.k as BinaryKernel];
+      const expr = src.replace(/\b[xy]\b/g, (m) => (m === "x" ? args[0] : args[1]));
+      name = "t" + temps++;
+      plan.body.push(`const ${name} = ${f32 ? `Math.fround(${expr})` : expr};`);
+    } else {
+      const d = t._buf();
+      if (t.size === 1) {
+        name = "s" + plan.scalars.length;
+        plan.scalars.push(d[0]);
+      } else {
+        const i = plan.leaves.length;
+        name = "v" + i;
+        plan.leaves.push(t);
+        // "f": same size as the output, read at the flat index; "b": broadcast, read by strides.
+        plan.leafKinds.push(t.size === n ? "f" : "b");
+      }
+    }
+    names.set(t, name);
+    return name;
+  };
+  // Several roots share one loop (sibling row sums): a subexpression they share is computed once per element.
+  for (const root of roots) plan.results.push(visit(root, true));
+  return plan;
+}
+
+const cache = new Map<string, FusedFn>();
+
+/**
+ * Generate the loop. Rows run along the last axis; broadcast leaves keep an offset advanced
+ * by an odometer over the outer axes, and their last-axis stride is specialised (0: read
+ * once per row, 1: contiguous, else strided) because that is where the time goes.
+ */
+function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
+  const bIdx: number[] = [];
+  plan.leafKinds.forEach((k, i) => { if (k === "b") bIdx.push(i); });
+  const strideKind = (i: number): string => (lastStrides[i] === 0 ? "0" : lastStrides[i] === 1 ? "1" : "s");
+  const key = mode + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const lines: string[] = [];
+  lines.push("let acc = 0;");
+  const res = plan.results;
+  if (mode === 2) res.forEach((_, r) => lines.push(`let acc${r} = 0; const O${r} = O[${r}];`));
+  plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
+  plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
+  for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
+  if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
+  lines.push("let row = 0;");
+  lines.push("for (let base = 0; base < n; base += last) {");
+  if (mode === 2) res.forEach((_, r) => lines.push(`acc${r} = 0;`));
+  for (const i of bIdx) if (strideKind(i) === "0") lines.push(`const v${i} = L${i}[o${i}];`);
+  lines.push("for (let j = 0; j < last; j++) {");
+  plan.leafKinds.forEach((k, i) => {
+    if (k === "f") lines.push(`const v${i} = L${i}[base + j];`);
+    else if (strideKind(i) === "1") lines.push(`const v${i} = L${i}[o${i} + j];`);
+    else if (strideKind(i) === "s") lines.push(`const v${i} = L${i}[o${i} + j * z${i}];`);
+  });
+  lines.push(...plan.body);
+  if (mode === 0) lines.push(`out[base + j] = ${res[0]};`);
+  else if (mode === 1) lines.push(`acc += ${res[0]};`);
+  else res.forEach((name, r) => lines.push(`acc${r} += ${name};`));
+  lines.push("}");
+  if (mode === 2) res.forEach((_, r) => lines.push(`O${r}[row] = acc${r};`));
+  lines.push("row++;");
+  if (bIdx.length > 0) {
+    lines.push("let d = nd - 2;");
+    lines.push("while (d >= 0) {");
+    lines.push("idx[d]++;");
+    for (const i of bIdx) lines.push(`o${i} += st${i}[d];`);
+    lines.push("if (idx[d] < shape[d]) break;");
+    for (const i of bIdx) lines.push(`o${i} -= st${i}[d] * shape[d];`);
+    lines.push("idx[d] = 0; d--;");
+    lines.push("}");
+  }
+  lines.push("}");
+  lines.push("return acc;");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
+  cache.set(key, fn);
+  return fn;
+}
+
+/** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
+function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = []): number {
+  const plan = planOf(roots);
+  const shape = roots[0].shape;
+  const n = roots[0].size;
+  const hasB = plan.leafKinds.includes("b");
+  // Without broadcast leaves the whole tensor is one row, unless rows are what we sum.
+  const last = hasB || mode === 2 ? shape[shape.length - 1] : n;
+  const st: number[][] = [];
+  const lastStrides: number[] = [];
+  plan.leaves.forEach((t, i) => {
+    if (plan.leafKinds[i] === "b") {
+      const s = broadcastStrides(t.shape, shape);
+      st.push(s);
+      lastStrides.push(s[s.length - 1]);
+    } else {
+      st.push([]);
+      lastStrides.push(1);
+    }
+  });
+  const fn = compile(plan, mode, lastStrides);
+  if (n === 0 || last === 0) return 0;
+  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs);
+}
+
+function materialise(t: Tensor): void {
+  if (t._lazy!.k === ROW_SUM) {
+    materialiseRowSums(t);
+    return;
+  }
+  const out = acquire(t.dtype, t.size);
+  run([t], 0, out);
+  t._data = out;
+  t._lazy = null;
+  deferredLive.delete(t);
+}
+
+const NO_BUF = new Float64Array(0);
+
+/**
+ * Compute deferred row sum t together with every other pending row sum over a source of the
+ * same shape and dtype (the gradients of a broadcast weight and bias read the same residual):
+ * one loop, one accumulator per sum, each in the eager kernel's order.
+ */
+function materialiseRowSums(t: Tensor): void {
+  const src = t._lazy!.a[0];
+  const group: Tensor[] = [t];
+  for (const u of deferredLive) {
+    if (u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
+    const us = u._lazy.a[0];
+    if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
+    if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0) continue;
+    group.push(u);
+  }
+  const outs = group.map((u) => acquire(u.dtype, u.size));
+  run(group.map((u) => u._lazy!.a[0]), 2, NO_OUT, outs);
+  group.forEach((u, i) => { u._data = outs[i]; u._lazy = null; deferredLive.delete(u); });
+}
+
+/**
+ * A deferred sum of x over its last axis (shape `shape`: x's shape without, or with 1 for,
+ * the last axis), or null when it cannot be deferred. Deferring lets sibling sums over the
+ * same expression share one loop when the first of them is read.
+ * @example deferRowSum(g.mul(x), [100, 100, 1], "float64")
+ */
+export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | null {
+  // A shape-[] result keeps the scalar fast path (a plain number), so it is summed at once.
+  if (shape.length === 0 || !isElementwise(x) || x._uses > 0 || x.size === 0 || dt !== x.dtype || getBackend().name !== "js") return null;
+  const out = new Tensor(shape, dt, null);
+  out._lazy = { k: ROW_SUM, a: [x], n: 0 };
+  track(out);
+  return out;
+}
+
+tensorHooks.materialise = materialise;
+tensorHooks.beforeWrite = beforeWrite;
+
+const NO_OUT = new Float64Array(0);
+
+/**
+ * Sum a deferred tensor over all axes (`axes` = every axis) or over its last axis inside its
+ * own fused loop, or return null when the eager reduction should run (not deferred, other
+ * readers pending, or other axes). For all axes the result is a number, else the row sums.
+ * @example fusedSum(x.mul(w).square(), [0]) // the number sum((x*w)^2) for a 1-d x
+ */
+export function fusedSum(x: Tensor, axes: readonly number[], dt: DType): number | TypedArray | null {
+  if (!isElementwise(x) || x._uses > 0 || x.size === 0) return null;
+  const nd = x.shape.length;
+  if (axes.length === nd) {
+    for (let i = 0; i < nd; i++) if (axes[i] !== i) return null;
+    // x stays deferred: a later reader recomputes it (x was no one else's pending input).
+    const v = run([x], 1, NO_OUT);
+    return dt === "float32" ? Math.fround(v) : v;
+  }
+  if (axes.length === 1 && axes[0] === nd - 1) {
+    const rows = acquire(dt, x.size / x.shape[nd - 1]);
+    run([x], 2, NO_OUT, [rows]);
+    return rows;
+  }
+  return null;
+}
