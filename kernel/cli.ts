@@ -14,11 +14,12 @@ program
   .command("kernel")
   .description("run the kernel (this is what kernel.json runs)")
   .requiredOption("-f, --connection-file <file>", "Jupyter connection file")
-  .action(async (opts: { connectionFile: string }) => {
+  .option("--warm-up", "load the compiler and gradlab right after the first kernel_info_reply (faster first cell, more memory at rest)")
+  .action(async (opts: { connectionFile: string; warmUp?: boolean }) => {
     // The executor (and the TypeScript compiler it loads) is imported only after the I/O
     // worker has started binding the sockets, so heartbeat and kernel_info answer early.
     const { startKernel } = await import("./kernelMain.js");
-    await startKernel(opts.connectionFile, async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o));
+    await startKernel(opts.connectionFile, async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o), { warmUp: opts.warmUp === true });
   });
 
 function scopeOptions(cmd: Command): Command {
@@ -39,9 +40,10 @@ scopeOptions(program.command("install"))
   .description("install the gradlab kernelspec (no Python or jupyter needed)")
   .option("--display-name <text>", "name shown in front ends", "TypeScript (gradlab)")
   .addOption(new Option("--interrupt-mode <mode>", "how front ends interrupt").choices(["signal", "message"]).default("message"))
-  .action(async (opts: { sysPrefix?: boolean; prefix?: string; name: string; displayName: string; interruptMode: "signal" | "message" }) => {
+  .option("--warm-up", "kernels start priming the compiler at once: first cell ≈ 30 ms instead of ≈ 1 s, ≈ 140 MB more at rest")
+  .action(async (opts: { sysPrefix?: boolean; prefix?: string; name: string; displayName: string; interruptMode: "signal" | "message"; warmUp?: boolean }) => {
     const { installKernelspec } = await import("./install/kernelspec.js");
-    const dir = installKernelspec({ scope: scopeOf(opts), name: opts.name, displayName: opts.displayName, interruptMode: opts.interruptMode });
+    const dir = installKernelspec({ scope: scopeOf(opts), name: opts.name, displayName: opts.displayName, interruptMode: opts.interruptMode, warmUp: opts.warmUp === true });
     process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
   });
 

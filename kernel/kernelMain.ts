@@ -14,7 +14,7 @@ export type ExecutorFactory = (opts: { cwd: string }) => CellExecutor | Promise<
  * @example
  * await startKernel("/tmp/kernel-1.json", createTypeScriptExecutor);
  */
-export async function startKernel(connectionFile: string, createExecutor: ExecutorFactory): Promise<KernelServer> {
+export async function startKernel(connectionFile: string, createExecutor: ExecutorFactory, opts: { warmUp?: boolean } = {}): Promise<KernelServer> {
   const connection = readConnectionFile(connectionFile);
   const kernelInfo = kernelInfoContent();
   const sender = { session: randomUUID(), username: "kernel" };
@@ -31,7 +31,7 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
     process.stderr.write(`[gradlab] cannot create the cell executor: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   });
-  server = new KernelServer(io, executor, { sender, kernelInfo });
+  server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
   server.installGlobals();
   const s = server;
   // With a listener, SIGINT interrupts the running cell instead of killing the kernel.

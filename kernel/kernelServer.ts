@@ -27,6 +27,11 @@ export interface KernelServerOptions {
   /** Called after shutdown_reply went out; the default exits the process. */
   exit?: (restart: boolean) => void;
   log?: (text: string) => void;
+  /**
+   * Prime the executor after the first kernel_info_reply (first cell ≈ 30 ms instead of ≈ 1 s,
+   * at the price of ≈ 140 MB resident from the start instead of from the first cell).
+   */
+  warmUp?: boolean;
 }
 
 class KeyboardInterrupt extends Error {
@@ -128,7 +133,7 @@ export class KernelServer {
    * arriving meanwhile simply queues behind it as it would have behind the first cell's load.
    */
   private scheduleWarmUp(): void {
-    if (this.warmUpScheduled) return;
+    if (this.warmUpScheduled || this.opts.warmUp !== true) return;
     this.warmUpScheduled = true;
     setTimeout(() => {
       void this.executorReady

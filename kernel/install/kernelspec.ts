@@ -12,6 +12,8 @@ export interface InstallOptions {
   name?: string;
   displayName?: string;
   interruptMode?: "signal" | "message";
+  /** Add --warm-up to the kernel's argv (see `gradlab kernel --warm-up`). */
+  warmUp?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -35,10 +37,10 @@ export interface KernelJson {
  * @example
  * kernelJson({ displayName: "TypeScript (gradlab)" }).argv[0]; // process.execPath
  */
-export function kernelJson(opts: { displayName?: string; interruptMode?: "signal" | "message" } = {}): KernelJson {
+export function kernelJson(opts: { displayName?: string; interruptMode?: "signal" | "message"; warmUp?: boolean } = {}): KernelJson {
   const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
   return {
-    argv: [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"],
+    argv: [process.execPath, cli, "kernel", ...(opts.warmUp === true ? ["--warm-up"] : []), "--connection-file", "{connection_file}"],
     display_name: opts.displayName ?? "TypeScript (gradlab)",
     language: "typescript",
     interrupt_mode: opts.interruptMode ?? "message",

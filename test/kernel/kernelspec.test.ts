@@ -8,7 +8,7 @@ import { installKernelspec, uninstallKernelspec } from "../../kernel/install/ker
 import { kernelsDir, userDataDir } from "../../kernel/install/kernelspecLocation.js";
 import { logoPng } from "../../kernel/install/logoPng.js";
 
-test("install writes kernel.json with the absolute node path, signal interrupts and both logos", () => {
+test("install writes kernel.json with the absolute node path, message interrupts and both logos", () => {
   const root = mkdtempSync(join(tmpdir(), "gradlab-spec-"));
   try {
     const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, name: "Gradlab-Test" });
@@ -27,6 +27,17 @@ test("install writes kernel.json with the absolute node path, signal interrupts 
     assert.equal(existsSync(dir), false);
     assert.equal(uninstallKernelspec({ scope: { kind: "prefix", dir: root }, name: "gradlab-test" }), undefined);
     assert.throws(() => installKernelspec({ scope: { kind: "prefix", dir: root }, name: "../evil" }), /invalid/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("--warm-up puts the flag on the kernel's command line", () => {
+  const root = mkdtempSync(join(tmpdir(), "gradlab-spec-"));
+  try {
+    const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, warmUp: true });
+    const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8"));
+    assert.deepEqual(spec.argv.slice(2), ["kernel", "--warm-up", "--connection-file", "{connection_file}"]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
