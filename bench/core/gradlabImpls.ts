@@ -74,18 +74,18 @@ export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
   };
 }
 
-/** (b) C = A.matmul(B) and its sum. */
-export function gradlabMatmul(dtype: "float32" | "float64", backend = "js"): BenchImpl {
+/** (b) C = A.matmul(B) and its sum; `threads: 1` caps the wasm kernels at one thread (row "-1t"). */
+export function gradlabMatmul(dtype: "float32" | "float64", backend = "js", threads: 1 | 2 = 2): BenchImpl {
   return {
-    name: implName(backend),
+    name: implName(backend) + (threads === 1 ? "-1t" : ""),
     async setup(): Promise<PreparedImpl> {
       const g = await gradlab();
-      g.setBackend(backend);
-      const activate = () => g.setBackend(backend);
+      const activate = () => { g.setBackend(backend); g.setWasmThreads(threads); };
+      activate();
       const { a, b } = matmulProblem(dtype);
       const ta = g.tensor(a, { dtype }).reshape([N, N]);
       const tb = g.tensor(b, { dtype }).reshape([N, N]);
-      return { activate, step: () => checksum(ta.matmul(tb).data) };
+      return { activate, step: () => checksum(ta.matmul(tb).data), dispose: () => g.setWasmThreads(2) };
     },
   };
 }
