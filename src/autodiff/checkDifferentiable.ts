@@ -13,6 +13,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { scalar, tensor } from "../tensor/creation.js";
 import { eq } from "../ops/binaryOps.js";
 import { grad } from "./transforms.js";
+import { unravelIndex as unravel } from "../tensor/shape.js";
 
 /** Options of {@link checkDifferentiable}. */
 export interface CheckDifferentiableOptions {
@@ -450,15 +451,6 @@ function evaluate(f: (x: Tensor) => Tensor | number, x: Tensor): number {
     throw new Error(`checkDifferentiable: f must return a scalar, got shape [${out.shape.join(", ")}]; reduce it (e.g. .sum() or .mean()) first`);
   }
   return out.item();
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d];
-    flat = Math.floor(flat / shape[d]);
-  }
-  return index;
 }
 
 function describe(v: unknown): string {

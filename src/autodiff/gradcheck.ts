@@ -13,6 +13,7 @@ import { tensor } from "../tensor/creation.js";
 import { grad } from "./transforms.js";
 import { noGrad } from "./gradMode.js";
 import { type PyTree, treeFlatten, treeUnflatten } from "./pytree.js";
+import { unravelIndex as unravel } from "../tensor/shape.js";
 
 /** Tolerances for {@link gradcheck}; an element passes when |analytic - numeric| <= atol + rtol*|numeric|. */
 export interface GradcheckOptions {
@@ -233,16 +234,6 @@ function evaluate(f: (...inputs: any[]) => Tensor, inputs: unknown[], where: str
     );
   }
   return out.item();
-}
-
-/** Row-major flat index -> multi-index for `shape`. */
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d];
-    flat = Math.floor(flat / shape[d]);
-  }
-  return index;
 }
 
 function describe(v: unknown): string {

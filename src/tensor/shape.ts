@@ -110,3 +110,16 @@ export function checkShape(shape: readonly number[], op: string): number[] {
   }
   return shape.slice();
 }
+
+/**
+ * The multi-index of a row-major flat index in `shape`.
+ * @example unravelIndex(5, [2, 3]) // [1, 2]
+ */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return index;
+}
