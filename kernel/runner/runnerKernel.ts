@@ -11,6 +11,21 @@ export interface ExecuteReply {
   traceback?: string[];
 }
 
+/**
+ * The parts of an execute_reply's content the runner uses, checked field by field (a reply from
+ * any kernel or server may lack some).
+ * @example executeReplyOf({ status: "ok", execution_count: 3 }).execution_count // 3
+ */
+export function executeReplyOf(c: Record<string, unknown>): ExecuteReply {
+  return {
+    status: c["status"] === "ok" ? "ok" : c["status"] === "aborted" ? "aborted" : "error",
+    execution_count: typeof c["execution_count"] === "number" ? c["execution_count"] : null,
+    ename: typeof c["ename"] === "string" ? c["ename"] : undefined,
+    evalue: typeof c["evalue"] === "string" ? c["evalue"] : undefined,
+    traceback: Array.isArray(c["traceback"]) ? c["traceback"].map(String) : undefined,
+  };
+}
+
 export interface KernelInfo {
   implementation: string;
   implementation_version: string;

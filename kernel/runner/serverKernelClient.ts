@@ -5,7 +5,7 @@
 import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
 import WebSocket from "ws";
 import type { IopubMessage } from "./outputCollector.js";
-import type { ExecuteReply, KernelInfo, RunnerKernel } from "./runnerKernel.js";
+import { executeReplyOf, type ExecuteReply, type KernelInfo, type RunnerKernel } from "./runnerKernel.js";
 
 /**
  * A kernel on a Jupyter Server.
@@ -64,13 +64,7 @@ export class ServerKernelClient implements RunnerKernel {
     // `done` settles after both the reply and the request's idle status.
     const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
     const c = reply.content as unknown as Record<string, unknown>;
-    return {
-      status: c["status"] === "ok" ? "ok" : c["status"] === "aborted" ? "aborted" : "error",
-      execution_count: typeof c["execution_count"] === "number" ? c["execution_count"] : null,
-      ename: typeof c["ename"] === "string" ? c["ename"] : undefined,
-      evalue: typeof c["evalue"] === "string" ? c["evalue"] : undefined,
-      traceback: Array.isArray(c["traceback"]) ? c["traceback"].map(String) : undefined,
-    };
+    return executeReplyOf(c);
   }
 
   async interrupt(): Promise<void> {

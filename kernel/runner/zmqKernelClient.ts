@@ -11,7 +11,7 @@ import { decodeMessage, encodeMessage } from "../wire/messageCodec.js";
 import type { IopubMessage } from "./outputCollector.js";
 import type { KernelProcess } from "./kernelProcess.js";
 import { startKernelProcess } from "./kernelProcess.js";
-import type { ExecuteReply, KernelInfo, RunnerKernel } from "./runnerKernel.js";
+import { executeReplyOf, type ExecuteReply, type KernelInfo, type RunnerKernel } from "./runnerKernel.js";
 
 interface PendingRequest {
   onIopub: (msg: JupyterMessage) => void;
@@ -78,13 +78,7 @@ export class ZmqKernelClient implements RunnerKernel {
       code, silent, store_history: !silent, user_expressions: {}, allow_stdin: false, stop_on_error: true,
     }, (m) => onOutput({ msg_type: m.header.msg_type, content: m.content }));
     const c = reply.content;
-    return {
-      status: c["status"] === "ok" ? "ok" : c["status"] === "aborted" ? "aborted" : "error",
-      execution_count: typeof c["execution_count"] === "number" ? c["execution_count"] : null,
-      ename: typeof c["ename"] === "string" ? c["ename"] : undefined,
-      evalue: typeof c["evalue"] === "string" ? c["evalue"] : undefined,
-      traceback: Array.isArray(c["traceback"]) ? c["traceback"].map(String) : undefined,
-    };
+    return executeReplyOf(c);
   }
 
   async interrupt(): Promise<void> {
