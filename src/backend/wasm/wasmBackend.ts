@@ -86,7 +86,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const S = rt.alloc(scratchOf(m) * a.BYTES_PER_ELEMENT);
       run(0, m, m, n, kk, A, tA, B, tB, C, 0, S);
     } else {
-      const half = Math.ceil(m / 12) * 6;
+      const half = Math.ceil(m / 8) * 4; // a multiple of the 4-row micro-tile
       const S0 = rt.alloc(scratchOf(half) * a.BYTES_PER_ELEMENT);
       const S1 = rt.alloc(scratchOf(m - half) * a.BYTES_PER_ELEMENT);
       rt.split(f32 ? "matmul_f32" : "matmul_f64", [0, half, m, n, kk, A, tA, B, tB, C, 0, S0], [half, m, m, n, kk, A, tA, B, tB, C, 0, S1]);
