@@ -6,7 +6,8 @@ import * as zmq from "zeromq";
 import { channelEndpoint } from "../../kernel/wire/connectionFile.js";
 import { HmacSigner } from "../../kernel/wire/hmacSigner.js";
 import { makeMessage, type JupyterMessage } from "../../kernel/wire/jupyterMessage.js";
-import { decodeMessage, encodeMessage } from "../../kernel/wire/messageCodec.js";
+import { encodeMessage } from "../../kernel/wire/messageCodec.js";
+import { readMessages } from "../../kernel/wire/clientReadLoop.js";
 import type { LaunchedKernel } from "./kernelLaunch.js";
 
 /** How long after a reply its idle may still arrive before it counts as lost. */
@@ -51,9 +52,9 @@ export class BenchKernelClient {
       for (const p of this.pending.values()) p.reject(this.exitError);
       this.pending.clear();
     });
-    void this.readLoop(this.shell, (m) => this.onReply(m));
-    void this.readLoop(this.control, (m) => this.onReply(m));
-    void this.readLoop(this.iopub, (m) => this.onIopub(m));
+    void readMessages(this.shell, this.signer, (m) => this.onReply(m));
+    void readMessages(this.control, this.signer, (m) => this.onReply(m));
+    void readMessages(this.iopub, this.signer, (m) => this.onIopub(m));
   }
 
   /** Sends a request; resolves with its reply (after its idle too when `needIdle`).
@@ -108,17 +109,6 @@ export class BenchKernelClient {
     this.control.close();
     this.iopub.close();
     this.kernel.cleanup();
-  }
-
-  private async readLoop(socket: zmq.Dealer | zmq.Subscriber, handle: (m: JupyterMessage) => void): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        const d = decodeMessage(frames, this.signer);
-        if (d.ok) handle(d.message);
-      }
-    } catch {
-      // closing a socket ends its iteration
-    }
   }
 
   private onReply(m: JupyterMessage): void {

@@ -7,7 +7,8 @@ import * as zmq from "zeromq";
 import { channelEndpoint } from "../wire/connectionFile.js";
 import { HmacSigner } from "../wire/hmacSigner.js";
 import { makeMessage, type JupyterMessage, type SenderIdentity } from "../wire/jupyterMessage.js";
-import { decodeMessage, encodeMessage } from "../wire/messageCodec.js";
+import { encodeMessage } from "../wire/messageCodec.js";
+import { readMessages } from "../wire/clientReadLoop.js";
 import type { IopubMessage } from "./outputCollector.js";
 import type { KernelProcess } from "./kernelProcess.js";
 import { startKernelProcess } from "./kernelProcess.js";
@@ -54,9 +55,9 @@ export class ZmqKernelClient implements RunnerKernel {
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();
     });
-    void this.readLoop(this.shell, (m) => this.onReply(m));
-    void this.readLoop(this.control, (m) => this.onReply(m));
-    void this.readLoop(this.iopub, (m) => this.onIopub(m));
+    void readMessages(this.shell, this.signer, (m) => this.onReply(m));
+    void readMessages(this.control, this.signer, (m) => this.onReply(m));
+    void readMessages(this.iopub, this.signer, (m) => this.onIopub(m));
   }
 
   /** Starts a kernel (gradlab's unless `argv` says otherwise) and waits until it answers. */
@@ -154,17 +155,6 @@ export class ZmqKernelClient implements RunnerKernel {
     const next = previous.catch(() => {}).then(() => socket.send(encodeMessage(msg, this.signer)));
     this.sendQueues.set(socket, next);
     return next;
-  }
-
-  private async readLoop(socket: zmq.Dealer | zmq.Subscriber, handle: (m: JupyterMessage) => void): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        const decoded = decodeMessage(frames, this.signer);
-        if (decoded.ok) handle(decoded.message);
-      }
-    } catch {
-      // Closing the socket ends the iteration with an error; nothing is waiting on it then.
-    }
   }
 
   private onReply(m: JupyterMessage): void {
