@@ -21,6 +21,16 @@ export function gradlab(): Promise<Gradlab> {
   return loading;
 }
 
+/** gradlab switched to `backend` (and a wasm thread cap), plus the `activate` that switches back
+ *  before each of this implementation's samples, since the peers share one library instance.
+ *  @example const { g, activate } = await gradlabOn("wasm"); */
+async function gradlabOn(backend: string, threads: 1 | 2 = 2): Promise<{ g: Gradlab; activate: () => void }> {
+  const g = await gradlab();
+  const activate = (): void => { g.setBackend(backend); g.setWasmThreads(threads); };
+  activate();
+  return { g, activate };
+}
+
 /** gradlab's own description of its version and backend, or the load error.
  *  @example await gradlabInfo() // { version: "0.1.0", backend: "js", ... } */
 export async function gradlabInfo(): Promise<unknown> {
@@ -41,9 +51,7 @@ export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
   return {
     name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const g = await gradlab();
-      g.setBackend(backend);
-      const activate = () => g.setBackend(backend);
+      const { g, activate } = await gradlabOn(backend);
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32).reshape([BATCH, IN]);
       const y = g.oneHot(g.tensor(p.labels, { dtype: "int32" }), CLASSES).astype("float32");
@@ -79,9 +87,7 @@ export function gradlabMatmul(dtype: "float32" | "float64", backend = "js", thre
   return {
     name: implName(backend) + (threads === 1 ? "-1t" : ""),
     async setup(): Promise<PreparedImpl> {
-      const g = await gradlab();
-      const activate = () => { g.setBackend(backend); g.setWasmThreads(threads); };
-      activate();
+      const { g, activate } = await gradlabOn(backend, threads);
       const { a, b } = matmulProblem(dtype);
       const ta = g.tensor(a, { dtype }).reshape([N, N]);
       const tb = g.tensor(b, { dtype }).reshape([N, N]);
@@ -95,9 +101,7 @@ export function gradlabChain(backend = "js"): BenchImpl {
   return {
     name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const g = await gradlab();
-      g.setBackend(backend);
-      const activate = () => g.setBackend(backend);
+      const { g, activate } = await gradlabOn(backend);
       const p = chainProblem();
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32), y = g.tensor(p.y, f32), w = g.tensor(p.w, f32), b = g.tensor(p.b, f32);
@@ -119,9 +123,7 @@ export function gradlabScalarGraph(backend = "js"): BenchImpl {
   return {
     name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const g = await gradlab();
-      g.setBackend(backend);
-      const activate = () => g.setBackend(backend);
+      const { g, activate } = await gradlabOn(backend);
       const { xs, ys, params } = scalarGraphProblem();
       const ps = params.map((v) => g.scalar(v, { requiresGrad: true }));
       return {
@@ -144,9 +146,7 @@ export function gradlabGrid(backend = "js"): BenchImpl {
   return {
     name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const g = await gradlab();
-      g.setBackend(backend);
-      const activate = () => g.setBackend(backend);
+      const { g, activate } = await gradlabOn(backend);
       const p = gridProblem();
       const x = g.tensor(p.x), y = g.tensor(p.y);
       const ws = g.tensor(p.ws).reshape([GRID, GRID, 1]);
