@@ -9,6 +9,7 @@ import { HmacSigner } from "../wire/hmacSigner.js";
 import { makeMessage, type JupyterMessage, type SenderIdentity } from "../wire/jupyterMessage.js";
 import { encodeMessage } from "../wire/messageCodec.js";
 import { readMessages } from "../wire/clientReadLoop.js";
+import { SocketSendQueue } from "../wire/socketSendQueue.js";
 import type { IopubMessage } from "./outputCollector.js";
 import type { KernelProcess } from "./kernelProcess.js";
 import { startKernelProcess } from "./kernelProcess.js";
@@ -39,7 +40,7 @@ export class ZmqKernelClient implements RunnerKernel {
   private readonly control = new zmq.Dealer({ linger: 0 });
   private readonly iopub = new zmq.Subscriber({ linger: 0 });
   private readonly pending = new Map<string, PendingRequest>();
-  private readonly sendQueues = new Map<zmq.Dealer, Promise<unknown>>();
+  private readonly sendQueues = new Map<zmq.Dealer, SocketSendQueue<JupyterMessage<unknown>>>();
   private exited: Error | null = null;
   private closed = false;
 
@@ -151,10 +152,13 @@ export class ZmqKernelClient implements RunnerKernel {
 
   // zeromq 6 rejects a second send while one is pending on the same socket: queue them.
   private send(socket: zmq.Dealer, msg: JupyterMessage<unknown>): Promise<void> {
-    const previous = this.sendQueues.get(socket) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => socket.send(encodeMessage(msg, this.signer)));
-    this.sendQueues.set(socket, next);
-    return next;
+    let queue = this.sendQueues.get(socket);
+    if (queue === undefined) {
+      // Failures reach the caller through send()'s promise.
+      queue = new SocketSendQueue<JupyterMessage<unknown>>(socket, (m) => encodeMessage(m, this.signer), () => {});
+      this.sendQueues.set(socket, queue);
+    }
+    return queue.send(msg);
   }
 
   private onReply(m: JupyterMessage): void {

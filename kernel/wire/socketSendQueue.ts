@@ -16,7 +16,7 @@ export interface FrameSink {
  * await q.drained();
  */
 export class SocketSendQueue<T> {
-  private readonly items: T[] = [];
+  private readonly entries: QueuedItem<T>[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -29,38 +29,52 @@ export class SocketSendQueue<T> {
 
   /** Queues an item; sending starts at once when the socket is free. */
   push(item: T): void {
-    this.items.push(item);
+    this.entries.push({ item, settlers: [] });
     if (!this.running) void this.run();
+  }
+
+  /**
+   * Queues an item and resolves once the socket has taken it, or rejects with the socket's
+   * error (onError hears it too): for clients that must know their request left.
+   * @example await q.send(executeRequest)
+   */
+  send(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.entries.push({ item, settlers: [{ resolve, reject }] });
+      if (!this.running) void this.run();
+    });
   }
 
   /** Items not yet handed to the socket. */
   get pending(): number {
-    return this.items.length + (this.running ? 1 : 0);
+    return this.entries.length + (this.running ? 1 : 0);
   }
 
   /** Resolves once every queued item has been handed to the socket. */
   drained(): Promise<void> {
-    if (!this.running && this.items.length === 0) return Promise.resolve();
+    if (!this.running && this.entries.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async run(): Promise<void> {
     this.running = true;
-    while (this.items.length > 0) {
-      let head = this.items.shift() as T;
+    while (this.entries.length > 0) {
+      const head = this.entries.shift() as QueuedItem<T>;
       if (this.merge) {
-        while (this.items.length > 0) {
-          const merged = this.merge(head, this.items[0]);
+        while (this.entries.length > 0) {
+          const merged = this.merge(head.item, this.entries[0].item);
           if (merged === undefined) break;
-          head = merged;
-          this.items.shift();
+          head.item = merged;
+          head.settlers.push(...(this.entries.shift() as QueuedItem<T>).settlers);
         }
       }
       try {
-        const frames = this.encode(head);
+        const frames = this.encode(head.item);
         if (frames) await this.socket.send(frames);
+        for (const s of head.settlers) s.resolve();
       } catch (err) {
-        this.onError(err, head);
+        this.onError(err, head.item);
+        for (const s of head.settlers) s.reject(err);
       }
     }
     this.running = false;
@@ -68,4 +82,10 @@ export class SocketSendQueue<T> {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** A queued item and the callers of send() waiting for it (several once merged). */
+interface QueuedItem<T> {
+  item: T;
+  settlers: { resolve: () => void; reject: (err: unknown) => void }[];
 }

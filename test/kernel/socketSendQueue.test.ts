@@ -57,3 +57,26 @@ test("a failing send is reported and the queue carries on", async () => {
   assert.deepEqual(sent, ["a", "c"]);
   assert.deepEqual(errors, ["b:boom"]);
 });
+
+test("send() resolves once its item left and rejects with the socket's error", async () => {
+  let calls = 0;
+  const socket: FrameSink = {
+    async send() {
+      await new Promise((r) => setTimeout(r, 1));
+      if (calls++ === 1) throw new Error("boom");
+    },
+  };
+  const q = new SocketSendQueue<string>(socket, (s) => [Buffer.from(s)], () => {});
+  const results = await Promise.allSettled(["a", "b", "c"].map((x) => q.send(x)));
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  assert.equal(((results[1] as PromiseRejectedResult).reason as Error).message, "boom");
+});
+
+test("send() of items merged into one frame settles every caller", async () => {
+  const socket = new BusySocket([1]);
+  const q = new SocketSendQueue<string>(socket, (s) => [Buffer.from(s)], () => {}, (a, b) => (a.startsWith("s") && b.startsWith("s") ? a + b.slice(1) : undefined));
+  const first = q.send("s1");
+  const merged = [q.send("s2"), q.send("s3")];
+  await Promise.all([first, ...merged]);
+  assert.equal(socket.sent.join("|"), "s1|s23");
+});
