@@ -48,6 +48,7 @@ export * from "./autodiff/checkDifferentiable.js";
 
 export { setBackend, getBackend, registerBackend, listBackends } from "./backend/backend.js";
 export { setWasmThreads } from "./backend/wasm/wasmBackend.js";
+export { setThreads, threads } from "./backend/threadBudget.js";
 export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend/backend.js";
 export { poolStats, clearPool } from "./backend/bufferPool.js";
 export { fastTanh, erf, erfc } from "./backend/mathKernels.js";

@@ -1,6 +1,8 @@
 // Library facts the kernel and notebooks print (version, backend, defaults, pool state).
 import { getBackend, listBackends } from "./backend/backend.js";
 import { poolStats } from "./backend/bufferPool.js";
+import { jsGemmHelpers } from "./backend/jsGemm.js";
+import { threads } from "./backend/threadBudget.js";
 import { AUTO_THRESHOLDS, wasmMaxThreads, wasmThreads, type WasmThresholds } from "./backend/wasm/wasmBackend.js";
 
 /** The gradlab version. @example VERSION // "0.1.0" */
@@ -12,11 +14,13 @@ export const VERSION = "0.1.0";
  */
 export function info(): {
   version: string; backend: string; backends: string[]; dtypeDefault: "float64"; node: string;
-  pool: ReturnType<typeof poolStats>; wasm: { available: boolean; threads: number; maxThreads: number; autoThresholds: WasmThresholds };
+  pool: ReturnType<typeof poolStats>; js: { threads: number; maxThreads: number }; wasm: { available: boolean; threads: number; maxThreads: number; autoThresholds: WasmThresholds };
 } {
   const backends = listBackends();
   return {
     version: VERSION, backend: getBackend().name, backends, dtypeDefault: "float64", node: process.version, pool: poolStats(),
+    // Threads the js matrix product uses now (1 until its helper started) and the budget.
+    js: { threads: Math.min(threads(), jsGemmHelpers.threads), maxThreads: threads() },
     wasm: { available: backends.includes("wasm"), threads: wasmThreads(), maxThreads: wasmMaxThreads(), autoThresholds: AUTO_THRESHOLDS },
   };
 }

@@ -98,6 +98,9 @@ function edgeTile(c: TypedArray, cOff: number, ldc: number, rows: number, cols: 
   }
 }
 
+/** Below this many multiply-adds (m·n·k) the unpacked loop wins; above it, `packedGemm`. @example SMALL_GEMM_MADDS // 4096 */
+export const SMALL_GEMM_MADDS = 4096;
+
 /**
  * C[m,n] = op(A)[m,k] · op(B)[k,n], overwriting C (see Backend.gemm).
  * @example gemm(false, false, 2, 2, 2, a, 0, b, 0, c, 0)
@@ -107,11 +110,21 @@ export function gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, 
   if (k === 0) { c.fill(0, cOff, cOff + m * n); return; }
   const lda = ta ? m : k;
   const ldb = tb ? k : n;
-  if (m * n * k < 4096) {
+  if (m * n * k < SMALL_GEMM_MADDS) {
     smallGemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff);
     return;
   }
-  if (packA.length < MC * Math.min(KC, k)) packA = new Float64Array(MC * KC);
+  packedGemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, n);
+}
+
+/**
+ * The packed path of `gemm` with explicit leading dimensions (row strides of A, B as stored
+ * and of C), so a block of rows or columns of a larger product is itself a call. Each element
+ * of C is summed in the same k order whatever block it is computed in, which is what keeps a
+ * product split over threads bit-identical to the whole (m, n >= 1, k >= 1).
+ * @example packedGemm(false, false, 64, 64, 64, a, 0, 64, b, 0, 64, c, 0, 64)
+ */
+export function packedGemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: TypedArray, aOff: number, lda: number, b: TypedArray, bOff: number, ldb: number, c: TypedArray, cOff: number, ldc: number): void {
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
@@ -128,7 +141,7 @@ export function gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, 
           const bBase = jp * kc;
           for (let ip = 0; ip < mc; ip += MR) {
             const rows = Math.min(MR, mc - ip);
-            microKernel(kc, ip * kc, bBase, c, cOff + (i0 + ip) * n + j0 + jp, n, rows, cols, first);
+            microKernel(kc, ip * kc, bBase, c, cOff + (i0 + ip) * ldc + j0 + jp, ldc, rows, cols, first);
           }
         }
       }

@@ -2,7 +2,7 @@
 // expression so each loop is monomorphic (V8 then compiles it like hand-written code).
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend.js";
 import { registerBackend } from "./backend.js";
-import { gemm } from "./gemmKernel.js";
+import { jsGemm } from "./jsGemm.js";
 import { erf, fastTanh, normalCdf, roundHalfEven, sigmoidScalar, softplusScalar, tanhF32 } from "./mathKernels.js";
 import type { TypedArray } from "../tensor/dtype.js";
 
@@ -298,7 +298,7 @@ export const jsBackend: Backend = {
   where: whereKernel,
   reduce: reduceKernel,
   argReduce: argReduceKernel,
-  gemm,
+  gemm: jsGemm,
   transpose: transposeKernel,
   mulReduce: mulReduceKernel,
   softmax: softmaxKernel,

@@ -1,0 +1,189 @@
+// The pure-JS backend's helper threads for large matrix products: worker_threads that run the
+// same gemm code (jsGemmWorker.ts) on a block of C, over a SharedArrayBuffer scratch the main
+// thread copies the operands into. Helpers start on the first large product (which runs on one
+// thread meanwhile), never keep a process alive (unref), and a helper that fails to start,
+// throws or stops answering makes this pool fall back to one thread for good: a matmul never
+// fails because of a thread.
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { CTRL, CTRL_WORDS, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
+
+/** Starts one helper thread (tests substitute helpers that fail in chosen ways). */
+export type SpawnHelper = (data: HelperData, transferList: MessagePort[]) => Worker;
+
+/** Tuning and substitution points of a pool. */
+export interface HelperPoolOptions {
+  spawn?: SpawnHelper;
+  /** Polls of the control word a helper makes before sleeping after a job. */
+  helperSpin?: number;
+  /** Microseconds the main thread polls for a helper's result before sleeping. */
+  mainSpinMicros?: number;
+  /** A running helper silent for longer than max(this, 50 x the main thread's share) is declared dead. */
+  deadAfterMs?: number;
+}
+
+/** One started helper: its thread, control block and the scratch generation it was last sent. */
+export interface Helper {
+  readonly worker: Worker;
+  readonly ctrl: Int32Array;
+  readonly port: MessagePort;
+  gen: number;
+}
+
+/** The job fields of a control block (offsets in elements of the operand's kind). */
+export interface HelperJob {
+  ta: boolean; tb: boolean; m: number; n: number; k: number;
+  aKind: number; aOff: number; lda: number; bKind: number; bOff: number; ldb: number;
+  cKind: number; cOff: number; ldc: number;
+}
+
+const defaultSpawn: SpawnHelper = (data, transferList) =>
+  new Worker(new URL("./jsGemmWorker.js", import.meta.url), { workerData: data, transferList });
+
+/** Whether this runtime can share memory between threads at all. */
+export const sharedMemoryAvailable = typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof Worker === "function";
+
+const SCRATCH_GRAIN = 1 << 16;
+
+/**
+ * A set of helper threads with one shared scratch buffer.
+ * @example const pool = new GemmHelpers(); const ready = pool.ready(1); // [] on the first call
+ */
+export class GemmHelpers {
+  private readonly helpers: Helper[] = [];
+  private broken = !sharedMemoryAvailable;
+  private scratch: SharedArrayBuffer | null = null;
+  private scratchGen = 0;
+  private readonly spawn: SpawnHelper;
+  private readonly helperSpin: number;
+  private readonly mainSpinMicros: number;
+  private readonly deadAfterMs: number;
+  /** Products split over threads, and helper blocks the main thread computed itself. */
+  readonly stats = { splits: 0, reclaimed: 0, failures: 0 };
+
+  constructor(options: HelperPoolOptions = {}) {
+    this.spawn = options.spawn ?? defaultSpawn;
+    this.helperSpin = options.helperSpin ?? 20000;
+    this.mainSpinMicros = options.mainSpinMicros ?? 200;
+    this.deadAfterMs = options.deadAfterMs ?? 2000;
+  }
+
+  /** True once a helper failed: this pool runs everything on the main thread from then on. */
+  get failed(): boolean {
+    return this.broken;
+  }
+
+  /** Threads products can use right now: 1 + helpers started and answering. */
+  get threads(): number {
+    if (this.broken) return 1;
+    let n = 1;
+    for (const h of this.helpers) if (Atomics.load(h.ctrl, CTRL.state) !== STATE.starting) n++;
+    return n;
+  }
+
+  /**
+   * Up to `want` idle helpers, starting missing ones (those become usable on a later call, after
+   * ~30 ms). Returns [] while any started helper is still busy with an abandoned (interrupted)
+   * job, so a new job never races an old one over the scratch buffer.
+   */
+  ready(want: number): Helper[] {
+    if (this.broken || want <= 0) return [];
+    while (this.helpers.length < want && this.start()) { /* start all wanted helpers at once */ }
+    if (this.broken) return [];
+    const out: Helper[] = [];
+    for (const h of this.helpers) {
+      const s = Atomics.load(h.ctrl, CTRL.state);
+      if (s === STATE.posted || s === STATE.running) return [];
+      if (s === STATE.failed) { this.fail(); return []; }
+      if (s === STATE.idle && out.length < want) out.push(h);
+    }
+    return out;
+  }
+
+  private start(): boolean {
+    try {
+      const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
+      ctrl[CTRL.state] = STATE.starting;
+      const { port1, port2 } = new MessageChannel();
+      const worker = this.spawn({ ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, spin: this.helperSpin }, [port2]);
+      // A compute helper must never keep a script or the kernel alive.
+      worker.unref();
+      port1.unref();
+      worker.on("error", () => this.fail());
+      worker.on("exit", () => this.fail());
+      this.helpers.push({ worker, ctrl, port: port1, gen: 0 });
+      return true;
+    } catch {
+      this.fail();
+      return false;
+    }
+  }
+
+  private fail(): void {
+    if (!this.broken) this.stats.failures++;
+    this.broken = true;
+    for (const h of this.helpers) h.worker.terminate().catch(() => undefined);
+  }
+
+  /** The shared scratch, at least `bytes` long (a new one is sent to helpers with their next job). */
+  scratchOf(bytes: number): SharedArrayBuffer {
+    if (this.scratch === null || this.scratch.byteLength < bytes) {
+      const grown = Math.max(bytes, (this.scratch?.byteLength ?? 0) * 1.5);
+      this.scratch = new SharedArrayBuffer(Math.ceil(grown / SCRATCH_GRAIN) * SCRATCH_GRAIN);
+      this.scratchGen++;
+    }
+    return this.scratch;
+  }
+
+  /** Hand `job` to an idle helper (from `ready`), after the operands are in the scratch. */
+  post(h: Helper, job: HelperJob): void {
+    if (h.gen !== this.scratchGen) {
+      const msg: ScratchMessage = { gen: this.scratchGen, buffer: this.scratch! };
+      h.port.postMessage(msg);
+      h.gen = this.scratchGen;
+    }
+    const c = h.ctrl;
+    c[CTRL.gen] = h.gen;
+    c[CTRL.ta] = job.ta ? 1 : 0; c[CTRL.tb] = job.tb ? 1 : 0;
+    c[CTRL.m] = job.m; c[CTRL.n] = job.n; c[CTRL.k] = job.k;
+    c[CTRL.aKind] = job.aKind; c[CTRL.aOff] = job.aOff; c[CTRL.lda] = job.lda;
+    c[CTRL.bKind] = job.bKind; c[CTRL.bOff] = job.bOff; c[CTRL.ldb] = job.ldb;
+    c[CTRL.cKind] = job.cKind; c[CTRL.cOff] = job.cOff; c[CTRL.ldc] = job.ldc;
+    // The seq-cst store publishes the plain writes above (and the scratch copies) to the helper.
+    Atomics.store(c, CTRL.state, STATE.posted);
+    Atomics.notify(c, CTRL.state);
+  }
+
+  /**
+   * Wait for `h`'s posted job. True when the helper computed its block into the scratch; false
+   * when the caller must compute the block itself: the helper had not picked the job up yet
+   * (taken back, which keeps a starved helper from stalling the product), threw, or went silent.
+   * `mainMs` is how long the main thread's own share took, which bounds a healthy helper.
+   */
+  finish(h: Helper, mainMs: number): boolean {
+    const c = h.ctrl, at = CTRL.state;
+    const spinUntil = performance.now() + this.mainSpinMicros / 1000;
+    let s = Atomics.load(c, at);
+    while ((s === STATE.running || s === STATE.posted) && performance.now() < spinUntil) s = Atomics.load(c, at);
+    if (s === STATE.posted && Atomics.compareExchange(c, at, STATE.posted, STATE.idle) === STATE.posted) {
+      this.stats.reclaimed++;
+      return false;
+    }
+    const deadline = performance.now() + Math.max(this.deadAfterMs, 50 * mainMs);
+    for (;;) {
+      s = Atomics.load(c, at);
+      if (s === STATE.idle) return true;
+      if (s === STATE.failed || this.broken) { this.fail(); return false; }
+      if (performance.now() > deadline) { this.fail(); return false; }
+      // Short sleeps keep an interrupt (thrown at the next JS check) prompt.
+      Atomics.wait(c, at, s, 20);
+    }
+  }
+
+  /** Resolves once every started helper answered or the pool failed (tests and benchmarks). */
+  async settled(timeoutMs = 10000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!this.broken && this.helpers.some((h) => Atomics.load(h.ctrl, CTRL.state) === STATE.starting) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+}
