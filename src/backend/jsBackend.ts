@@ -128,12 +128,30 @@ function whereKernel(c: TypedArray, cs: number[], a: TypedArray, as: number[], b
   }
 }
 
+/**
+ * Sum of x[base], x[base + 1], ..., x[base + r - 1] in the js backend's summation order:
+ * four partial sums S_k over the elements whose index (from base) is k mod 4, each in index
+ * order, combined as (S0 + S1) + (S2 + S3). Four independent accumulators keep the loop bound
+ * by add throughput rather than add latency, and are closer to pairwise summation (more
+ * accurate) than one running sum. The fused loops (lazyElementwise.ts) use the same order,
+ * so fused and eager sums agree bit for bit.
+ * @example interleavedSum(new Float64Array([1, 2, 3, 4, 5]), 0, 5) // ((1 + 5) + 2) + (3 + 4) = 15
+ */
+export function interleavedSum(x: TypedArray, base: number, r: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let k = base;
+  const end = base + r;
+  for (; k + 3 < end; k += 4) { a0 += x[k]; a1 += x[k + 1]; a2 += x[k + 2]; a3 += x[k + 3]; }
+  if (k < end) { a0 += x[k]; if (k + 1 < end) { a1 += x[k + 1]; if (k + 2 < end) a2 += x[k + 2]; } }
+  return (a0 + a1) + (a2 + a3);
+}
+
 function reduceKernel(op: ReduceKernel, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void {
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const base = o * r;
       let acc: number;
-      if (op === "sum") { acc = 0; for (let k = 0; k < r; k++) acc += x[base + k]; }
+      if (op === "sum") acc = interleavedSum(x, base, r);
       else if (op === "prod") { acc = 1; for (let k = 0; k < r; k++) acc *= x[base + k]; }
       else if (op === "max") { acc = -Infinity; for (let k = 0; k < r; k++) { const v = x[base + k]; if (v > acc || v !== v) acc = v; if (acc !== acc) break; } }
       else { acc = Infinity; for (let k = 0; k < r; k++) { const v = x[base + k]; if (v < acc || v !== v) acc = v; if (acc !== acc) break; } }
@@ -230,9 +248,18 @@ function mulReduceKernel(a: TypedArray, as: number[], b: TypedArray, bs: number[
   while (o < n) {
     let ai = ao, bi = bo;
     if (sd === 0) {
-      let acc = 0;
-      for (let j = 0; j < last; j++) { acc += a[ai] * b[bi]; ai += sa; bi += sb; }
-      dst[dO] += acc;
+      // The summation order of interleavedSum (a row sum of the fused product must agree).
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, j = 0;
+      for (; j + 3 < last; j += 4) {
+        a0 += a[ai] * b[bi]; a1 += a[ai + sa] * b[bi + sb];
+        a2 += a[ai + 2 * sa] * b[bi + 2 * sb]; a3 += a[ai + 3 * sa] * b[bi + 3 * sb];
+        ai += 4 * sa; bi += 4 * sb;
+      }
+      if (j < last) {
+        a0 += a[ai] * b[bi];
+        if (j + 1 < last) { a1 += a[ai + sa] * b[bi + sb]; if (j + 2 < last) a2 += a[ai + 2 * sa] * b[bi + 2 * sb]; }
+      }
+      dst[dO] += (a0 + a1) + (a2 + a3);
     } else {
       let di = dO;
       for (let j = 0; j < last; j++) { dst[di] += a[ai] * b[bi]; ai += sa; bi += sb; di += sd; }

@@ -11,7 +11,7 @@
 // Why the results stay exact: every node evaluates the same per-element expression string as
 // the eager kernel (shared from jsBackend), in the same dependency order, and float32 nodes
 // are rounded with Math.fround exactly where the eager op stored into a Float32Array. Sums
-// accumulate in the same sequence as the eager reduce kernel.
+// accumulate in the same order as the eager reduce kernel (jsBackend's interleavedSum).
 //
 // Why work is never repeated beyond a small constant: a deferred tensor is inlined into a
 // consumer's loop when it has the consumer's shape and at most one reader (`_uses` counts
@@ -248,38 +248,67 @@ const cache = new Map<string, FusedFn>();
  * Generate the loop. Rows run along the last axis; broadcast leaves keep an offset advanced
  * by an odometer over the outer axes, and their last-axis stride is specialised (0: read
  * once per row, 1: contiguous, else strided) because that is where the time goes.
+ *
+ * Sums (modes 1 and 2) follow jsBackend's interleavedSum order: four partial sums by index
+ * mod 4, combined as (S0 + S1) + (S2 + S3), so a sum is bound by add throughput, not by the
+ * latency of one running total, and equals the eager kernel's bit for bit. The row loop is
+ * unrolled by four, element j feeding accumulator j mod 4. A row sum (mode 2) restarts the
+ * index at every row. A full sum (mode 1) indexes the flattened tensor: when a row's length
+ * is not a multiple of 4 the next row starts at another phase, so the accumulators rotate by
+ * `last & 3` (compiled in) between rows, and the final phase `n & 3` says which local
+ * accumulator holds which S_k.
  */
-function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
+function compile(plan: Plan, mode: Mode, lastStrides: number[], lastMod4: number): FusedFn {
   const bIdx: number[] = [];
   plan.leafKinds.forEach((k, i) => { if (k === "b") bIdx.push(i); });
   const strideKind = (i: number): string => (lastStrides[i] === 0 ? "0" : lastStrides[i] === 1 ? "1" : "s");
-  const key = mode + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
+  const rot = mode === 1 ? lastMod4 : 0;
+  const key = mode + "|" + rot + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const lines: string[] = [];
-  lines.push("let acc = 0;");
   const res = plan.results;
-  if (mode === 2) res.forEach((_, r) => lines.push(`let acc${r} = 0; const O${r} = O[${r}];`));
+  const sums = mode === 0 ? 0 : mode === 1 ? 1 : res.length;
+  const acc = (r: number, k: number): string => `a${r}_${k}`;
+  // One element at row position `j + off`, its results added to accumulator slot `k` (mode 0 stores).
+  const element = (off: number, k: number): string => {
+    const at = off === 0 ? "j" : `j + ${off}`;
+    const ls: string[] = [];
+    plan.leafKinds.forEach((kind, i) => {
+      if (kind === "f") ls.push(`const v${i} = L${i}[base + ${at}];`);
+      else if (strideKind(i) === "1") ls.push(`const v${i} = L${i}[o${i} + ${at}];`);
+      else if (strideKind(i) === "s") ls.push(`const v${i} = L${i}[o${i} + (${at}) * z${i}];`);
+    });
+    ls.push(...plan.body);
+    if (mode === 0) ls.push(`out[base + ${at}] = ${res[0]};`);
+    else for (let r = 0; r < sums; r++) ls.push(`${acc(r, k)} += ${res[r]};`);
+    return "{ " + ls.join(" ") + " }";
+  };
+  const lines: string[] = [];
+  if (mode === 2) res.forEach((_, r) => lines.push(`const O${r} = O[${r}];`));
+  for (let r = 0; r < sums; r++) lines.push(`let ${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join(", ")};`);
   plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
   plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
   for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
   if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
   lines.push("let row = 0;");
   lines.push("for (let base = 0; base < n; base += last) {");
-  if (mode === 2) res.forEach((_, r) => lines.push(`acc${r} = 0;`));
+  if (mode === 2) for (let r = 0; r < sums; r++) lines.push(`${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join("; ")};`);
   for (const i of bIdx) if (strideKind(i) === "0") lines.push(`const v${i} = L${i}[o${i}];`);
-  lines.push("for (let j = 0; j < last; j++) {");
-  plan.leafKinds.forEach((k, i) => {
-    if (k === "f") lines.push(`const v${i} = L${i}[base + j];`);
-    else if (strideKind(i) === "1") lines.push(`const v${i} = L${i}[o${i} + j];`);
-    else if (strideKind(i) === "s") lines.push(`const v${i} = L${i}[o${i} + j * z${i}];`);
-  });
-  lines.push(...plan.body);
-  if (mode === 0) lines.push(`out[base + j] = ${res[0]};`);
-  else if (mode === 1) lines.push(`acc += ${res[0]};`);
-  else res.forEach((name, r) => lines.push(`acc${r} += ${name};`));
-  lines.push("}");
-  if (mode === 2) res.forEach((_, r) => lines.push(`O${r}[row] = acc${r};`));
+  if (mode === 0) {
+    lines.push("for (let j = 0; j < last; j++) " + element(0, 0));
+  } else {
+    lines.push("let j = 0;");
+    lines.push("for (; j + 3 < last; j += 4) {");
+    for (let k = 0; k < 4; k++) lines.push(element(k, k));
+    lines.push("}");
+    lines.push(`if (j < last) { ${element(0, 0)} if (j + 1 < last) { ${element(1, 1)} if (j + 2 < last) ${element(2, 2)} } }`);
+  }
+  if (mode === 2) res.forEach((_, r) => lines.push(`O${r}[row] = (${acc(r, 0)} + ${acc(r, 1)}) + (${acc(r, 2)} + ${acc(r, 3)});`));
+  if (rot !== 0) {
+    // Next row starts at flat phase + rot: local slot k takes over the partial sum of slot k + rot.
+    const from = [0, 1, 2, 3].map((k) => acc(0, (k + rot) & 3));
+    lines.push(`{ const r0 = ${from[0]}, r1 = ${from[1]}, r2 = ${from[2]}, r3 = ${from[3]}; ${[0, 1, 2, 3].map((k) => `${acc(0, k)} = r${k};`).join(" ")} }`);
+  }
   lines.push("row++;");
   if (bIdx.length > 0) {
     lines.push("let d = nd - 2;");
@@ -292,7 +321,11 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[]): FusedFn {
     lines.push("}");
   }
   lines.push("}");
-  lines.push("return acc;");
+  if (mode === 1) {
+    // Local slot k holds S_((k + n) mod 4) after the last row (see above).
+    lines.push(`const A = [${[0, 1, 2, 3].map((k) => acc(0, k)).join(", ")}]; const p = n & 3;`);
+    lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
+  } else lines.push("return 0;");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
   cache.set(key, fn);
@@ -319,7 +352,7 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
       lastStrides.push(1);
     }
   });
-  const fn = compile(plan, mode, lastStrides);
+  const fn = compile(plan, mode, lastStrides, last & 3);
   if (n === 0 || last === 0) return 0;
   return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs);
 }
