@@ -106,6 +106,13 @@ class TypeScriptExecutor implements CellExecutor {
       const check = this.typeCheck && !NOCHECK_DIRECTIVE.test(code);
       const problems = engines.checker.check(code, compiled.declarations.allNames, check, compiled.declarations.variableNames, compiled.declarations.exportedNames);
       if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
+      if (!compiled.declarations.inert) {
+        // A SIGINT that arrived while the cell compiled and type-checked (tens of ms) went to
+        // the process listener, which cannot run once the cell's synchronous code holds the
+        // thread: let it run now, so an early interrupt is not lost in a `while (true) {}`.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (Atomics.load(opts.interruptFlag, 0) !== 0 || opts.signal?.aborted) throw new KeyboardInterrupt();
+      }
       const run = this.start(compiled, code, label);
       engines.checker.commit();
       const value = await raceInterrupt(run, opts);

@@ -51,6 +51,17 @@ describe("interrupts", () => {
     assert.ok(Number(await nb.value("spins")) > 0);
   });
 
+  test("an interrupt that arrived while the cell compiled stops it before its first statement", async () => {
+    // In signal mode the SIGINT listener only runs between tasks; the executor yields once
+    // before the cell's synchronous part so that it can, and then finds the flag set.
+    await nb.value("spins = 0;");
+    // The executor clears the flag when a cell starts; the listener's abort stands in for the
+    // SIGINT that came during compilation. The loop ends by itself if the check were missing.
+    const { outcome } = await nb.run("spins = 12345;\nwhile (spins < 0) { spins++; }", { options: { signal: AbortSignal.abort() } });
+    assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
+    assert.equal(await nb.value("spins"), "0");
+  });
+
   test("a synchronous loop stops when only the shared flag is set (interrupt_request)", async () => {
     const sink = new RecordingSink();
     await armInterrupter(sink.flag);
