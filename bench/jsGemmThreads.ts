@@ -1,7 +1,9 @@
-// `node dist/bench/jsGemmThreads.js [--tune]`: where splitting the pure-JS gemm over two
-// threads starts to pay (THREADED_GEMM_MADDS in src/backend/jsGemm.ts), and, with --tune,
+// `node dist/bench/jsGemmThreads.js [--tune] [--cold]`: where splitting the pure-JS gemm over
+// two threads starts to pay (THREADED_GEMM_MADDS in src/backend/jsGemm.ts), and, with --tune,
 // which split axis and main-thread share suit the MLP's shapes. Kernel calls only, one and two
-// threads interleaved per repetition, medians. Run it alone on the machine (flock -x).
+// threads interleaved per repetition, medians. Back to back, the helper is still polling for
+// the next job; --cold leaves 2 ms (untimed) between calls so it is asleep in Atomics.wait, as
+// between the products of a training step. Run it alone on the machine (flock -x).
 import { gemm } from "../src/backend/gemmKernel.js";
 import { GemmHelpers } from "../src/backend/jsGemmHelpers.js";
 import { splitGemm, THREADED_GEMM_MADDS, type SplitAxis } from "../src/backend/jsGemm.js";
@@ -19,17 +21,29 @@ function filled(n: number, f32: boolean): Floats {
 }
 
 /** Median microseconds per call of each variant, interleaved over 9 rounds. */
-function race(variants: Array<() => void>): number[] {
+function race(variants: Array<() => void>, gapMs: number): number[] {
   const samples: number[][] = variants.map(() => []);
   for (let r = 0; r < 9; r++) {
     variants.forEach((run, i) => {
       const t0 = performance.now();
       run();
       const once = performance.now() - t0;
-      const reps = Math.max(1, Math.min(2000, Math.floor(20 / Math.max(once, 1e-3))));
-      const t = performance.now();
-      for (let q = 0; q < reps; q++) run();
-      samples[i].push(((performance.now() - t) / reps) * 1000);
+      const reps = Math.max(1, Math.min(gapMs > 0 ? 200 : 2000, Math.floor(20 / Math.max(once, 1e-3))));
+      let spent = 0;
+      if (gapMs > 0) {
+        for (let q = 0; q < reps; q++) {
+          const until = performance.now() + gapMs;
+          while (performance.now() < until) { /* the helper falls asleep meanwhile */ }
+          const t = performance.now();
+          run();
+          spent += performance.now() - t;
+        }
+      } else {
+        const t = performance.now();
+        for (let q = 0; q < reps; q++) run();
+        spent = performance.now() - t;
+      }
+      samples[i].push((spent / reps) * 1000);
     });
   }
   return samples.map((s) => summarize(s).median);
@@ -51,7 +65,7 @@ const MLP: Shape[] = [
 ];
 
 /** One row per size: 1-thread and 2-thread microseconds. */
-export async function runJsGemmThreads(tune: boolean): Promise<string[][]> {
+export async function runJsGemmThreads(tune: boolean, gapMs = 0): Promise<string[][]> {
   const pool = new GemmHelpers();
   pool.ready(1);
   await pool.settled();
@@ -64,16 +78,16 @@ export async function runJsGemmThreads(tune: boolean): Promise<string[][]> {
     ];
     for (const s of MLP) {
       for (const f32 of [true, false]) {
-        const t = race(variantsOf(pool, s, f32, splits));
+        const t = race(variantsOf(pool, s, f32, splits), gapMs);
         rows.push([s.name + (f32 ? " f32" : " f64"), ...t.map((x) => x.toFixed(0)), ...t.slice(1).map((x) => (x / t[0]).toFixed(3))]);
       }
     }
     return rows;
   }
   for (const f32 of [true, false]) {
-    for (const n of [32, 48, 64, 80, 96, 112, 128, 160, 256]) {
+    for (const n of [32, 40, 48, 56, 64, 80, 96, 128, 256]) {
       const s = { name: `${n}^3`, ta: false, tb: false, m: n, n, k: n };
-      const [one, two] = race(variantsOf(pool, s, f32, [{ axis: "auto", share: 0.5 }]));
+      const [one, two] = race(variantsOf(pool, s, f32, [{ axis: "auto", share: 0.5 }]), gapMs);
       rows.push([`${n}^3 ${f32 ? "f32" : "f64"}`, String(n * n * n), one.toFixed(1), two.toFixed(1), (two / one).toFixed(3)]);
     }
   }
@@ -82,7 +96,7 @@ export async function runJsGemmThreads(tune: boolean): Promise<string[][]> {
 
 if (isMainModule(import.meta.url)) {
   const tune = process.argv.includes("--tune");
-  const rows = await runJsGemmThreads(tune);
+  const rows = await runJsGemmThreads(tune, process.argv.includes("--cold") ? 2 : 0);
   const head = tune
     ? ["shape", "1t µs", "rows .5", "cols .5", "auto .47", "auto .44", "rows/1t", "cols/1t", "a.47/1t", "a.44/1t"]
     : ["size", "m·n·k", "1 thread µs", "2 threads µs", "2t/1t"];

@@ -10,9 +10,10 @@ import { threads } from "./threadBudget.js";
 
 /**
  * Multiply-adds (m·n·k) from which a product is split over threads. Measured with
- * `node dist/bench/jsGemmThreads.js` (1 vs 2 threads, square and the MLP's shapes, float32 and
- * float64, on the 2-core target VM): below ~96^3 the copies into shared memory and the wake-up
- * of the helper (~50 us) cost more than half the product saves.
+ * `node dist/bench/jsGemmThreads.js [--cold]` (1 vs 2 threads, square, float32 and float64, on
+ * the 2-core target VM): back to back (helper still polling) two threads pay from 48^3 (0.57x
+ * the one-thread time); with the helper asleep between products, as in a training step, only
+ * from 64^3-80^3 (0.93x at 64^3, 0.66x at 96^3, 0.53x at 256^3). 96^3 pays in both cases.
  */
 export const THREADED_GEMM_MADDS = 96 * 96 * 96;
 
@@ -59,6 +60,7 @@ export function splitGemm(
   if (parts < 2) return false;
   const helpers = pool.ready(parts - 1);
   if (helpers.length === 0) return false;
+  for (const h of helpers) pool.wake(h);
 
   // Block boundaries on multiples of 4 (the micro-tile), the main thread's block first.
   const bounds = [0];
@@ -114,5 +116,6 @@ export function splitGemm(
     if (byRows) (c as Floats).set(view.subarray(at, at + span * n), cOff + x0 * n);
     else for (let r = 0; r < m; r++) (c as Floats).set(view.subarray(at + r * span, at + (r + 1) * span), cOff + r * n + x0);
   }
+  pool.trimScratch();
   return true;
 }

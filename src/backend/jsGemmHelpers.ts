@@ -5,7 +5,7 @@
 // throws or stops answering makes this pool fall back to one thread for good: a matmul never
 // fails because of a thread.
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import { CTRL, CTRL_WORDS, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
+import { CTRL, CTRL_WORDS, RETAIN_SCRATCH_BYTES, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
 
 /** Starts one helper thread (tests substitute helpers that fail in chosen ways). */
 export type SpawnHelper = (data: HelperData, transferList: MessagePort[]) => Worker;
@@ -132,6 +132,24 @@ export class GemmHelpers {
       this.scratchGen++;
     }
     return this.scratch;
+  }
+
+  /**
+   * Wake an idle helper ahead of its job: it then polls (helperSpin) while the main thread
+   * copies the operands, which hides most of the ~50 us a sleeping thread takes to wake.
+   */
+  wake(h: Helper): void {
+    Atomics.notify(h.ctrl, CTRL.state);
+  }
+
+  /** Drop a scratch buffer too large to keep (after a product; helpers drop theirs too). */
+  trimScratch(): void {
+    if (this.scratch !== null && this.scratch.byteLength > RETAIN_SCRATCH_BYTES) this.scratch = null;
+  }
+
+  /** Bytes of shared scratch held between products. @example pool.scratchBytes // 0 before the first split */
+  get scratchBytes(): number {
+    return this.scratch?.byteLength ?? 0;
   }
 
   /** Hand `job` to an idle helper (from `ready`), after the operands are in the scratch. */

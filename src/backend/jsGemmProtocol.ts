@@ -18,6 +18,13 @@ export const CTRL_WORDS = 16;
  */
 export const STATE = { idle: 0, posted: 1, running: 2, starting: 3, failed: 4 } as const;
 
+/**
+ * A scratch buffer larger than this is dropped by both threads right after its product, so one
+ * huge product does not pin its operands' size in memory for the rest of a session (smaller
+ * ones are kept: fresh pages cost more than copying into reused ones).
+ */
+export const RETAIN_SCRATCH_BYTES = 32 * 1024 * 1024;
+
 /** Element kinds of an operand in the scratch buffer. */
 export const KIND = { f32: 0, f64: 1 } as const;
 

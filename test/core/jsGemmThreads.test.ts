@@ -90,6 +90,20 @@ describe("js gemm over threads", () => {
     assert.equal(splitGemm(pool, 1, false, false, 8, 8, 600, t, 0, t, 0, new Float64Array(64), 0, "rows"), false);
   });
 
+  test("a product needing more than 32 MiB of scratch does not keep it; the next product gets a new one", () => {
+    const cs: Case = { m: 4200, n: 16, k: 1100, ta: true, tb: false, f32: false };
+    const p = problem(cs, 11);
+    const c = p.make();
+    assert.equal(splitGemm(pool, 1, cs.ta, cs.tb, cs.m, cs.n, cs.k, p.a, p.aOff, p.b, p.bOff, c, p.cOff), true);
+    sameBits(c, p.want, "large product");
+    assert.equal(pool.scratchBytes, 0);
+    const q = problem({ m: 100, n: 100, k: 100, ta: false, tb: false, f32: true }, 12);
+    const c2 = q.make();
+    assert.equal(splitGemm(pool, 1, false, false, 100, 100, 100, q.a, q.aOff, q.b, q.bOff, c2, q.cOff), true);
+    sameBits(c2, q.want, "after the large product");
+    assert.ok(pool.scratchBytes > 0 && pool.scratchBytes < 1 << 20);
+  });
+
   test("a helper still busy with an abandoned (interrupted) job is not handed another, and is reusable after", async () => {
     const p = problem({ m: 300, n: 300, k: 300, ta: false, tb: false, f32: true }, 7);
     const [h] = pool.ready(1);
