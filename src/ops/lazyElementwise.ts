@@ -245,9 +245,18 @@ function planOf(roots: readonly Tensor[]): Plan {
 const cache = new Map<string, FusedFn>();
 
 /**
+ * How the loop reads each leaf: "f" at the flat index; broadcast leaves by their last-axis
+ * stride, "0" once per row, "1" contiguous from the row's offset, "s" strided, and "r" when
+ * every row reads the same contiguous run (a vector broadcast over all outer axes: no offset).
+ */
+type LeafAccess = "f" | "0" | "1" | "s" | "r";
+
+/**
  * Generate the loop. Rows run along the last axis; broadcast leaves keep an offset advanced
- * by an odometer over the outer axes, and their last-axis stride is specialised (0: read
- * once per row, 1: contiguous, else strided) because that is where the time goes.
+ * by an odometer over the outer axes, and their last-axis stride is specialised (see
+ * LeafAccess) because that is where the time goes. Ops reading only row constants (stride-0
+ * leaves, scalars) are computed once per row, before the row's loop: the same expression on
+ * the same values, so the results do not change.
  *
  * Sums (modes 1 and 2) follow jsBackend's interleavedSum order: four partial sums by index
  * mod 4, combined as (S0 + S1) + (S2 + S3), so a sum is bound by add throughput, not by the
@@ -258,14 +267,25 @@ const cache = new Map<string, FusedFn>();
  * `last & 3` (compiled in) between rows, and the final phase `n & 3` says which local
  * accumulator holds which S_k.
  */
-function compile(plan: Plan, mode: Mode, lastStrides: number[], lastMod4: number): FusedFn {
+function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4: number): FusedFn {
+  // Leaves whose offset moves with the outer axes (an "r" leaf's offset is always 0).
   const bIdx: number[] = [];
-  plan.leafKinds.forEach((k, i) => { if (k === "b") bIdx.push(i); });
-  const strideKind = (i: number): string => (lastStrides[i] === 0 ? "0" : lastStrides[i] === 1 ? "1" : "s");
+  access.forEach((k, i) => { if (k === "0" || k === "1" || k === "s") bIdx.push(i); });
   const rot = mode === 1 ? lastMod4 : 0;
-  const key = mode + "|" + rot + "|" + plan.leafKinds.map((k, i) => k + (k === "b" ? strideKind(i) : "")).join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
+  const key = mode + "|" + rot + "|" + access.join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
+  // Split the body into per-row statements (reading only row constants) and per-element ones.
+  const invariant = new Set<string>(access.flatMap((k, i) => (k === "0" ? ["v" + i] : [])));
+  const rowBody: string[] = [], elemBody: string[] = [];
+  for (const line of plan.body) {
+    const m = /^const (t\d+) = /.exec(line);
+    const reads = line.slice(m === null ? 0 : m[0].length).match(/\b[vt]\d+\b/g) ?? [];
+    if (m !== null && reads.every((r) => invariant.has(r))) {
+      invariant.add(m[1]);
+      rowBody.push(line);
+    } else elemBody.push(line);
+  }
   const res = plan.results;
   const sums = mode === 0 ? 0 : mode === 1 ? 1 : res.length;
   const acc = (r: number, k: number): string => `a${r}_${k}`;
@@ -273,12 +293,13 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[], lastMod4: number
   const element = (off: number, k: number): string => {
     const at = off === 0 ? "j" : `j + ${off}`;
     const ls: string[] = [];
-    plan.leafKinds.forEach((kind, i) => {
+    access.forEach((kind, i) => {
       if (kind === "f") ls.push(`const v${i} = L${i}[base + ${at}];`);
-      else if (strideKind(i) === "1") ls.push(`const v${i} = L${i}[o${i} + ${at}];`);
-      else if (strideKind(i) === "s") ls.push(`const v${i} = L${i}[o${i} + (${at}) * z${i}];`);
+      else if (kind === "r") ls.push(`const v${i} = L${i}[${at}];`);
+      else if (kind === "1") ls.push(`const v${i} = L${i}[o${i} + ${at}];`);
+      else if (kind === "s") ls.push(`const v${i} = L${i}[o${i} + (${at}) * z${i}];`);
     });
-    ls.push(...plan.body);
+    ls.push(...elemBody);
     if (mode === 0) ls.push(`out[base + ${at}] = ${res[0]};`);
     else for (let r = 0; r < sums; r++) ls.push(`${acc(r, k)} += ${res[r]};`);
     return "{ " + ls.join(" ") + " }";
@@ -293,7 +314,8 @@ function compile(plan: Plan, mode: Mode, lastStrides: number[], lastMod4: number
   lines.push("let row = 0;");
   lines.push("for (let base = 0; base < n; base += last) {");
   if (mode === 2) for (let r = 0; r < sums; r++) lines.push(`${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join("; ")};`);
-  for (const i of bIdx) if (strideKind(i) === "0") lines.push(`const v${i} = L${i}[o${i}];`);
+  for (const i of bIdx) if (access[i] === "0") lines.push(`const v${i} = L${i}[o${i}];`);
+  lines.push(...rowBody);
   if (mode === 0) {
     lines.push("for (let j = 0; j < last; j++) " + element(0, 0));
   } else {
@@ -341,18 +363,19 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
   // Without broadcast leaves the whole tensor is one row, unless rows are what we sum.
   const last = hasB || mode === 2 ? shape[shape.length - 1] : n;
   const st: number[][] = [];
-  const lastStrides: number[] = [];
+  const access: LeafAccess[] = [];
   plan.leaves.forEach((t, i) => {
     if (plan.leafKinds[i] === "b") {
       const s = broadcastStrides(t.shape, shape);
       st.push(s);
-      lastStrides.push(s[s.length - 1]);
+      const z = s[s.length - 1];
+      access.push(z === 0 ? "0" : z !== 1 ? "s" : s.every((v, d) => d === s.length - 1 || v === 0) ? "r" : "1");
     } else {
       st.push([]);
-      lastStrides.push(1);
+      access.push("f");
     }
   });
-  const fn = compile(plan, mode, lastStrides, last & 3);
+  const fn = compile(plan, mode, access, last & 3);
   if (n === 0 || last === 0) return 0;
   return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs);
 }
