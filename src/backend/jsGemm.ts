@@ -17,6 +17,15 @@ import { threads } from "./threadBudget.js";
  */
 export const THREADED_GEMM_MADDS = 96 * 96 * 96;
 
+/**
+ * How long past the main thread's own share (as a fraction of it) a helper may take before the
+ * main thread starts on the helper's block itself, and in how many pieces it then goes (each
+ * piece repacks the shared operand, so only a late helper pays for them). On a quiet machine
+ * helpers finish within a few percent of the main thread.
+ */
+const LATE_GRACE = 0.25;
+const LATE_PIECES = 8;
+
 /** Which dimension of C is split: rows (m), columns (n), or the larger one. */
 export type SplitAxis = "auto" | "rows" | "cols";
 
@@ -111,10 +120,21 @@ export function splitGemm(
   const mainMs = performance.now() - t0;
   for (let h = 0; h < helpers.length; h++) {
     const x0 = bounds[h + 1], x1 = bounds[h + 2];
-    if (!pool.finish(helpers[h], mainMs)) { block(x0, x1); continue; }
-    const at = cAts[h] / bytes, span = x1 - x0;
-    if (byRows) (c as Floats).set(view.subarray(at, at + span * n), cOff + x0 * n);
-    else for (let r = 0; r < m; r++) (c as Floats).set(view.subarray(at + r * span, at + (r + 1) * span), cOff + r * n + x0);
+    const copyBack = (): void => {
+      const at = cAts[h] / bytes, span = x1 - x0;
+      if (byRows) (c as Floats).set(view.subarray(at, at + span * n), cOff + x0 * n);
+      else for (let r = 0; r < m; r++) (c as Floats).set(view.subarray(at + r * span, at + (r + 1) * span), cOff + r * n + x0);
+    };
+    const state = pool.settle(helpers[h], LATE_GRACE * mainMs);
+    if (state === "done") { copyBack(); continue; }
+    if (state === "redo") { block(x0, x1); continue; }
+    // Late: compute its block here piece by piece, and take the helper's result as soon as it
+    // is there (the values are the same, so a half-overwritten block is still right).
+    const piece = Math.max(4, Math.round((x1 - x0) / LATE_PIECES / 4) * 4);
+    for (let x = x0; x < x1; x += piece) {
+      block(x, Math.min(x1, x + piece));
+      if (pool.isDone(helpers[h])) { copyBack(); break; }
+    }
   }
   pool.trimScratch();
   return true;

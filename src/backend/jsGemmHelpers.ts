@@ -2,8 +2,8 @@
 // same gemm code (jsGemmWorker.ts) on a block of C, over a SharedArrayBuffer scratch the main
 // thread copies the operands into. Helpers start on the first large product (which runs on one
 // thread meanwhile), never keep a process alive (unref), and a helper that fails to start,
-// throws or stops answering makes this pool fall back to one thread for good: a matmul never
-// fails because of a thread.
+// throws or exits makes this pool fall back to one thread for good: a matmul never fails, or
+// waits on, a thread.
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { CTRL, CTRL_WORDS, RETAIN_SCRATCH_BYTES, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
 
@@ -17,8 +17,6 @@ export interface HelperPoolOptions {
   helperSpin?: number;
   /** Microseconds the main thread polls for a helper's result before sleeping. */
   mainSpinMicros?: number;
-  /** A running helper silent for longer than max(this, 50 x the main thread's share) is declared dead. */
-  deadAfterMs?: number;
 }
 
 /** One started helper: its thread, control block and the scratch generation it was last sent. */
@@ -56,15 +54,13 @@ export class GemmHelpers {
   private readonly spawn: SpawnHelper;
   private readonly helperSpin: number;
   private readonly mainSpinMicros: number;
-  private readonly deadAfterMs: number;
-  /** Products split over threads, and helper blocks the main thread computed itself. */
-  readonly stats = { splits: 0, reclaimed: 0, failures: 0 };
+  /** Products split; helper jobs taken back before they started; helpers found late; failures. */
+  readonly stats = { splits: 0, reclaimed: 0, late: 0, failures: 0 };
 
   constructor(options: HelperPoolOptions = {}) {
     this.spawn = options.spawn ?? defaultSpawn;
     this.helperSpin = options.helperSpin ?? 20000;
     this.mainSpinMicros = options.mainSpinMicros ?? 200;
-    this.deadAfterMs = options.deadAfterMs ?? 2000;
   }
 
   /** True once a helper failed: this pool runs everything on the main thread from then on. */
@@ -172,29 +168,36 @@ export class GemmHelpers {
   }
 
   /**
-   * Wait for `h`'s posted job. True when the helper computed its block into the scratch; false
-   * when the caller must compute the block itself: the helper had not picked the job up yet
-   * (taken back, which keeps a starved helper from stalling the product), threw, or went silent.
-   * `mainMs` is how long the main thread's own share took, which bounds a healthy helper.
+   * Wait up to the main thread's spin time plus `graceMs` for `h`'s posted job. "done": the
+   * block is in the scratch. "redo": the helper is not working on it (it had not picked the job
+   * up, which is taken back so a starved helper cannot stall the product, or it failed): the
+   * caller computes the block. "late": still running; the caller computes the block itself in
+   * pieces, checking `isDone` between them, so a helper slowed down by other processes on its
+   * core never makes a product slower than one thread would be.
    */
-  finish(h: Helper, mainMs: number): boolean {
+  settle(h: Helper, graceMs: number): "done" | "late" | "redo" {
     const c = h.ctrl, at = CTRL.state;
     const spinUntil = performance.now() + this.mainSpinMicros / 1000;
     let s = Atomics.load(c, at);
     while ((s === STATE.running || s === STATE.posted) && performance.now() < spinUntil) s = Atomics.load(c, at);
     if (s === STATE.posted && Atomics.compareExchange(c, at, STATE.posted, STATE.idle) === STATE.posted) {
       this.stats.reclaimed++;
-      return false;
+      return "redo";
     }
-    const deadline = performance.now() + Math.max(this.deadAfterMs, 50 * mainMs);
+    const until = performance.now() + graceMs;
     for (;;) {
       s = Atomics.load(c, at);
-      if (s === STATE.idle) return true;
-      if (s === STATE.failed || this.broken) { this.fail(); return false; }
-      if (performance.now() > deadline) { this.fail(); return false; }
-      // Short sleeps keep an interrupt (thrown at the next JS check) prompt.
-      Atomics.wait(c, at, s, 20);
+      if (s === STATE.idle) return "done";
+      if (s === STATE.failed) { this.fail(); return "redo"; }
+      const left = until - performance.now();
+      if (left <= 0) { this.stats.late++; return "late"; }
+      Atomics.wait(c, at, s, left);
     }
+  }
+
+  /** Whether `h` has finished the job `settle` found late. @example if (pool.isDone(h)) copyBack(); */
+  isDone(h: Helper): boolean {
+    return Atomics.load(h.ctrl, CTRL.state) === STATE.idle;
   }
 
   /** Resolves once every started helper answered or the pool failed (tests and benchmarks). */

@@ -401,12 +401,14 @@ const NO_BUF = new Float64Array(0);
  */
 function materialiseRowSums(t: Tensor): void {
   const src = t._lazy!.a[0];
+  for (const d of pendingRowSums(src, [], new Set())) if (d._lazy !== null) d._buf();
+  if (t._lazy === null) return;
   const group: Tensor[] = [t];
   for (const u of deferredLive) {
     if (u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
     const us = u._lazy.a[0];
     if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
-    if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0) continue;
+    if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0 || pendingRowSums(us, [], new Set()).length > 0) continue;
     group.push(u);
   }
   const outs = group.map((u) => acquire(u.dtype, u.size));
@@ -433,6 +435,18 @@ tensorHooks.materialise = materialise;
 tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);
+
+/** Push the pending row sums that x's expression reads, if x is deferred (not looking inside them). */
+function pendingRowSums(x: Tensor, found: Tensor[], seen: Set<Tensor>): Tensor[] {
+  if (x._lazy === null) return found;
+  for (const a of x._lazy.a) {
+    if (a._lazy === null || seen.has(a)) continue;
+    seen.add(a);
+    if (a._lazy.k === ROW_SUM) found.push(a);
+    else pendingRowSums(a, found, seen);
+  }
+  return found;
+}
 
 /**
  * Sum a deferred tensor over all axes (`axes` = every axis) or over its last axis inside its

@@ -114,18 +114,31 @@ describe("fused sums equal the eager sums bit for bit for any row length", () =>
           const run = (): Tensor[] => [
             chain().sum(), chain().mean(), chain().sum({ axis: -1 }), chain().mean({ axis: -1, keepdims: true }),
             full().sum(), full().sum({ axis: -1 }), chain().mul(x).sum({ axis: [0, 1] }),
+            // Built on the same sums: logsumexp (sum of a deferred exp) and variance (mean, then a sum of squares).
+            g.logsumexp(full(), { axis: -1 }), g.logsumexp(full()), g.variance(full(), { axis: -1 }), g.std(full()),
           ];
           const eager = withFusion(false, run);
           const fused = withFusion(true, () => {
             assert.notEqual(chain()._lazy, null, "the chain should be deferred with fusion on");
             return run();
           });
-          ["sum", "mean", "row sums", "row means", "full-size sum", "full-size row sums", "sum over both axes"]
+          ["sum", "mean", "row sums", "row means", "full-size sum", "full-size row sums", "sum over both axes",
+            "row logsumexp", "logsumexp", "row variance", "std"]
             .forEach((what, i) => assertSameBits(fused[i], eager[i], `${dtype} [${rows}, ${last}] ${what}`));
         },
       ), { numRuns: 40, seed: SEED + 2 });
     });
   }
+
+  test("a row sum whose expression reads another pending row sum (variance over the last axis) is computed after it", () => {
+    const gen = new g.Generator(SEED + 3);
+    const z = randomTensor(gen, [100, 100], "float64");
+    const run = (): Tensor[] => [g.variance(z.mul(2), { axis: -1 }), g.std(z.mul(2).add(1), { axis: -1, keepdims: true })];
+    const eager = withFusion(false, run);
+    const fused = withFusion(true, run);
+    assertSameBits(fused[0], eager[0], "variance");
+    assertSameBits(fused[1], eager[1], "std");
+  });
 
   test("sibling row sums and the grid gradient (mulReduce rows vs fused row sums) agree for odd row lengths (float64)", () => {
     for (const points of [5, 66, 131, 1001]) {
