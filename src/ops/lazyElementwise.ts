@@ -54,14 +54,50 @@ function isFloatDType(d: DType): boolean {
   return d === "float32" || d === "float64";
 }
 
-/** Whether an op producing `size` elements of `dt` may be deferred right now. */
-function deferrable(size: number, ndim: number, dt: DType): boolean {
-  return size >= minSize && ndim > 0 && isFloatDType(dt) && getBackend().name === "js";
+/** Whether the current backend fuses `dt` chains: "js" always, others when an evaluator takes them. */
+function fusesOn(dt: DType): boolean {
+  const name = getBackend().name;
+  return name === "js" || (evaluator !== null && evaluator.defers(name, dt));
 }
 
-/** A usable argument: materialised, deferred, or an unmaterialised shape-[] scalar (not released). */
+/** Whether an op producing `size` elements of `dt` may be deferred right now. */
+function deferrable(size: number, ndim: number, dt: DType): boolean {
+  return size >= minSize && ndim > 0 && isFloatDType(dt) && fusesOn(dt);
+}
+
+/**
+ * Evaluates fused plans somewhere other than the generated JS loop (the wasm block
+ * interpreter, src/backend/wasm/fusedPlanRunner.ts). `run` returns the mode-1 total (0 in the
+ * other modes) after filling `out` (mode 0) or `outs` (mode 2), or null to decline, in which
+ * case the JS loop runs. Plans reach it only with at least one element, and with the name of
+ * the (non-js) backend their root was deferred on.
+ * @example setFusedEvaluator({ defers: (b) => b === "wasm", run: () => null }) // defer, always decline
+ */
+export interface FusedEvaluator {
+  defers(backend: string, dt: DType): boolean;
+  run(plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], backend: string): number | null;
+}
+
+let evaluator: FusedEvaluator | null = null;
+/** The backend each deferred tensor was created on: its plan runs as that backend would, whatever is current when it is read. */
+const deferredOn = new WeakMap<Tensor, string>();
+
+/**
+ * Install (or, with null, remove) the evaluator asked first for every fused plan; returns the previous one.
+ * @example const prev = setFusedEvaluator(wasmFusedEvaluator(rt)); try { ... } finally { setFusedEvaluator(prev); }
+ */
+export function setFusedEvaluator(e: FusedEvaluator | null): FusedEvaluator | null {
+  const prev = evaluator;
+  evaluator = e;
+  return prev;
+}
+
+/**
+ * A usable argument: materialised, deferred, or an unmaterialised one-element value (not
+ * released), such as a sum's cotangent reshaped to [1] before it is broadcast back.
+ */
 function readable(t: Tensor): boolean {
-  return t._data !== null || t._lazy !== null || (t.shape.length === 0 && (t._flags & 2) === 0);
+  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & 2) === 0);
 }
 
 /** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
@@ -86,6 +122,7 @@ function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType
   for (const a of args) if (a._lazy !== null) a._uses++;
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: kernel, a: args, n };
+  deferredOn.set(out, getBackend().name);
   track(out);
   return out;
 }
@@ -161,16 +198,26 @@ export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: n
   return makeDeferred(kernel, [a, b], shape, dt);
 }
 
-type Mode = 0 | 1 | 2; // 0 store every element, 1 sum over everything, 2 sum each last-axis row
+/** 0 store every element, 1 sum over everything, 2 sum each last-axis row. @example const m: FusedMode = 2 */
+export type FusedMode = 0 | 1 | 2;
+type Mode = FusedMode;
 type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[]) => number;
 
-interface Plan {
+/**
+ * One fused loop: `body` holds the JS statements; `ops` the same inlined ops as data (kernel,
+ * argument names, result name) for other evaluators. Names: v<i> leaves[i], s<i> scalars[i],
+ * t<i> the i-th op's result.
+ * @example planOf([x.mul(w).tanh()]).ops // [{ k: "mul", a: ["v0", "v1"], out: "t0" }, { k: "tanh", a: ["t0"], out: "t1" }]
+ */
+export interface FusedPlan {
   body: string[];
+  ops: Array<{ k: string; a: string[]; out: string }>;
   leaves: Tensor[];
   leafKinds: string[];
   scalars: number[];
   results: string[];
 }
+type Plan = FusedPlan;
 
 /** Largest shared tree recomputed inline rather than stored. */
 const MAX_RECOMPUTE_OPS = 8;
@@ -203,7 +250,7 @@ function inlinable(t: Tensor, n: number): boolean {
 
 /** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
 function planOf(roots: readonly Tensor[]): Plan {
-  const plan: Plan = { body: [], leaves: [], leafKinds: [], scalars: [], results: [] };
+  const plan: Plan = { body: [], ops: [], leaves: [], leafKinds: [], scalars: [], results: [] };
   const f32 = roots[0].dtype === "float32";
   const n = roots[0].size;
   const names = new Map<Tensor, string>();
@@ -221,6 +268,7 @@ function planOf(roots: readonly Tensor[]): Plan {
       const expr = src.replace(/\b[xy]\b/g, (m) => (m === "x" ? args[0] : args[1]));
       name = "t" + temps++;
       plan.body.push(`const ${name} = ${f32 ? `Math.fround(${expr})` : expr};`);
+      plan.ops.push({ k: lz.k, a: args, out: name });
     } else {
       const d = t._buf();
       if (t.size === 1) {
@@ -359,6 +407,11 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
   const plan = planOf(roots);
   const shape = roots[0].shape;
   const n = roots[0].size;
+  const backend = deferredOn.get(roots[0]) ?? getBackend().name;
+  if (evaluator !== null && n > 0 && backend !== "js") {
+    const done = evaluator.run(plan, mode, shape, roots[0].dtype, out, outs, backend);
+    if (done !== null) return done;
+  }
   const hasB = plan.leafKinds.includes("b");
   // Without broadcast leaves the whole tensor is one row, unless rows are what we sum.
   const last = hasB || mode === 2 ? shape[shape.length - 1] : n;
@@ -424,9 +477,10 @@ function materialiseRowSums(t: Tensor): void {
  */
 export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | null {
   // A shape-[] result keeps the scalar fast path (a plain number), so it is summed at once.
-  if (shape.length === 0 || !isElementwise(x) || x._uses > 0 || x.size === 0 || dt !== x.dtype || getBackend().name !== "js") return null;
+  if (shape.length === 0 || !isElementwise(x) || x._uses > 0 || x.size === 0 || dt !== x.dtype || !fusesOn(dt)) return null;
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: ROW_SUM, a: [x], n: 0 };
+  deferredOn.set(out, getBackend().name);
   track(out);
   return out;
 }

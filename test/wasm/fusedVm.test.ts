@@ -1,0 +1,251 @@
+// The wasm block interpreter for fused chains (fusedVm.c via fusedPlanRunner.ts) against the
+// js backend's generated loops, the reference. Stated bounds:
+// - arithmetic (add, sub, mul, div, neg, square, relu), the fused gradients (tanhGrad,
+//   sigmoidGrad, reluGrad, squareGrad) and float32 tanh: bit for bit, float32 and float64
+//   (float32 gradients and tanh are computed in float64 and rounded once, as the JS does);
+// - float32 exp/sigmoid and float64 exp/sigmoid/tanh: within 4 ulp per element (simdMath.h's
+//   kernels, the eager wasm kernels' bound), and values derived from them (their gradients,
+//   sums) within 16 eps of the largest magnitude involved;
+// - sums over everything and over rows: the js backend's order (four interleaved partial sums
+//   by index mod 4), so bit for bit whenever the summed elements are.
+import { afterEach, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import * as g from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+import { setFusedEvaluator, setFusionMinSize, type FusedEvaluator } from "../../src/ops/lazyElementwise.js";
+import { compileProgram, wasmFusedEvaluator } from "../../src/backend/wasm/fusedPlanRunner.js";
+import { wasmRuntime } from "../../src/backend/wasm/wasmRuntime.js";
+
+const rt = wasmRuntime();
+assert.ok(rt !== null, "WebAssembly with SIMD and shared memory must be available on Node 20");
+const EPS = { float32: 1.1920929e-7, float64: 2.220446049250313e-16 } as const;
+type Float = "float32" | "float64";
+
+/** Counts the plans the wasm interpreter ran (and declined) while installed. */
+function countingEvaluator(inner: FusedEvaluator): FusedEvaluator & { ran: number; declined: number } {
+  const e = {
+    ran: 0,
+    declined: 0,
+    defers: (b: string, dt: Parameters<FusedEvaluator["defers"]>[1]) => inner.defers(b, dt),
+    run(...args: Parameters<FusedEvaluator["run"]>) {
+      const r = inner.run(...args);
+      if (r === null) e.declined++;
+      else e.ran++;
+      return r;
+    },
+  };
+  return e;
+}
+
+let counter = countingEvaluator(wasmFusedEvaluator(rt));
+let prevEvaluator: FusedEvaluator | null = null;
+let prevMin = 0;
+let prevBackend = "";
+beforeEach(() => {
+  counter = countingEvaluator(wasmFusedEvaluator(rt));
+  prevEvaluator = setFusedEvaluator(counter);
+  prevMin = setFusionMinSize(64);
+  prevBackend = g.getBackend().name;
+});
+afterEach(() => {
+  setFusedEvaluator(prevEvaluator);
+  setFusionMinSize(prevMin);
+  g.setBackend(prevBackend);
+});
+
+function values(n: number, seed: number, scale = 2): number[] {
+  const out = new Array<number>(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 4294967296 - 0.5) * 2 * scale;
+  }
+  return out;
+}
+
+function tensorOf(shape: number[], dtype: Float, seed: number, scale = 2): Tensor {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return g.tensor(values(n, seed, scale), { dtype }).reshape(shape);
+}
+
+/** fn's results (each read as a plain array) on `backend`. */
+function on(backend: string, fn: () => Array<Tensor | number>): number[][] {
+  g.setBackend(backend);
+  return fn().map((r) => (typeof r === "number" ? [r] : Array.from(r.data)));
+}
+
+/** Every element identical (Object.is: signed zeros and NaN included). */
+function assertBits(got: number[], want: number[], what: string): void {
+  assert.equal(got.length, want.length, `${what}: lengths differ`);
+  for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${what}: element ${i} is ${got[i]}, js gives ${want[i]}`);
+}
+
+/** Within `ulps` eps relative to each element, or `norm` eps of the largest magnitude. */
+function assertNear(got: number[], want: number[], eps: number, ulps: number, norm: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: lengths differ`);
+  let big = 0;
+  for (const v of want) big = Math.max(big, Math.abs(v));
+  for (let i = 0; i < want.length; i++) {
+    const e = want[i], a = got[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) { assert.ok(Number.isNaN(e) && Number.isNaN(a), `${what}: element ${i} NaN mismatch`); continue; }
+    const err = Math.abs(a - e);
+    assert.ok(err <= ulps * eps * Math.abs(e) || err <= norm * eps * big, `${what}: element ${i} is ${a}, js gives ${e}`);
+  }
+}
+
+const UNARY_EXACT = ["neg", "square", "relu"] as const;
+const BINARY = ["add", "sub", "mul", "div"] as const;
+
+describe("fused chains on the wasm interpreter equal the js backend", () => {
+  for (const dtype of ["float32", "float64"] as Float[]) {
+    test(`${dtype}: arithmetic, relu and their gradients bit for bit, at sizes around the block sizes`, () => {
+      for (const n of [64, 255, 256, 257, 1023, 4097, 8191, 8192, 8193, 20011]) {
+        const x = tensorOf([n], dtype, n), w = tensorOf([n], dtype, n + 1), b = tensorOf([n], dtype, n + 2, 0.5);
+        for (const op of BINARY) {
+          for (const u of UNARY_EXACT) {
+            const f = (wt: Tensor, bt: Tensor): Tensor => (g[op](x, wt) as Tensor)[u]().mul(bt).add(1.5).sum();
+            const run = () => { const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]]; return [v, ...grads, (g[op](x, w) as Tensor)[u]().sub(b)]; };
+            const js = on("js", run);
+            for (const backend of ["wasm", "auto"]) {
+              const got = on(backend, run);
+              js.forEach((want, i) => assertBits(got[i], want, `${dtype} n=${n} ${op}/${u} ${backend} result ${i}`));
+            }
+          }
+        }
+      }
+      assert.ok(counter.ran > 0, "the interpreter ran");
+    });
+
+    test(`${dtype}: tanh, sigmoid and exp chains with their gradients`, () => {
+      for (const n of [300, 8193]) {
+        const x = tensorOf([n], dtype, 7 * n), y = tensorOf([n], dtype, 7 * n + 1, 1);
+        const w = tensorOf([n], dtype, 7 * n + 2, 1), b = tensorOf([n], dtype, 7 * n + 3, 0.5);
+        for (const u of ["tanh", "sigmoid", "exp"] as const) {
+          const f = (wt: Tensor, bt: Tensor): Tensor => x.mul(wt).add(bt)[u]().sub(y).square().mean();
+          const run = () => { const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]]; return [v, ...grads, x.mul(w).add(b)[u]()]; };
+          const js = on("js", run);
+          const got = on("wasm", run);
+          const exact = u === "tanh" && dtype === "float32";
+          js.forEach((want, i) => {
+            const what = `${dtype} n=${n} ${u} result ${i}`;
+            if (exact) assertBits(got[i], want, what);
+            else assertNear(got[i], want, EPS[dtype], 4, 16, what);
+          });
+        }
+      }
+    });
+  }
+
+  test("broadcast parameters against data, row sums of odd lengths and their sibling gradients (grid chain)", () => {
+    for (const dtype of ["float32", "float64"] as Float[]) {
+      for (const [rows, cols, pts] of [[3, 5, 1001], [2, 7, 3], [4, 4, 255], [1, 3, 257], [5, 1, 8195], [64, 3, 1]]) {
+        const x = tensorOf([pts], dtype, pts), y = tensorOf([pts], dtype, pts + 1);
+        const ws = tensorOf([rows, cols, 1], dtype, rows * cols), bs = tensorOf([rows, cols, 1], dtype, rows * cols + 1);
+        const f = (w: Tensor, b: Tensor): Tensor => w.mul(x).add(b).sub(y).square().mean({ axis: -1 }).sum();
+        const run = () => {
+          const [gw, gb] = g.grad(f, { argnums: [0, 1] })(ws, bs) as Tensor[];
+          return [gw, gb, f(ws, bs), ws.mul(x).add(bs).sub(y).square().sum({ axis: -1 }), ws.mul(x).sub(bs)];
+        };
+        const js = on("js", run);
+        const got = on("wasm", run);
+        // Result 2 ends in an eager sum of the row means, whose wasm kernel sums in its own order.
+        js.forEach((want, i) => {
+          const what = `${dtype} grid ${rows}x${cols}x${pts} result ${i}`;
+          if (i === 2) assertNear(got[i], want, EPS[dtype], 4, 16, what);
+          else assertBits(got[i], want, what);
+        });
+      }
+    }
+  });
+
+  test("random shapes, broadcast masks and chains (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.constantFrom<Float>("float32", "float64"),
+        fc.integer({ min: 1, max: 1 << 30 }),
+        (dims, mask, dtype, seed) => {
+          const shape = dims.slice();
+          shape[shape.length - 1] *= 37; // rows long enough to cross sub-blocks now and then
+          const bshape = shape.map((d, i) => ((mask >> i) & 1 ? 1 : d));
+          const x = tensorOf(shape, dtype, seed), w = tensorOf(bshape, dtype, seed + 1), c = tensorOf(bshape.slice(1), dtype, seed + 2);
+          const run = () => {
+            const t = x.mul(w).sub(c).relu().add(x.square());
+            return [t, t.sum(), x.mul(w).add(c).sum({ axis: -1 }), x.neg().div(w.square().add(1)).sum({ axis: -1 })];
+          };
+          const js = on("js", run);
+          const got = on("wasm", run);
+          js.forEach((want, i) => assertBits(got[i], want, `${dtype} ${JSON.stringify(shape)} mask ${mask} result ${i}`));
+        },
+      ),
+      { seed: 20261127, numRuns: 60 },
+    );
+  });
+});
+
+describe("declining and falling back", () => {
+  test("plans the interpreter cannot run fall back to the JS loop (9 axes), with the same results", () => {
+    const shape = [2, 2, 2, 2, 2, 2, 2, 2, 3];
+    const x = tensorOf(shape, "float64", 1), w = tensorOf(shape, "float64", 2);
+    const js = on("js", () => [x.mul(w).tanh().sub(w)]);
+    const got = on("wasm", () => [x.mul(w).tanh().sub(w)]);
+    assertBits(got[0], js[0], "9-d chain");
+    assert.ok(counter.declined > 0, "the 9-d plan was declined");
+  });
+
+  test("auto may decline float64 plans (policy) and then runs the JS loop, bit for bit", () => {
+    const declining = countingEvaluator(wasmFusedEvaluator(rt, { autoFloat64: false }));
+    setFusedEvaluator(declining);
+    const x = tensorOf([5000], "float64", 3), w = tensorOf([5000], "float64", 4);
+    const js = on("js", () => [x.mul(w).tanh().sum(), x.mul(w).exp()]);
+    const auto = on("auto", () => [x.mul(w).tanh().sum(), x.mul(w).exp()]);
+    js.forEach((want, i) => assertBits(auto[i], want, `auto f64 result ${i}`));
+    assert.ok(declining.declined > 0 && declining.ran === 0);
+    on("wasm", () => [x.mul(w).tanh().sum()]);
+    assert.ok(declining.ran > 0, "forced wasm still runs float64 plans");
+  });
+
+  test("with no evaluator the wasm backends run ops eagerly, as before", () => {
+    setFusedEvaluator(null);
+    g.setBackend("wasm");
+    const x = tensorOf([5000], "float32", 5);
+    assert.equal(x.mul(x)._lazy, null);
+  });
+
+  test("compileProgram reuses registers after their last reader and rejects unknown kernels", () => {
+    const plan = {
+      body: [], leaves: [], leafKinds: [], scalars: [], results: ["t3"],
+      ops: [
+        { k: "mul", a: ["v0", "v1"], out: "t0" }, { k: "tanh", a: ["t0"], out: "t1" },
+        { k: "add", a: ["t1", "v2"], out: "t2" }, { k: "mul", a: ["t2", "t2"], out: "t3" },
+      ],
+    };
+    const p = compileProgram({ ...plan, leaves: [null, null, null] as unknown as Tensor[], leafKinds: ["f", "f", "f"] });
+    assert.ok(p !== null);
+    assert.equal(p.regs, 1, "one register suffices for a chain");
+    assert.deepEqual(p.results, [3]);
+    assert.equal(compileProgram({ ...plan, ops: [{ k: "atan2", a: ["v0", "v1"], out: "t3" }] }), null);
+  });
+
+  test("a run abandoned midway leaves nothing behind: the next plans are correct", () => {
+    const x = tensorOf([9000], "float32", 6), w = tensorOf([9000], "float32", 7);
+    const js = on("js", () => [x.mul(w).sigmoid().sum(), x.sub(w).square()]);
+    g.setBackend("wasm");
+    // Abandon a run after its program is written (as an interrupt would): the evaluator throws from inside.
+    const inner = wasmFusedEvaluator(rt);
+    setFusedEvaluator({
+      defers: inner.defers,
+      run(plan, mode, shape, dt, out, outs) {
+        inner.run(plan, mode, shape, dt, out.subarray(0, 0), outs, "wasm");
+        throw new Error("interrupted");
+      },
+    });
+    assert.throws(() => x.mul(w).exp().data);
+    setFusedEvaluator(counter);
+    const got = on("wasm", () => [x.mul(w).sigmoid().sum(), x.sub(w).square()]);
+    assertNear(got[0], js[0], EPS.float32, 4, 16, "sum after an abandoned run");
+    assertBits(got[1], js[1], "store after an abandoned run");
+  });
+});
