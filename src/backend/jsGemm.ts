@@ -14,6 +14,7 @@ import { threads } from "./threadBudget.js";
  * the 2-core target VM): back to back (helper still polling) two threads pay from 48^3 (0.57x
  * the one-thread time); with the helper asleep between products, as in a training step, only
  * from 64^3-80^3 (0.93x at 64^3, 0.66x at 96^3, 0.53x at 256^3). 96^3 pays in both cases.
+ * @example m * n * k >= THREADED_GEMM_MADDS // split this product
  */
 export const THREADED_GEMM_MADDS = 96 * 96 * 96;
 
@@ -26,7 +27,7 @@ export const THREADED_GEMM_MADDS = 96 * 96 * 96;
 const LATE_GRACE = 0.25;
 const LATE_PIECES = 8;
 
-/** Which dimension of C is split: rows (m), columns (n), or the larger one. */
+/** Which dimension of C is split: rows (m), columns (n), or the larger one. @example splitGemm(pool, 1, false, false, m, n, k, a, 0, b, 0, c, 0, "cols") */
 export type SplitAxis = "auto" | "rows" | "cols";
 
 /** The process-wide helper threads of the js backend. @example jsGemmHelpers.threads // 2 once started */

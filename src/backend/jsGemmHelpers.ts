@@ -7,10 +7,10 @@
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { CTRL, CTRL_WORDS, RETAIN_SCRATCH_BYTES, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
 
-/** Starts one helper thread (tests substitute helpers that fail in chosen ways). */
+/** Starts one helper thread (tests substitute helpers that fail in chosen ways). @example new GemmHelpers({ spawn: (data, transferList) => new Worker(url, { workerData: data, transferList }) }) */
 export type SpawnHelper = (data: HelperData, transferList: MessagePort[]) => Worker;
 
-/** Tuning and substitution points of a pool. */
+/** Tuning and substitution points of a pool. @example new GemmHelpers({ mainSpinMicros: 100 }) */
 export interface HelperPoolOptions {
   spawn?: SpawnHelper;
   /** Polls of the control word a helper makes before sleeping after a job. */
@@ -19,7 +19,7 @@ export interface HelperPoolOptions {
   mainSpinMicros?: number;
 }
 
-/** One started helper: its thread, control block and the scratch generation it was last sent. */
+/** One started helper: its thread, control block and the scratch generation it was last sent. @example pool.ready(1)[0]?.ctrl */
 export interface Helper {
   readonly worker: Worker;
   readonly ctrl: Int32Array;
@@ -27,7 +27,7 @@ export interface Helper {
   gen: number;
 }
 
-/** The job fields of a control block (offsets in elements of the operand's kind). */
+/** The job fields of a control block (offsets in elements of the operand's kind). @example pool.post(h, { ta: false, tb: false, m: 64, n: 64, k: 64, aKind: 0, aOff: 0, lda: 64, bKind: 0, bOff: 4096, ldb: 64, cKind: 0, cOff: 8192, ldc: 64 }) */
 export interface HelperJob {
   ta: boolean; tb: boolean; m: number; n: number; k: number;
   aKind: number; aOff: number; lda: number; bKind: number; bOff: number; ldb: number;
@@ -37,7 +37,7 @@ export interface HelperJob {
 const defaultSpawn: SpawnHelper = (data, transferList) =>
   new Worker(new URL("./jsGemmWorker.js", import.meta.url), { workerData: data, transferList });
 
-/** Whether this runtime can share memory between threads at all. */
+/** Whether this runtime can share memory between threads at all. @example sharedMemoryAvailable // true in Node */
 export const sharedMemoryAvailable = typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof Worker === "function";
 
 const SCRATCH_GRAIN = 1 << 16;
@@ -63,12 +63,12 @@ export class GemmHelpers {
     this.mainSpinMicros = options.mainSpinMicros ?? 200;
   }
 
-  /** True once a helper failed: this pool runs everything on the main thread from then on. */
+  /** True once a helper failed: this pool runs everything on the main thread from then on. @example pool.failed // false */
   get failed(): boolean {
     return this.broken;
   }
 
-  /** Threads products can use right now: 1 + helpers started and answering. */
+  /** Threads products can use right now: 1 + helpers started and answering. @example pool.threads // 2 */
   get threads(): number {
     if (this.broken) return 1;
     let n = 1;
@@ -80,6 +80,7 @@ export class GemmHelpers {
    * Up to `want` idle helpers, starting missing ones (those become usable on a later call, after
    * ~30 ms). Returns [] while any started helper is still busy with an abandoned (interrupted)
    * job, so a new job never races an old one over the scratch buffer.
+   * @example const helpers = pool.ready(threads() - 1);
    */
   ready(want: number): Helper[] {
     if (this.broken || want <= 0) return [];
@@ -120,7 +121,7 @@ export class GemmHelpers {
     for (const h of this.helpers) h.worker.terminate().catch(() => undefined);
   }
 
-  /** The shared scratch, at least `bytes` long (a new one is sent to helpers with their next job). */
+  /** The shared scratch, at least `bytes` long (a new one is sent to helpers with their next job). @example new Float32Array(pool.scratchOf(1 << 20)) */
   scratchOf(bytes: number): SharedArrayBuffer {
     if (this.scratch === null || this.scratch.byteLength < bytes) {
       const grown = Math.max(bytes, (this.scratch?.byteLength ?? 0) * 1.5);
@@ -133,12 +134,13 @@ export class GemmHelpers {
   /**
    * Wake an idle helper ahead of its job: it then polls (helperSpin) while the main thread
    * copies the operands, which hides most of the ~50 us a sleeping thread takes to wake.
+   * @example for (const h of helpers) pool.wake(h);
    */
   wake(h: Helper): void {
     Atomics.notify(h.ctrl, CTRL.state);
   }
 
-  /** Drop a scratch buffer too large to keep (after a product; helpers drop theirs too). */
+  /** Drop a scratch buffer too large to keep (after a product; helpers drop theirs too). @example pool.trimScratch() */
   trimScratch(): void {
     if (this.scratch !== null && this.scratch.byteLength > RETAIN_SCRATCH_BYTES) this.scratch = null;
   }
@@ -148,7 +150,7 @@ export class GemmHelpers {
     return this.scratch?.byteLength ?? 0;
   }
 
-  /** Hand `job` to an idle helper (from `ready`), after the operands are in the scratch. */
+  /** Hand `job` to an idle helper (from `ready`), after the operands are in the scratch. @example pool.post(helpers[0], job) */
   post(h: Helper, job: HelperJob): void {
     if (h.gen !== this.scratchGen) {
       const msg: ScratchMessage = { gen: this.scratchGen, buffer: this.scratch! };
@@ -174,6 +176,7 @@ export class GemmHelpers {
    * caller computes the block. "late": still running; the caller computes the block itself in
    * pieces, checking `isDone` between them, so a helper slowed down by other processes on its
    * core never makes a product slower than one thread would be.
+   * @example if (pool.settle(h, 0.25 * mainMs) === "done") copyBack();
    */
   settle(h: Helper, graceMs: number): "done" | "late" | "redo" {
     const c = h.ctrl, at = CTRL.state;
@@ -200,7 +203,7 @@ export class GemmHelpers {
     return Atomics.load(h.ctrl, CTRL.state) === STATE.idle;
   }
 
-  /** Resolves once every started helper answered or the pool failed (tests and benchmarks). */
+  /** Resolves once every started helper answered or the pool failed (tests and benchmarks). @example pool.ready(1); await pool.settled(); */
   async settled(timeoutMs = 10000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!this.broken && this.helpers.some((h) => Atomics.load(h.ctrl, CTRL.state) === STATE.starting) && Date.now() < until) {
