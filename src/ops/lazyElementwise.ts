@@ -447,10 +447,25 @@ function materialise(t: Tensor): void {
 
 const NO_BUF = new Float64Array(0);
 
+/** Push the pending row sums that x's expression reads, if x is deferred (not looking inside them). */
+function pendingRowSums(x: Tensor, found: Tensor[], seen: Set<Tensor>): Tensor[] {
+  if (x._lazy === null) return found;
+  for (const a of x._lazy.a) {
+    if (a._lazy === null || seen.has(a)) continue;
+    seen.add(a);
+    if (a._lazy.k === ROW_SUM) found.push(a);
+    else pendingRowSums(a, found, seen);
+  }
+  return found;
+}
+
 /**
  * Compute deferred row sum t together with every other pending row sum over a source of the
  * same shape and dtype (the gradients of a broadcast weight and bias read the same residual):
- * one loop, one accumulator per sum, each in the eager kernel's order.
+ * one loop, one accumulator per sum, each in the eager kernel's order. Row sums t's source
+ * reads are computed first, and a sibling whose source reads a pending row sum (t itself, as
+ * in variance's sum((x - mean)^2) next to the mean's sum) is left for later: evaluating it
+ * inside t's loop would need t's result before the loop ends.
  */
 function materialiseRowSums(t: Tensor): void {
   const src = t._lazy!.a[0];
@@ -489,18 +504,6 @@ tensorHooks.materialise = materialise;
 tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);
-
-/** Push the pending row sums that x's expression reads, if x is deferred (not looking inside them). */
-function pendingRowSums(x: Tensor, found: Tensor[], seen: Set<Tensor>): Tensor[] {
-  if (x._lazy === null) return found;
-  for (const a of x._lazy.a) {
-    if (a._lazy === null || seen.has(a)) continue;
-    seen.add(a);
-    if (a._lazy.k === ROW_SUM) found.push(a);
-    else pendingRowSums(a, found, seen);
-  }
-  return found;
-}
 
 /**
  * Sum a deferred tensor over all axes (`axes` = every axis) or over its last axis inside its
