@@ -16,6 +16,7 @@ import type { Tensor } from "../../src/index.js";
 import { setFusedEvaluator, setFusionMinSize, type FusedEvaluator } from "../../src/ops/lazyElementwise.js";
 import { compileProgram, wasmFusedEvaluator } from "../../src/backend/wasm/fusedPlanRunner.js";
 import { wasmRuntime } from "../../src/backend/wasm/wasmRuntime.js";
+import { wasmThreads } from "../../src/backend/wasm/wasmBackend.js";
 
 const rt = wasmRuntime();
 assert.ok(rt !== null, "WebAssembly with SIMD and shared memory must be available on Node 20");
@@ -183,6 +184,20 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
       { seed: 20261127, numRuns: 60 },
     );
   });
+});
+
+test("large store plans split each chunk over two threads and still equal the js backend bit for bit", async () => {
+  const n = 200_003;
+  const x = tensorOf([n], "float32", 11), w = tensorOf([n], "float32", 12), b = tensorOf([n], "float32", 13);
+  const run = () => [x.mul(w).add(b).tanh(), x.sub(w).mul(b).relu()];
+  const js = on("js", run);
+  on("wasm", run); // starts the helper thread on first use
+  for (let i = 0; i < 200 && wasmThreads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(wasmThreads(), 2, "the helper thread started");
+  for (let rep = 0; rep < 3; rep++) {
+    const got = on("wasm", run);
+    js.forEach((want, i) => assertBits(got[i], want, `two threads, rep ${rep}, result ${i}`));
+  }
 });
 
 describe("declining and falling back", () => {

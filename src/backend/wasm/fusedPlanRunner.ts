@@ -9,6 +9,7 @@ import type { FusedEvaluator, FusedMode, FusedPlan } from "../../ops/lazyElement
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides } from "../../tensor/shape.js";
 import type { WasmRuntime } from "./wasmRuntime.js";
+import { wasmMaxThreads } from "./wasmBackend.js";
 
 /** Opcodes of fusedVm.c. */
 const OPCODE: Readonly<Record<string, number>> = {
@@ -20,7 +21,9 @@ export const FUSED_LIMITS = { dims: 8, slots: 48, instrs: 32, results: 8 } as co
 /** Slot kinds of fusedVm.c. */
 const KIND = { reg: 0, full: 1, bcast: 2, constant: 3 } as const;
 /** Elements each host chunk carries (a multiple of the interpreter's sub-block). */
-const CHUNK = 8192;
+const CHUNK = 32768;
+/** Elements at or above which a store plan without broadcast inputs splits each chunk over two threads. */
+const THREADS_MIN = 1 << 16;
 
 // Word offsets of the program header (struct Prog in fusedVm.c).
 const W = { f64: 0, mode: 1, nd: 2, nslots: 3, ninstr: 4, nres: 5, last: 6, out: 7, rowsums: 8, rows: 9, shape: 12, instr: 20, res: 148, slots: 156 } as const;
@@ -100,7 +103,7 @@ export function compileProgram(plan: FusedPlan): Program | null {
  * declining (JS loop) what it cannot run and, on "auto", float64 plans unless `policy.autoFloat64`.
  * @example setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!))
  */
-export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { autoFloat64: true }): FusedEvaluator {
+export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { autoFloat64: false }): FusedEvaluator {
   const k = rt.k as unknown as FusedExports;
   const sub = k.fused_sub();
   if (k.fused_slot_offset() !== W.slots * 4) throw new Error("internal: fusedVm.c's program layout does not match fusedPlanRunner.ts");
@@ -156,6 +159,12 @@ function runPlan(rt: WasmRuntime, k: FusedExports, sub: number, plan: FusedPlan,
     slotData.push(0);
   }
   const outAt = mode === 0 ? rt.alloc(CHUNK * bpe) : 0;
+  // Two threads: a second program with its own registers evaluates the second half of each chunk.
+  const two = mode === 0 && !hasB && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
+  const progBytes = k.fused_prog_bytes();
+  const P2 = two ? rt.alloc(progBytes) : 0;
+  const regs2: number[] = [];
+  if (two) for (let j = 0; j < prog.regs; j++) regs2.push(rt.alloc(sub * bpe));
   const rowsAt = mode === 2 ? rt.alloc(rows * plan.results.length * 4 * 8) : 0;
   rt.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
   // Views only after the last allocation (an allocation may grow the memory).
@@ -189,10 +198,16 @@ function runPlan(rt: WasmRuntime, k: FusedExports, sub: number, plan: FusedPlan,
     if (kind === KIND.constant) view.fill(plan.scalars[s - nl], slotReg[s] / bpe, slotReg[s] / bpe + sub);
   }
   k.fused_begin(P);
+  if (two) {
+    i32.copyWithin(P2 >> 2, p, p + (progBytes >> 2));
+    regs2.forEach((at, j) => { i32[(P2 >> 2) + W.slots + (nl + ns + j) * SLOT_WORDS + 1] = at; });
+  }
   for (let start = 0; start < n; start += CHUNK) {
     const len = Math.min(CHUNK, n - start);
     for (const [src, at] of stage) view.set(len === src.length ? src : src.subarray(start, start + len), at);
-    k.fused_run(P, len);
+    const h = Math.floor(len / 2 / sub) * sub;
+    if (two && h > 0) rt.split("fused_run_range", [P, 0, h], [P2, h, len - h]);
+    else k.fused_run(P, len);
     if (mode === 0) out.set(view.subarray(outAt / bpe, outAt / bpe + len), start);
   }
   if (mode === 1) return k.fused_total(P);

@@ -278,6 +278,19 @@ EXPORT void fused_run(Prog* p, int n) {
   }
 }
 
+/**
+ * Evaluate staging elements [start, start + n) of an M_STORE program without broadcast
+ * slots, whose state (a single row) does not depend on where a range starts: two threads run
+ * two ranges of a chunk at once, each with its own copy of the program and its own registers.
+ */
+EXPORT void fused_run_range(Prog* p, int start, int n) {
+  for (int pos = start; pos < start + n; pos += SUB) {
+    int m = start + n - pos < SUB ? start + n - pos : SUB;
+    if (p->f64) eval_double(p, pos, m);
+    else eval_float(p, pos, m);
+  }
+}
+
 /** The total of an M_SUM program. */
 EXPORT double fused_total(Prog* p) { return combine4(p->acc); }
 

@@ -12,6 +12,8 @@ export interface KernelExports {
   matmul_f64(m0: number, m1: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
   matmul_f32_scratch(rows: number): number;
   matmul_f64_scratch(rows: number): number;
+  /** fusedVm.c: evaluate staging elements [start, start + n) of a fused program (see fusedPlanRunner.ts). */
+  fused_run_range(prog: number, start: number, n: number): void;
   unary_float(op: number, n: number, x: number, y: number): void;
   unary_double(op: number, n: number, x: number, y: number): void;
   binary_float(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
@@ -34,7 +36,7 @@ const HELPER_STACK_BYTES = 1 << 20;
 /** Control block words shared with gemmWorker.ts: a state word, the job's kind, its arguments. */
 export const CTRL = { state: 0, job: 1, args: 2 } as const;
 /** Jobs the helper thread runs; each names an export of kernels.wasm and takes its arguments as they are. */
-export const JOBS = ["matmul_f32", "matmul_f64", "unary_float", "unary_double", "binary_float", "binary_double"] as const;
+export const JOBS = ["matmul_f32", "matmul_f64", "unary_float", "unary_double", "binary_float", "binary_double", "fused_run_range"] as const;
 export type JobName = (typeof JOBS)[number];
 const MAX_ARGS = 12;
 /** Control block states. */
