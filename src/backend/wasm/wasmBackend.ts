@@ -4,7 +4,7 @@
 // (and integer/bool data) to the JS backend, which stays the reference.
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
+import { MATMUL_JOB_BYTES, wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
 
 const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
   exp: 0, tanh: 1, sigmoid: 2, relu: 3, neg: 4, square: 5, sqrt: 6, abs: 7, copy: 8,
@@ -19,7 +19,7 @@ const MODE = { full: 0, aScalar: 1, bScalar: 2, bPeriodic: 3, aPeriodic: 4 } as 
 export interface WasmThresholds {
   /** m·n·k at or above which gemm runs in wasm. */
   gemmWasm: number;
-  /** m·n·k at or above which gemm splits its rows over two threads. */
+  /** m·n·k at or above which gemm shares its work items with the second thread. */
   gemmThreads: number;
   /** Elements at or above which exp/tanh/sigmoid run in wasm. */
   transcendental: number;
@@ -74,23 +74,18 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
   const k = rt.k;
 
   function gemmWasm(ta: boolean, tb: boolean, m: number, n: number, kk: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number): void {
-    const f32 = a instanceof Float32Array;
+    const f32 = a instanceof Float32Array, bpe = a.BYTES_PER_ELEMENT;
+    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
+    if (two) rt.prewake();
     rt.reset();
     const A = rt.put(a, aOff, m * kk), B = rt.put(b, bOff, kk * n);
-    const C = rt.alloc(m * n * a.BYTES_PER_ELEMENT);
-    const scratchOf = f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch;
-    const run = f32 ? k.matmul_f32 : k.matmul_f64;
-    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && m >= 12 && rt.helperIfReady() !== null;
-    const tA = ta ? 1 : 0, tB = tb ? 1 : 0;
-    if (!two) {
-      const S = rt.alloc(scratchOf(m) * a.BYTES_PER_ELEMENT);
-      run(0, m, m, n, kk, A, tA, B, tB, C, 0, S);
-    } else {
-      const half = Math.ceil(m / 8) * 4; // a multiple of the 4-row micro-tile
-      const S0 = rt.alloc(scratchOf(half) * a.BYTES_PER_ELEMENT);
-      const S1 = rt.alloc(scratchOf(m - half) * a.BYTES_PER_ELEMENT);
-      rt.split(f32 ? "matmul_f32" : "matmul_f64", [0, half, m, n, kk, A, tA, B, tB, C, 0, S0], [half, m, m, n, kk, A, tA, B, tB, C, 0, S1]);
-    }
+    const C = rt.alloc(m * n * bpe), J = rt.alloc(MATMUL_JOB_BYTES);
+    const S = rt.alloc((f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch)(m, n, kk) * bpe);
+    (f32 ? k.matmul_f32_plan : k.matmul_f64_plan)(J, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S);
+    // Both threads take packing items and output blocks from the job's counters until none is
+    // left, so a helper that wakes late only does less.
+    if (two) rt.split(f32 ? "matmul_f32" : "matmul_f64", [J], [J]);
+    else (f32 ? k.matmul_f32 : k.matmul_f64)(J);
     rt.get(C, c, cOff, m * n);
   }
 

@@ -8,10 +8,14 @@ import { webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from "
 
 /** Exports of kernels.wasm (pointer arguments are byte offsets into the shared memory). */
 export interface KernelExports {
-  matmul_f32(m0: number, m1: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
-  matmul_f64(m0: number, m1: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
-  matmul_f32_scratch(rows: number): number;
-  matmul_f64_scratch(rows: number): number;
+  /** Fill a 128-byte job at `job` for C = op(A) op(B) (+ C); `scratch` holds matmul_*_scratch(M, N, K) elements. */
+  matmul_f32_plan(job: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
+  matmul_f64_plan(job: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
+  /** Work on a planned product until none is left (any number of threads at once). */
+  matmul_f32(job: number): void;
+  matmul_f64(job: number): void;
+  matmul_f32_scratch(M: number, N: number, K: number): number;
+  matmul_f64_scratch(M: number, N: number, K: number): number;
   /** fusedVm.c: evaluate staging elements [start, start + n) of a fused program (see fusedPlanRunner.ts). */
   fused_run_range(prog: number, start: number, n: number): void;
   unary_float(op: number, n: number, x: number, y: number): void;
@@ -39,8 +43,11 @@ export const CTRL = { state: 0, job: 1, args: 2 } as const;
 export const JOBS = ["matmul_f32", "matmul_f64", "unary_float", "unary_double", "binary_float", "binary_double", "fused_run_range"] as const;
 export type JobName = (typeof JOBS)[number];
 const MAX_ARGS = 12;
-/** Control block states. */
-export const STATE = { idle: 0, work: 1, ready: 2, starting: 3 } as const;
+/** Control block states: a posted job is `work` until the helper takes it (`running`) or the
+ * poster takes it back because the helper had not woken yet (back to `idle`). */
+export const STATE = { idle: 0, work: 1, ready: 2, starting: 3, running: 4 } as const;
+/** The byte size of a planned matmul job (matmul.c's Job, rounded up). */
+export const MATMUL_JOB_BYTES = 128;
 
 function decode(b64: string): Uint8Array {
   return typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -147,27 +154,44 @@ export class WasmRuntime {
   }
 
   /**
+   * Wake the helper thread ahead of a job (it spins briefly, then sleeps again): a caller that
+   * is about to copy operands in hides part of the helper's wake-up behind the copies.
+   */
+  prewake(): void {
+    if (this.helper !== null && !this.helperFailed) Atomics.notify(this.views.i32, this.ctrlIndex + CTRL.state);
+  }
+
+  /**
    * Run `job(...mine)` here and `job(...theirs)` on the helper thread at the same time, and
-   * return when both are done. The caller has checked helperIfReady().
+   * return when both are done. If the helper has not woken by the time this thread is done,
+   * this thread takes the job back and runs `theirs` itself: a sleeping helper never costs more
+   * than its share of the work. The caller has checked helperIfReady().
    */
   split(job: JobName, mine: number[], theirs: number[]): void {
-    const i32 = this.views.i32, base = this.ctrlIndex;
+    const i32 = this.views.i32, base = this.ctrlIndex, at = base + CTRL.state;
     if (theirs.length > MAX_ARGS) throw new Error(`internal: wasm job ${job} takes at most ${MAX_ARGS} arguments`);
     // An interrupted earlier call can leave the helper busy: never hand it a second job.
     this.waitIdle();
     Atomics.store(i32, base + CTRL.job, JOBS.indexOf(job));
     for (let i = 0; i < theirs.length; i++) Atomics.store(i32, base + CTRL.args + i, theirs[i]);
-    Atomics.store(i32, base + CTRL.state, STATE.work);
-    Atomics.notify(i32, base + CTRL.state);
-    (this.k[job] as (...a: number[]) => void)(...mine);
-    this.waitIdle();
+    Atomics.store(i32, at, STATE.work);
+    Atomics.notify(i32, at);
+    const run = this.k[job] as (...a: number[]) => void;
+    run(...mine);
+    if (Atomics.compareExchange(i32, at, STATE.work, STATE.idle) === STATE.work) run(...theirs);
+    else this.waitIdle();
   }
 
   private waitIdle(): void {
     const i32 = this.views.i32, at = this.ctrlIndex + CTRL.state;
+    // The helper is normally within a small work item of the end: poll before sleeping.
+    for (let spin = 0; spin < 20000; spin++) {
+      const s = Atomics.load(i32, at);
+      if (s !== STATE.work && s !== STATE.running) return;
+    }
     for (;;) {
       const s = Atomics.load(i32, at);
-      if (s !== STATE.work) return;
+      if (s !== STATE.work && s !== STATE.running) return;
       Atomics.wait(i32, at, s, 1000);
     }
   }
