@@ -12,14 +12,35 @@ const EVERY_EXECUTIONS = 100;
 
 function fullGc(): (() => void) | null {
   const existing = (globalThis as { gc?: () => void }).gc;
-  if (typeof existing === "function") return existing;
+  if (typeof existing === "function") return compacting(existing);
   try {
     // Exposes gc() to a fresh context only; cells' globals stay as they were.
     setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as () => void;
+    return compacting(runInNewContext("gc") as () => void);
   } catch {
     return null;
   }
+}
+
+/**
+ * A full GC that evacuates every fragmented old-space page. V8's own heuristics compact only
+ * pages that are nearly empty, so after each burst of type-checking the old space kept pages
+ * a fifth full: 60 MB live in 140 MB committed after 500 declaring cells (54 MB after the
+ * first cell). Compacting brings it back to about the live size (62 MB) for ~20 ms more per
+ * collection. The flag is on only for this collection: V8's own GCs during cells stay as fast.
+ * @example compacting(gc)() // old_space space_size ≈ space_used_size afterwards
+ */
+export function compacting(gc: () => void): () => void {
+  const alreadyOn = process.execArgv.some((a) => /^--compact[-_]on[-_]every[-_]full[-_]gc$/.test(a));
+  return () => {
+    if (alreadyOn) return gc();
+    setFlagsFromString("--compact-on-every-full-gc");
+    try {
+      gc();
+    } finally {
+      setFlagsFromString("--no-compact-on-every-full-gc");
+    }
+  };
 }
 
 /**

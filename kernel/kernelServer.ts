@@ -3,6 +3,7 @@
 // interrupts and comms.
 import { writeSync } from "node:fs";
 import { IdleCollector } from "./idleCollector.js";
+import { MemoryProbe } from "./memoryProbe.js";
 import type { CellExecutor, ExecuteOutcome } from "./executorContract.js";
 import type { IoLink } from "./ioWorkerHost.js";
 import { INTERRUPT_FLAG, RUNNING_SERIAL, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type RequestChannel } from "./ioWorkerMessages.js";
@@ -53,6 +54,7 @@ export class KernelServer {
   private readonly queue: QueuedRequest[] = [];
   private processing = false;
   private readonly collector = new IdleCollector();
+  private readonly memoryProbe = new MemoryProbe();
   private warmUpScheduled = false;
   private current: RequestSink | undefined;
   private lastSink: RequestSink | undefined;
@@ -162,6 +164,7 @@ export class KernelServer {
     }
     this.processing = false;
     this.collector.idle(executions);
+    this.memoryProbe.executed(executions);
   }
 
   private async dispatch(item: QueuedRequest): Promise<void> {

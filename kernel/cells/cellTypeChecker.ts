@@ -10,6 +10,10 @@ import { toCellDiagnostic, type CellDiagnostic } from "./cellCompiler.js";
 import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
 import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
+import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
+
+// Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
+applyCompilerHeapPolicy(ts);
 
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([

@@ -2,7 +2,7 @@
 // a burst, never while a request runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { IdleCollector } from "../../kernel/idleCollector.js";
+import { compacting, IdleCollector } from "../../kernel/idleCollector.js";
 
 test("collects once the kernel has been idle, not while busy", async () => {
   let runs = 0;
@@ -32,4 +32,13 @@ test("collects at once after 100 executions of a burst", () => {
 test("the default collector finds V8's full GC", () => {
   const c = new IdleCollector();
   assert.doesNotThrow(() => { c.busy(); for (let i = 0; i < 100; i++) c.idle(1); });
+});
+
+test("a compacting collection calls the collector once and passes its errors on", () => {
+  let runs = 0;
+  compacting(() => { runs++; })();
+  assert.equal(runs, 1);
+  assert.throws(() => compacting(() => { throw new Error("gc failed"); })(), /gc failed/);
+  compacting(() => { runs++; })();
+  assert.equal(runs, 2);
 });
