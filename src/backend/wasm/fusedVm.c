@@ -123,14 +123,19 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
   static void seg_sum_##W(const T* x, int n, int phase, double* S);                                \
   static void eval_##T(Prog* p, int pos, int m) {                                                  \
     T* ptr[MAXS];                                                                                  \
+    /* spl[s]: slot s holds one value for the whole sub-block, in its first vector (constants,  */ \
+    /* a row's stride-0 inputs, and ops on those only: computed once, not per element).         */ \
+    uint8_t spl[MAXS];                                                                             \
     /* Segments of this sub-block: pieces of consecutive rows. */                                  \
-    int segStart[SUB + 1], segRow[SUB], segCol[SUB];                                                            \
+    int segStart[SUB + 1], segRow[SUB], segCol[SUB];                                                \
     int nseg = 0, hasB = 0;                                                                        \
+    const int single = p->last - p->col >= m;                                                      \
     for (int s = 0; s < p->nslots; s++) {                                                          \
       Slot* sl = &p->slots[s];                                                                     \
       if (sl->kind == K_FULL) ptr[s] = (T*)(intptr_t)sl->data + pos;                               \
       else ptr[s] = (T*)(intptr_t)sl->reg;                                                         \
       if (sl->kind == K_BCAST) hasB = 1;                                                           \
+      spl[s] = sl->kind == K_CONST;                                                                \
     }                                                                                              \
     int done = 0;                                                                                  \
     while (done < m) {                                                                             \
@@ -146,7 +151,11 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
           const T* src = (const T*)(intptr_t)sl->data + sl->off;                                   \
           int z = sl->stride[p->nd - 1];                                                           \
           T* dst = ptr[s] + done;                                                                  \
-          if (z == 0) { T v = src[0]; for (int q = 0; q < len; q++) dst[q] = v; }                  \
+          if (z == 0) {                                                                            \
+            T v = src[0];                                                                          \
+            if (single) { wasm_v128_store(ptr[s], SPLAT(v)); spl[s] = 1; }                         \
+            else for (int q = 0; q < len; q++) dst[q] = v;                                         \
+          }                                                                                        \
           else if (z == 1) {                                                                       \
             if (len == m) ptr[s] = (T*)(src + p->col); /* the whole sub-block is one row piece */   \
             else COPY_T(T, dst, src + p->col, len);                                                \
@@ -166,7 +175,18 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
       T* d = ptr[in[1]];                                                                           \
       const T* a = ptr[in[2]];                                                                     \
       const T* b = ptr[in[3]];                                                                     \
-      BINARY_SWITCH_##W(op, d, a, b, mm)                                                           \
+      const int sa = spl[in[2]], sb = spl[in[3]];                                                  \
+      if (sa && sb) { const int mm = L; BINARY_SWITCH_##W(op, d, a, b, mm, sa, sb) spl[in[1]] = 1; continue; } \
+      spl[in[1]] = 0;                                                                              \
+      BINARY_SWITCH_##W(op, d, a, b, mm, sa, sb)                                                   \
+    }                                                                                              \
+    /* A result that stayed one value: spread it over the sub-block before it is stored or summed. */ \
+    for (int r = 0; r < p->nres; r++) {                                                            \
+      if (!spl[p->res[r]]) continue;                                                               \
+      T* x = ptr[p->res[r]];                                                                       \
+      v128_t v = wasm_v128_load(x);                                                                \
+      for (int i = L; i < mm; i += L) wasm_v128_store(x + i, v);                                   \
+      spl[p->res[r]] = 0;                                                                          \
     }                                                                                              \
     if (p->mode == M_STORE) {                                                                      \
       T* o = (T*)(intptr_t)p->out + pos;                                                           \
@@ -186,7 +206,13 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
 
 // One loop per opcode keeps every loop body branch-free.
 #define LOOP_U(W, OPC) for (int i = 0; i < mm; i += LANES_##W) wasm_v128_store(d + i, un_##W(OPC, wasm_v128_load(a + i)));
-#define LOOP_B(W, EXPR) for (int i = 0; i < mm; i += LANES_##W) { v128_t x = wasm_v128_load(a + i), y = wasm_v128_load(b + i); wasm_v128_store(d + i, EXPR); }
+// A binary loop in three forms: both operands vectors, or one of them a single value (sa / sb).
+#define LOOP_B(W, EXPR)                                                                            \
+  if (sa) { const v128_t x = wasm_v128_load(a);                                                    \
+    for (int i = 0; i < mm; i += LANES_##W) { v128_t y = wasm_v128_load(b + i); wasm_v128_store(d + i, EXPR); } } \
+  else if (sb) { const v128_t y = wasm_v128_load(b);                                               \
+    for (int i = 0; i < mm; i += LANES_##W) { v128_t x = wasm_v128_load(a + i); wasm_v128_store(d + i, EXPR); } } \
+  else for (int i = 0; i < mm; i += LANES_##W) { v128_t x = wasm_v128_load(a + i), y = wasm_v128_load(b + i); wasm_v128_store(d + i, EXPR); }
 #define LANES_f32x4 4
 #define LANES_f64x2 2
 
@@ -203,7 +229,7 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
 #define TANH_GRAD64 wasm_f64x2_mul(X, wasm_f64x2_sub(F64(1.0), wasm_f64x2_mul(Y, Y)))
 #define SIGMOID_GRAD64 wasm_f64x2_mul(X, wasm_f64x2_mul(Y, wasm_f64x2_sub(F64(1.0), Y)))
 
-#define BINARY_SWITCH_f32x4(op, d, a, b, mm)                                                       \
+#define BINARY_SWITCH_f32x4(op, d, a, b, mm, sa, sb)                                                       \
   switch (op) {                                                                                    \
     case OP_NEG: LOOP_U(f32x4, OP_NEG) break;                                                      \
     case OP_SQUARE: LOOP_U(f32x4, OP_SQUARE) break;                                                \
@@ -220,7 +246,7 @@ static inline v128_t tanh_f32_via_f64(v128_t x) {
     case OP_RELU_GRAD: LOOP_B(f32x4, wasm_v128_and(x, wasm_f32x4_gt(y, F32(0.0f)))) break;         \
     default: LOOP_B(f32x4, wasm_f32x4_mul(x, wasm_f32x4_add(y, y))) break;                         \
   }
-#define BINARY_SWITCH_f64x2(op, d, a, b, mm)                                                       \
+#define BINARY_SWITCH_f64x2(op, d, a, b, mm, sa, sb)                                                       \
   switch (op) {                                                                                    \
     case OP_NEG: LOOP_U(f64x2, OP_NEG) break;                                                      \
     case OP_SQUARE: LOOP_U(f64x2, OP_SQUARE) break;                                                \
@@ -271,10 +297,13 @@ static inline double combine4(const double* S) { return (S[0] + S[1]) + (S[2] + 
  * from element 0 of the staging): sub-block by sub-block, continuing the row walk.
  */
 EXPORT void fused_run(Prog* p, int n) {
-  for (int pos = 0; pos < n; pos += SUB) {
+  for (int pos = 0; pos < n;) {
     int m = n - pos < SUB ? n - pos : SUB;
+    // Long rows: end sub-blocks at row ends, so a row's stride-0 inputs are single values.
+    if (p->last >= SUB && p->last - p->col < m) m = p->last - p->col;
     if (p->f64) eval_double(p, pos, m);
     else eval_float(p, pos, m);
+    pos += m;
   }
 }
 
