@@ -18,13 +18,7 @@ import { threads } from "./threadBudget.js";
  */
 export const THREADED_GEMM_MADDS = 96 * 96 * 96;
 
-/**
- * How long past the main thread's own share (as a fraction of it) a helper may take before the
- * main thread starts on the helper's block itself, and in how many pieces it then goes (each
- * piece repacks the shared operand, so only a late helper pays for them). On a quiet machine
- * helpers finish within a few percent of the main thread.
- */
-const LATE_GRACE = 0.25;
+/** Pieces the main thread computes a late helper's block in (each repacks the shared operand, so only a late helper costs them). */
 const LATE_PIECES = 8;
 
 /** Which dimension of C is split: rows (m), columns (n), or the larger one. @example splitGemm(pool, 1, false, false, m, n, k, a, 0, b, 0, c, 0, "cols") */
@@ -126,7 +120,7 @@ export function splitGemm(
       if (byRows) (c as Floats).set(view.subarray(at, at + span * n), cOff + x0 * n);
       else for (let r = 0; r < m; r++) (c as Floats).set(view.subarray(at + r * span, at + (r + 1) * span), cOff + r * n + x0);
     };
-    const state = pool.settle(helpers[h], LATE_GRACE * mainMs);
+    const state = pool.settle(helpers[h], pool.lateGrace * mainMs);
     if (state === "done") { copyBack(); continue; }
     if (state === "redo") { block(x0, x1); continue; }
     // Late: compute its block here piece by piece, and take the helper's result as soon as it

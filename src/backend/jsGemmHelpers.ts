@@ -17,6 +17,8 @@ export interface HelperPoolOptions {
   helperSpin?: number;
   /** Microseconds the main thread polls for a helper's result before sleeping. */
   mainSpinMicros?: number;
+  /** How far past the main thread's own share (as a fraction of it) a helper may finish before it counts as late. */
+  lateGrace?: number;
 }
 
 /** One started helper: its thread, control block and the scratch generation it was last sent. @example pool.ready(1)[0]?.ctrl */
@@ -54,6 +56,8 @@ export class GemmHelpers {
   private readonly spawn: SpawnHelper;
   private readonly helperSpin: number;
   private readonly mainSpinMicros: number;
+  /** See HelperPoolOptions.lateGrace. */
+  readonly lateGrace: number;
   /** Products split; helper jobs taken back before they started; helpers found late; failures. */
   readonly stats = { splits: 0, reclaimed: 0, late: 0, failures: 0 };
 
@@ -61,6 +65,8 @@ export class GemmHelpers {
     this.spawn = options.spawn ?? defaultSpawn;
     this.helperSpin = options.helperSpin ?? 20000;
     this.mainSpinMicros = options.mainSpinMicros ?? 200;
+    // On a quiet machine helpers finish within a few percent of the main thread.
+    this.lateGrace = options.lateGrace ?? 0.25;
   }
 
   /** True once a helper failed: this pool runs everything on the main thread from then on. @example pool.failed // false */
