@@ -9,16 +9,20 @@
 // at 512^3 float32 (float64: 22 -> 29), with a pure register loop peaking at 65.
 //
 // Threads: a call first plans a job (matmul_*_plan), then every participating thread runs
-// matmul_*(job). Work is handed out by atomic counters in the job: first packing items (panels
-// of A and B, each packed once into shared scratch), then, once every panel is packed, output
-// blocks. A thread that arrives late (a helper woken from a deep sleep) only takes what is
-// left, so two threads never take longer than one plus an item; each output element is computed
-// by exactly one thread with the same k order, so results do not depend on the thread count.
+// matmul_*(job) (the posting thread runs matmul_*_lead(job)). Work is handed out by atomic
+// counters in the job: first packing items (panels of A and B, each packed once into shared
+// scratch), then output blocks. A thread that arrives late (a helper woken while V8's GC threads
+// hold the other core) only takes what is left. Neither thread ever waits inside wasm for the
+// other, which may be descheduled: panels still held by the other thread are packed again, and
+// when K <= KC the lead also recomputes blocks the helper still holds (the same bits: every
+// output element is summed in the same k order by whichever thread computes it, so results do
+// not depend on the thread count).
 #include <wasm_simd128.h>
 #define EXPORT __attribute__((visibility("default")))
 #define MR 4
-// k is blocked so a B panel (KC x 8 floats, 16 KiB) stays in L1 across an item's row panels.
-#define KC 512
+// k is blocked so a B panel (KC x 8 floats or 4 doubles, 32 KiB) stays in L1 across an item's
+// row panels. Up to KC every block is stored, never added to, so redoing one is harmless.
+#define KC 1024
 // Packing items: A in groups of 8 row panels, B in groups of 4 column panels.
 #define A_GROUP 8
 #define B_GROUP 4
@@ -28,20 +32,23 @@ typedef struct {
   int M, N, K, ars, acs, brs, bcs, accumulate;
   const void* A; const void* B; void* C; void* Ap; void* Bp;
   int mPanels, nPanels, mcP, ncP, itemsM, itemsN;
-  int packItems, aItems;
-  int packNext, packDone, itemNext;
+  int packItems, aItems, items, idempotent;
+  int* state;  // per packing item, then per output block: 0 free, 1 taken, 2 done
+  int packNext, itemNext;
 } Job;
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 static inline int claim(int* counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST); }
 
-/** Elements of scratch (beyond the 128-byte job) a product needs: both operands, packed. */
+/** Elements of scratch (beyond the 128-byte job) a product needs: both operands, packed, and
+ * an int per packing item and output block (fewer than mPanels + nPanels + 128). */
 static int packed_elements(int M, int N, int K, int nr) {
-  return ((M + MR - 1) / MR) * MR * K + ((N + nr - 1) / nr) * nr * K;
+  int mPanels = (M + MR - 1) / MR, nPanels = (N + nr - 1) / nr;
+  return mPanels * MR * K + nPanels * nr * K + mPanels + nPanels + 128;
 }
 
 static void plan(Job* j, int M, int N, int K, const void* A, int tA, const void* B, int tB, void* C, int acc,
-                 void* Ap, void* Bp, int nr) {
+                 void* Ap, void* Bp, int nr, int esize) {
   j->M = M; j->N = N; j->K = K; j->accumulate = acc;
   j->ars = tA ? 1 : K; j->acs = tA ? M : 1;
   j->brs = tB ? 1 : N; j->bcs = tB ? K : 1;
@@ -59,7 +66,11 @@ static void plan(Job* j, int M, int N, int K, const void* A, int tA, const void*
   j->itemsN = (j->nPanels + j->ncP - 1) / j->ncP;
   j->aItems = (j->mPanels + A_GROUP - 1) / A_GROUP;
   j->packItems = j->aItems + (j->nPanels + B_GROUP - 1) / B_GROUP;
-  j->packNext = 0; j->packDone = 0; j->itemNext = 0;
+  j->items = j->itemsM * j->itemsN;
+  j->idempotent = K <= KC && !acc;
+  j->state = (int*)((char*)Bp + j->nPanels * nr * K * esize);
+  for (int i = 0; i < j->packItems + j->items; i++) j->state[i] = 0;
+  j->packNext = 0; j->itemNext = 0;
 }
 
 // 4x4 float32 transpose: rows r0..r3 in, columns out.
@@ -224,20 +235,56 @@ static void matmul_f64_pack_b(const Job* j, int q) {
   EXPORT void NAME##_plan(Job* job, int M, int N, int K, const T* A, int transA, const T* B, int transB, \
                           T* C, int accumulate, T* scratch) {                                         \
     plan(job, M, N, K, A, transA, B, transB, C, accumulate, scratch,                                  \
-         scratch + ((M + MR - 1) / MR) * MR * K, NAME##_NR);                                          \
+         scratch + ((M + MR - 1) / MR) * MR * K, NAME##_NR, sizeof(T));                                          \
   }                                                                                                   \
-  /** Work on a planned product until nothing is left; any number of threads may call it. */          \
-  EXPORT void NAME(Job* job) {                                                                        \
-    for (int i; (i = claim(&job->packNext)) < job->packItems;) {                                     \
-      if (i < job->aItems)                                                                            \
-        for (int p = i * A_GROUP, e = min_i(p + A_GROUP, job->mPanels); p < e; p++) NAME##_pack_a(job, p); \
-      else                                                                                            \
-        for (int q = (i - job->aItems) * B_GROUP, e = min_i(q + B_GROUP, job->nPanels); q < e; q++) NAME##_pack_b(job, q); \
-      __atomic_fetch_add(&job->packDone, 1, __ATOMIC_SEQ_CST);                                        \
+  static void NAME##_pack(const Job* j, int i) {                                                      \
+    if (i < j->aItems)                                                                                \
+      for (int p = i * A_GROUP, e = min_i(p + A_GROUP, j->mPanels); p < e; p++) NAME##_pack_a(j, p);  \
+    else                                                                                              \
+      for (int q = (i - j->aItems) * B_GROUP, e = min_i(q + B_GROUP, j->nPanels); q < e; q++) NAME##_pack_b(j, q); \
+  }                                                                                                   \
+  /* Take items from `next` until none is left. An item goes free (0) -> taken (1) -> done (2); */ \
+  /* one another thread has already redone (2) is skipped. */                                      \
+  static void NAME##_take(Job* j, int* next, int n, int* state, int pack) {                           \
+    for (int i; (i = claim(next)) < n;) {                                                             \
+      int expect = 0;                                                                                 \
+      if (!__atomic_compare_exchange_n(&state[i], &expect, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue; \
+      if (pack) NAME##_pack(j, i); else NAME##_block(j, i);                                           \
+      expect = 1;                                                                                     \
+      __atomic_compare_exchange_n(&state[i], &expect, 2, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);      \
     }                                                                                                 \
-    /* Every panel must be packed before any block reads it; the wait is at most one item. */        \
-    while (__atomic_load_n(&job->packDone, __ATOMIC_SEQ_CST) < job->packItems) {}                     \
-    for (int i, n = job->itemsM * job->itemsN; (i = claim(&job->itemNext)) < n;) NAME##_block(job, i); \
+  }                                                                                                   \
+  /* Redo every item not yet done (another thread's result would be the same bits). */              \
+  static void NAME##_redo(Job* j, int n, int* state, int pack) {                                      \
+    for (int i = 0; i < n; i++) {                                                                     \
+      int expect = __atomic_load_n(&state[i], __ATOMIC_SEQ_CST);                                      \
+      if (expect == 2) continue;                                                                      \
+      if (pack) NAME##_pack(j, i); else NAME##_block(j, i);                                           \
+      __atomic_store_n(&state[i], 2, __ATOMIC_SEQ_CST);                                               \
+    }                                                                                                 \
+  }                                                                                                   \
+  /** The helper's part of a planned product: take items until none is left. */                      \
+  EXPORT void NAME(Job* job) {                                                                        \
+    NAME##_take(job, &job->packNext, job->packItems, job->state, 1);                                  \
+    /* Every panel must be packed before any block reads it. Rather than wait for panels the     */  \
+    /* other thread holds (it may be descheduled, even by this thread on a shared core), pack   */  \
+    /* them again: packing is always harmless to repeat. */                                         \
+    NAME##_redo(job, job->packItems, job->state, 1);                                                  \
+    NAME##_take(job, &job->itemNext, job->items, job->state + job->packItems, 0);                     \
+  }                                                                                                   \
+  /**                                                                                                 \
+   * The calling thread's part: take items like the helper, and when none is left, redo the ones     \
+   * the helper holds if that is harmless (every block stored, not added). Returns 1 when the whole  \
+   * product is in C (the helper may still be rewriting an item with the same bits), 0 when the    \
+   * caller must wait for the helper to finish.                                                     \
+   */                                                                                               \
+  EXPORT int NAME##_lead(Job* job) {                                                                  \
+    NAME##_take(job, &job->packNext, job->packItems, job->state, 1);                                  \
+    NAME##_redo(job, job->packItems, job->state, 1);                                                  \
+    NAME##_take(job, &job->itemNext, job->items, job->state + job->packItems, 0);                     \
+    if (!job->idempotent) return 0;                                                                   \
+    NAME##_redo(job, job->items, job->state + job->packItems, 0);                                     \
+    return 1;                                                                                         \
   }
 
 DEFINE_MATMUL(float, 4, wasm_f32x4_splat, wasm_v128_load32_splat, wasm_f32x4_add, wasm_f32x4_mul, matmul_f32)

@@ -75,16 +75,15 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
 
   function gemmWasm(ta: boolean, tb: boolean, m: number, n: number, kk: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number): void {
     const f32 = a instanceof Float32Array, bpe = a.BYTES_PER_ELEMENT;
-    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
-    if (two) rt.prewake();
     rt.reset();
+    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
     const A = rt.put(a, aOff, m * kk), B = rt.put(b, bOff, kk * n);
     const C = rt.alloc(m * n * bpe), J = rt.alloc(MATMUL_JOB_BYTES);
     const S = rt.alloc((f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch)(m, n, kk) * bpe);
     (f32 ? k.matmul_f32_plan : k.matmul_f64_plan)(J, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S);
     // Both threads take packing items and output blocks from the job's counters until none is
-    // left, so a helper that wakes late only does less.
-    if (two) rt.split(f32 ? "matmul_f32" : "matmul_f64", [J], [J]);
+    // left, so a helper that wakes late only does less; one descheduled mid-block is overtaken.
+    if (two) rt.splitLead(f32 ? "matmul_f32" : "matmul_f64", f32 ? "matmul_f32_lead" : "matmul_f64_lead", J);
     else (f32 ? k.matmul_f32 : k.matmul_f64)(J);
     rt.get(C, c, cOff, m * n);
   }

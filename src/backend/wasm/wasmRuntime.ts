@@ -14,6 +14,9 @@ export interface KernelExports {
   /** Work on a planned product until none is left (any number of threads at once). */
   matmul_f32(job: number): void;
   matmul_f64(job: number): void;
+  /** The posting thread's part: 1 when the whole product is in C, 0 when the helper must be waited for. */
+  matmul_f32_lead(job: number): number;
+  matmul_f64_lead(job: number): number;
   matmul_f32_scratch(M: number, N: number, K: number): number;
   matmul_f64_scratch(M: number, N: number, K: number): number;
   /** fusedVm.c: evaluate staging elements [start, start + n) of a fused program (see fusedPlanRunner.ts). */
@@ -63,6 +66,8 @@ export class WasmRuntime {
   private views!: { f32: Float32Array; f64: Float64Array; i32: Int32Array };
   private helper: Worker | null = null;
   private helperFailed = false;
+  /** Whether the helper may still be inside the last shared product (see splitLead). */
+  private lingering = false;
   /** Int32 index of the control block in memory. */
   readonly ctrlIndex: number;
   readonly helperStackTop: number;
@@ -97,6 +102,11 @@ export class WasmRuntime {
 
   /** Forget every arena allocation (each kernel call starts with this). */
   reset(): void {
+    // A helper still rewriting a finished product's block must be done before the arena is reused.
+    if (this.lingering) {
+      this.waitIdle();
+      this.lingering = false;
+    }
     this.top = this.arenaStart;
   }
 
@@ -154,14 +164,6 @@ export class WasmRuntime {
   }
 
   /**
-   * Wake the helper thread ahead of a job (it spins briefly, then sleeps again): a caller that
-   * is about to copy operands in hides part of the helper's wake-up behind the copies.
-   */
-  prewake(): void {
-    if (this.helper !== null && !this.helperFailed) Atomics.notify(this.views.i32, this.ctrlIndex + CTRL.state);
-  }
-
-  /**
    * Run `job(...mine)` here and `job(...theirs)` on the helper thread at the same time, and
    * return when both are done. If the helper has not woken by the time this thread is done,
    * this thread takes the job back and runs `theirs` itself: a sleeping helper never costs more
@@ -179,6 +181,26 @@ export class WasmRuntime {
     const run = this.k[job] as (...a: number[]) => void;
     run(...mine);
     if (Atomics.compareExchange(i32, at, STATE.work, STATE.idle) === STATE.work) run(...theirs);
+    else this.waitIdle();
+  }
+
+  /**
+   * Run a planned product on this thread (`lead(job)`) and on the helper (`job(job)`) at once.
+   * When `lead` reports the product complete, return without waiting for a helper that is still
+   * redoing a block this thread already redid (it writes the same bits into this call's arena);
+   * the next reset() waits for it instead. The caller has checked helperIfReady().
+   */
+  splitLead(job: "matmul_f32" | "matmul_f64", lead: "matmul_f32_lead" | "matmul_f64_lead", at: number): void {
+    const i32 = this.views.i32, base = this.ctrlIndex, state = base + CTRL.state;
+    this.waitIdle();
+    Atomics.store(i32, base + CTRL.job, JOBS.indexOf(job));
+    Atomics.store(i32, base + CTRL.args, at);
+    Atomics.store(i32, state, STATE.work);
+    Atomics.notify(i32, state);
+    const complete = this.k[lead](at) === 1;
+    if (Atomics.compareExchange(i32, state, STATE.work, STATE.idle) === STATE.work) {
+      if (!complete) this.k[job](at);
+    } else if (complete) this.lingering = true;
     else this.waitIdle();
   }
 
