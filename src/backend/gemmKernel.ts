@@ -18,6 +18,23 @@ function packAPanel(ta: boolean, a: TypedArray, aOff: number, lda: number, i0: n
   let w = 0;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = Math.min(MR, mc - ip);
+    // Whole 4-row groups: four contiguous reads (transposed) or four row streams, no branches.
+    if (rows === MR && ta) {
+      let src = aOff + p0 * lda + i0 + ip;
+      for (let p = 0; p < kc; p++) {
+        pa[w] = a[src]; pa[w + 1] = a[src + 1]; pa[w + 2] = a[src + 2]; pa[w + 3] = a[src + 3];
+        w += 4; src += lda;
+      }
+      continue;
+    }
+    if (rows === MR) {
+      const r0 = aOff + (i0 + ip) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+      for (let p = 0; p < kc; p++) {
+        pa[w] = a[r0 + p]; pa[w + 1] = a[r1 + p]; pa[w + 2] = a[r2 + p]; pa[w + 3] = a[r3 + p];
+        w += 4;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
         if (r < rows) {
@@ -38,6 +55,14 @@ function packBPanel(tb: boolean, b: TypedArray, bOff: number, ldb: number, p0: n
       for (let p = 0; p < kc; p++) {
         const src = bOff + (p0 + p) * ldb + j0 + jp;
         pb[w] = b[src]; pb[w + 1] = b[src + 1]; pb[w + 2] = b[src + 2]; pb[w + 3] = b[src + 3];
+        w += 4;
+      }
+      continue;
+    }
+    if (cols === NR) {
+      const r0 = bOff + (j0 + jp) * ldb + p0, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+      for (let p = 0; p < kc; p++) {
+        pb[w] = b[r0 + p]; pb[w + 1] = b[r1 + p]; pb[w + 2] = b[r2 + p]; pb[w + 3] = b[r3 + p];
         w += 4;
       }
       continue;
