@@ -32,10 +32,12 @@ async function helperStarted(): Promise<void> {
   assert.equal(wasmThreads(), 2, "the helper thread started");
 }
 
-// Shapes around the 4-row / 8-column (float32) and 4-column (float64) tiles, the 512-step k
-// blocks (1030 = two full blocks and a ragged one) and the ~32 output blocks of a plan.
+// Shapes around the 4-row / 8-column (float32) and 4-column (float64) tiles, the 1024-step k
+// blocks (1030 and 2100: blocks added into C, where the helper is waited for rather than
+// overtaken) and the ~32 output blocks of a plan; the last four are above the two-thread size.
 const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 1], [3, 5, 2], [4, 8, 3], [5, 9, 7], [1, 300, 17], [300, 1, 17], [9, 4, 1030], [67, 33, 130], [96, 97, 96], [129, 65, 515],
+  [1, 1, 1], [3, 5, 2], [4, 8, 3], [5, 9, 7], [1, 300, 17], [300, 1, 17], [9, 4, 1030], [67, 33, 130],
+  [96, 97, 96], [129, 65, 515], [40, 24, 1030], [21, 23, 2100],
 ];
 
 test("wasm gemm equals the JS backend within k ulps for every transpose, offset and ragged shape, both dtypes", async () => {
@@ -70,7 +72,7 @@ test("wasm gemm equals the JS backend within k ulps for every transpose, offset 
 test("wasm gemm gives the same bits on one and two threads, product after product", async () => {
   await helperStarted();
   for (const T of [Float32Array, Float64Array] as FloatCtor[]) {
-    for (const [m, n, k, ta, tb] of [[200, 136, 120, false, false], [131, 250, 97, true, false], [256, 64, 600, false, true]] as Array<[number, number, number, boolean, boolean]>) {
+    for (const [m, n, k, ta, tb] of [[200, 136, 120, false, false], [131, 250, 97, true, false], [256, 64, 600, false, true], [64, 40, 1100, true, true]] as Array<[number, number, number, boolean, boolean]>) {
       const a = filled(T, m * k, m + k), b = filled(T, k * n, n + 2 * k);
       setWasmThreads(1);
       const one = new (T as typeof Float64Array)(m * n);
