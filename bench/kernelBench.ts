@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { kernelJson } from "../kernel/install/kernelspec.js";
 import { repoRoot, writeResultJson } from "./benchPaths.js";
 import { BenchKernelClient } from "./kernel/benchKernelClient.js";
 import { launchKernel, treeRssMb } from "./kernel/kernelLaunch.js";
@@ -13,19 +14,21 @@ import { isMainModule } from "./mainModule.js";
 import { formatNumber, markdownTable } from "./markdownTable.js";
 import { summarize, type SampleSummary } from "./sampleStats.js";
 
-/** A kernel to measure: its name and the argv jupyter_client would run. */
+/** A kernel to measure: its name, the argv jupyter_client would run and the kernelspec's env. */
 export interface KernelUnderTest {
   name: string;
   argv: string[];
+  env?: Record<string, string>;
 }
 
-/** gradlab's kernel from the same build as this module, and tslab from node_modules.
+/** gradlab's kernel from the same build as this module, started as its kernelspec says
+ *  (argv and env of kernel.json), and tslab from node_modules.
  *  @example kernelsUnderTest().map((k) => k.name) // ["gradlab", "tslab"] */
 export function kernelsUnderTest(): KernelUnderTest[] {
-  const cli = fileURLToPath(new URL("../kernel/cli.js", import.meta.url));
+  const spec = kernelJson();
   const tslab = path.join(repoRoot(), "node_modules", "tslab", "bin", "tslab");
   return [
-    { name: "gradlab", argv: [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"] },
+    { name: "gradlab", argv: spec.argv, env: spec.env },
     { name: "tslab", argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"] },
   ];
 }
@@ -60,7 +63,7 @@ export interface KernelResult {
 }
 
 async function startReady(k: KernelUnderTest, cwd: string): Promise<{ client: BenchKernelClient; startMs: number }> {
-  const launched = await launchKernel(k.argv, cwd);
+  const launched = await launchKernel(k.argv, cwd, k.env);
   const client = new BenchKernelClient(launched);
   try {
     await client.request("kernel_info_request", {}, false, 60_000);
@@ -211,6 +214,11 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
     return a !== undefined && b !== undefined ? b - a : undefined;
   };
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "-" : ok ? "yes" : "NO");
+  const trend = (r?: KernelResult) => rssTrendMbPer1000(r?.rssCurve ?? []);
+  const gTrend = trend(g);
+  const flat = g?.rssAfterWarmupMb !== undefined && growth(g) !== undefined && gTrend !== undefined
+    ? growth(g)! <= 0.1 * g.rssAfterWarmupMb && gTrend <= 0.05 * g.rssAfterWarmupMb && g.cellsRun === cells
+    : undefined;
   const gs = g?.coldStart?.median, ts = t?.coldStart?.median;
   const curve = (r?: KernelResult) => r?.rssCurve.map(([, mb]) => mb.toFixed(0)).join(" ") ?? "-";
   const msCurve = (r?: KernelResult) => r?.cellMsCurve.map((ms) => formatNumber(ms)).join(" ") ?? "-";
@@ -225,14 +233,40 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
     ["RSS after start MB", formatNumber(g?.rssAfterStartMb), formatNumber(t?.rssAfterStartMb), "< 120 MB",
       verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined)],
     ["RSS after 20 warm-up cells MB", formatNumber(g?.rssAfterWarmupMb), formatNumber(t?.rssAfterWarmupMb), "", ""],
-    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}) MB`, formatNumber(last(g)), formatNumber(last(t)), "flat: <= 10% above warm-up",
-      verdict(growth(g) !== undefined && g?.rssAfterWarmupMb ? growth(g)! <= 0.1 * g.rssAfterWarmupMb && g.cellsRun === cells : undefined)],
+    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}) MB`, formatNumber(last(g)), formatNumber(last(t)), "flat: <= 10% above warm-up and trend < 5% of it per 1,000 cells",
+      verdict(flat)],
+    ["RSS above warm-up at the end, % / trend from cell 100 on, MB per 1,000 cells", growthText(g, gTrend), growthText(t, trend(t)), "", ""],
     [`RSS after the round trips, then every 100 cells MB`, curve(g), curve(t), "", ""],
     [`ms per cell, median of each 100`, msCurve(g), msCurve(t), "", ""],
     ["requests whose iopub idle never came", String(g?.lostIdles ?? "-"), String(t?.lostIdles ?? "-"), "0", verdict(g ? g.lostIdles === 0 : undefined)],
     ["cells that did not reply ok", String(g?.cellErrors ?? "-"), String(t?.cellErrors ?? "-"), "0", verdict(g ? g.cellErrors === 0 && !g.error : undefined)],
   ];
   return markdownTable(["metric", "gradlab", "tslab", "target", "met?"], rows);
+}
+
+/**
+ * Least-squares slope of the RSS curve from cell 100 on (the first points include the type
+ * checker's first program), in MB per 1,000 cells; undefined with fewer than 3 points.
+ * @example rssTrendMbPer1000([[0, 200], [100, 210], [200, 211], [300, 212]]) // 10
+ */
+export function rssTrendMbPer1000(curve: readonly [number, number][]): number | undefined {
+  const points = curve.filter(([n]) => n >= 100);
+  if (points.length < 3) return undefined;
+  const mx = points.reduce((a, [n]) => a + n, 0) / points.length;
+  const my = points.reduce((a, [, mb]) => a + mb, 0) / points.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [n, mb] of points) {
+    sxy += (n - mx) * (mb - my);
+    sxx += (n - mx) * (n - mx);
+  }
+  return sxx === 0 ? undefined : (sxy / sxx) * 1000;
+}
+
+function growthText(r: KernelResult | undefined, trendMb: number | undefined): string {
+  const a = r?.rssAfterWarmupMb, b = r?.rssCurve.at(-1)?.[1];
+  if (a === undefined || b === undefined) return "-";
+  return `${(((b - a) / a) * 100).toFixed(0)}% / ${trendMb === undefined ? "-" : formatNumber(trendMb)}`;
 }
 
 if (isMainModule(import.meta.url)) {

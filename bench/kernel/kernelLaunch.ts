@@ -50,9 +50,10 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** Writes a connection file and spawns `argv` (with {connection_file} replaced).
- *  @example const k = await launchKernel([process.execPath, "dist/kernel/cli.js", "kernel", "--connection-file", "{connection_file}"]) */
-export async function launchKernel(argv: readonly string[], cwd: string): Promise<LaunchedKernel> {
+/** Writes a connection file and spawns `argv` (with {connection_file} replaced), with `env`
+ *  added to this process's environment as jupyter_client adds a kernelspec's.
+ *  @example const k = await launchKernel([process.execPath, "dist/kernel/cli.js", "kernel", "--connection-file", "{connection_file}"], cwd) */
+export async function launchKernel(argv: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<LaunchedKernel> {
   const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const connection: ConnectionInfo = {
     transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, stdin_port: stdin,
@@ -64,7 +65,7 @@ export async function launchKernel(argv: readonly string[], cwd: string): Promis
   const args = argv.map((a) => a.replace("{connection_file}", file));
   const spawnedAt = performance.now();
   installCleanup();
-  const child = spawn(args[0], args.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(args[0], args.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));
   let tail = "";

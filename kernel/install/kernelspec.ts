@@ -25,8 +25,19 @@ export interface KernelJson {
   display_name: string;
   language: string;
   interrupt_mode: "signal" | "message";
+  /** Added to the kernel's environment by the front end (jupyter_client merges it in). */
+  env: Record<string, string>;
   metadata: Record<string, unknown>;
 }
+
+/**
+ * The environment every gradlab kernel gets. glibc gives each thread that mallocs its own
+ * arena (up to 8 per core) and keeps what they grew into; V8's compiler and GC helper threads,
+ * the I/O worker and the SIGINT watchdog thread of every cell left five arenas holding ~26 MB.
+ * Two arenas held ~7 MB in the same run (500 declaring cells), with no measurable slowdown.
+ * @example KERNEL_ENV.MALLOC_ARENA_MAX // "2"
+ */
+export const KERNEL_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
 
 /**
  * kernel.json content running this build's CLI with this node.
@@ -44,6 +55,7 @@ export function kernelJson(opts: { displayName?: string; interruptMode?: "signal
     display_name: opts.displayName ?? "TypeScript (gradlab)",
     language: "typescript",
     interrupt_mode: opts.interruptMode ?? "message",
+    env: { ...KERNEL_ENV },
     metadata: { debugger: false },
   };
 }
