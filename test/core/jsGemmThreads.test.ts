@@ -1,6 +1,7 @@
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
+import { Script } from "node:vm";
 import { availableParallelism } from "node:os";
 import * as g from "../../src/index.js";
 import { gemm } from "../../src/backend/gemmKernel.js";
@@ -122,6 +123,40 @@ describe("js gemm over threads", () => {
     assert.equal(splitGemm(pool, 1, false, false, 300, 300, 300, p.a, p.aOff, p.b, p.bOff, c2, p.cOff), true);
     sameBits(c2, p.want, "product after the abandoned job finished");
     assert.equal(pool.failed, false);
+  });
+});
+
+describe("js gemm threads under a kernel interrupt", () => {
+  test("SIGINT breaking a cell mid-product (vm breakOnSigint) leaves the helper reusable", async () => {
+    const pool = new GemmHelpers();
+    pool.ready(1);
+    await pool.settled();
+    const cs: Case = { m: 256, n: 256, k: 256, ta: false, tb: false, f32: true };
+    const p = problem(cs, 77);
+    const c = p.make();
+    let products = 0;
+    // What the kernel's cell runner does: run the cell's synchronous code under breakOnSigint.
+    const cell = new Script("for (let i = 0; i < 3000; i++) product();");
+    const product = (): void => {
+      if (!splitGemm(pool, 1, false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff)) gemm(false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff);
+      products++;
+    };
+    // The kernel's I/O thread sends the SIGINT while the main thread is busy; so does this one.
+    const signaller = new Worker(
+      `const { parentPort } = require("node:worker_threads");
+       parentPort.once("message", () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); process.kill(process.pid, "SIGINT"); });`,
+      { eval: true },
+    );
+    await new Promise((r) => signaller.once("online", r));
+    signaller.postMessage("go");
+    assert.throws(() => cell.runInNewContext({ product }, { breakOnSigint: true }), /interrupted|SIGINT/);
+    await signaller.terminate();
+    assert.ok(products > 0 && products < 3000, `interrupted after ${products} products`);
+    assert.equal(pool.failed, false);
+    while (pool.ready(1).length === 0) await new Promise((r) => setTimeout(r, 1));
+    const c2 = p.make();
+    assert.equal(splitGemm(pool, 1, false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c2, p.cOff), true);
+    sameBits(c2, p.want, "first product after the interrupt");
   });
 });
 
