@@ -47,13 +47,14 @@ export function jsGemm(ta: boolean, tb: boolean, m: number, n: number, k: number
  * Compute the product over the main thread and up to `helperCount` idle helpers of `pool`;
  * false (nothing written) when it cannot be split: no helper ready, operands not all
  * Float32Array or all Float64Array, or too small. `mainShare` is the main thread's fraction of
- * the split dimension (it also copies the operands).
+ * the split dimension (default: an equal share; it also copies the operands, but the helpers
+ * start a little later, and on the 2-core VM .5 measured best, see bench/jsGemmThreads.ts --tune).
  * @example splitGemm(pool, 1, false, false, 512, 512, 512, a, 0, b, 0, c, 0)
  */
 export function splitGemm(
   pool: GemmHelpers, helperCount: number, ta: boolean, tb: boolean, m: number, n: number, k: number,
   a: TypedArray, aOff: number, b: TypedArray, bOff: number, c: TypedArray, cOff: number,
-  axis: SplitAxis = "auto", mainShare = 0.5,
+  axis: SplitAxis = "auto", mainShare?: number,
 ): boolean {
   if (m * n * k < SMALL_GEMM_MADDS) return false;
   const ctor = a.constructor;
@@ -68,7 +69,8 @@ export function splitGemm(
 
   // Block boundaries on multiples of 4 (the micro-tile), the main thread's block first.
   const bounds = [0];
-  const first = Math.max(4, Math.min(dim - 4 * helpers.length, Math.round((dim * mainShare) / 4) * 4));
+  const share = mainShare ?? 1 / (helpers.length + 1);
+  const first = Math.max(4, Math.min(dim - 4 * helpers.length, Math.round((dim * share) / 4) * 4));
   bounds.push(first);
   for (let h = 1; h <= helpers.length; h++) bounds.push(h === helpers.length ? dim : first + Math.round(((dim - first) * h) / helpers.length / 4) * 4);
   const s0 = first;
