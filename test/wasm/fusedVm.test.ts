@@ -210,8 +210,17 @@ describe("declining and falling back", () => {
     assert.ok(counter.declined > 0, "the 9-d plan was declined");
   });
 
-  test("auto may decline float64 plans (policy) and then runs the JS loop, bit for bit", () => {
-    const declining = countingEvaluator(wasmFusedEvaluator(rt, { autoFloat64: false }));
+  test("auto leaves plain float64 arithmetic to the JS loop and takes float64 plans with tanh", () => {
+    const x = tensorOf([5000], "float64", 3), w = tensorOf([5000], "float64", 4);
+    on("auto", () => [x.mul(w).add(x).sum(), x.sub(w).square()]);
+    assert.equal(counter.ran, 0, "plain arithmetic declined");
+    assert.ok(counter.declined >= 2);
+    on("auto", () => [x.mul(w).tanh()]);
+    assert.equal(counter.ran, 1, "the tanh plan ran in the interpreter");
+  });
+
+  test("auto may decline every float64 plan (policy) and then runs the JS loop, bit for bit", () => {
+    const declining = countingEvaluator(wasmFusedEvaluator(rt, { autoFloat64: "none" }));
     setFusedEvaluator(declining);
     const x = tensorOf([5000], "float64", 3), w = tensorOf([5000], "float64", 4);
     const js = on("js", () => [x.mul(w).tanh().sum(), x.mul(w).exp()]);
