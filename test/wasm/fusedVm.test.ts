@@ -186,6 +186,24 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
   });
 });
 
+test("special values (NaN, infinities, signed zeros) go through arithmetic, relu and float32 tanh exactly as in the js loop", () => {
+  const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3.4e38, -3.4e38, 9, -9, 9.5, 0.625];
+  for (const dtype of ["float32", "float64"] as Float[]) {
+    const n = 4099;
+    const xs = values(n, 17), ws = values(n, 18);
+    for (let i = 0; i < n; i++) { xs[i] = special[i % special.length]; if (i % 3 === 0) ws[i] = special[(i * 7) % special.length]; }
+    const x = g.tensor(xs, { dtype }), w = g.tensor(ws, { dtype });
+    const run = () => {
+      const out = [x.mul(w).sub(x).relu(), x.div(w).neg().square(), x.add(w).mul(x).sum()];
+      if (dtype === "float32") out.push(x.mul(w).tanh(), x.tanh().neg());
+      return out;
+    };
+    const js = on("js", run);
+    const got = on("wasm", run);
+    js.forEach((want, i) => assertBits(got[i], want, `${dtype} special values, result ${i}`));
+  }
+});
+
 test("large store plans split each chunk over two threads and still equal the js backend bit for bit", async () => {
   const n = 200_003;
   const x = tensorOf([n], "float32", 11), w = tensorOf([n], "float32", 12), b = tensorOf([n], "float32", 13);
