@@ -21,13 +21,14 @@
 #define EXPORT __attribute__((visibility("default")))
 #define MR 4
 // k is blocked so a B panel (KC x 8 floats or 4 doubles, 32 KiB) stays in L1 across an item's
-// row panels. Up to KC every block is stored, never added to, so redoing one is harmless.
+// row panels. When K <= KC (and C is not accumulated into) each block is stored, never added
+// to, so computing one twice is harmless.
 #define KC 1024
 // Packing items: A in groups of 8 row panels, B in groups of 4 column panels.
 #define A_GROUP 8
 #define B_GROUP 4
 
-/** A planned product; the counters are the only words written after planning. */
+/** A planned product; only the counters and the item states change after planning. */
 typedef struct {
   int M, N, K, ars, acs, brs, bcs, accumulate;
   const void* A; const void* B; void* C; void* Ap; void* Bp;
