@@ -4,6 +4,9 @@
 import { forceGc } from "./forcedGc.js";
 import { summarize, type SampleSummary } from "./sampleStats.js";
 
+/** Pause after a forced GC before a timed step (V8's concurrent sweeping takes a few ms here). */
+const GC_SETTLE_MS = 25;
+
 /** One implementation, ready to run: `step` does one full unit of work and returns a number
  *  (a loss or a checksum) that is compared across implementations. */
 export interface PreparedImpl {
@@ -94,7 +97,11 @@ export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptio
       if (recording && results[k].samplesMs.length >= (impls[k].maxReps ?? Infinity)) continue;
       try {
         if (p.activate) await p.activate();
-        if (opts.gcBetweenSamples) forceGc();
+        if (opts.gcBetweenSamples && forceGc()) {
+          // A full GC hands sweeping to V8's background threads for a few ms; timing the
+          // step meanwhile would charge them to whichever implementation uses a second core.
+          await new Promise((resolve) => setTimeout(resolve, GC_SETTLE_MS));
+        }
         for (let s = 0; s < (opts.settleSteps ?? 0); s++) p.step();
         const f0 = minorFaults();
         const c0 = process.cpuUsage();
