@@ -31,13 +31,21 @@ export interface KernelJson {
 }
 
 /**
- * The environment every gradlab kernel gets. glibc gives each thread that mallocs its own
- * arena (up to 8 per core) and keeps what they grew into; V8's compiler and GC helper threads,
- * the I/O worker and the SIGINT watchdog thread of every cell left five arenas holding ~26 MB.
- * Two arenas held ~7 MB in the same run (500 declaring cells), with no measurable slowdown.
+ * The environment every gradlab kernel gets (glibc malloc tuning; measured with the kernel
+ * bench, 1,000 declaring cells). glibc gives each thread that mallocs its own arena (up to 8
+ * per core) and keeps what they grew into: V8's compiler and GC helper threads, the I/O worker
+ * and each cell's SIGINT watchdog thread left five arenas holding ~26 MB; two held ~7 MB. And
+ * glibc's adaptive thresholds, after the first large block is freed, serve blocks of up to that
+ * size from the arena and trim it only past twice that: one arena grew by 21 MB around cell 550
+ * and stayed (a step in the RSS curve, 209 -> 228 MB). Fixed thresholds (blocks of 1 MB and
+ * more mapped on their own, arena tops above 4 MB returned) removed the step.
  * @example KERNEL_ENV.MALLOC_ARENA_MAX // "2"
  */
-export const KERNEL_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+export const KERNEL_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "1048576",
+  MALLOC_TRIM_THRESHOLD_: "4194304",
+};
 
 /**
  * kernel.json content running this build's CLI with this node.
