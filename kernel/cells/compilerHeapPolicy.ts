@@ -17,9 +17,9 @@
 //   every ~10 such cells instead: 1,000 declaring cells ended 8% above the RSS after warm-up
 //   (201 vs 185 MB; 207 with 15%; 294 with V8's default and 227 with 20% before kernel.json's
 //   malloc thresholds), and declaring cells took 4.7 ms median against 4.8 with the default
-//   (within run-to-run noise). Trivial cells do not
-//   allocate enough to notice. Set at run time, when the compiler loads, so a kernel that never
-//   checks a cell keeps V8's defaults; GRADLAB_HEAP_GROWING_PERCENT overrides it (0: V8's).
+//   (within run-to-run noise). Trivial cells do not allocate enough to notice. Set at run time,
+//   when the compiler loads, so a kernel that never checks a cell keeps V8's defaults;
+//   GRADLAB_HEAP_GROWING_PERCENT overrides it (0: V8's own factor).
 import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";
 
