@@ -205,7 +205,7 @@ test("special values (NaN, infinities, signed zeros) go through arithmetic, relu
 });
 
 test("large store plans split each chunk over two threads and still equal the js backend bit for bit", async () => {
-  const n = 200_003;
+  const n = 600_011; // three two-thread chunks, the last one ragged
   const x = tensorOf([n], "float32", 11), w = tensorOf([n], "float32", 12), b = tensorOf([n], "float32", 13);
   const run = () => [x.mul(w).add(b).tanh(), x.sub(w).mul(b).relu()];
   const js = on("js", run);
