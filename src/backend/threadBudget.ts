@@ -1,5 +1,6 @@
-// How many threads gradlab's own compute may use (today: the pure-JS backend's matrix
-// products). One knob for the user; each backend decides how much of it pays for an op.
+// How many threads gradlab's own compute may use: the pure-JS backend's matrix products and,
+// within setWasmThreads' cap, the wasm kernels. One knob for the user; each backend decides
+// how much of it pays for an op.
 import { availableParallelism, cpus } from "node:os";
 
 /** Largest budget accepted: more threads than this only add scheduling overhead here. */

@@ -266,6 +266,19 @@ describe("setThreads / threads", () => {
     assert.equal(g.threads(), Math.min(2, availableParallelism()), "unchanged after the errors");
   });
 
+  test("the budget caps the wasm kernels too (setThreads(1) means one thread everywhere)", () => {
+    const before = g.threads();
+    try {
+      g.setThreads(1);
+      assert.equal(g.info().wasm.maxThreads, 1);
+      assert.ok(g.info().wasm.threads <= 1);
+      g.setThreads(2);
+      assert.equal(g.info().wasm.maxThreads, 2);
+    } finally {
+      g.setThreads(before);
+    }
+  });
+
   test("matmul through the public API: 2 threads bit-identical to 1, and 1 thread never splits", async () => {
     const before = g.threads();
     try {

@@ -5,6 +5,7 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { MATMUL_JOB_BYTES, wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
+import { threads } from "../threadBudget.js";
 
 const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
   exp: 0, tanh: 1, sigmoid: 2, relu: 3, neg: 4, square: 5, sqrt: 6, abs: 7, copy: 8,
@@ -76,7 +77,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
   function gemmWasm(ta: boolean, tb: boolean, m: number, n: number, kk: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number): void {
     const f32 = a instanceof Float32Array, bpe = a.BYTES_PER_ELEMENT;
     rt.reset();
-    const two = maxThreads === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
+    const two = wasmMaxThreads() === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
     const A = rt.put(a, aOff, m * kk), B = rt.put(b, bOff, kk * n);
     const C = rt.alloc(m * n * bpe), J = rt.alloc(MATMUL_JOB_BYTES);
     const S = rt.alloc((f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch)(m, n, kk) * bpe);
@@ -99,7 +100,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const X = rt.put(x);
       const Y = rt.alloc(n * bpe);
       const job = x instanceof Float32Array ? "unary_float" : "unary_double";
-      if (maxThreads === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+      if (wasmMaxThreads() === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
         const h = (n >> 3) << 2;
         rt.split(job, [code, h, X, Y], [code, n - h, X + h * bpe, Y + h * bpe]);
       } else k[job](code, n, X, Y);
@@ -124,7 +125,7 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
       const bpe = out.BYTES_PER_ELEMENT;
       const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * bpe);
       const job = a instanceof Float32Array ? "binary_float" : "binary_double";
-      if (maxThreads === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
+      if (wasmMaxThreads() === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
         // Split at a multiple of the period (and of 4 lanes) so each half starts a fresh period.
         const unit = mode === MODE.bPeriodic || mode === MODE.aPeriodic ? period : 4;
         const h = Math.floor(n / 2 / unit) * unit;
@@ -183,12 +184,15 @@ export function createWasmBackends(js: Backend): { wasm: Backend; auto: Backend 
   return { wasm: makeBackend("wasm", js, rt, FORCED), auto: makeBackend("auto", js, rt, AUTO_THRESHOLDS) };
 }
 
-/** The thread cap set by setWasmThreads (default 2). @example wasmMaxThreads() // 2 */
+/**
+ * Threads the wasm kernels may use: setWasmThreads' cap within gradlab's budget (setThreads),
+ * so `setThreads(1)` makes every backend single-threaded. @example wasmMaxThreads() // 2
+ */
 export function wasmMaxThreads(): number {
-  return maxThreads;
+  return Math.min(maxThreads, threads());
 }
 
 /** Threads the wasm kernels use right now (1 until the helper thread has started on the first large job). */
 export function wasmThreads(): number {
-  return Math.min(maxThreads, wasmRuntime()?.threads ?? 0);
+  return Math.min(wasmMaxThreads(), wasmRuntime()?.threads ?? 0);
 }
