@@ -16,6 +16,7 @@ import type { Tensor } from "../../src/index.js";
 import { setFusedEvaluator, setFusionMinSize, type FusedEvaluator } from "../../src/ops/lazyElementwise.js";
 import { compileProgram, wasmFusedEvaluator } from "../../src/backend/wasm/fusedPlanRunner.js";
 import { wasmRuntime } from "../../src/backend/wasm/wasmRuntime.js";
+import { fusedVmInstance } from "../../src/backend/wasm/fusedVmInstance.js";
 import { wasmThreads } from "../../src/backend/wasm/wasmBackend.js";
 
 const rt = wasmRuntime();
@@ -204,7 +205,9 @@ test("special values (NaN, infinities, signed zeros) go through arithmetic, relu
   }
 });
 
-test("large store plans split each chunk over two threads and still equal the js backend bit for bit", async () => {
+test("large store plans split each chunk over two threads (policy twoThreads) and still equal the js backend bit for bit", async () => {
+  const twoThread = wasmFusedEvaluator(rt, { autoFloat64: "branchy", twoThreads: true });
+  setFusedEvaluator(twoThread);
   const n = 600_011; // three two-thread chunks, the last one ragged
   const x = tensorOf([n], "float32", 11), w = tensorOf([n], "float32", 12), b = tensorOf([n], "float32", 13);
   const run = () => [x.mul(w).add(b).tanh(), x.sub(w).mul(b).relu()];
@@ -215,6 +218,49 @@ test("large store plans split each chunk over two threads and still equal the js
   for (let rep = 0; rep < 3; rep++) {
     const got = on("wasm", run);
     js.forEach((want, i) => assertBits(got[i], want, `two threads, rep ${rep}, result ${i}`));
+  }
+  assert.ok(twoThread.runs.shared > 0, "the two-thread plans ran in the shared instance");
+});
+
+describe("plain-memory and shared-memory instances", () => {
+  /** Store, total and per-row plans, with broadcast inputs and scalars, in both float types. */
+  function plans(dtype: Float): () => Array<Tensor | number> {
+    const x = tensorOf([37, 1001], dtype, 21), w = tensorOf([37, 1001], dtype, 22);
+    const row = tensorOf([1001], dtype, 23), col = tensorOf([37, 1], dtype, 24);
+    const big = tensorOf([300_007], dtype, 25), big2 = tensorOf([300_007], dtype, 26);
+    return () => [
+      x.mul(w).add(row).tanh(),
+      x.sub(col).square().mul(0.5).sum(),
+      x.mul(w).sigmoid().sum({ axis: -1 }),
+      big.mul(big2).add(big).tanh(),
+      big.sub(big2).relu().sum(),
+    ];
+  }
+
+  test("one-thread plans run in the non-shared instance", () => {
+    const e = wasmFusedEvaluator(rt);
+    setFusedEvaluator(e);
+    on("wasm", plans("float32"));
+    assert.ok(e.runs.plain >= 5, `plain runs: ${e.runs.plain}`);
+    assert.equal(e.runs.shared, 0);
+    const vm = fusedVmInstance();
+    assert.ok(vm !== null && !(vm.memory.buffer instanceof SharedArrayBuffer), "the plain instance's memory is not shared");
+    assert.ok(rt.memory.buffer instanceof SharedArrayBuffer, "the kernels' memory is shared");
+  });
+
+  for (const dtype of ["float32", "float64"] as const) {
+    test(`${dtype}: the non-shared instance gives the shared instance's results bit for bit`, () => {
+      const run = plans(dtype);
+      const shared = wasmFusedEvaluator(rt, { autoFloat64: "all", memory: "shared" });
+      setFusedEvaluator(shared);
+      const want = on("wasm", run);
+      const plain = wasmFusedEvaluator(rt, { autoFloat64: "all" });
+      setFusedEvaluator(plain);
+      const got = on("wasm", run);
+      assert.ok(shared.runs.shared >= 5 && shared.runs.plain === 0, "memory: shared ran every plan in the shared instance");
+      assert.ok(plain.runs.plain >= 5 && plain.runs.shared === 0, "the default ran every plan in the plain instance");
+      want.forEach((w, i) => assertBits(got[i], w, `${dtype} plain vs shared, result ${i}`));
+    });
   }
 });
 

@@ -1,4 +1,4 @@
-// The committed kernelsWasm.ts must be exactly what its C sources compile to, so the binary in
+// The committed kernelsWasm.ts and fusedVmWasm.ts must be exactly what its C sources compile to, so the binary in
 // the repo can always be traced to reviewed source (CI installs Debian's clang-14 and lld-14).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,10 +23,15 @@ function hasClang(): boolean {
   }
 }
 
-test("kernelsWasm.ts is reproducible from matmul.c and elementwise.c", { skip: hasClang() ? false : "clang-14/lld-14 not installed (.ci/run installs them)" }, async () => {
-  const root = repoRoot();
-  const script = (await import(pathToFileURL(join(root, "scripts/build-wasm.mjs")).href)) as { buildKernelsModule(): string };
-  const rebuilt = script.buildKernelsModule();
-  const committed = readFileSync(join(root, "src/backend/wasm/kernelsWasm.ts"), "utf8");
-  assert.equal(rebuilt, committed, "run `npm run build:wasm` and commit src/backend/wasm/kernelsWasm.ts");
-});
+for (const [file, build, sources] of [
+  ["kernelsWasm.ts", "buildKernelsModule", "matmul.c, elementwise.c and fusedVm.c"],
+  ["fusedVmWasm.ts", "buildFusedVmModule", "fusedVm.c (plain memory)"],
+] as const) {
+  test(`${file} is reproducible from ${sources}`, { skip: hasClang() ? false : "clang-14/lld-14 not installed (.ci/run installs them)" }, async () => {
+    const root = repoRoot();
+    const script = (await import(pathToFileURL(join(root, "scripts/build-wasm.mjs")).href)) as Record<typeof build, () => string>;
+    const rebuilt = script[build]();
+    const committed = readFileSync(join(root, "src/backend/wasm", file), "utf8");
+    assert.equal(rebuilt, committed, `run \`npm run build:wasm\` and commit src/backend/wasm/${file}`);
+  });
+}

@@ -3,13 +3,17 @@
 // full-size inputs are streamed through staging buffers CHUNK elements at a time (a copy that
 // costs about what the loop's own read of them would), so the whole chain is one pass over
 // memory, with every intermediate held in a SUB-element register in L1. Broadcast inputs are
-// copied in whole once. Every call starts from an empty arena, so a run abandoned midway (an
+// copied in whole once. Plans on one thread run in fusedVmInstance.ts's plain-memory copy of the
+// interpreter (its copies run at twice the speed of copies into shared memory); only plans split
+// over two threads (off by default, see FusedPolicy.twoThreads) use the shared runtime's. Every call starts from an empty arena, so a run abandoned midway (an
 // interrupted cell) leaves nothing behind.
 import type { FusedEvaluator, FusedMode, FusedPlan } from "../../ops/lazyElementwise.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides } from "../../tensor/shape.js";
 import type { WasmRuntime } from "./wasmRuntime.js";
+import type { WasmMemory } from "./webAssemblyApi.js";
 import { wasmMaxThreads } from "./wasmBackend.js";
+import { fusedVmInstance, type FusedVmInstance } from "./fusedVmInstance.js";
 
 /** Opcodes of fusedVm.c. */
 const OPCODE: Readonly<Record<string, number>> = {
@@ -44,15 +48,43 @@ interface FusedExports {
   fused_finish_rows(prog: number): void;
 }
 
+/** The arena calls runPlan needs: WasmRuntime (shared memory) and FusedVmInstance (plain) both have them. */
+interface Arena {
+  readonly memory: WasmMemory;
+  reset(): void;
+  alloc(bytes: number): number;
+  put(src: Float32Array | Float64Array): number;
+}
+
 /** Which plans the wasm evaluator takes on each backend (the rest run in the JS loop). */
 export interface FusedPolicy {
   /**
    * Float64 plans on "auto": "all", "none", or "branchy" (only plans with an exp, tanh,
    * sigmoid, relu or reluGrad: measured at 1e6 elements the interpreter is 2-4x faster on
    * those, while plain float64 arithmetic is faster in the JS loop, which reads the arrays in
-   * place where the interpreter copies them through shared memory at about half memcpy speed).
+   * place where the interpreter copied them through shared memory at about half memcpy speed;
+   * measured before one-thread plans moved to the plain-memory instance).
    */
   autoFloat64: "all" | "none" | "branchy";
+  /**
+   * Where one-thread plans run: "plain" (default) in fusedVmInstance.ts's non-shared memory,
+   * "shared" in the shared runtime's (what every plan used before; kept to compare the two).
+   */
+  memory?: "plain" | "shared";
+  /**
+   * Split large store plans over the helper thread (in the shared instance; default false).
+   * Measured with plain-memory copies (row c, 1e6 float32, bench medians): one thread 5.1 ms,
+   * two threads for the tanh plan only 5.4, for every store plan 6.0; a 4e6-element tanh chain
+   * 10.3 ms on one thread, 11.2 on two: waking the sleeping helper and the slower copies into
+   * shared memory cost more than the second core saves.
+   */
+  twoThreads?: boolean;
+}
+
+/** How many plans ran in each instance of the interpreter (see wasmFusedEvaluator). */
+export interface FusedRunCounts {
+  plain: number;
+  shared: number;
 }
 
 /** Ops where the interpreter beats the JS loop in float64 (see FusedPolicy). */
@@ -116,23 +148,29 @@ export function compileProgram(plan: FusedPlan): Program | null {
  * declining (JS loop) what it cannot run and, on "auto", the float64 plans `policy` leaves to the JS loop.
  * @example setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!))
  */
-export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { autoFloat64: "branchy" }): FusedEvaluator {
+export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { autoFloat64: "branchy" }): FusedEvaluator & { readonly runs: FusedRunCounts } {
   const k = rt.k as unknown as FusedExports;
   const sub = k.fused_sub();
   if (k.fused_slot_offset() !== W.slots * 4) throw new Error("internal: fusedVm.c's program layout does not match fusedPlanRunner.ts");
+  const plain: FusedVmInstance | null = policy.memory === "shared" ? null : fusedVmInstance();
+  if (plain !== null && (plain.k.fused_slot_offset() !== W.slots * 4 || plain.k.fused_sub() !== sub)) {
+    throw new Error("internal: the plain-memory fusedVm.c does not match the shared one (rebuild with scripts/build-wasm.mjs)");
+  }
+  const runs: FusedRunCounts = { plain: 0, shared: 0 };
   return {
+    runs,
     defers: (backend) => backend === "wasm" || backend === "auto",
     run(plan, mode, shape, dt, out, outs, backend) {
       if (backend !== "wasm" && backend !== "auto") return null;
       if (dt === "float64" && backend === "auto" && policy.autoFloat64 !== "all") {
         if (policy.autoFloat64 === "none" || !plan.ops.some((op) => BRANCHY.has(op.k))) return null;
       }
-      return runPlan(rt, k, sub, plan, mode, shape, dt, out, outs);
+      return runPlan(rt, k, plain, policy.twoThreads === true, runs, sub, plan, mode, shape, dt, out, outs);
     },
   };
 }
 
-function runPlan(rt: WasmRuntime, k: FusedExports, sub: number, plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[]): number | null {
+function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance | null, twoThreads: boolean, runs: FusedRunCounts, sub: number, plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[]): number | null {
   const f64 = dt === "float64";
   if (!f64 && dt !== "float32") return null;
   const Ctor = f64 ? Float64Array : Float32Array;
@@ -155,36 +193,40 @@ function runPlan(rt: WasmRuntime, k: FusedExports, sub: number, plan: FusedPlan,
   const rows = n / last;
   const bpe = Ctor.BYTES_PER_ELEMENT;
 
-  // Two threads: a second program with its own registers evaluates the second half of each chunk.
-  const two = mode === 0 && !hasB && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
+  // Two threads (policy.twoThreads): a second program with its own registers evaluates the second half of each chunk.
+  const two = twoThreads && mode === 0 && !hasB && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
   const chunk = two ? CHUNK_TWO : CHUNK;
-  rt.reset();
-  const P = rt.alloc(k.fused_prog_bytes());
+  const arena: Arena = two || plain === null ? rt : plain;
+  const k: FusedExports = two || plain === null ? sharedK : plain.k;
+  if (arena === rt) runs.shared++;
+  else runs.plain++;
+  arena.reset();
+  const P = arena.alloc(k.fused_prog_bytes());
   const slotReg: number[] = [], slotData: number[] = [], stage: Array<[Float32Array | Float64Array, number]> = [];
   plan.leaves.forEach((t, i) => {
     if (plan.leafKinds[i] === "f") {
-      const at = rt.alloc(chunk * bpe);
+      const at = arena.alloc(chunk * bpe);
       stage.push([data[i], at / bpe]);
       slotReg.push(0);
       slotData.push(at);
     } else {
-      slotData.push(rt.put(data[i]));
-      slotReg.push(rt.alloc(sub * bpe));
+      slotData.push(arena.put(data[i]));
+      slotReg.push(arena.alloc(sub * bpe));
     }
   });
   for (let j = 0; j < ns + prog.regs; j++) {
-    slotReg.push(rt.alloc(sub * bpe));
+    slotReg.push(arena.alloc(sub * bpe));
     slotData.push(0);
   }
-  const outAt = mode === 0 ? rt.alloc(chunk * bpe) : 0;
+  const outAt = mode === 0 ? arena.alloc(chunk * bpe) : 0;
   const progBytes = k.fused_prog_bytes();
-  const P2 = two ? rt.alloc(progBytes) : 0;
+  const P2 = two ? arena.alloc(progBytes) : 0;
   const regs2: number[] = [];
-  if (two) for (let j = 0; j < prog.regs; j++) regs2.push(rt.alloc(sub * bpe));
-  const rowsAt = mode === 2 ? rt.alloc(rows * plan.results.length * 4 * 8) : 0;
-  rt.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
+  if (two) for (let j = 0; j < prog.regs; j++) regs2.push(arena.alloc(sub * bpe));
+  const rowsAt = mode === 2 ? arena.alloc(rows * plan.results.length * 4 * 8) : 0;
+  arena.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
   // Views only after the last allocation (an allocation may grow the memory).
-  const buf = rt.memory.buffer;
+  const buf = arena.memory.buffer;
   const i32 = new Int32Array(buf), view = new Ctor(buf);
   const p = P >> 2;
   i32[p + W.f64] = f64 ? 1 : 0;
