@@ -14,9 +14,10 @@
 //   100 cells), so the old generation gains ~0.7 MB of garbage per declaring cell on a live
 //   heap of ~73 MB, and V8's default growth factor (~2.2 here) let it reach ~160 MB between
 //   collections. A 10% growth factor makes V8 collect (incrementally, mostly concurrently)
-//   every ~10 such cells instead: 1,000 declaring cells ended 8% above the RSS after warm-up
-//   (201 vs 185 MB; 207 with 15%; 294 with V8's default and 227 with 20% before kernel.json's
-//   malloc thresholds), and declaring cells took 4.7 ms median against 4.8 with the default
+//   every ~10 such cells instead. Kernel bench, 1,000 declaring cells, RSS at the end over the
+//   RSS after warm-up: 294 vs 185 MB with V8's factor, 227 vs 186 with 20%, 209 vs 189 with
+//   10% (201 vs 185 with fixed malloc thresholds, see kernelspec.ts); declaring cells took
+//   4.4 ms median with 10% against 4.8 with V8's factor in the same hour
 //   (within run-to-run noise). Trivial cells do not allocate enough to notice. Set at run time,
 //   when the compiler loads, so a kernel that never checks a cell keeps V8's defaults;
 //   GRADLAB_HEAP_GROWING_PERCENT overrides it (0: V8's own factor).
