@@ -33,8 +33,6 @@ function decode(b64: string): Uint8Array {
 export class FusedVmInstance {
   readonly memory: WasmMemory;
   readonly k: FusedVmExports;
-  /** Always false: this memory is an ordinary ArrayBuffer. */
-  readonly shared = false;
   private readonly arenaStart: number;
   private top: number;
 
