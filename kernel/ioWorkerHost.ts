@@ -95,6 +95,21 @@ export class IoWorkerHost implements IoLink {
   /** Resolves when all five sockets are bound. */
   readonly ready: Promise<void>;
 
+  /**
+   * Stops the I/O thread (its sockets are closed by then) and waits for it, at most `ms`:
+   * zeromq's native teardown then runs on that thread, not inside the process's exit, where
+   * it could abort the process.
+   * @example await io.terminate(); process.exit(0);
+   */
+  async terminate(ms = 1000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.worker.terminate().catch(() => 0),
+      new Promise((resolve) => { timer = setTimeout(resolve, ms); }),
+    ]);
+    clearTimeout(timer);
+  }
+
   send(channel: SendChannel, message: JupyterMessage<unknown>): void {
     this.post({ type: "send", channel, message });
   }

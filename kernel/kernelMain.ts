@@ -20,10 +20,10 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
   const sender = { session: randomUUID(), username: "kernel" };
   // Worker events arrive asynchronously, so `server` is always set by the time they do.
   let server: KernelServer | undefined;
-  const io = new IoWorkerHost(connection, sender.session, kernelInfo, {
+  const io: IoWorkerHost = new IoWorkerHost(connection, sender.session, kernelInfo, {
     request: (channel, message) => server?.enqueue(channel, message),
     interrupt: (serial) => server?.interruptFromWorker(serial),
-    shutdown: () => process.exit(0),
+    shutdown: () => void io.terminate().finally(() => process.exit(0)),
   });
   const executor = Promise.resolve().then(() => createExecutor({ cwd: process.cwd() }));
   // A failing executor must not leave the kernel half-alive: report and exit.
