@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConnectionInfo } from "../wire/connectionFile.js";
+import { KERNEL_ENV } from "../install/kernelspec.js";
 
 /**
  * The argv that starts this build's gradlab kernel ({connection_file} is replaced).
@@ -60,8 +61,10 @@ export async function startKernelProcess(opts: { argv?: string[]; cwd?: string; 
   const connectionFile = join(folder, "kernel.json");
   writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
   const argv = (opts.argv ?? gradlabKernelArgv()).map((a) => a.replaceAll("{connection_file}", connectionFile));
+  // gradlab's own kernel gets the environment its kernel.json gives it under Jupyter.
+  const env = opts.env ?? (opts.argv === undefined ? { ...process.env, ...KERNEL_ENV } : process.env);
   const child = spawn(argv[0], argv.slice(1), {
-    cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "ignore", "pipe"],
+    cwd: opts.cwd, env, stdio: ["ignore", "ignore", "pipe"],
   });
   let tail = "";
   child.stderr?.setEncoding("utf8");

@@ -23,6 +23,8 @@ interface PendingRequest {
   reject: (err: Error) => void;
 }
 
+/** Kernel starts tried when the ports picked for it were taken before it could bind them. */
+const PORT_ATTEMPTS = 3;
 /** Milliseconds the kernel may take to answer its first kernel_info_request. */
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -63,15 +65,19 @@ export class ZmqKernelClient implements RunnerKernel {
 
   /** Starts a kernel (gradlab's unless `argv` says otherwise) and waits until it answers. */
   static async start(opts: { argv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ZmqKernelClient> {
-    const proc = await startKernelProcess(opts);
-    const client = new ZmqKernelClient(proc);
-    try {
-      await client.waitReady();
-    } catch (e) {
-      await client.shutdown();
-      throw e;
+    // Free ports are picked before the kernel binds them (as jupyter_client does), so another
+    // process can take one meanwhile: the kernel then exits at once, and fresh ports are tried.
+    for (let attempt = 1; ; attempt++) {
+      const proc = await startKernelProcess(opts);
+      const client = new ZmqKernelClient(proc);
+      try {
+        await client.waitReady();
+        return client;
+      } catch (e) {
+        await client.shutdown();
+        if (attempt >= PORT_ATTEMPTS || !/address already in use/i.test((e as Error).message)) throw e;
+      }
     }
-    return client;
   }
 
   async execute(code: string, onOutput: (msg: IopubMessage) => void, opts: { silent?: boolean } = {}): Promise<ExecuteReply> {
