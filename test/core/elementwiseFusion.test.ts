@@ -8,32 +8,9 @@ import fc from "fast-check";
 import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
 import { setFusionMinSize } from "../../src/ops/lazyElementwise.js";
+import { assertSameBits, withFusion } from "./fusionTestKit.js";
 
 const SEED = 20261127;
-
-/** Run fn with fusion off (every op eager) or on for outputs of 64 elements and more. */
-function withFusion<T>(on: boolean, fn: () => T): T {
-  const prev = setFusionMinSize(on ? 64 : Infinity);
-  const backend = g.getBackend().name;
-  // Fusion runs on the js backend (the wasm backend keeps its own kernels).
-  g.setBackend("js");
-  try {
-    return fn();
-  } finally {
-    setFusionMinSize(prev);
-    g.setBackend(backend);
-  }
-}
-
-/** Every element identical, including the sign of zero and NaN payload class. */
-function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shapes differ`);
-  assert.equal(actual.dtype, expected.dtype, `${what}: dtypes differ`);
-  const a = actual.data, e = expected.data;
-  for (let i = 0; i < e.length; i++) {
-    assert.ok(Object.is(a[i], e[i]), `${what}: element ${i} is ${a[i]}, eager gives ${e[i]}`);
-  }
-}
 
 /** A random tensor of `shape` from a seeded generator (values in [-2, 2]). */
 function randomTensor(gen: g.Generator, shape: number[], dtype: "float64" | "float32"): Tensor {

@@ -10,29 +10,10 @@ import * as g from "../../src/index.js";
 import { type Tensor } from "../../src/index.js";
 import { setFusionMinSize } from "../../src/ops/lazyElementwise.js";
 import { interleavedSum } from "../../src/backend/jsBackend.js";
+import { assertSameBits, withFusion } from "./fusionTestKit.js";
 
 const SEED = 20261128;
 type FloatDType = "float64" | "float32";
-
-/** Run fn on the js backend with fusion off (every op eager) or on from 64 elements. */
-function withFusion<T>(on: boolean, fn: () => T): T {
-  const prev = setFusionMinSize(on ? 64 : Infinity);
-  const backend = g.getBackend().name;
-  g.setBackend("js");
-  try {
-    return fn();
-  } finally {
-    setFusionMinSize(prev);
-    g.setBackend(backend);
-  }
-}
-
-function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shapes differ`);
-  assert.equal(actual.dtype, expected.dtype, `${what}: dtypes differ`);
-  const a = actual.data, e = expected.data;
-  for (let i = 0; i < e.length; i++) assert.ok(Object.is(a[i], e[i]), `${what}: element ${i} is ${a[i]}, eager gives ${e[i]}`);
-}
 
 function randomTensor(gen: g.Generator, shape: number[], dtype: FloatDType): Tensor {
   let n = 1;
