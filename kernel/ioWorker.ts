@@ -90,8 +90,6 @@ function publishStatus(state: "busy" | "idle" | "starting", parent?: JupyterMess
 
 let nextInterruptId = 1;
 const unacked = new Set<number>();
-/** How often an unanswered interrupt re-sends SIGINT while the same execution still runs. */
-const SIGINT_RESEND_MS = 500;
 
 // Sets the shared flag at once (cells poll it), tells the main thread (which aborts the
 // cell's AbortSignal), and if the main thread does not answer quickly it is stuck in
@@ -104,22 +102,15 @@ function interrupt(): void {
   const id = nextInterruptId++;
   unacked.add(id);
   post({ type: "interrupt", id, serial });
-  setTimeout(() => signalUntilStopped(id, serial), data.interruptAckMs).unref();
-}
-
-// A SIGINT that lands just before vm's watchdog starts goes to the main thread's listener,
-// which waits for the busy thread: it is sent again until the execution ends (each one
-// either breaks the loop or is ignored as stale by the main thread).
-function signalUntilStopped(id: number, serial: number): void {
-  if (!unacked.has(id)) return;
-  if (Atomics.load(interruptState, RUNNING_SERIAL) !== serial) {
-    unacked.delete(id);
-    return;
-  }
-  selfSigint[SELF_SIGINT_SERIAL] = serial;
-  selfSigint[SELF_SIGINT_TIME] = Date.now();
-  process.kill(process.pid, "SIGINT");
-  setTimeout(() => signalUntilStopped(id, serial), SIGINT_RESEND_MS).unref();
+  setTimeout(() => {
+    if (!unacked.delete(id)) return;
+    if (Atomics.load(interruptState, RUNNING_SERIAL) !== serial) return;
+    selfSigint[SELF_SIGINT_SERIAL] = serial;
+    selfSigint[SELF_SIGINT_TIME] = Date.now();
+    // Sent once: re-sending it while the kernel shuts down made zeromq's native teardown
+    // abort the process far more often (3 of 24 busy shutdowns against about 1 in 40).
+    process.kill(process.pid, "SIGINT");
+  }, data.interruptAckMs).unref();
 }
 
 // --- control requests answered here -----------------------------------------------------
