@@ -127,6 +127,9 @@ async function shutdown(request: JupyterMessage): Promise<void> {
   publishStatus("idle", request);
   await closeSockets();
   post({ type: "shutdown", restart });
+  // Nothing keeps this thread alive now: it ends by itself once zeromq has settled what was in
+  // flight, which the main thread waits for before it exits.
+  port.unref();
   // If user code holds the main thread, it cannot exit by itself.
   setTimeout(() => {
     log("main thread did not exit after shutdown_request; killing the process");

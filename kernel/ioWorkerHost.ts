@@ -39,6 +39,7 @@ export class IoWorkerHost implements IoLink {
   readonly selfSigint = new Float64Array(new SharedArrayBuffer(SELF_SIGINT_LENGTH * 8));
   private readonly worker: Worker;
   private nextToken = 1;
+  private exited = false;
   private readonly waiting = new Map<number, () => void>();
 
   /**
@@ -57,6 +58,7 @@ export class IoWorkerHost implements IoLink {
       interruptAckMs,
     };
     this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), { workerData: data });
+    this.worker.once("exit", () => { this.exited = true; });
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (msg: WorkerToMain) => {
         switch (msg.type) {
@@ -96,15 +98,16 @@ export class IoWorkerHost implements IoLink {
   readonly ready: Promise<void>;
 
   /**
-   * Stops the I/O thread (its sockets are closed by then) and waits for it, at most `ms`:
-   * zeromq's native teardown then runs on that thread, not inside the process's exit, where
-   * it could abort the process.
-   * @example await io.terminate(); process.exit(0);
+   * Waits (at most `ms`) for the I/O thread to end by itself after shutdown: its sockets are
+   * closed and its port unref'd, so it ends once zeromq has settled everything in flight while
+   * JavaScript can still run. Exiting the process (or terminating the thread) while a native
+   * zeromq callback is pending can abort the process with an uncaught C++ Napi::Error.
+   * @example await io.ended(); process.exit(0);
    */
-  async terminate(ms = 1000): Promise<void> {
+  async ended(ms = 1500): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.worker.terminate().catch(() => 0),
+      new Promise((resolve) => { if (this.exited) resolve(0); else this.worker.once("exit", resolve); }),
       new Promise((resolve) => { timer = setTimeout(resolve, ms); }),
     ]);
     clearTimeout(timer);

@@ -23,7 +23,7 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
   const io: IoWorkerHost = new IoWorkerHost(connection, sender.session, kernelInfo, {
     request: (channel, message) => server?.enqueue(channel, message),
     interrupt: (serial) => server?.interruptFromWorker(serial),
-    shutdown: () => void io.terminate().finally(() => process.exit(0)),
+    shutdown: () => void io.ended().finally(() => process.exit(0)),
   });
   const executor = Promise.resolve().then(() => createExecutor({ cwd: process.cwd() }));
   // A failing executor must not leave the kernel half-alive: report and exit.
