@@ -31,16 +31,21 @@ export interface KernelJson {
 }
 
 /**
- * The environment every gradlab kernel gets: none beyond what Jupyter passes, on purpose.
- * glibc malloc tuning was measured (kernel bench, 1,000 declaring cells): MALLOC_ARENA_MAX=2
- * holds per-thread arenas to ~7 MB instead of ~26 MB, and fixed MALLOC_MMAP_THRESHOLD_=1048576 /
- * MALLOC_TRIM_THRESHOLD_=4194304 remove a ~20 MB step one arena keeps around cell 550 (+8 %
- * RSS over the cells instead of +13 %). But with either, a shutdown_request during a
- * synchronous loop made zeromq's native teardown abort the process (C++ Napi::Error) in about
- * 1 of 30–45 busy shutdowns under load, against 0 of 45 without; kept out until that is fixed.
- * @example Object.keys(KERNEL_ENV).length // 0
+ * The environment every gradlab kernel gets (glibc malloc tuning; measured with the kernel
+ * bench, 1,000 declaring cells). glibc gives each thread that mallocs its own arena (up to 8
+ * per core) and keeps what they grew into: V8's compiler and GC helper threads, the I/O worker
+ * and each cell's SIGINT watchdog thread left five arenas holding ~26 MB; two held ~7 MB. And
+ * glibc's adaptive thresholds, after the first large block is freed, serve blocks of up to that
+ * size from the arena and trim it only past twice that: one arena grew by ~20 MB around cell 550
+ * and stayed (a step in the RSS curve). Fixed thresholds (blocks of 1 MB and more mapped on
+ * their own, arena tops above 4 MB returned) remove the step.
+ * @example KERNEL_ENV.MALLOC_ARENA_MAX // "2"
  */
-export const KERNEL_ENV: Readonly<Record<string, string>> = {};
+export const KERNEL_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "1048576",
+  MALLOC_TRIM_THRESHOLD_: "4194304",
+};
 
 /**
  * kernel.json content running this build's CLI with this node.
