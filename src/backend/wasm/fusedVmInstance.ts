@@ -4,7 +4,7 @@
 // the shared memory the kernels' helper thread needs (Node 20: ~62 vs ~31 GB/s). Only plans
 // split over two threads still need the shared instance (wasmRuntime.ts).
 import { FUSED_VM_WASM_BASE64 } from "./fusedVmWasm.js";
-import { webAssembly, type WasmGlobal, type WasmMemory } from "./webAssemblyApi.js";
+import { alignUp, moduleFromBase64, webAssembly, type WasmGlobal, type WasmMemory } from "./webAssemblyApi.js";
 
 /** Exports of the standalone fusedVm.c (pointer arguments are byte offsets into its memory). */
 export interface FusedVmExports {
@@ -21,10 +21,6 @@ export interface FusedVmExports {
 
 const PAGE = 65536;
 
-function decode(b64: string): Uint8Array {
-  return typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
 /**
  * The plain-memory interpreter with a bump arena above its C stack (the same reset/alloc/put
  * calls as WasmRuntime, so fusedPlanRunner.ts drives either).
@@ -38,10 +34,10 @@ export class FusedVmInstance {
 
   constructor() {
     if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
-    const module = new webAssembly.Module(decode(FUSED_VM_WASM_BASE64));
+    const module = moduleFromBase64(FUSED_VM_WASM_BASE64);
     this.memory = new webAssembly.Memory({ initial: 16, maximum: 32768 });
     this.k = new webAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as FusedVmExports;
-    this.arenaStart = align(this.k.__heap_base.value, 64);
+    this.arenaStart = alignUp(this.k.__heap_base.value, 64);
     this.top = this.arenaStart;
   }
 
@@ -53,7 +49,7 @@ export class FusedVmInstance {
   /** Reserve `bytes` (64-byte aligned) in the arena and return its byte offset; may grow (and so detach) the memory. */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = align(at + bytes, 64);
+    this.top = alignUp(at + bytes, 64);
     const have = this.memory.buffer.byteLength;
     if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
     return at;
@@ -66,10 +62,6 @@ export class FusedVmInstance {
     new Ctor(this.memory.buffer, at, src.length).set(src);
     return at;
   }
-}
-
-function align(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
 }
 
 let instance: FusedVmInstance | null | undefined;

@@ -4,7 +4,7 @@
 // engine's buffer pool and every user-visible typed array independent of wasm memory growth.
 import { Worker } from "node:worker_threads";
 import { KERNELS_WASM_BASE64 } from "./kernelsWasm.js";
-import { webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
+import { alignUp, moduleFromBase64, webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
 
 /** Exports of kernels.wasm (pointer arguments are byte offsets into the shared memory). */
 export interface KernelExports {
@@ -52,10 +52,6 @@ export const STATE = { idle: 0, work: 1, ready: 2, starting: 3, running: 4 } as 
 /** The byte size of a planned matmul job (matmul.c's Job, rounded up). */
 export const MATMUL_JOB_BYTES = 128;
 
-function decode(b64: string): Uint8Array {
-  return typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
 /** The single wasm instance of this process (created on first use). */
 export class WasmRuntime {
   readonly module: WasmModule;
@@ -74,15 +70,15 @@ export class WasmRuntime {
 
   constructor() {
     if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
-    this.module = new webAssembly.Module(decode(KERNELS_WASM_BASE64));
+    this.module = moduleFromBase64(KERNELS_WASM_BASE64);
     this.memory = new webAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
     const inst = new webAssembly.Instance(this.module, { env: { memory: this.memory } });
     this.k = inst.exports as unknown as KernelExports;
     const heapBase = this.k.__heap_base.value as number;
-    const ctrl = align(heapBase, 64);
+    const ctrl = alignUp(heapBase, 64);
     this.ctrlIndex = ctrl >> 2;
-    this.helperStackTop = align(ctrl + CTRL_BYTES + HELPER_STACK_BYTES, 16);
-    this.arenaStart = align(this.helperStackTop + 16, 64);
+    this.helperStackTop = alignUp(ctrl + CTRL_BYTES + HELPER_STACK_BYTES, 16);
+    this.arenaStart = alignUp(this.helperStackTop + 16, 64);
     this.top = this.arenaStart;
     this.ensure(this.arenaStart + PAGE);
     this.refresh();
@@ -113,7 +109,7 @@ export class WasmRuntime {
   /** Reserve `bytes` (64-byte aligned) in the arena and return its byte offset. */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = align(at + bytes, 64);
+    this.top = alignUp(at + bytes, 64);
     this.ensure(this.top);
     return at;
   }
@@ -224,10 +220,6 @@ export class WasmRuntime {
     const s = Atomics.load(this.views.i32, this.ctrlIndex + CTRL.state);
     return s === STATE.starting ? 1 : 2;
   }
-}
-
-function align(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
 }
 
 let runtime: WasmRuntime | null | undefined;

@@ -18,3 +18,22 @@ interface WebAssemblyApi {
 
 /** The host's WebAssembly object, or undefined where there is none. */
 export const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+/**
+ * Compile a module committed as base64 (kernelsWasm.ts, fusedVmWasm.ts); throws where the host
+ * has no WebAssembly.
+ * @example const m = moduleFromBase64(KERNELS_WASM_BASE64);
+ */
+export function moduleFromBase64(b64: string): WasmModule {
+  if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
+  const bytes = typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return new webAssembly.Module(bytes);
+}
+
+/**
+ * x rounded up to a multiple of a (byte offsets in linear memory).
+ * @example alignUp(70, 64) // 128
+ */
+export function alignUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
