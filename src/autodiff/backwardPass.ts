@@ -179,9 +179,11 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       // Cotangent temporaries never escape except as results; recycle the rest.
       for (const g of grads) if (g !== null) keep!.add(g);
       // Deferred (fused) results read temporaries: compute them before those are recycled,
+      // together (results of one shape share a loop: what they have in common is computed once),
       // oldest first so a later result reads an earlier one instead of recomputing it.
       const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
-      for (const t of deferred) t._buf();
+      if (tensorHooks.materialiseTogether !== null) tensorHooks.materialiseTogether(deferred);
+      else for (const t of deferred) t._buf();
       for (const t of temps) {
         if (t._lazy !== null && !keep!.has(t)) { dropDeferred(t); continue; }
         if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;

@@ -22,7 +22,7 @@
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
 import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
-import { acquire } from "../backend/bufferPool.js";
+import { acquire, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
@@ -75,7 +75,7 @@ function deferrable(size: number, ndim: number, dt: DType): boolean {
  */
 export interface FusedEvaluator {
   defers(backend: string, dt: DType): boolean;
-  run(plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], backend: string): number | null;
+  run(plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], backend: string, stored: TypedArray[]): number | null;
 }
 
 let evaluator: FusedEvaluator | null = null;
@@ -201,7 +201,7 @@ export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: n
 /** 0 store every element, 1 sum over everything, 2 sum each last-axis row. @example const m: FusedMode = 2 */
 export type FusedMode = 0 | 1 | 2;
 type Mode = FusedMode;
-type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[]) => number;
+type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[], W: TypedArray[]) => number;
 
 /**
  * One fused loop: `body` holds the JS statements; `ops` the same inlined ops as data (kernel,
@@ -216,8 +216,15 @@ export interface FusedPlan {
   leafKinds: string[];
   scalars: number[];
   results: string[];
+  /**
+   * Side stores: ops whose every element the loop also writes out (into the `stored` array of
+   * the same index), because other readers need them materialised. A shared intermediate is
+   * computed once in the loop that first needs it and stored there, instead of in a pass of
+   * its own that the loop would then read back (see planOf).
+   */
+  stores: string[];
 }
-type Plan = FusedPlan;
+type Plan = FusedPlan & { storeTensors: Tensor[] };
 
 /** Largest shared tree recomputed inline rather than stored. */
 const MAX_RECOMPUTE_OPS = 8;
@@ -248,19 +255,34 @@ function inlinable(t: Tensor, n: number): boolean {
   return walk(t);
 }
 
-/** Walk the tree: inline single-reader deferred nodes of the root's size, everything else is a leaf. */
-function planOf(roots: readonly Tensor[]): Plan {
-  const plan: Plan = { body: [], ops: [], leaves: [], leafKinds: [], scalars: [], results: [] };
+/**
+ * Walk the tree: inline single-reader deferred nodes of the root's size; a shared deferred
+ * node of that size which is not worth recomputing (see inlinable) is inlined too and stored
+ * as a side output (its elements are computed here either way, and a pass of its own would
+ * write them only for this loop to read them back), within a budget of SIDE_STORE_OPS ops, when
+ * `sideStores` (plans for other evaluators: in the generated JS loops a sum that also stores
+ * its tanh subtree measured slower, 9.5 ms vs 8.8 for row c of bench:core, than two loops);
+ * everything else is a leaf. `alsoStore`: further deferred tensors of the roots' shape to
+ * compute and store in the same loop (the results of one backward sweep).
+ */
+function planOf(roots: readonly Tensor[], alsoStore: readonly Tensor[] = [], sideStores = false): Plan {
+  const plan: Plan = { body: [], ops: [], leaves: [], leafKinds: [], scalars: [], results: [], stores: [], storeTensors: [] };
   const f32 = roots[0].dtype === "float32";
   const n = roots[0].size;
   const names = new Map<Tensor, string>();
   let temps = 0;
+  let sideBudget = sideStores ? SIDE_STORE_OPS : 0;
   const visit = (t: Tensor, isRoot: boolean): string => {
     const known = names.get(t);
     if (known !== undefined) return known;
     const lz = t._lazy;
     let name: string;
-    if (lz !== null && (isRoot || inlinable(t, n))) {
+    let store = false;
+    if (lz !== null && !isRoot && isElementwise(t) && t.size === n && t._uses > 1 && lz.n <= sideBudget && !inlinable(t, n)) {
+      sideBudget -= lz.n;
+      store = true;
+    }
+    if (lz !== null && (isRoot || store || inlinable(t, n))) {
       const args = lz.a.map((a) => visit(a, false));
       const src = lz.a.length === 1
         ? (lz.k === "tanh" && f32 ? "H.tanhF32(x)" : UNARY_EXPR[lz.k as UnaryKernel])
@@ -269,6 +291,10 @@ function planOf(roots: readonly Tensor[]): Plan {
       name = "t" + temps++;
       plan.body.push(`const ${name} = ${f32 ? `Math.fround(${expr})` : expr};`);
       plan.ops.push({ k: lz.k, a: args, out: name });
+      if (store) {
+        plan.stores.push(name);
+        plan.storeTensors.push(t);
+      }
     } else {
       const d = t._buf();
       if (t.size === 1) {
@@ -287,8 +313,18 @@ function planOf(roots: readonly Tensor[]): Plan {
   };
   // Several roots share one loop (sibling row sums): a subexpression they share is computed once per element.
   for (const root of roots) plan.results.push(visit(root, true));
+  for (const t of alsoStore) {
+    if (t._lazy === null || plan.storeTensors.includes(t)) continue;
+    const name = visit(t, true);
+    if (plan.results.includes(name)) continue;
+    plan.stores.push(name);
+    plan.storeTensors.push(t);
+  }
   return plan;
 }
+
+/** Most ops of shared nodes one loop inlines as side stores (bounds the loop's size like MAX_NODES). */
+const SIDE_STORE_OPS = MAX_NODES;
 
 const cache = new Map<string, FusedFn>();
 
@@ -320,7 +356,7 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
   const bIdx: number[] = [];
   access.forEach((k, i) => { if (k === "0" || k === "1" || k === "s") bIdx.push(i); });
   const rot = mode === 1 ? lastMod4 : 0;
-  const key = mode + "|" + rot + "|" + access.join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",");
+  const key = mode + "|" + rot + "|" + access.join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",") + "|" + plan.stores.join(",");
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   // Split the body into per-row statements (reading only row constants) and per-element ones.
@@ -348,6 +384,7 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
       else if (kind === "s") ls.push(`const v${i} = L${i}[o${i} + (${at}) * z${i}];`);
     });
     ls.push(...elemBody);
+    plan.stores.forEach((name, i) => ls.push(`W${i}[base + ${at}] = ${name};`));
     if (mode === 0) ls.push(`out[base + ${at}] = ${res[0]};`);
     else for (let r = 0; r < sums; r++) ls.push(`${acc(r, k)} += ${res[r]};`);
     return "{ " + ls.join(" ") + " }";
@@ -356,6 +393,7 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
   if (mode === 2) res.forEach((_, r) => lines.push(`const O${r} = O[${r}];`));
   for (let r = 0; r < sums; r++) lines.push(`let ${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join(", ")};`);
   plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
+  plan.stores.forEach((_, i) => lines.push(`const W${i} = W[${i}];`));
   plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
   for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
   if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
@@ -397,19 +435,32 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
+  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
   cache.set(key, fn);
   return fn;
 }
 
 /** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
-function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = []): number {
-  const plan = planOf(roots);
+function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = [], alsoStore: readonly Tensor[] = []): number {
+  const plan = planOf(roots, alsoStore, evaluator !== null && (deferredOn.get(roots[0]) ?? getBackend().name) !== "js");
+  const stored = plan.storeTensors.map((t) => acquire(t.dtype, t.size));
+  const result = runPlan(plan, roots, mode, out, outs, stored);
+  plan.storeTensors.forEach((t, i) => {
+    // Computed meanwhile (a leaf's own loop stored it too): keep that copy, same values.
+    if (t._lazy === null) return;
+    t._data = stored[i];
+    t._lazy = null;
+    deferredLive.delete(t);
+  });
+  return result;
+}
+
+function runPlan(plan: Plan, roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number {
   const shape = roots[0].shape;
   const n = roots[0].size;
   const backend = deferredOn.get(roots[0]) ?? getBackend().name;
   if (evaluator !== null && n > 0 && backend !== "js") {
-    const done = evaluator.run(plan, mode, shape, roots[0].dtype, out, outs, backend);
+    const done = evaluator.run(plan, mode, shape, roots[0].dtype, out, outs, backend, stored);
     if (done !== null) return done;
   }
   const hasB = plan.leafKinds.includes("b");
@@ -430,7 +481,7 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
   });
   const fn = compile(plan, mode, access, last & 3);
   if (n === 0 || last === 0) return 0;
-  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs);
+  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs, stored);
 }
 
 function materialise(t: Tensor): void {
@@ -443,6 +494,42 @@ function materialise(t: Tensor): void {
   t._data = out;
   t._lazy = null;
   deferredLive.delete(t);
+}
+
+/**
+ * Compute deferred tensors together: those of one shape, dtype and backend share a loop (the
+ * first is its result, the others side stores), so what they have in common is computed once
+ * and the inputs are read once. A backward sweep's results are the case: the gradient of a
+ * bias `g` and of a weight `g * x` come out of one pass instead of two, the second reading
+ * `g` back. Tensors in `ts` that are not deferred elementwise results are computed alone.
+ * @example materialiseTogether([gb, gw]) // one loop writes both
+ */
+export function materialiseTogether(ts: readonly Tensor[]): void {
+  const groups = new Map<string, Tensor[]>();
+  for (const t of ts) {
+    if (t._lazy === null) continue;
+    if (!isElementwise(t)) {
+      t._buf();
+      continue;
+    }
+    const key = t.dtype + "|" + (deferredOn.get(t) ?? "") + "|" + t.shape.join(",");
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [t]);
+    else g.push(t);
+  }
+  for (const g of groups.values()) {
+    const first = g[0];
+    if (first._lazy === null) continue;
+    const out = acquire(first.dtype, first.size);
+    run([first], 0, out, [], g.slice(1));
+    if (first._lazy === null) {
+      release(out);
+      continue;
+    }
+    first._data = out;
+    first._lazy = null;
+    deferredLive.delete(first);
+  }
 }
 
 const NO_BUF = new Float64Array(0);
@@ -501,6 +588,7 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
 }
 
 tensorHooks.materialise = materialise;
+tensorHooks.materialiseTogether = materialiseTogether;
 tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);

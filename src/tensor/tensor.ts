@@ -36,9 +36,10 @@ type BeforeWriteImpl = (buf: TypedArray) => void;
 export interface LazyNode { readonly k: string; readonly a: Tensor[]; readonly n: number }
 
 /** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null; beforeWrite: BeforeWriteImpl | null } = {
+export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null; materialiseTogether: ((ts: readonly Tensor[]) => void) | null; beforeWrite: BeforeWriteImpl | null } = {
   backward: null,
   materialise: null,
+  materialiseTogether: null,
   beforeWrite: null,
   assign: null,
   astype: null,

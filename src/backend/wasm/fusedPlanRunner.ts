@@ -35,7 +35,7 @@ const CHUNK_TWO = 1 << 18;
 const THREADS_MIN = 1 << 16;
 
 // Word offsets of the program header (struct Prog in fusedVm.c).
-const W = { f64: 0, mode: 1, nd: 2, nslots: 3, ninstr: 4, nres: 5, last: 6, out: 7, rowsums: 8, rows: 9, shape: 12, instr: 20, res: 148, slots: 156 } as const;
+const W = { f64: 0, mode: 1, nd: 2, nslots: 3, ninstr: 4, nres: 5, last: 6, out: 7, rowsums: 8, rows: 9, shape: 12, instr: 20, res: 148, nst: 156, stSlot: 157, stOut: 165, slots: 173 } as const;
 const SLOT_WORDS = 12;
 
 interface FusedExports {
@@ -98,6 +98,8 @@ interface Program {
   regs: number;
   /** Result slots. */
   results: number[];
+  /** Slots of the plan's side stores. */
+  stores: number[];
 }
 
 /**
@@ -109,7 +111,7 @@ export function compileProgram(plan: FusedPlan): Program | null {
   const nl = plan.leaves.length, ns = plan.scalars.length, base = nl + ns;
   const lastUse = new Map<string, number>();
   plan.ops.forEach((op, i) => { for (const a of op.a) lastUse.set(a, i); });
-  for (const r of plan.results) lastUse.set(r, Infinity);
+  for (const r of [...plan.results, ...plan.stores]) lastUse.set(r, Infinity);
   const slotOf = new Map<string, number>();
   const free: number[] = [];
   let regs = 0;
@@ -133,13 +135,17 @@ export function compileProgram(plan: FusedPlan): Program | null {
     slotOf.set(op.out, dst);
     instrs.push(code, dst, a, b);
   }
-  const results: number[] = [];
-  for (const r of plan.results) {
-    const s = slotOf.get(r);
-    if (s === undefined) return null;
-    results.push(s);
-  }
-  return { instrs, regs, results };
+  const slotsOf = (names: string[]): number[] | null => {
+    const out: number[] = [];
+    for (const r of names) {
+      const s = slotOf.get(r);
+      if (s === undefined) return null;
+      out.push(s);
+    }
+    return out;
+  };
+  const results = slotsOf(plan.results), stores = slotsOf(plan.stores);
+  return results === null || stores === null ? null : { instrs, regs, results, stores };
 }
 
 /**
@@ -160,23 +166,23 @@ export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { auto
   return {
     runs,
     defers: (backend) => backend === "wasm" || backend === "auto",
-    run(plan, mode, shape, dt, out, outs, backend) {
+    run(plan, mode, shape, dt, out, outs, backend, stored) {
       if (backend !== "wasm" && backend !== "auto") return null;
       if (dt === "float64" && backend === "auto" && policy.autoFloat64 !== "all") {
         if (policy.autoFloat64 === "none" || !plan.ops.some((op) => BRANCHY.has(op.k))) return null;
       }
-      return runPlan(rt, k, plain, policy.twoThreads === true, runs, sub, plan, mode, shape, dt, out, outs);
+      return runPlan(rt, k, plain, policy.twoThreads === true, runs, sub, plan, mode, shape, dt, out, outs, stored);
     },
   };
 }
 
-function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance | null, twoThreads: boolean, runs: FusedRunCounts, sub: number, plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[]): number | null {
+function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance | null, twoThreads: boolean, runs: FusedRunCounts, sub: number, plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number | null {
   const f64 = dt === "float64";
   if (!f64 && dt !== "float32") return null;
   const Ctor = f64 ? Float64Array : Float32Array;
   const nd = shape.length;
   const nl = plan.leaves.length, ns = plan.scalars.length;
-  if (nd === 0 || nd > FUSED_LIMITS.dims || plan.results.length > FUSED_LIMITS.results || (mode !== 2 && plan.results.length !== 1)) return null;
+  if (nd === 0 || nd > FUSED_LIMITS.dims || plan.results.length > FUSED_LIMITS.results || plan.stores.length > FUSED_LIMITS.results || (mode !== 2 && plan.results.length !== 1)) return null;
   const prog = compileProgram(plan);
   if (prog === null || prog.instrs.length / 4 > FUSED_LIMITS.instrs || nl + ns + prog.regs > FUSED_LIMITS.slots) return null;
   const data: Array<Float32Array | Float64Array> = [];
@@ -185,7 +191,7 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
     if (!(d instanceof Ctor)) return null;
     data.push(d);
   }
-  if (mode === 0 && !(out instanceof Ctor)) return null;
+  if ((mode === 0 && !(out instanceof Ctor)) || stored.some((o) => !(o instanceof Ctor))) return null;
   const n = shape.reduce((p, d) => p * d, 1);
   const hasB = plan.leafKinds.includes("b");
   const last = hasB || mode === 2 ? shape[nd - 1] : n;
@@ -194,7 +200,7 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   const bpe = Ctor.BYTES_PER_ELEMENT;
 
   // Two threads (policy.twoThreads): a second program with its own registers evaluates the second half of each chunk.
-  const two = twoThreads && mode === 0 && !hasB && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
+  const two = twoThreads && mode === 0 && !hasB && plan.stores.length === 0 && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
   const chunk = two ? CHUNK_TWO : CHUNK;
   const arena: Arena = two || plain === null ? rt : plain;
   const k: FusedExports = two || plain === null ? sharedK : plain.k;
@@ -219,6 +225,7 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
     slotData.push(0);
   }
   const outAt = mode === 0 ? arena.alloc(chunk * bpe) : 0;
+  const storeAt = stored.map(() => arena.alloc(chunk * bpe));
   const progBytes = k.fused_prog_bytes();
   const P2 = two ? arena.alloc(progBytes) : 0;
   const regs2: number[] = [];
@@ -242,6 +249,9 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   for (let d = 0; d < nd; d++) i32[p + W.shape + d] = shape[d];
   i32.set(prog.instrs, p + W.instr);
   i32.set(prog.results, p + W.res);
+  i32[p + W.nst] = prog.stores.length;
+  i32.set(prog.stores, p + W.stSlot);
+  i32.set(storeAt, p + W.stOut);
   for (let s = 0; s < nl + ns + prog.regs; s++) {
     const at = p + W.slots + s * SLOT_WORDS;
     const kind = s < nl ? (plan.leafKinds[s] === "f" ? KIND.full : KIND.bcast) : s < nl + ns ? KIND.constant : KIND.reg;
@@ -267,6 +277,7 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
     if (two && h > 0) rt.split("fused_run_range", [P, 0, h], [P2, h, len - h]);
     else k.fused_run(P, len);
     if (mode === 0) out.set(view.subarray(outAt / bpe, outAt / bpe + len), start);
+    stored.forEach((o, i) => o.set(view.subarray(storeAt[i] / bpe, storeAt[i] / bpe + len), start));
   }
   if (mode === 1) return k.fused_total(P);
   if (mode === 2) {
