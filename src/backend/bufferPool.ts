@@ -39,6 +39,26 @@ export function acquire(dtype: DType, n: number, zero = false): TypedArray {
   return newArray(dtype, n);
 }
 
+/** Node's uninitialised allocation (absent in browsers; Deno has it only through node:buffer). */
+const allocUnsafeSlow: ((bytes: number) => Uint8Array) | undefined =
+  (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+
+/**
+ * A buffer of `n` elements that the caller overwrites completely (a fused loop's output): like
+ * acquire, but a fresh one skips the zero fill where the platform allows (Node). Zeroing is a
+ * memset of the whole array, 0.2 ms per 4 MB here, about a tenth of a fused gradient step over
+ * 1e6 float32 elements, whose two results are new arrays every step.
+ * @example const out = acquireForOverwrite("float32", 1 << 20); out.fill(1);
+ */
+export function acquireForOverwrite(dtype: DType, n: number): TypedArray {
+  if (n < POOL_MIN_LENGTH || allocUnsafeSlow === undefined || (dtype !== "float32" && dtype !== "float64")) return acquire(dtype, n);
+  const list = free.get(key(dtype, n));
+  if (list !== undefined && list.length > 0) return acquire(dtype, n);
+  misses++;
+  const bytes = allocUnsafeSlow(n * BYTES[dtype]);
+  return dtype === "float32" ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Float64Array(bytes.buffer, bytes.byteOffset, n);
+}
+
 /**
  * Give a buffer back. Only the engine calls this, for buffers no live tensor reads.
  * @example release(acquire("float32", 4096));

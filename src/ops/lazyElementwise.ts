@@ -22,7 +22,7 @@
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
 import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
-import { acquire, release } from "../backend/bufferPool.js";
+import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
@@ -443,7 +443,7 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
 /** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
 function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = [], alsoStore: readonly Tensor[] = []): number {
   const plan = planOf(roots, alsoStore, evaluator !== null && (deferredOn.get(roots[0]) ?? getBackend().name) !== "js");
-  const stored = plan.storeTensors.map((t) => acquire(t.dtype, t.size));
+  const stored = plan.storeTensors.map((t) => acquireForOverwrite(t.dtype, t.size));
   const result = runPlan(plan, roots, mode, out, outs, stored);
   plan.storeTensors.forEach((t, i) => {
     // Computed meanwhile (a leaf's own loop stored it too): keep that copy, same values.
@@ -489,7 +489,7 @@ function materialise(t: Tensor): void {
     materialiseRowSums(t);
     return;
   }
-  const out = acquire(t.dtype, t.size);
+  const out = acquireForOverwrite(t.dtype, t.size);
   run([t], 0, out);
   t._data = out;
   t._lazy = null;
@@ -520,7 +520,7 @@ export function materialiseTogether(ts: readonly Tensor[]): void {
   for (const g of groups.values()) {
     const first = g[0];
     if (first._lazy === null) continue;
-    const out = acquire(first.dtype, first.size);
+    const out = acquireForOverwrite(first.dtype, first.size);
     run([first], 0, out, [], g.slice(1));
     if (first._lazy === null) {
       release(out);

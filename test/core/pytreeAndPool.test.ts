@@ -1,6 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as g from "../../src/index.js";
+import { acquireForOverwrite, release } from "../../src/backend/bufferPool.js";
 import { tensor, treeMap, treeLeaves, treeFlatten, treeUnflatten, Tensor } from "../../src/index.js";
 
 describe("pytrees", () => {
@@ -49,6 +50,18 @@ describe("buffer pool", () => {
     const second = g.grad(f)(x).toArray();
     assert.ok(g.poolStats().hits > before, "second call reused pooled buffers");
     assert.deepEqual(second, first);
+  });
+  test("acquireForOverwrite: the dtype and length asked for, a pooled buffer when there is one, a fresh one otherwise", () => {
+    for (const dtype of ["float32", "float64", "int32"] as const) {
+      const fresh = acquireForOverwrite(dtype, 4099);
+      assert.equal(fresh.length, 4099);
+      assert.equal(fresh.constructor, dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : Int32Array);
+      assert.equal(fresh.byteOffset % fresh.BYTES_PER_ELEMENT, 0);
+      fresh.fill(3);
+      release(fresh);
+      assert.equal(acquireForOverwrite(dtype, 4099), fresh, "the released buffer comes back");
+    }
+    assert.deepEqual(Array.from(acquireForOverwrite("float64", 3)), [0, 0, 0], "below the pool's minimum: a plain (zeroed) array");
   });
   test("clearPool empties it", () => {
     g.clearPool();
