@@ -49,8 +49,12 @@ export interface KernelResult {
   roundTripMs: number[];
   roundTrip?: SampleSummary;
   rssAfterStartMb?: number;
-  /** After the 20 warm-up cells (a kernel may load its type checker on the first cell). */
+  /** Right after the 20 warm-up cells (a kernel may load its type checker on the first cell). */
   rssAfterWarmupMb?: number;
+  /** The same, after QUIET_MS without requests (what a session holds between cells). */
+  rssWarmupSettledMb?: number;
+  /** After the last cell and QUIET_MS without requests. */
+  rssEndSettledMb?: number;
   /** [cells executed, RSS MB] every 100 cells. */
   rssCurve: [number, number][];
   /** Median ms per cell of each block of 100 cells (shows a kernel slowing down as cells accumulate). */
@@ -60,6 +64,16 @@ export interface KernelResult {
   lostIdles: number;
   cellErrors: number;
   error?: string;
+}
+
+/**
+ * A pause without requests before a "settled" RSS reading: long enough for a kernel's own
+ * idle-time work (gradlab collects garbage a second after its last request) to finish.
+ */
+const QUIET_MS = 2000;
+
+function quiet(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, QUIET_MS));
 }
 
 async function startReady(k: KernelUnderTest, cwd: string): Promise<{ client: BenchKernelClient; startMs: number }> {
@@ -153,6 +167,8 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
   };
   for (let n = 0; n < 20; n++) await each(async (c) => { await c.execute("1+1"); });
   await each(async (c, r) => { r.rssAfterWarmupMb = treeRssMb(c.kernel.child.pid!); });
+  await quiet();
+  await each(async (c, r) => { r.rssWarmupSettledMb = treeRssMb(c.kernel.child.pid!); });
   for (let n = 0; n < trips; n++) {
     await each(async (c, r) => {
       const t0 = performance.now();
@@ -187,6 +203,8 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
       if (spent[k] > budgetMs) progress(`${r.name}: stopped after ${n} cells (budget ${budgetMs / 1000} s spent)`);
     });
   }
+  await quiet();
+  await each(async (c, r) => { r.rssEndSettledMb = treeRssMb(c.kernel.child.pid!); });
   progress("cells done");
   clients.forEach((c, i) => { if (c) results[i].lostIdles = c.lostIdles; });
   for (const c of clients) if (c) await c.close();
@@ -209,16 +227,16 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
   const g = results.find((r) => r.name === "gradlab");
   const t = results.find((r) => r.name === "tslab");
   const last = (r?: KernelResult) => r?.rssCurve.at(-1)?.[1];
-  const growth = (r?: KernelResult) => {
-    const a = r?.rssAfterWarmupMb, b = last(r);
-    return a !== undefined && b !== undefined ? b - a : undefined;
-  };
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "-" : ok ? "yes" : "NO");
   const trend = (r?: KernelResult) => rssTrendMbPer1000(r?.rssCurve ?? []);
   const gTrend = trend(g);
-  const flat = g?.rssAfterWarmupMb !== undefined && growth(g) !== undefined && gTrend !== undefined
-    ? growth(g)! <= 0.1 * g.rssAfterWarmupMb && gTrend <= 0.05 * g.rssAfterWarmupMb && g.cellsRun === cells
+  // Flat: settled to settled (after a quiet pause at both ends) within 10 %, and no upward
+  // trend during the uninterrupted burst of cells.
+  const base = g?.rssWarmupSettledMb, end = g?.rssEndSettledMb;
+  const flat = base !== undefined && end !== undefined && gTrend !== undefined
+    ? end - base <= 0.1 * base && gTrend <= 0.05 * base && g!.cellsRun === cells
     : undefined;
+  const pair = (a?: number, b?: number) => (a === undefined && b === undefined ? "-" : `${formatNumber(a)} / ${formatNumber(b)}`);
   const gs = g?.coldStart?.median, ts = t?.coldStart?.median;
   const curve = (r?: KernelResult) => r?.rssCurve.map(([, mb]) => mb.toFixed(0)).join(" ") ?? "-";
   const msCurve = (r?: KernelResult) => r?.cellMsCurve.map((ms) => formatNumber(ms)).join(" ") ?? "-";
@@ -232,10 +250,10 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
     ["round trip p95 ms", formatNumber(g?.roundTrip?.p95), formatNumber(t?.roundTrip?.p95), "", ""],
     ["RSS after start MB", formatNumber(g?.rssAfterStartMb), formatNumber(t?.rssAfterStartMb), "< 120 MB",
       verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined)],
-    ["RSS after 20 warm-up cells MB", formatNumber(g?.rssAfterWarmupMb), formatNumber(t?.rssAfterWarmupMb), "", ""],
-    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}) MB`, formatNumber(last(g)), formatNumber(last(t)), "flat: <= 10% above warm-up and trend < 5% of it per 1,000 cells",
-      verdict(flat)],
-    ["RSS above warm-up at the end, % / trend from cell 100 on, MB per 1,000 cells", growthText(g, gTrend), growthText(t, trend(t)), "", ""],
+    [`RSS after 20 warm-up cells, at once / after a quiet ${QUIET_MS / 1000} s, MB`, pair(g?.rssAfterWarmupMb, g?.rssWarmupSettledMb), pair(t?.rssAfterWarmupMb, t?.rssWarmupSettledMb), "", ""],
+    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}), at once / after a quiet ${QUIET_MS / 1000} s, MB`, pair(last(g), g?.rssEndSettledMb), pair(last(t), t?.rssEndSettledMb),
+      "flat: settled <= 10% above settled warm-up, trend < 5% of it per 1,000 cells", verdict(flat)],
+    ["RSS above settled warm-up: end of the cells at once % / settled % / trend from cell 100 on, MB per 1,000 cells", growthText(g, gTrend), growthText(t, trend(t)), "", ""],
     [`RSS after the round trips, then every 100 cells MB`, curve(g), curve(t), "", ""],
     [`ms per cell, median of each 100`, msCurve(g), msCurve(t), "", ""],
     ["requests whose iopub idle never came", String(g?.lostIdles ?? "-"), String(t?.lostIdles ?? "-"), "0", verdict(g ? g.lostIdles === 0 : undefined)],
@@ -264,9 +282,10 @@ export function rssTrendMbPer1000(curve: readonly [number, number][]): number | 
 }
 
 function growthText(r: KernelResult | undefined, trendMb: number | undefined): string {
-  const a = r?.rssAfterWarmupMb, b = r?.rssCurve.at(-1)?.[1];
+  const a = r?.rssWarmupSettledMb, b = r?.rssCurve.at(-1)?.[1], c = r?.rssEndSettledMb;
   if (a === undefined || b === undefined) return "-";
-  return `${(((b - a) / a) * 100).toFixed(0)}% / ${trendMb === undefined ? "-" : formatNumber(trendMb)}`;
+  const pct = (v: number | undefined) => (v === undefined ? "-" : `${(((v - a) / a) * 100).toFixed(0)}%`);
+  return `${pct(b)} / ${pct(c)} / ${trendMb === undefined ? "-" : formatNumber(trendMb)}`;
 }
 
 if (isMainModule(import.meta.url)) {
