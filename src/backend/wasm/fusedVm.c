@@ -6,7 +6,9 @@
 // in whole once; the interpreter walks their rows with an odometer over the outer axes.
 // Arithmetic rounds exactly like the JS backend (float32 ops are single IEEE float32 operations,
 // which is what Math.fround of the double result gives; the fused gradients of float32 run in
-// float64 and round once, as the JS expressions do); exp/tanh/sigmoid are simdMath.h's.
+// float64 and round once, as the JS expressions do); exp/sigmoid and float64 tanh are
+// simdMath.h's, float32 tanh the rational below. Besides its result, a plan may write side
+// stores (other values of the loop's shape that later readers need) in the same pass.
 #include <wasm_simd128.h>
 #include <stdint.h>
 #include "simdMath.h"
@@ -86,28 +88,11 @@ static void next_row(Prog* p) {
 #define TANH_f64x2 tanh_f64x2
 #define COPY_T(T, dst, src, n) do { for (int q_ = 0; q_ < (n); q_++) (dst)[q_] = (src)[q_]; } while (0)
 
-// float32 tanh exactly as the JS backend's tanhF32 computes it: Eigen's odd rational on
-// [-9, 9] evaluated in float64, rounded once to float32 (so fused float32 tanh equals the JS
-// backend's bit for bit), and without exp it is also about twice as fast as tanh_f32x4.
-static inline v128_t tanh_rational_f64x2(v128_t x) {
-  v128_t v = wasm_f64x2_pmin(wasm_f64x2_pmax(x, F64(-9.0)), F64(9.0));
-  v128_t x2 = wasm_f64x2_mul(v, v);
-  v128_t p = wasm_f64x2_add(F64(2.00018790482477e-13), wasm_f64x2_mul(x2, F64(-2.76076847742355e-16)));
-  p = wasm_f64x2_add(F64(-8.60467152213735e-11), wasm_f64x2_mul(x2, p));
-  p = wasm_f64x2_add(F64(5.12229709037114e-8), wasm_f64x2_mul(x2, p));
-  p = wasm_f64x2_add(F64(1.48572235717979e-5), wasm_f64x2_mul(x2, p));
-  p = wasm_f64x2_add(F64(6.37261928875436e-4), wasm_f64x2_mul(x2, p));
-  p = wasm_f64x2_add(F64(4.89352455891786e-3), wasm_f64x2_mul(x2, p));
-  p = wasm_f64x2_mul(v, p);
-  v128_t q = wasm_f64x2_add(F64(1.18534705686654e-4), wasm_f64x2_mul(x2, F64(1.19825839466702e-6)));
-  q = wasm_f64x2_add(F64(2.268434632439e-3), wasm_f64x2_mul(x2, q));
-  q = wasm_f64x2_add(F64(4.89352518554385e-3), wasm_f64x2_mul(x2, q));
-  return wasm_f64x2_div(p, q);
-}
-// float32 tanh in float32 lanes: the same rational (whose coefficients Eigen fitted for float32
-// arithmetic), clamped where float32 tanh rounds to +-1 (Eigen's 7.9053...), and x itself below
-// 0.0004 where tanh(x) rounds to x. Four lanes and one division instead of two float64 halves:
-// a third of the cost, within 2 ulp of the float64 evaluation (test/wasm/fusedVm.test.ts).
+// float32 tanh in float32 lanes: the odd rational the JS backend's tanhF32 evaluates in float64
+// (Eigen's, whose coefficients were fitted for float32 arithmetic), clamped where float32 tanh
+// rounds to +-1 (Eigen's 7.9053...), and x itself below 0.0004 where tanh(x) rounds to x. Four
+// lanes and one division instead of two float64 halves (the earlier bit-exact form): a third of
+// the cost, within 3 eps of the JS kernel and of Math.tanh (test/wasm/fusedVm.test.ts).
 static inline v128_t tanh_rational_f32x4(v128_t x) {
   v128_t v = wasm_f32x4_pmin(wasm_f32x4_pmax(x, F32(-7.90531110763549805f)), F32(7.90531110763549805f));
   v128_t x2 = wasm_f32x4_mul(v, v);
@@ -123,11 +108,6 @@ static inline v128_t tanh_rational_f32x4(v128_t x) {
   q = wasm_f32x4_add(F32(4.89352518554385e-3f), wasm_f32x4_mul(x2, q));
   v128_t r = wasm_f32x4_div(p, q);
   return wasm_v128_bitselect(x, r, wasm_f32x4_lt(wasm_f32x4_abs(x), F32(0.0004f)));
-}
-__attribute__((unused)) static inline v128_t tanh_f32_via_f64(v128_t x) {
-  v128_t lo = tanh_rational_f64x2(wasm_f64x2_promote_low_f32x4(x));
-  v128_t hi = tanh_rational_f64x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
-  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 // The per-dtype interpreter: W is the lane type (f32x4 / f64x2), L the lanes per vector.
