@@ -56,6 +56,8 @@ typedef struct {
 EXPORT int fused_prog_bytes(void) { return (int)sizeof(Prog); }
 EXPORT int fused_slot_offset(void) { return (int)__builtin_offsetof(Prog, slots); }
 EXPORT int fused_sub(void) { return SUB; }
+/** Byte offset of acc (the M_SUM partial sums S0..S3) in Prog: fusedPlanJit.ts's loops add into them. */
+EXPORT int fused_acc_offset(void) { return (int)__builtin_offsetof(Prog, acc); }
 
 /** Reset the row walk and the accumulators before the first chunk. */
 EXPORT void fused_begin(Prog* p) {

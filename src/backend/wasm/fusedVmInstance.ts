@@ -11,6 +11,7 @@ export interface FusedVmExports {
   fused_prog_bytes(): number;
   fused_slot_offset(): number;
   fused_sub(): number;
+  fused_acc_offset(): number;
   fused_begin(prog: number): void;
   fused_run(prog: number, n: number): void;
   fused_run_range(prog: number, start: number, n: number): void;
