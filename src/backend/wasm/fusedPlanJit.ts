@@ -266,8 +266,8 @@ export function jitModuleBytes(p: JitProgram, layout: ProgLayout): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Compiled plans by structure; null where compiling failed (the interpreter runs those). */
-const cache = new Map<string, JitRun | null>();
+/** Compiled plans by memory, then by structure; null where compiling failed (the interpreter runs those). */
+const caches = new WeakMap<WasmMemory, Map<string, JitRun | null>>();
 
 /**
  * The compiled form of `p` over `memory`, or null when the program is not supported or the host
@@ -277,6 +277,11 @@ const cache = new Map<string, JitRun | null>();
 export function jitPlan(p: JitProgram, layout: ProgLayout, memory: WasmMemory): JitRun | null {
   if (webAssembly === undefined || !jitSupports(p)) return null;
   const key = `${p.f64 ? 1 : 0}|${p.mode}|${p.kinds.join(",")}|${p.instrs.join(",")}|${p.result}|${p.stores.join(",")}`;
+  let cache = caches.get(memory);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(memory, cache);
+  }
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let run: JitRun | null = null;

@@ -187,15 +187,21 @@ export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { auto
   };
 }
 
+const layouts = new WeakMap<FusedVmInstance, ProgLayout>();
+
 /** Byte offsets in struct Prog that compiled plans read their pointers from. */
 function progLayout(vm: FusedVmInstance): ProgLayout {
-  return {
+  const known = layouts.get(vm);
+  if (known !== undefined) return known;
+  const layout: ProgLayout = {
     slotData: (s) => (W.slots + s * SLOT_WORDS + 2) * 4,
     slotReg: (s) => (W.slots + s * SLOT_WORDS + 1) * 4,
     out: W.out * 4,
     storeOut: (k) => (W.stOut + k) * 4,
     acc: vm.k.fused_acc_offset(),
   };
+  layouts.set(vm, layout);
+  return layout;
 }
 
 /** The compiled form of a plan without broadcast inputs, or null (then the interpreter runs it). */
