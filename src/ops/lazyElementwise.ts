@@ -442,9 +442,10 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
 
 /** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
 function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = [], alsoStore: readonly Tensor[] = []): number {
-  const plan = planOf(roots, alsoStore, evaluator !== null && (deferredOn.get(roots[0]) ?? getBackend().name) !== "js");
+  const backend = deferredOn.get(roots[0]) ?? getBackend().name;
+  const plan = planOf(roots, alsoStore, evaluator !== null && backend !== "js");
   const stored = plan.storeTensors.map((t) => acquireForOverwrite(t.dtype, t.size));
-  const result = runPlan(plan, roots, mode, out, outs, stored);
+  const result = runPlan(plan, roots, backend, mode, out, outs, stored);
   plan.storeTensors.forEach((t, i) => {
     // Computed meanwhile (a leaf's own loop stored it too): keep that copy, same values.
     if (t._lazy === null) return;
@@ -455,10 +456,9 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
   return result;
 }
 
-function runPlan(plan: Plan, roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number {
+function runPlan(plan: Plan, roots: readonly Tensor[], backend: string, mode: Mode, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number {
   const shape = roots[0].shape;
   const n = roots[0].size;
-  const backend = deferredOn.get(roots[0]) ?? getBackend().name;
   if (evaluator !== null && n > 0 && backend !== "js") {
     const done = evaluator.run(plan, mode, shape, roots[0].dtype, out, outs, backend, stored);
     if (done !== null) return done;

@@ -13,16 +13,16 @@
 // text-format parser or a toolchain: the module is one function of straight-line SIMD code in
 // a loop, a few hundred bytes, compiled once per plan structure and cached.
 import { webAssembly, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
+import { FUSED_OPCODE, FUSED_SLOT } from "./fusedVmCodes.js";
 
-/** Opcodes of fusedVm.c (fusedPlanRunner.ts's OPCODE). */
-const OP = { neg: 0, square: 1, tanh: 2, sigmoid: 3, relu: 4, exp: 5, add: 10, sub: 11, mul: 12, div: 13, tanhGrad: 14, sigmoidGrad: 15, reluGrad: 16, squareGrad: 17 } as const;
+const OP = FUSED_OPCODE;
 
 /** What a compiled plan needs to know about the register program. */
 export interface JitProgram {
   f64: boolean;
   /** 0: store results[0] to the staging `out`; 1: add it into the partial sums. */
   mode: 0 | 1;
-  /** Slot kinds: 0 register, 1 full input (staging), 3 constant (register holding a splat). */
+  /** Slot kinds (FUSED_SLOT): registers, full inputs (staging) and constants (a register holding a splat). */
   kinds: number[];
   /** op, dst, a, b per instruction. */
   instrs: number[];
@@ -48,7 +48,7 @@ export function jitSupports(p: JitProgram): boolean {
     const op = p.instrs[i];
     if (op === OP.exp || op === OP.sigmoid || (op === OP.tanh && p.f64)) return false;
   }
-  return p.kinds.every((k) => k === 0 || k === 1 || k === 3);
+  return p.kinds.every((k) => k === FUSED_SLOT.reg || k === FUSED_SLOT.full || k === FUSED_SLOT.constant);
 }
 
 // ---- encoding ------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ function section(out: number[], id: number, body: number[]): void {
 
 /** SIMD opcodes (after the 0xfd prefix), as clang-14 emits them for wasm_simd128.h. */
 const SIMD = {
-  load: 0x00, store: 0x0b, const: 0x0c, shuffle: 0x0d, load32Splat: 0x09,
+  load: 0x00, store: 0x0b, const: 0x0c, shuffle: 0x0d,
   and: 0x4e, bitselect: 0x52, demote: 0x5e, promote: 0x5f,
   f32lt: 0x43, f32gt: 0x44, f32abs: 0xe0, f32neg: 0xe1, f32add: 0xe4, f32sub: 0xe5, f32mul: 0xe6, f32div: 0xe7, f32pmin: 0xea, f32pmax: 0xeb,
   f64gt: 0x4a, f64neg: 0xed, f64add: 0xf0, f64sub: 0xf1, f64mul: 0xf2, f64div: 0xf3,
@@ -129,7 +129,7 @@ function functionBody(p: JitProgram, layout: ProgLayout): number[] {
   const steps = 4 / L; // vectors per 4 elements (a sum's partial sums S0..S3 cover 4 elements)
   const nslots = p.kinds.length;
   // Locals: 0 prog, 1 n (params); i32: 2 i (byte offset), 3 end, 4.. pointers; v128: slots, temps, acc.
-  const full = p.kinds.flatMap((k, s) => (k === 1 ? [s] : []));
+  const full = p.kinds.flatMap((k, s) => (k === FUSED_SLOT.full ? [s] : []));
   const ptrOf = new Map<number, number>();
   let nextI32 = 4;
   for (const s of full) ptrOf.set(s, nextI32++);
@@ -146,7 +146,7 @@ function functionBody(p: JitProgram, layout: ProgLayout): number[] {
   for (const s of full) b.get(0).i32load(layout.slotData(s)).set(ptrOf.get(s)!);
   p.stores.forEach((_, k) => b.get(0).i32load(layout.storeOut(k)).set(stPtr[k]));
   if (p.mode === 0) b.get(0).i32load(layout.out).set(outPtr);
-  p.kinds.forEach((k, s) => { if (k === 3) b.get(0).i32load(layout.slotReg(s)).mem(SIMD.load, 0).set(slotLocal(s)); });
+  p.kinds.forEach((k, s) => { if (k === FUSED_SLOT.constant) b.get(0).i32load(layout.slotReg(s)).mem(SIMD.load, 0).set(slotLocal(s)); });
   if (p.mode === 1) {
     b.get(0).mem(SIMD.load, layout.acc).set(acc01);
     b.get(0).mem(SIMD.load, layout.acc + 16).set(acc23);

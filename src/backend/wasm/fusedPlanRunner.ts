@@ -15,16 +15,13 @@ import type { WasmMemory } from "./webAssemblyApi.js";
 import { wasmMaxThreads } from "./wasmBackend.js";
 import { fusedVmInstance, type FusedVmInstance } from "./fusedVmInstance.js";
 import { jitPlan, type JitRun, type ProgLayout } from "./fusedPlanJit.js";
+import { FUSED_OPCODE, FUSED_SLOT } from "./fusedVmCodes.js";
 
-/** Opcodes of fusedVm.c. */
-const OPCODE: Readonly<Record<string, number>> = {
-  neg: 0, square: 1, tanh: 2, sigmoid: 3, relu: 4, exp: 5,
-  add: 10, sub: 11, mul: 12, div: 13, tanhGrad: 14, sigmoidGrad: 15, reluGrad: 16, squareGrad: 17,
-};
+/** Opcodes of fusedVm.c by kernel name. */
+const OPCODE: Readonly<Record<string, number>> = FUSED_OPCODE;
 /** Capacities of fusedVm.c's program (MAXD, MAXS, MAXI, MAXR). */
 export const FUSED_LIMITS = { dims: 8, slots: 48, instrs: 32, results: 8 } as const;
-/** Slot kinds of fusedVm.c. */
-const KIND = { reg: 0, full: 1, bcast: 2, constant: 3 } as const;
+const KIND = FUSED_SLOT;
 /** Elements each host chunk carries (a multiple of the interpreter's sub-block). */
 const CHUNK = 32768;
 /**
