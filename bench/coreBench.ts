@@ -13,7 +13,15 @@ import { gridFloor, gridTfjs } from "./core/gridGradient.js";
 import { MATMUL_FLOPS, matmulFloor, matmulTfjs } from "./core/matmul.js";
 import { MLP_FLOPS, mlpFloor, mlpProblem, mlpTfjs } from "./core/mlpStep.js";
 import { SCALAR_OPS, scalarGraphFloor } from "./core/scalarGraph.js";
-import { gradlab, gradlabChain, gradlabGrid, gradlabMatmul, gradlabMlp, gradlabScalarGraph, gradlabInfo } from "./core/gradlabImpls.js";
+import {
+  gradlab,
+  gradlabChain,
+  gradlabGrid,
+  gradlabMatmul,
+  gradlabMlp,
+  gradlabScalarGraph,
+  gradlabInfo,
+} from "./core/gradlabImpls.js";
 
 export interface CoreBenchOptions {
   only?: string[];
@@ -23,7 +31,14 @@ export interface CoreBenchOptions {
   gcBetweenSamples?: boolean;
 }
 
-function runOptions(warmup: number, reps: number, minReps: number, maxSeconds: number, o: CoreBenchOptions, settleSteps = 0): RunOptions {
+function runOptions(
+  warmup: number,
+  reps: number,
+  minReps: number,
+  maxSeconds: number,
+  o: CoreBenchOptions,
+  settleSteps = 0,
+): RunOptions {
   const gcBetweenSamples = o.gcBetweenSamples ?? true;
   return o.quick
     ? { warmup: 1, reps: 3, minReps: 2, maxSeconds: 5, gcBetweenSamples, settleSteps }
@@ -51,7 +66,11 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
   const wasm = (t: WorkloadTarget) => (backends.includes("wasm") ? [t] : []);
   const all: Workload[] = [
     {
-      id: "a", title: "MLP step 128x784-256-10 f32", reference: "js-floor", checkTolerance: 1e-4, flops: MLP_FLOPS,
+      id: "a",
+      title: "MLP step 128x784-256-10 f32",
+      reference: "js-floor",
+      checkTolerance: 1e-4,
+      flops: MLP_FLOPS,
       impls: [mlpFloor(mlp), mlpTfjs(mlp, "cpu"), mlpTfjs(mlp, "wasm"), ...each((b) => gradlabMlp(mlp, b))],
       ratioPeer: "tfjs-wasm",
       targets: [
@@ -61,9 +80,18 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       run: runOptions(3, 20, 5, 30, o),
     },
     {
-      id: "b32", title: "matmul 512x512 f32", reference: "js-floor", checkTolerance: 1e-4, flops: MATMUL_FLOPS,
-      impls: [matmulFloor("float32"), matmulTfjs("cpu"), matmulTfjs("wasm"), ...each((b) => gradlabMatmul("float32", b)),
-        ...(backends.includes("wasm") ? [gradlabMatmul("float32", "wasm", 1)] : [])],
+      id: "b32",
+      title: "matmul 512x512 f32",
+      reference: "js-floor",
+      checkTolerance: 1e-4,
+      flops: MATMUL_FLOPS,
+      impls: [
+        matmulFloor("float32"),
+        matmulTfjs("cpu"),
+        matmulTfjs("wasm"),
+        ...each((b) => gradlabMatmul("float32", b)),
+        ...(backends.includes("wasm") ? [gradlabMatmul("float32", "wasm", 1)] : []),
+      ],
       ratioPeer: "js-floor",
       targets: [
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
@@ -74,7 +102,11 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       run: runOptions(3, 20, 5, 20, o),
     },
     {
-      id: "b64", title: "matmul 512x512 f64", reference: "js-floor", checkTolerance: 1e-10, flops: MATMUL_FLOPS,
+      id: "b64",
+      title: "matmul 512x512 f64",
+      reference: "js-floor",
+      checkTolerance: 1e-10,
+      flops: MATMUL_FLOPS,
       impls: [matmulFloor("float64"), ...each((b) => gradlabMatmul("float64", b))],
       ratioPeer: "js-floor",
       targets: [
@@ -84,7 +116,10 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       run: runOptions(3, 20, 5, 12, o),
     },
     {
-      id: "c", title: "mean((tanh(x*w+b)-y)^2) + grad, 1e6 f32", reference: "js-floor", checkTolerance: 1e-3,
+      id: "c",
+      title: "mean((tanh(x*w+b)-y)^2) + grad, 1e6 f32",
+      reference: "js-floor",
+      checkTolerance: 1e-3,
       impls: [chainFloor(), chainTfjs("cpu"), chainTfjs("wasm"), ...each((b) => gradlabChain(b))],
       ratioPeer: "tfjs-wasm",
       targets: [
@@ -94,7 +129,10 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       run: runOptions(3, 20, 5, 20, o),
     },
     {
-      id: "d", title: `scalar graph 2-16-16-1 x100 (${SCALAR_OPS} ops) fwd+bwd`, reference: "micrograd-js", checkTolerance: 1e-9,
+      id: "d",
+      title: `scalar graph 2-16-16-1 x100 (${SCALAR_OPS} ops) fwd+bwd`,
+      reference: "micrograd-js",
+      checkTolerance: 1e-9,
       impls: [scalarGraphFloor(), ...each((b) => gradlabScalarGraph(b))],
       ratioPeer: "micrograd-js",
       targets: [
@@ -105,7 +143,10 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       run: runOptions(5, 30, 5, 20, o, 1),
     },
     {
-      id: "e", title: "MSE grad on 100x100 (w,b) grid, 1000 pts, f64 (tfjs f32)", reference: "js-floor", checkTolerance: 1e-3,
+      id: "e",
+      title: "MSE grad on 100x100 (w,b) grid, 1000 pts, f64 (tfjs f32)",
+      reference: "js-floor",
+      checkTolerance: 1e-3,
       // tfjs-cpu is left out here: 3.3 s a step (107,000 page faults) on a quiet machine would
       // take a third of the suite's time budget for a context-only row.
       impls: [gridFloor(), gridTfjs("wasm"), ...each((b) => gradlabGrid(b))],
@@ -168,9 +209,21 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
       met = gflops !== undefined ? gflops >= t.minGflops : false;
     }
     return {
-      workload: w.id, title: w.title, impl: r.name, medianMs: med, p95Ms: r.time?.p95, gflops,
-      faultsPerStep: r.faultsMedian, cpuPerWall: r.cpuPerWallMedian, ratioVsPeer: ratio, targetPeer: peerName,
-      target, met, check: checkCell(r, ref, w.checkTolerance), samples: r.samplesMs.length, error: r.error,
+      workload: w.id,
+      title: w.title,
+      impl: r.name,
+      medianMs: med,
+      p95Ms: r.time?.p95,
+      gflops,
+      faultsPerStep: r.faultsMedian,
+      cpuPerWall: r.cpuPerWallMedian,
+      ratioVsPeer: ratio,
+      targetPeer: peerName,
+      target,
+      met,
+      check: checkCell(r, ref, w.checkTolerance),
+      samples: r.samplesMs.length,
+      error: r.error,
     };
   });
 }
@@ -179,13 +232,31 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
  *  @example console.log(coreTable(rows)) */
 export function coreTable(rows: readonly CoreRow[]): string {
   return markdownTable(
-    ["workload", "impl", "median ms", "p95 ms", "GFLOP/s", "faults/step", "cpu/wall", "ratio vs target peer", "target", "met?", "check"],
+    [
+      "workload",
+      "impl",
+      "median ms",
+      "p95 ms",
+      "GFLOP/s",
+      "faults/step",
+      "cpu/wall",
+      "ratio vs target peer",
+      "target",
+      "met?",
+      "check",
+    ],
     rows.map((r) => [
-      `${r.workload} ${r.title}`, r.impl, formatNumber(r.medianMs), formatNumber(r.p95Ms), formatNumber(r.gflops),
+      `${r.workload} ${r.title}`,
+      r.impl,
+      formatNumber(r.medianMs),
+      formatNumber(r.p95Ms),
+      formatNumber(r.gflops),
       r.faultsPerStep === undefined ? "-" : String(Math.round(r.faultsPerStep)),
       r.cpuPerWall === undefined ? "-" : r.cpuPerWall.toFixed(2),
       r.ratioVsPeer === undefined ? "-" : `${formatNumber(r.ratioVsPeer)}x ${r.targetPeer}`,
-      r.target, r.met === undefined ? "" : r.met ? "yes" : "NO", r.check,
+      r.target,
+      r.met === undefined ? "" : r.met ? "yes" : "NO",
+      r.check,
     ]),
   );
 }
@@ -196,7 +267,10 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
   const started = Date.now();
   const rows: CoreRow[] = [];
   // Implementations switch gradlab's backend; the suite leaves the default as it found it.
-  const initialBackend = await gradlab().then((g) => g.getBackend().name, () => undefined);
+  const initialBackend = await gradlab().then(
+    (g) => g.getBackend().name,
+    () => undefined,
+  );
   for (const w of await coreWorkloads(o)) {
     process.stderr.write(`core ${w.id}: ${w.title} ...`);
     const t0 = Date.now();
@@ -208,9 +282,17 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
   if (initialBackend) (await gradlab()).setBackend(initialBackend);
   console.log(coreTable(rows));
   const file = writeResultJson("core-latest.json", {
-    when: new Date().toISOString(), seconds: (Date.now() - started) / 1000,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, mem: os.totalmem() },
-    tfjs: await tfjsInfo(), gradlab: await gradlabInfo(), rows,
+    when: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      mem: os.totalmem(),
+    },
+    tfjs: await tfjsInfo(),
+    gradlab: await gradlabInfo(),
+    rows,
   });
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
   return rows;

@@ -71,7 +71,12 @@ function describe(e: unknown): string {
  *  @example await runInterleaved([{ name: "a", setup: () => ({ step: () => 1 }) }],
  *    { warmup: 1, reps: 5, minReps: 3, maxSeconds: 5, gcBetweenSamples: true }) */
 export async function runInterleaved(impls: readonly BenchImpl[], opts: RunOptions): Promise<ImplResult[]> {
-  const results: ImplResult[] = impls.map((i) => ({ name: i.name, samplesMs: [], faults: [], cpuPerWall: [] }));
+  const results: ImplResult[] = impls.map((i) => ({
+    name: i.name,
+    samplesMs: [],
+    faults: [],
+    cpuPerWall: [],
+  }));
   const prepared: (PreparedImpl | null)[] = [];
   for (let k = 0; k < impls.length; k++) {
     try {

@@ -15,7 +15,14 @@ import { isMainModule } from "./mainModule.js";
 
 type Floats = Float32Array | Float64Array;
 let unsplit = 0;
-interface Shape { name: string; ta: boolean; tb: boolean; m: number; n: number; k: number }
+interface Shape {
+  name: string;
+  ta: boolean;
+  tb: boolean;
+  m: number;
+  n: number;
+  k: number;
+}
 
 function filled(n: number, f32: boolean): Floats {
   const a = f32 ? new Float32Array(n) : new Float64Array(n);
@@ -36,7 +43,9 @@ function race(variants: Array<() => void>, gapMs: number): number[] {
       if (gapMs > 0) {
         for (let q = 0; q < reps; q++) {
           const until = performance.now() + gapMs;
-          while (performance.now() < until) { /* the helper falls asleep meanwhile */ }
+          while (performance.now() < until) {
+            /* the helper falls asleep meanwhile */
+          }
           const t = performance.now();
           run();
           spent += performance.now() - t;
@@ -52,13 +61,25 @@ function race(variants: Array<() => void>, gapMs: number): number[] {
   return samples.map((s) => summarize(s).median);
 }
 
-function variantsOf(pool: GemmHelpers, s: Shape, f32: boolean, splits: Array<{ axis: SplitAxis; share: number; pool?: GemmHelpers }>): Array<() => void> {
-  const a = filled(s.m * s.k, f32), b = filled(s.k * s.n, f32), c = f32 ? new Float32Array(s.m * s.n) : new Float64Array(s.m * s.n);
+function variantsOf(
+  pool: GemmHelpers,
+  s: Shape,
+  f32: boolean,
+  splits: Array<{ axis: SplitAxis; share: number; pool?: GemmHelpers }>,
+): Array<() => void> {
+  const a = filled(s.m * s.k, f32),
+    b = filled(s.k * s.n, f32),
+    c = f32 ? new Float32Array(s.m * s.n) : new Float64Array(s.m * s.n);
   const one = (): void => gemm(s.ta, s.tb, s.m, s.n, s.k, a, 0, b, 0, c, 0);
-  const split = (axis: SplitAxis, share: number, pl = pool) => (): void => {
-    // As jsGemm does: one thread while the helper is still busy with a block it was late with.
-    if (!splitGemm(pl, 1, s.ta, s.tb, s.m, s.n, s.k, a, 0, b, 0, c, 0, axis, share)) { unsplit++; one(); }
-  };
+  const split =
+    (axis: SplitAxis, share: number, pl = pool) =>
+    (): void => {
+      // As jsGemm does: one thread while the helper is still busy with a block it was late with.
+      if (!splitGemm(pl, 1, s.ta, s.tb, s.m, s.n, s.k, a, 0, b, 0, c, 0, axis, share)) {
+        unsplit++;
+        one();
+      }
+    };
   return [one, ...splits.map((x) => split(x.axis, x.share, x.pool))];
 }
 
@@ -81,20 +102,41 @@ export async function runJsGemmThreads(tune: boolean, gapMs = 0, late = false): 
     for (const p of pools) p.ready(1);
     for (const p of pools) await p.settled();
     for (const s of MLP) {
-      const t = race(variantsOf(pool, s, true, pools.map((p) => ({ axis: "auto" as const, share: 0.5, pool: p }))), gapMs);
-      rows.push([s.name + " f32", ...t.map((x) => x.toFixed(0)), ...t.slice(1).map((x) => (x / t[0]).toFixed(3)), pools.map((p) => p.stats.late).join("/"), String(unsplit)]);
+      const t = race(
+        variantsOf(
+          pool,
+          s,
+          true,
+          pools.map((p) => ({ axis: "auto" as const, share: 0.5, pool: p })),
+        ),
+        gapMs,
+      );
+      rows.push([
+        s.name + " f32",
+        ...t.map((x) => x.toFixed(0)),
+        ...t.slice(1).map((x) => (x / t[0]).toFixed(3)),
+        pools.map((p) => p.stats.late).join("/"),
+        String(unsplit),
+      ]);
     }
     return rows;
   }
   if (tune) {
     const splits = [
-      { axis: "rows" as const, share: 0.5 }, { axis: "cols" as const, share: 0.5 },
-      { axis: "auto" as const, share: 0.47 }, { axis: "auto" as const, share: 0.53 }, { axis: "auto" as const, share: 0.56 },
+      { axis: "rows" as const, share: 0.5 },
+      { axis: "cols" as const, share: 0.5 },
+      { axis: "auto" as const, share: 0.47 },
+      { axis: "auto" as const, share: 0.53 },
+      { axis: "auto" as const, share: 0.56 },
     ];
     for (const s of MLP) {
       for (const f32 of [true, false]) {
         const t = race(variantsOf(pool, s, f32, splits), gapMs);
-        rows.push([s.name + (f32 ? " f32" : " f64"), ...t.map((x) => x.toFixed(0)), ...t.slice(1).map((x) => (x / t[0]).toFixed(3))]);
+        rows.push([
+          s.name + (f32 ? " f32" : " f64"),
+          ...t.map((x) => x.toFixed(0)),
+          ...t.slice(1).map((x) => (x / t[0]).toFixed(3)),
+        ]);
       }
     }
     return rows;
@@ -103,7 +145,13 @@ export async function runJsGemmThreads(tune: boolean, gapMs = 0, late = false): 
     for (const n of [32, 40, 48, 56, 64, 80, 96, 128, 256]) {
       const s = { name: `${n}^3`, ta: false, tb: false, m: n, n, k: n };
       const [one, two] = race(variantsOf(pool, s, f32, [{ axis: "auto", share: 0.5 }]), gapMs);
-      rows.push([`${n}^3 ${f32 ? "f32" : "f64"}`, String(n * n * n), one.toFixed(1), two.toFixed(1), (two / one).toFixed(3)]);
+      rows.push([
+        `${n}^3 ${f32 ? "f32" : "f64"}`,
+        String(n * n * n),
+        one.toFixed(1),
+        two.toFixed(1),
+        (two / one).toFixed(3),
+      ]);
     }
   }
   return rows;
@@ -114,11 +162,40 @@ if (isMainModule(import.meta.url)) {
   const late = process.argv.includes("--late");
   const rows = await runJsGemmThreads(tune, process.argv.includes("--cold") ? 2 : 0, late);
   const head = late
-    ? ["shape", "1t µs", "grace .1", "grace .25", "grace .5", "no grace", ".1/1t", ".25/1t", ".5/1t", "none/1t", "late calls", "unsplit"]
+    ? [
+        "shape",
+        "1t µs",
+        "grace .1",
+        "grace .25",
+        "grace .5",
+        "no grace",
+        ".1/1t",
+        ".25/1t",
+        ".5/1t",
+        "none/1t",
+        "late calls",
+        "unsplit",
+      ]
     : tune
-    ? ["shape", "1t µs", "rows .5", "cols .5", "auto .47", "auto .53", "auto .56", "rows/1t", "cols/1t", "a.47/1t", "a.53/1t", "a.56/1t"]
-    : ["size", "m·n·k", "1 thread µs", "2 threads µs", "2t/1t"];
+      ? [
+          "shape",
+          "1t µs",
+          "rows .5",
+          "cols .5",
+          "auto .47",
+          "auto .53",
+          "auto .56",
+          "rows/1t",
+          "cols/1t",
+          "a.47/1t",
+          "a.53/1t",
+          "a.56/1t",
+        ]
+      : ["size", "m·n·k", "1 thread µs", "2 threads µs", "2t/1t"];
   console.log(markdownTable(head, rows));
-  if (unsplit > 0 && !late) console.log(`\n${unsplit} calls ran on one thread (helper still busy): the machine is not quiet`);
-  console.log(`\nTHREADED_GEMM_MADDS in use: ${THREADED_GEMM_MADDS} (${Math.cbrt(THREADED_GEMM_MADDS).toFixed(0)}^3)`);
+  if (unsplit > 0 && !late)
+    console.log(`\n${unsplit} calls ran on one thread (helper still busy): the machine is not quiet`);
+  console.log(
+    `\nTHREADED_GEMM_MADDS in use: ${THREADED_GEMM_MADDS} (${Math.cbrt(THREADED_GEMM_MADDS).toFixed(0)}^3)`,
+  );
 }

@@ -76,7 +76,10 @@ function quiet(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, QUIET_MS));
 }
 
-async function startReady(k: KernelUnderTest, cwd: string): Promise<{ client: BenchKernelClient; startMs: number }> {
+async function startReady(
+  k: KernelUnderTest,
+  cwd: string,
+): Promise<{ client: BenchKernelClient; startMs: number }> {
   const launched = await launchKernel(k.argv, cwd, k.env);
   const client = new BenchKernelClient(launched);
   try {
@@ -114,11 +117,23 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
   const starts = o.quick ? 2 : 5;
   const trips = o.quick ? 30 : 200;
   const cells = o.quick ? 100 : 1000;
-  const results: KernelResult[] = kernels.map((k) => ({ name: k.name, coldStartMs: [], firstCellMs: [], roundTripMs: [], rssCurve: [], cellMsCurve: [], cellsRun: 0, lostIdles: 0, cellErrors: 0 }));
+  const results: KernelResult[] = kernels.map((k) => ({
+    name: k.name,
+    coldStartMs: [],
+    firstCellMs: [],
+    roundTripMs: [],
+    rssCurve: [],
+    cellMsCurve: [],
+    cellsRun: 0,
+    lostIdles: 0,
+    cellErrors: 0,
+  }));
   const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv[1];
-  if (gradlabCli && !existsSync(gradlabCli)) results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
+  if (gradlabCli && !existsSync(gradlabCli))
+    results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
 
-  const progress = (msg: string) => process.stderr.write(`kernel bench: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  const progress = (msg: string) =>
+    process.stderr.write(`kernel bench: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   progress(`${starts} cold starts each, then ${trips} round trips and ${cells} cells`);
   // Cold starts, alternating kernels; the first round only warms the disk cache.
   for (let round = 0; round <= starts; round++) {
@@ -126,7 +141,19 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
       if (results[i].error) continue;
       try {
         const { client, startMs } = await startReady(kernels[i], cwd);
-        await client.request("execute_request", { code: "1+1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, false, 60_000);
+        await client.request(
+          "execute_request",
+          {
+            code: "1+1",
+            silent: false,
+            store_history: true,
+            user_expressions: {},
+            allow_stdin: false,
+            stop_on_error: true,
+          },
+          false,
+          60_000,
+        );
         const firstMs = performance.now() - client.kernel.spawnedAt;
         if (round > 0) {
           results[i].coldStartMs.push(startMs);
@@ -143,7 +170,10 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
   // One long-lived instance of each for round trips and memory.
   const clients: (BenchKernelClient | null)[] = [];
   for (let i = 0; i < kernels.length; i++) {
-    if (results[i].error) { clients.push(null); continue; }
+    if (results[i].error) {
+      clients.push(null);
+      continue;
+    }
     try {
       const { client } = await startReady(kernels[i], cwd);
       await awaitIopub(client);
@@ -165,10 +195,17 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
       }
     }
   };
-  for (let n = 0; n < 20; n++) await each(async (c) => { await c.execute("1+1"); });
-  await each(async (c, r) => { r.rssAfterWarmupMb = treeRssMb(c.kernel.child.pid!); });
+  for (let n = 0; n < 20; n++)
+    await each(async (c) => {
+      await c.execute("1+1");
+    });
+  await each(async (c, r) => {
+    r.rssAfterWarmupMb = treeRssMb(c.kernel.child.pid!);
+  });
   await quiet();
-  await each(async (c, r) => { r.rssWarmupSettledMb = treeRssMb(c.kernel.child.pid!); });
+  await each(async (c, r) => {
+    r.rssWarmupSettledMb = treeRssMb(c.kernel.child.pid!);
+  });
   for (let n = 0; n < trips; n++) {
     await each(async (c, r) => {
       const t0 = performance.now();
@@ -177,7 +214,9 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
     });
   }
   progress("round trips done");
-  await each(async (c, r) => { r.rssCurve.push([0, treeRssMb(c.kernel.child.pid!)]); });
+  await each(async (c, r) => {
+    r.rssCurve.push([0, treeRssMb(c.kernel.child.pid!)]);
+  });
   // Each kernel gets a time budget for the cells, so one that slows down as cells accumulate
   // ends the phase with the curve so far instead of stalling the suite.
   const budgetMs = o.quick ? 60_000 : 150_000;
@@ -200,13 +239,18 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
         block[k] = [];
         progress(`${r.name}: ${n} cells, ${r.rssCurve.at(-1)![1].toFixed(0)} MB`);
       }
-      if (spent[k] > budgetMs) progress(`${r.name}: stopped after ${n} cells (budget ${budgetMs / 1000} s spent)`);
+      if (spent[k] > budgetMs)
+        progress(`${r.name}: stopped after ${n} cells (budget ${budgetMs / 1000} s spent)`);
     });
   }
   await quiet();
-  await each(async (c, r) => { r.rssEndSettledMb = treeRssMb(c.kernel.child.pid!); });
+  await each(async (c, r) => {
+    r.rssEndSettledMb = treeRssMb(c.kernel.child.pid!);
+  });
   progress("cells done");
-  clients.forEach((c, i) => { if (c) results[i].lostIdles = c.lostIdles; });
+  clients.forEach((c, i) => {
+    if (c) results[i].lostIdles = c.lostIdles;
+  });
   for (const c of clients) if (c) await c.close();
 
   for (const r of results) {
@@ -216,7 +260,14 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
     if (r.error) process.stderr.write(`kernel ${r.name}: ${r.error}\n`);
   }
   console.log(kernelTable(results, cells));
-  const file = writeResultJson("kernel-latest.json", { when: new Date().toISOString(), seconds: (Date.now() - started) / 1000, cells, trips, starts, results });
+  const file = writeResultJson("kernel-latest.json", {
+    when: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    cells,
+    trips,
+    starts,
+    results,
+  });
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
   return results;
 }
@@ -232,32 +283,86 @@ export function kernelTable(results: readonly KernelResult[], cells: number): st
   const gTrend = trend(g);
   // Flat: settled to settled (after a quiet pause at both ends) within 10 %, and no upward
   // trend during the uninterrupted burst of cells.
-  const base = g?.rssWarmupSettledMb, end = g?.rssEndSettledMb;
-  const flat = base !== undefined && end !== undefined && gTrend !== undefined
-    ? end - base <= 0.1 * base && gTrend <= 0.05 * base && g!.cellsRun === cells
-    : undefined;
-  const pair = (a?: number, b?: number) => (a === undefined && b === undefined ? "-" : `${formatNumber(a)} / ${formatNumber(b)}`);
-  const gs = g?.coldStart?.median, ts = t?.coldStart?.median;
+  const base = g?.rssWarmupSettledMb,
+    end = g?.rssEndSettledMb;
+  const flat =
+    base !== undefined && end !== undefined && gTrend !== undefined
+      ? end - base <= 0.1 * base && gTrend <= 0.05 * base && g!.cellsRun === cells
+      : undefined;
+  const pair = (a?: number, b?: number) =>
+    a === undefined && b === undefined ? "-" : `${formatNumber(a)} / ${formatNumber(b)}`;
+  const gs = g?.coldStart?.median,
+    ts = t?.coldStart?.median;
   const curve = (r?: KernelResult) => r?.rssCurve.map(([, mb]) => mb.toFixed(0)).join(" ") ?? "-";
   const msCurve = (r?: KernelResult) => r?.cellMsCurve.map((ms) => formatNumber(ms)).join(" ") ?? "-";
   const rows: string[][] = [
-    ["cold start to kernel_info_reply, median ms", formatNumber(gs), formatNumber(ts), "< 0.5x tslab",
-      verdict(gs !== undefined && ts !== undefined ? gs < 0.5 * ts : undefined)],
+    [
+      "cold start to kernel_info_reply, median ms",
+      formatNumber(gs),
+      formatNumber(ts),
+      "< 0.5x tslab",
+      verdict(gs !== undefined && ts !== undefined ? gs < 0.5 * ts : undefined),
+    ],
     ["cold start p95 ms", formatNumber(g?.coldStart?.p95), formatNumber(t?.coldStart?.p95), "", ""],
-    ["cold start to the first `1+1` execute_reply, median ms", formatNumber(g?.firstCell?.median), formatNumber(t?.firstCell?.median), "", ""],
-    [`trivial cell round trip (reply + idle), median ms of ${Math.max(0, ...results.map((r) => r.roundTripMs.length))}`, formatNumber(g?.roundTrip?.median), formatNumber(t?.roundTrip?.median), "< 5 ms",
-      verdict(g?.roundTrip ? g.roundTrip.median < 5 : undefined)],
+    [
+      "cold start to the first `1+1` execute_reply, median ms",
+      formatNumber(g?.firstCell?.median),
+      formatNumber(t?.firstCell?.median),
+      "",
+      "",
+    ],
+    [
+      `trivial cell round trip (reply + idle), median ms of ${Math.max(0, ...results.map((r) => r.roundTripMs.length))}`,
+      formatNumber(g?.roundTrip?.median),
+      formatNumber(t?.roundTrip?.median),
+      "< 5 ms",
+      verdict(g?.roundTrip ? g.roundTrip.median < 5 : undefined),
+    ],
     ["round trip p95 ms", formatNumber(g?.roundTrip?.p95), formatNumber(t?.roundTrip?.p95), "", ""],
-    ["RSS after start MB", formatNumber(g?.rssAfterStartMb), formatNumber(t?.rssAfterStartMb), "< 120 MB",
-      verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined)],
-    [`RSS after 20 warm-up cells, at once / after a quiet ${QUIET_MS / 1000} s, MB`, pair(g?.rssAfterWarmupMb, g?.rssWarmupSettledMb), pair(t?.rssAfterWarmupMb, t?.rssWarmupSettledMb), "", ""],
-    [`RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}), at once / after a quiet ${QUIET_MS / 1000} s, MB`, pair(last(g), g?.rssEndSettledMb), pair(last(t), t?.rssEndSettledMb),
-      "flat: settled <= 10% above settled warm-up, trend < 5% of it per 1,000 cells", verdict(flat)],
-    ["RSS above settled warm-up: end of the cells at once % / settled % / trend from cell 100 on, MB per 1,000 cells", growthText(g, gTrend), growthText(t, trend(t)), "", ""],
+    [
+      "RSS after start MB",
+      formatNumber(g?.rssAfterStartMb),
+      formatNumber(t?.rssAfterStartMb),
+      "< 120 MB",
+      verdict(g?.rssAfterStartMb !== undefined ? g.rssAfterStartMb < 120 : undefined),
+    ],
+    [
+      `RSS after 20 warm-up cells, at once / after a quiet ${QUIET_MS / 1000} s, MB`,
+      pair(g?.rssAfterWarmupMb, g?.rssWarmupSettledMb),
+      pair(t?.rssAfterWarmupMb, t?.rssWarmupSettledMb),
+      "",
+      "",
+    ],
+    [
+      `RSS after the cells (gradlab ${g?.cellsRun ?? 0}, tslab ${t?.cellsRun ?? 0} of ${cells}), at once / after a quiet ${QUIET_MS / 1000} s, MB`,
+      pair(last(g), g?.rssEndSettledMb),
+      pair(last(t), t?.rssEndSettledMb),
+      "flat: settled <= 10% above settled warm-up, trend < 5% of it per 1,000 cells",
+      verdict(flat),
+    ],
+    [
+      "RSS above settled warm-up: end of the cells at once % / settled % / trend from cell 100 on, MB per 1,000 cells",
+      growthText(g, gTrend),
+      growthText(t, trend(t)),
+      "",
+      "",
+    ],
     [`RSS after the round trips, then every 100 cells MB`, curve(g), curve(t), "", ""],
     [`ms per cell, median of each 100`, msCurve(g), msCurve(t), "", ""],
-    ["requests whose iopub idle never came", String(g?.lostIdles ?? "-"), String(t?.lostIdles ?? "-"), "0", verdict(g ? g.lostIdles === 0 : undefined)],
-    ["cells that did not reply ok", String(g?.cellErrors ?? "-"), String(t?.cellErrors ?? "-"), "0", verdict(g ? g.cellErrors === 0 && !g.error : undefined)],
+    [
+      "requests whose iopub idle never came",
+      String(g?.lostIdles ?? "-"),
+      String(t?.lostIdles ?? "-"),
+      "0",
+      verdict(g ? g.lostIdles === 0 : undefined),
+    ],
+    [
+      "cells that did not reply ok",
+      String(g?.cellErrors ?? "-"),
+      String(t?.cellErrors ?? "-"),
+      "0",
+      verdict(g ? g.cellErrors === 0 && !g.error : undefined),
+    ],
   ];
   return markdownTable(["metric", "gradlab", "tslab", "target", "met?"], rows);
 }
@@ -282,7 +387,9 @@ export function rssTrendMbPer1000(curve: readonly [number, number][]): number | 
 }
 
 function growthText(r: KernelResult | undefined, trendMb: number | undefined): string {
-  const a = r?.rssWarmupSettledMb, b = r?.rssCurve.at(-1)?.[1], c = r?.rssEndSettledMb;
+  const a = r?.rssWarmupSettledMb,
+    b = r?.rssCurve.at(-1)?.[1],
+    c = r?.rssEndSettledMb;
   if (a === undefined || b === undefined) return "-";
   const pct = (v: number | undefined) => (v === undefined ? "-" : `${(((v - a) / a) * 100).toFixed(0)}%`);
   return `${pct(b)} / ${pct(c)} / ${trendMb === undefined ? "-" : formatNumber(trendMb)}`;
@@ -291,5 +398,8 @@ function growthText(r: KernelResult | undefined, trendMb: number | undefined): s
 if (isMainModule(import.meta.url)) {
   const argv = process.argv.slice(2);
   const i = argv.indexOf("--only");
-  await runKernelBench({ quick: argv.includes("--quick"), only: i >= 0 ? argv[i + 1]?.split(",") : undefined });
+  await runKernelBench({
+    quick: argv.includes("--quick"),
+    only: i >= 0 ? argv[i + 1]?.split(",") : undefined,
+  });
 }

@@ -4,8 +4,11 @@
  *  @example markdownTable(["a", "b"], [["1", "22"]]) // "| a | b  |\n|---|----|\n| 1 | 22 |" */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
-  const line = (cells: readonly string[]) => "| " + cells.map((s, c) => (s ?? "").padEnd(widths[c])).join(" | ") + " |";
-  return [line(header), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...rows.map(line)].join("\n");
+  const line = (cells: readonly string[]) =>
+    "| " + cells.map((s, c) => (s ?? "").padEnd(widths[c])).join(" | ") + " |";
+  return [line(header), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 /** A number with about three significant digits, for table cells.

@@ -8,18 +8,27 @@
 export class Value {
   grad = 0;
   backwardFn: () => void = () => {};
-  constructor(public data: number, readonly parents: readonly Value[] = []) {}
+  constructor(
+    public data: number,
+    readonly parents: readonly Value[] = [],
+  ) {}
 
   add(o: Value | number): Value {
     const other = o instanceof Value ? o : new Value(o);
     const out = new Value(this.data + other.data, [this, other]);
-    out.backwardFn = () => { this.grad += out.grad; other.grad += out.grad; };
+    out.backwardFn = () => {
+      this.grad += out.grad;
+      other.grad += out.grad;
+    };
     return out;
   }
   mul(o: Value | number): Value {
     const other = o instanceof Value ? o : new Value(o);
     const out = new Value(this.data * other.data, [this, other]);
-    out.backwardFn = () => { this.grad += other.data * out.grad; other.grad += this.data * out.grad; };
+    out.backwardFn = () => {
+      this.grad += other.data * out.grad;
+      other.grad += this.data * out.grad;
+    };
     return out;
   }
   sub(o: Value | number): Value {
@@ -28,12 +37,16 @@ export class Value {
   tanh(): Value {
     const t = Math.tanh(this.data);
     const out = new Value(t, [this]);
-    out.backwardFn = () => { this.grad += (1 - t * t) * out.grad; };
+    out.backwardFn = () => {
+      this.grad += (1 - t * t) * out.grad;
+    };
     return out;
   }
   square(): Value {
     const out = new Value(this.data * this.data, [this]);
-    out.backwardFn = () => { this.grad += 2 * this.data * out.grad; };
+    out.backwardFn = () => {
+      this.grad += 2 * this.data * out.grad;
+    };
     return out;
   }
 
@@ -45,10 +58,18 @@ export class Value {
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       const [v, i] = top;
-      if (i === 0 && seen.has(v)) { stack.pop(); continue; }
+      if (i === 0 && seen.has(v)) {
+        stack.pop();
+        continue;
+      }
       seen.add(v);
-      if (i < v.parents.length) { top[1] = i + 1; if (!seen.has(v.parents[i])) stack.push([v.parents[i], 0]); }
-      else { stack.pop(); order.push(v); }
+      if (i < v.parents.length) {
+        top[1] = i + 1;
+        if (!seen.has(v.parents[i])) stack.push([v.parents[i], 0]);
+      } else {
+        stack.pop();
+        order.push(v);
+      }
     }
     this.grad = 1;
     for (let k = order.length - 1; k >= 0; k--) order[k].backwardFn();

@@ -14,7 +14,8 @@ let ready: Promise<Tf> | null = null;
 
 async function initBackends(): Promise<Tf> {
   const require = createRequire(import.meta.url);
-  const wasmDist = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+  const wasmDist =
+    path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
   setWasmPaths(wasmDist);
   // tfjs prints an advert for tfjs-node the first time the cpu backend stores data in Node.
   const log = console.log;
@@ -24,7 +25,8 @@ async function initBackends(): Promise<Tf> {
   try {
     if (!(await tf.setBackend("cpu"))) throw new Error("tfjs: the cpu backend did not initialize");
     tf.scalar(0).dispose(); // the advert is printed on the cpu backend's first write
-    if (!(await tf.setBackend("wasm"))) throw new Error(`tfjs: the wasm backend did not initialize from ${wasmDist}`);
+    if (!(await tf.setBackend("wasm")))
+      throw new Error(`tfjs: the wasm backend did not initialize from ${wasmDist}`);
   } finally {
     console.log = log;
     console.warn = warn;

@@ -32,22 +32,40 @@ export async function runTrainBench(o: { quick?: boolean } = {}): Promise<TrainR
     const impls: TrainingImpl[] = [gradlabTraining(c)];
     if (tfjsHasOptimizer(c.name)) impls.push(tfjsTraining(c, "cpu"), tfjsTraining(c, "wasm"));
     // Every recorded sample is a real training step, so the warm-up steps train too.
-    const results = await runInterleaved(impls, { warmup: 5, reps: steps - 5, minReps: steps - 5, maxSeconds: Infinity, gcBetweenSamples: false });
+    const results = await runInterleaved(impls, {
+      warmup: 5,
+      reps: steps - 5,
+      minReps: steps - 5,
+      maxSeconds: Infinity,
+      gcBetweenSamples: false,
+    });
     const wasm = results.find((r) => r.name === "tfjs-wasm");
     results.forEach((r, k) => {
       rows.push({
-        optimizer: c.name, impl: r.name, steps: r.samplesMs.length ? r.samplesMs.length + 5 : 0,
-        medianMs: r.time?.median, p95Ms: r.time?.p95,
+        optimizer: c.name,
+        impl: r.name,
+        steps: r.samplesMs.length ? r.samplesMs.length + 5 : 0,
+        medianMs: r.time?.median,
+        p95Ms: r.time?.p95,
         ratioVsTfjsWasm: r.time && wasm?.time ? r.time.median / wasm.time.median : undefined,
-        ...impls[k].outcome, error: r.error,
+        ...impls[k].outcome,
+        error: r.error,
       });
       if (r.error) process.stderr.write(`train ${c.name} ${r.name}: ${r.error}\n`);
     });
   }
-  const backend = await import("../src/index.js").then((g) => g.getBackend().name, () => "unavailable");
+  const backend = await import("../src/index.js").then(
+    (g) => g.getBackend().name,
+    () => "unavailable",
+  );
   console.log(trainTable(rows));
   console.log(`\ngradlab ran on its default backend: ${backend}`);
-  const file = writeResultJson("train-latest.json", { when: new Date().toISOString(), seconds: (Date.now() - started) / 1000, gradlabBackend: backend, rows });
+  const file = writeResultJson("train-latest.json", {
+    when: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    gradlabBackend: backend,
+    rows,
+  });
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
   return rows;
 }
@@ -56,11 +74,26 @@ export async function runTrainBench(o: { quick?: boolean } = {}): Promise<TrainR
  *  @example console.log(trainTable(rows)) */
 export function trainTable(rows: readonly TrainRow[]): string {
   return markdownTable(
-    ["optimizer", "impl", "steps", "ms/step median", "p95", "vs tfjs-wasm", "grad evals/step", "final loss", "accuracy"],
+    [
+      "optimizer",
+      "impl",
+      "steps",
+      "ms/step median",
+      "p95",
+      "vs tfjs-wasm",
+      "grad evals/step",
+      "final loss",
+      "accuracy",
+    ],
     rows.map((r) => [
-      r.optimizer, r.impl, String(r.steps), formatNumber(r.medianMs), formatNumber(r.p95Ms),
+      r.optimizer,
+      r.impl,
+      String(r.steps),
+      formatNumber(r.medianMs),
+      formatNumber(r.p95Ms),
       r.ratioVsTfjsWasm === undefined ? "-" : `${formatNumber(r.ratioVsTfjsWasm)}x`,
-      formatNumber(r.gradEvalsPerStep), r.error ? "error" : r.lastLoss.toFixed(4),
+      formatNumber(r.gradEvalsPerStep),
+      r.error ? "error" : r.lastLoss.toFixed(4),
       Number.isNaN(r.accuracy) ? "-" : `${(100 * r.accuracy).toFixed(1)}%`,
     ]),
   );

@@ -44,12 +44,15 @@ export function runWasmCrossover(): Row[] {
   for (const f32 of [true, false]) {
     const dt = f32 ? "f32" : "f64";
     for (const n of [4, 8, 16, 24, 32, 64, 128, 256]) {
-      const a = filled(n * n, f32), b = filled(n * n, f32), c = f32 ? new Float32Array(n * n) : new Float64Array(n * n);
+      const a = filled(n * n, f32),
+        b = filled(n * n, f32),
+        c = f32 ? new Float32Array(n * n) : new Float64Array(n * n);
       const [js, w] = race((be) => be.gemm(false, false, n, n, n, a, 0, b, 0, c, 0), [jsBackend, wasm], 1);
       rows.push({ kernel: `gemm ${dt}`, size: `${n}^3`, js, wasm: w });
     }
     for (const n of [16, 64, 256, 1024, 16384, 1 << 20]) {
-      const x = filled(n, f32), y = f32 ? new Float32Array(n) : new Float64Array(n);
+      const x = filled(n, f32),
+        y = f32 ? new Float32Array(n) : new Float64Array(n);
       for (const op of ["tanh", "exp", "relu"] as const) {
         const [js, w] = race((be) => be.unary(op, x, y), [jsBackend, wasm], 1);
         rows.push({ kernel: `${op} ${dt}`, size: String(n), js, wasm: w });
@@ -66,9 +69,11 @@ export function runWasmCrossover(): Row[] {
 
 if (isMainModule(import.meta.url)) {
   const rows = runWasmCrossover();
-  console.log(markdownTable(
-    ["kernel", "size", "js µs", "wasm µs", "wasm/js"],
-    rows.map((r) => [r.kernel, r.size, r.js.toFixed(2), r.wasm.toFixed(2), (r.wasm / r.js).toFixed(2)]),
-  ));
+  console.log(
+    markdownTable(
+      ["kernel", "size", "js µs", "wasm µs", "wasm/js"],
+      rows.map((r) => [r.kernel, r.size, r.js.toFixed(2), r.wasm.toFixed(2), (r.wasm / r.js).toFixed(2)]),
+    ),
+  );
   console.log(`\nauto thresholds in use: ${JSON.stringify(AUTO_THRESHOLDS)}`);
 }

@@ -14,18 +14,29 @@ program
   .command("kernel")
   .description("run the kernel (this is what kernel.json runs)")
   .requiredOption("-f, --connection-file <file>", "Jupyter connection file")
-  .option("--warm-up", "load the compiler and gradlab right after the first kernel_info_reply (faster first cell, more memory at rest)")
+  .option(
+    "--warm-up",
+    "load the compiler and gradlab right after the first kernel_info_reply (faster first cell, more memory at rest)",
+  )
   .action(async (opts: { connectionFile: string; warmUp?: boolean }) => {
     // The executor (and the TypeScript compiler it loads) is imported only after the I/O
     // worker has started binding the sockets, so heartbeat and kernel_info answer early.
     const { startKernel } = await import("./kernelMain.js");
-    await startKernel(opts.connectionFile, async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o), { warmUp: opts.warmUp === true });
+    await startKernel(
+      opts.connectionFile,
+      async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o),
+      { warmUp: opts.warmUp === true },
+    );
   });
 
 function scopeOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--user", "the per-user Jupyter data folder (default)").conflicts(["sysPrefix", "prefix"]))
-    .addOption(new Option("--sys-prefix", "the active Python environment's share/jupyter").conflicts(["prefix"]))
+    .addOption(
+      new Option("--user", "the per-user Jupyter data folder (default)").conflicts(["sysPrefix", "prefix"]),
+    )
+    .addOption(
+      new Option("--sys-prefix", "the active Python environment's share/jupyter").conflicts(["prefix"]),
+    )
     .addOption(new Option("--prefix <dir>", "<dir>/share/jupyter"))
     .option("--name <name>", "kernelspec name", "gradlab");
 }
@@ -39,20 +50,46 @@ function scopeOf(opts: { sysPrefix?: boolean; prefix?: string }): InstallScope {
 scopeOptions(program.command("install"))
   .description("install the gradlab kernelspec (no Python or jupyter needed)")
   .option("--display-name <text>", "name shown in front ends", "TypeScript (gradlab)")
-  .addOption(new Option("--interrupt-mode <mode>", "how front ends interrupt").choices(["signal", "message"]).default("message"))
-  .option("--warm-up", "kernels start priming the compiler at once: first cell ≈ 30 ms instead of ≈ 1 s, ≈ 140 MB more at rest")
-  .action(async (opts: { sysPrefix?: boolean; prefix?: string; name: string; displayName: string; interruptMode: "signal" | "message"; warmUp?: boolean }) => {
-    const { installKernelspec } = await import("./install/kernelspec.js");
-    const dir = installKernelspec({ scope: scopeOf(opts), name: opts.name, displayName: opts.displayName, interruptMode: opts.interruptMode, warmUp: opts.warmUp === true });
-    process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
-  });
+  .addOption(
+    new Option("--interrupt-mode <mode>", "how front ends interrupt")
+      .choices(["signal", "message"])
+      .default("message"),
+  )
+  .option(
+    "--warm-up",
+    "kernels start priming the compiler at once: first cell ≈ 30 ms instead of ≈ 1 s, ≈ 140 MB more at rest",
+  )
+  .action(
+    async (opts: {
+      sysPrefix?: boolean;
+      prefix?: string;
+      name: string;
+      displayName: string;
+      interruptMode: "signal" | "message";
+      warmUp?: boolean;
+    }) => {
+      const { installKernelspec } = await import("./install/kernelspec.js");
+      const dir = installKernelspec({
+        scope: scopeOf(opts),
+        name: opts.name,
+        displayName: opts.displayName,
+        interruptMode: opts.interruptMode,
+        warmUp: opts.warmUp === true,
+      });
+      process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
+    },
+  );
 
 scopeOptions(program.command("uninstall"))
   .description("remove the gradlab kernelspec")
   .action(async (opts: { sysPrefix?: boolean; prefix?: string; name: string }) => {
     const { uninstallKernelspec } = await import("./install/kernelspec.js");
     const dir = uninstallKernelspec({ scope: scopeOf(opts), name: opts.name });
-    process.stdout.write(dir ? `Removed kernelspec ${opts.name} from ${dir}\n` : `No kernelspec named ${opts.name} is installed there\n`);
+    process.stdout.write(
+      dir
+        ? `Removed kernelspec ${opts.name} from ${dir}\n`
+        : `No kernelspec named ${opts.name} is installed there\n`,
+    );
   });
 
 registerRunnerCommands(program);

@@ -39,8 +39,7 @@ export interface ExecuteOptions {
 }
 
 export type ExecuteOutcome =
-  | { status: "ok" }
-  | { status: "error"; ename: string; evalue: string; traceback: string[] };
+  { status: "ok" } | { status: "error"; ename: string; evalue: string; traceback: string[] };
 
 export type UserExpressionResult =
   | { status: "ok"; data: MimeBundle; metadata: Record<string, unknown> }
@@ -67,7 +66,10 @@ export interface IsCompleteResult {
 /** Compiles and runs TypeScript cells, keeping state across them. */
 export interface CellExecutor {
   execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome>;
-  userExpressions(exprs: Record<string, string>, sink: OutputSink): Promise<Record<string, UserExpressionResult>>;
+  userExpressions(
+    exprs: Record<string, string>,
+    sink: OutputSink,
+  ): Promise<Record<string, UserExpressionResult>>;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult>;
   isComplete(code: string): Promise<IsCompleteResult>;

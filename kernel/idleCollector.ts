@@ -61,7 +61,10 @@ export class IdleCollector {
 
   /** `gc` defaults to V8's full collection (exposed for this module only); every collection
    *  runs it with compaction. */
-  constructor(gc: (() => void) | null = fullGc(), private readonly idleMs = IDLE_MS) {
+  constructor(
+    gc: (() => void) | null = fullGc(),
+    private readonly idleMs = IDLE_MS,
+  ) {
     this.collect = gc === null ? null : compacting(gc);
   }
 

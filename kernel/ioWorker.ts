@@ -52,7 +52,10 @@ for (const s of [shell, control, stdin, iopub, hb]) {
   if (data.connection.transport === "tcp" && data.connection.ip.includes(":")) s.ipv6 = true;
 }
 
-function sendQueue(socket: zmq.Router | zmq.Publisher, name: string): SocketSendQueue<JupyterMessage<unknown>> {
+function sendQueue(
+  socket: zmq.Router | zmq.Publisher,
+  name: string,
+): SocketSendQueue<JupyterMessage<unknown>> {
   return new SocketSendQueue<JupyterMessage<unknown>>(
     socket,
     (msg) => encodeMessage(msg, signer),
@@ -62,7 +65,10 @@ function sendQueue(socket: zmq.Router | zmq.Publisher, name: string): SocketSend
 }
 
 // Consecutive stream chunks of one request and one stream name become one message.
-function mergeStreams(head: JupyterMessage<unknown>, next: JupyterMessage<unknown>): JupyterMessage<unknown> | undefined {
+function mergeStreams(
+  head: JupyterMessage<unknown>,
+  next: JupyterMessage<unknown>,
+): JupyterMessage<unknown> | undefined {
   if (head.header.msg_type !== "stream" || next.header.msg_type !== "stream") return undefined;
   const a = head.content as { name: string; text: string };
   const b = next.content as { name: string; text: string };
@@ -78,7 +84,8 @@ const queues: Record<SendChannel, SocketSendQueue<JupyterMessage<unknown>>> = {
 };
 
 function send(channel: SendChannel, message: JupyterMessage<unknown>): void {
-  if (channel === "iopub") message = { ...message, identities: [iopubTopic(data.session, message.header.msg_type)] };
+  if (channel === "iopub")
+    message = { ...message, identities: [iopubTopic(data.session, message.header.msg_type)] };
   queues[channel].push(message);
 }
 
@@ -203,7 +210,9 @@ port.on("message", (raw: MainToWorker) => {
       void closeSockets().then(() => post({ type: "flushed", token: raw.token }));
       return;
     case "flush":
-      void Promise.all(Object.values(queues).map((q) => q.drained())).then(() => post({ type: "flushed", token: raw.token }));
+      void Promise.all(Object.values(queues).map((q) => q.drained())).then(() =>
+        post({ type: "flushed", token: raw.token }),
+      );
       return;
   }
 });
@@ -227,8 +236,14 @@ async function start(): Promise<void> {
   }
   publishStatus("starting");
   post({ type: "ready" });
-  const loops = [receiveLoop(shell, "shell"), receiveLoop(control, "control"), receiveLoop(stdin, "stdin"), heartbeatLoop()];
-  for (const loop of loops) loop.catch((err) => shuttingDown || log(`receive loop ended: ${(err as Error).message}`));
+  const loops = [
+    receiveLoop(shell, "shell"),
+    receiveLoop(control, "control"),
+    receiveLoop(stdin, "stdin"),
+    heartbeatLoop(),
+  ];
+  for (const loop of loops)
+    loop.catch((err) => shuttingDown || log(`receive loop ended: ${(err as Error).message}`));
 }
 
 start().catch((err) => post({ type: "fatal", error: (err as Error).message }));

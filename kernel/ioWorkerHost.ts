@@ -48,7 +48,13 @@ export class IoWorkerHost implements IoLink {
    * const io = new IoWorkerHost(info, session, kernelInfo, { request: (ch, m) => server.handle(ch, m), ... });
    * await io.ready;
    */
-  constructor(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>, events: IoWorkerEvents, interruptAckMs = 100) {
+  constructor(
+    connection: ConnectionInfo,
+    session: string,
+    kernelInfo: Record<string, unknown>,
+    events: IoWorkerEvents,
+    interruptAckMs = 100,
+  ) {
     const data: IoWorkerData = {
       connection,
       session,
@@ -58,7 +64,9 @@ export class IoWorkerHost implements IoLink {
       interruptAckMs,
     };
     this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), { workerData: data });
-    this.worker.once("exit", () => { this.exited = true; });
+    this.worker.once("exit", () => {
+      this.exited = true;
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (msg: WorkerToMain) => {
         switch (msg.type) {
@@ -107,8 +115,13 @@ export class IoWorkerHost implements IoLink {
   async ended(ms = 1500): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      new Promise((resolve) => { if (this.exited) resolve(0); else this.worker.once("exit", resolve); }),
-      new Promise((resolve) => { timer = setTimeout(resolve, ms); }),
+      new Promise((resolve) => {
+        if (this.exited) resolve(0);
+        else this.worker.once("exit", resolve);
+      }),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
     ]);
     clearTimeout(timer);
   }

@@ -52,6 +52,7 @@ export type MainToWorker =
  * port.on("message", (m) => m.type === "request" && handle(reviveMessage(m.message)));
  */
 export function reviveMessage<C>(message: JupyterMessage<C>): JupyterMessage<C> {
-  const toBuffer = (u: Uint8Array) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+  const toBuffer = (u: Uint8Array) =>
+    Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   return { ...message, identities: message.identities.map(toBuffer), buffers: message.buffers.map(toBuffer) };
 }

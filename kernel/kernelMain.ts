@@ -14,7 +14,11 @@ export type ExecutorFactory = (opts: { cwd: string }) => CellExecutor | Promise<
  * @example
  * await startKernel("/tmp/kernel-1.json", createTypeScriptExecutor);
  */
-export async function startKernel(connectionFile: string, createExecutor: ExecutorFactory, opts: { warmUp?: boolean } = {}): Promise<KernelServer> {
+export async function startKernel(
+  connectionFile: string,
+  createExecutor: ExecutorFactory,
+  opts: { warmUp?: boolean } = {},
+): Promise<KernelServer> {
   const connection = readConnectionFile(connectionFile);
   const kernelInfo = kernelInfoContent();
   const sender = { session: randomUUID(), username: "kernel" };
@@ -28,7 +32,9 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
   const executor = Promise.resolve().then(() => createExecutor({ cwd: process.cwd() }));
   // A failing executor must not leave the kernel half-alive: report and exit.
   executor.catch((err: unknown) => {
-    process.stderr.write(`[gradlab] cannot create the cell executor: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(
+      `[gradlab] cannot create the cell executor: ${(err as Error)?.stack ?? String(err)}\n`,
+    );
     process.exit(1);
   });
   server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
@@ -39,8 +45,10 @@ export async function startKernel(connectionFile: string, createExecutor: Execut
   // Stray errors from user code must never kill the kernel. The executor may report them
   // itself (with cell-mapped tracebacks); the server's plain report is the fallback.
   void executor.then(() => {
-    if (process.listenerCount("unhandledRejection") === 0) process.on("unhandledRejection", (reason) => s.reportStray("Unhandled promise rejection", reason));
-    if (process.listenerCount("uncaughtException") === 0) process.on("uncaughtException", (err) => s.reportStray("Uncaught exception", err));
+    if (process.listenerCount("unhandledRejection") === 0)
+      process.on("unhandledRejection", (reason) => s.reportStray("Unhandled promise rejection", reason));
+    if (process.listenerCount("uncaughtException") === 0)
+      process.on("uncaughtException", (err) => s.reportStray("Uncaught exception", err));
   });
   await io.ready;
   return s;

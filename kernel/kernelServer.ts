@@ -6,7 +6,13 @@ import { IdleCollector } from "./idleCollector.js";
 import { MemoryProbe } from "./memoryProbe.js";
 import type { CellExecutor, ExecuteOutcome } from "./executorContract.js";
 import type { IoLink } from "./ioWorkerHost.js";
-import { INTERRUPT_FLAG, RUNNING_SERIAL, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type RequestChannel } from "./ioWorkerMessages.js";
+import {
+  INTERRUPT_FLAG,
+  RUNNING_SERIAL,
+  SELF_SIGINT_SERIAL,
+  SELF_SIGINT_TIME,
+  type RequestChannel,
+} from "./ioWorkerMessages.js";
 import { makeMessage, type JupyterMessage, type SenderIdentity } from "./wire/jupyterMessage.js";
 import { RequestSink } from "./requestSink.js";
 import { ExecutionHistory } from "./executionHistory.js";
@@ -71,9 +77,16 @@ export class KernelServer {
     private readonly opts: KernelServerOptions,
   ) {
     // fd 2 directly: process.stderr.write is routed into the running cell's output.
-    this.log = opts.log ?? ((t) => { writeSync(2, `[gradlab] ${t}\n`); });
+    this.log =
+      opts.log ??
+      ((t) => {
+        writeSync(2, `[gradlab] ${t}\n`);
+      });
     this.exit = opts.exit ?? (() => process.exit(0));
-    this.comms = new CommRegistry((type, content, metadata, buffers) => this.publishCurrent(type, content, metadata, buffers), this.log);
+    this.comms = new CommRegistry(
+      (type, content, metadata, buffers) => this.publishCurrent(type, content, metadata, buffers),
+      this.log,
+    );
   }
 
   /** Puts the comm registry on globalThis for library code (the executor installs the display host). */
@@ -174,7 +187,12 @@ export class KernelServer {
     this.status("busy", message);
     try {
       if (item.aborted) {
-        this.reply(channel, message, "execute_reply", { status: "aborted", execution_count: this.executionCount, user_expressions: {}, payload: [] });
+        this.reply(channel, message, "execute_reply", {
+          status: "aborted",
+          execution_count: this.executionCount,
+          user_expressions: {},
+          payload: [],
+        });
         return;
       }
       await this.handle(channel, message, type);
@@ -219,17 +237,33 @@ export class KernelServer {
         const code = String(c.code ?? "");
         const cursor = typeof c.cursor_pos === "number" ? c.cursor_pos : code.length;
         const r = await (await this.executorReady).inspect(code, cursor, c.detail_level === 1 ? 1 : 0);
-        return this.reply(channel, message, "inspect_reply", { status: "ok", found: r.found, data: r.data, metadata: r.metadata });
+        return this.reply(channel, message, "inspect_reply", {
+          status: "ok",
+          found: r.found,
+          data: r.data,
+          metadata: r.metadata,
+        });
       }
       case "is_complete_request": {
         const r = await (await this.executorReady).isComplete(String(c.code ?? ""));
-        return this.reply(channel, message, "is_complete_reply", r.status === "incomplete" ? { status: r.status, indent: r.indent ?? "" } : { status: r.status });
+        return this.reply(
+          channel,
+          message,
+          "is_complete_reply",
+          r.status === "incomplete" ? { status: r.status, indent: r.indent ?? "" } : { status: r.status },
+        );
       }
       case "history_request":
-        return this.reply(channel, message, "history_reply", { status: "ok", history: this.history.query(c) });
+        return this.reply(channel, message, "history_reply", {
+          status: "ok",
+          history: this.history.query(c),
+        });
       case "comm_info_request": {
         const target = typeof c.target_name === "string" ? c.target_name : undefined;
-        return this.reply(channel, message, "comm_info_reply", { status: "ok", comms: this.comms.info(target) });
+        return this.reply(channel, message, "comm_info_reply", {
+          status: "ok",
+          comms: this.comms.info(target),
+        });
       }
       case "comm_open":
         return this.comms.handleOpen(c, message.metadata, message.buffers);
@@ -256,7 +290,9 @@ export class KernelServer {
     const storeHistory = !silent && c.store_history !== false;
     const allowStdin = c.allow_stdin !== false;
     const stopOnError = c.stop_on_error !== false;
-    const userExpressions = isRecord(c.user_expressions) ? (c.user_expressions as Record<string, string>) : {};
+    const userExpressions = isRecord(c.user_expressions)
+      ? (c.user_expressions as Record<string, string>)
+      : {};
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     if (!silent) this.publish(request, "execute_input", { code, execution_count: count });
@@ -284,7 +320,8 @@ export class KernelServer {
     } catch (err) {
       outcome = errorOutcome(err);
     }
-    const interrupted = controller.signal.aborted || Atomics.load(this.io.interruptState, INTERRUPT_FLAG) !== 0;
+    const interrupted =
+      controller.signal.aborted || Atomics.load(this.io.interruptState, INTERRUPT_FLAG) !== 0;
     Atomics.store(this.io.interruptState, RUNNING_SERIAL, 0);
     Atomics.store(this.io.interruptState, INTERRUPT_FLAG, 0);
     this.runningSerial = 0;
@@ -293,7 +330,8 @@ export class KernelServer {
     if (storeHistory && sink.lastResultText !== null) this.history.recordOutput(count, sink.lastResultText);
 
     if (outcome.status === "error") {
-      const failure = interrupted && outcome.ename !== "KeyboardInterrupt" ? keyboardInterrupt(outcome) : outcome;
+      const failure =
+        interrupted && outcome.ename !== "KeyboardInterrupt" ? keyboardInterrupt(outcome) : outcome;
       sink.publish("error", { ename: failure.ename, evalue: failure.evalue, traceback: failure.traceback });
       if (stopOnError) await this.abortQueuedExecutes();
       this.reply(channel, request, "execute_reply", {
@@ -308,10 +346,18 @@ export class KernelServer {
     } else {
       let expressions = {};
       if (Object.keys(userExpressions).length > 0) {
-        const quiet = new RequestSink(this.io, this.opts.sender, request, { silent: true, allowStdin: false });
+        const quiet = new RequestSink(this.io, this.opts.sender, request, {
+          silent: true,
+          allowStdin: false,
+        });
         expressions = await (await this.executorReady).userExpressions(userExpressions, quiet);
       }
-      this.reply(channel, request, "execute_reply", { status: "ok", execution_count: count, user_expressions: expressions, payload: [] });
+      this.reply(channel, request, "execute_reply", {
+        status: "ok",
+        execution_count: count,
+        user_expressions: expressions,
+        payload: [],
+      });
     }
     this.lastSink = sink;
     this.current = undefined;
@@ -336,7 +382,12 @@ export class KernelServer {
   }
 
   // Comm traffic is not cell output: it is published even for silent requests.
-  private publishCurrent(type: string, content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): void {
+  private publishCurrent(
+    type: string,
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): void {
     const parent = this.currentRequest;
     const msg = makeMessage(type, content, this.opts.sender, parent, {
       metadata,
@@ -353,7 +404,12 @@ export class KernelServer {
     this.publish(parent, "status", { execution_state: state });
   }
 
-  private reply(channel: RequestChannel, request: JupyterMessage, type: string, content: Record<string, unknown>): void {
+  private reply(
+    channel: RequestChannel,
+    request: JupyterMessage,
+    type: string,
+    content: Record<string, unknown>,
+  ): void {
     this.io.send(channel, makeMessage(type, content, this.opts.sender, request));
   }
 }
@@ -367,11 +423,16 @@ function errorOutcome(err: unknown): ExecuteOutcome {
   return { status: "error", ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] };
 }
 
-function keyboardInterrupt(outcome: ExecuteOutcome & { status: "error" }): ExecuteOutcome & { status: "error" } {
+function keyboardInterrupt(
+  outcome: ExecuteOutcome & { status: "error" },
+): ExecuteOutcome & { status: "error" } {
   return {
     status: "error",
     ename: "KeyboardInterrupt",
     evalue: "execution interrupted",
-    traceback: ["\u001b[0;31mKeyboardInterrupt\u001b[0m: execution interrupted", ...outcome.traceback.slice(1)],
+    traceback: [
+      "\u001b[0;31mKeyboardInterrupt\u001b[0m: execution interrupted",
+      ...outcome.traceback.slice(1),
+    ],
   };
 }

@@ -59,8 +59,18 @@ function anonymousMappings(): { count: number; residentBySize: Record<string, nu
       }
       const rss = /^Rss:\s+(\d+) kB/.exec(line);
       if (rss && anonymous) {
-        const bucket = size >= 60 * 1024 ? "64M+" : size >= 7 * 1024 ? "8M-64M" : size >= 1024 ? "1M-8M" : size >= 256 ? "256K-1M" : "<256K";
-        residentBySize[bucket] = Math.round(((residentBySize[bucket] ?? 0) + Number(rss[1]) / 1024) * 10) / 10;
+        const bucket =
+          size >= 60 * 1024
+            ? "64M+"
+            : size >= 7 * 1024
+              ? "8M-64M"
+              : size >= 1024
+                ? "1M-8M"
+                : size >= 256
+                  ? "256K-1M"
+                  : "<256K";
+        residentBySize[bucket] =
+          Math.round(((residentBySize[bucket] ?? 0) + Number(rss[1]) / 1024) * 10) / 10;
       }
     }
   } catch {
@@ -77,7 +87,8 @@ export function sampleMemory(executions: number): MemorySample {
   const usage = process.memoryUsage();
   const heap = getHeapStatistics();
   const spaces: Record<string, [number, number]> = {};
-  for (const s of getHeapSpaceStatistics()) spaces[s.space_name] = [round(s.space_used_size), round(s.space_size)];
+  for (const s of getHeapSpaceStatistics())
+    spaces[s.space_name] = [round(s.space_used_size), round(s.space_size)];
   return {
     executions,
     rss: round(usage.rss),
@@ -102,7 +113,10 @@ export class MemoryProbe {
   private executions = 0;
   private readonly every: number;
 
-  constructor(private readonly file = process.env["GRADLAB_MEMORY_LOG"], every = Number(process.env["GRADLAB_MEMORY_EVERY"] ?? 100)) {
+  constructor(
+    private readonly file = process.env["GRADLAB_MEMORY_LOG"],
+    every = Number(process.env["GRADLAB_MEMORY_EVERY"] ?? 100),
+  ) {
     this.every = Number.isFinite(every) && every > 0 ? Math.floor(every) : 100;
   }
 

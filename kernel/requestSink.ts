@@ -29,9 +29,17 @@ export class RequestSink implements OutputSink {
   ) {}
 
   /** Publishes any iopub message parented to this request (comms use it too). */
-  publish(msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: Uint8Array[] = []): void {
+  publish(
+    msgType: string,
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown> = {},
+    buffers: Uint8Array[] = [],
+  ): void {
     if (this.opts.silent) return;
-    const msg = makeMessage(msgType, content, this.sender, this.request, { metadata, buffers: buffers.map(toBuffer) });
+    const msg = makeMessage(msgType, content, this.sender, this.request, {
+      metadata,
+      buffers: buffers.map(toBuffer),
+    });
     this.io.send("iopub", msg);
   }
 
@@ -49,7 +57,11 @@ export class RequestSink implements OutputSink {
   }
 
   updateDisplayData(data: MimeBundle, opts: DisplayOptions & { displayId: string }): void {
-    this.publish("update_display_data", { data, metadata: opts.metadata ?? {}, transient: { display_id: opts.displayId } });
+    this.publish("update_display_data", {
+      data,
+      metadata: opts.metadata ?? {},
+      transient: { display_id: opts.displayId },
+    });
   }
 
   clearOutput(wait: boolean): void {
@@ -63,7 +75,9 @@ export class RequestSink implements OutputSink {
 
   inputRequest(prompt: string, password: boolean): Promise<string> {
     if (!this.opts.allowStdin) {
-      return Promise.reject(new StdinNotAllowedError("input() needs stdin, but this front end sent allow_stdin: false"));
+      return Promise.reject(
+        new StdinNotAllowedError("input() needs stdin, but this front end sent allow_stdin: false"),
+      );
     }
     const msg = makeMessage("input_request", { prompt, password }, this.sender, this.request);
     return new Promise<string>((resolve, reject) => {

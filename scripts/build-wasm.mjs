@@ -13,10 +13,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = join(root, "src/backend/wasm");
 export const SOURCES = ["matmul.c", "elementwise.c", "fusedVm.c"];
 export const CLANG_ARGS = [
-  "--target=wasm32", "-O3", "-msimd128", "-matomics", "-mbulk-memory", "-mmutable-globals", "-fno-builtin", "-nostdlib",
-  "-Wall", "-Werror",
-  "-Wl,--no-entry", "-Wl,--export-dynamic", "-Wl,--import-memory", "-Wl,--shared-memory",
-  "-Wl,--max-memory=2147483648", "-Wl,--export=__heap_base", "-Wl,--export=__stack_pointer", "-Wl,-z,stack-size=1048576",
+  "--target=wasm32",
+  "-O3",
+  "-msimd128",
+  "-matomics",
+  "-mbulk-memory",
+  "-mmutable-globals",
+  "-fno-builtin",
+  "-nostdlib",
+  "-Wall",
+  "-Werror",
+  "-Wl,--no-entry",
+  "-Wl,--export-dynamic",
+  "-Wl,--import-memory",
+  "-Wl,--shared-memory",
+  "-Wl,--max-memory=2147483648",
+  "-Wl,--export=__heap_base",
+  "-Wl,--export=__stack_pointer",
+  "-Wl,-z,stack-size=1048576",
 ];
 
 /**
@@ -26,10 +40,21 @@ export const CLANG_ARGS = [
  */
 export const FUSED_VM_SOURCES = ["fusedVm.c"];
 export const FUSED_VM_CLANG_ARGS = [
-  "--target=wasm32", "-O3", "-msimd128", "-mbulk-memory", "-mmutable-globals", "-fno-builtin", "-nostdlib",
-  "-Wall", "-Werror",
-  "-Wl,--no-entry", "-Wl,--export-dynamic", "-Wl,--import-memory",
-  "-Wl,--export=__heap_base", "-Wl,--export=__stack_pointer", "-Wl,-z,stack-size=65536",
+  "--target=wasm32",
+  "-O3",
+  "-msimd128",
+  "-mbulk-memory",
+  "-mmutable-globals",
+  "-fno-builtin",
+  "-nostdlib",
+  "-Wall",
+  "-Werror",
+  "-Wl,--no-entry",
+  "-Wl,--export-dynamic",
+  "-Wl,--import-memory",
+  "-Wl,--export=__heap_base",
+  "-Wl,--export=__stack_pointer",
+  "-Wl,-z,stack-size=65536",
 ];
 
 function buildModule(clang, sources, args, header, constName) {
@@ -54,18 +79,31 @@ function buildModule(clang, sources, args, header, constName) {
 
 /** Compile the kernels and return the generated TypeScript module's text (kernelsWasm.ts). */
 export function buildKernelsModule(clang = process.env.CLANG ?? "clang-14") {
-  return buildModule(clang, SOURCES, CLANG_ARGS,
-    "/** The compiled compute kernels (WebAssembly with SIMD128 and shared memory), base64. */", "KERNELS_WASM_BASE64");
+  return buildModule(
+    clang,
+    SOURCES,
+    CLANG_ARGS,
+    "/** The compiled compute kernels (WebAssembly with SIMD128 and shared memory), base64. */",
+    "KERNELS_WASM_BASE64",
+  );
 }
 
 /** Compile the plain-memory fused interpreter and return fusedVmWasm.ts's text. */
 export function buildFusedVmModule(clang = process.env.CLANG ?? "clang-14") {
-  return buildModule(clang, FUSED_VM_SOURCES, FUSED_VM_CLANG_ARGS,
-    "/** fusedVm.c alone (WebAssembly with SIMD128, importing a non-shared memory), base64. */", "FUSED_VM_WASM_BASE64");
+  return buildModule(
+    clang,
+    FUSED_VM_SOURCES,
+    FUSED_VM_CLANG_ARGS,
+    "/** fusedVm.c alone (WebAssembly with SIMD128, importing a non-shared memory), base64. */",
+    "FUSED_VM_WASM_BASE64",
+  );
 }
 
 /** Every generated file: its name in src/backend/wasm and the function producing its text. */
-export const GENERATED = [["kernelsWasm.ts", buildKernelsModule], ["fusedVmWasm.ts", buildFusedVmModule]];
+export const GENERATED = [
+  ["kernelsWasm.ts", buildKernelsModule],
+  ["fusedVmWasm.ts", buildFusedVmModule],
+];
 
 function hasClang(clang = process.env.CLANG ?? "clang-14") {
   try {
@@ -80,15 +118,23 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // `npm run build` passes --if-available: rebuild where Debian's clang is installed, otherwise
   // keep the committed module (its bytes are what this script produces; a test checks that).
   if (process.argv.includes("--if-available") && !hasClang()) {
-    console.log("build-wasm: clang-14 not installed; using the committed src/backend/wasm/kernelsWasm.ts and fusedVmWasm.ts");
+    console.log(
+      "build-wasm: clang-14 not installed; using the committed src/backend/wasm/kernelsWasm.ts and fusedVmWasm.ts",
+    );
   } else {
     for (const [name, build] of GENERATED) {
       const text = build();
       const target = join(dir, name);
       let before = "";
-      try { before = readFileSync(target, "utf8"); } catch { before = ""; }
+      try {
+        before = readFileSync(target, "utf8");
+      } catch {
+        before = "";
+      }
       if (before !== text) writeFileSync(target, text);
-      console.log(`build-wasm: ${before === text ? `${name} is up to date` : `wrote src/backend/wasm/${name}`} (${text.length} characters)`);
+      console.log(
+        `build-wasm: ${before === text ? `${name} is up to date` : `wrote src/backend/wasm/${name}`} (${text.length} characters)`,
+      );
     }
   }
 }

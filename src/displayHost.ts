@@ -13,7 +13,10 @@ export const DISPLAY_HOST: unique symbol = Symbol.for("gradlab.displayHost") as 
 
 export interface DisplayHost {
   /** Publish a display_data now (or update_display_data when `update` is true). */
-  display(bundle: MimeBundle, opts?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
+  display(
+    bundle: MimeBundle,
+    opts?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> },
+  ): void;
   clearOutput?(wait: boolean): void;
   /** Aborted when the user interrupts the running cell; long loops should stop cleanly. */
   readonly signal?: AbortSignal;

@@ -3,7 +3,12 @@ import { getBackend, listBackends } from "./backend/backend.js";
 import { poolStats } from "./backend/bufferPool.js";
 import { jsGemmHelpers } from "./backend/jsGemm.js";
 import { threads } from "./backend/threadBudget.js";
-import { AUTO_THRESHOLDS, wasmMaxThreads, wasmThreads, type WasmThresholds } from "./backend/wasm/wasmBackend.js";
+import {
+  AUTO_THRESHOLDS,
+  wasmMaxThreads,
+  wasmThreads,
+  type WasmThresholds,
+} from "./backend/wasm/wasmBackend.js";
 
 /** The gradlab version. @example VERSION // "0.1.0" */
 export const VERSION = "0.1.0";
@@ -13,14 +18,30 @@ export const VERSION = "0.1.0";
  * @example info().backend // "js"
  */
 export function info(): {
-  version: string; backend: string; backends: string[]; dtypeDefault: "float64"; node: string;
-  pool: ReturnType<typeof poolStats>; js: { threads: number; maxThreads: number }; wasm: { available: boolean; threads: number; maxThreads: number; autoThresholds: WasmThresholds };
+  version: string;
+  backend: string;
+  backends: string[];
+  dtypeDefault: "float64";
+  node: string;
+  pool: ReturnType<typeof poolStats>;
+  js: { threads: number; maxThreads: number };
+  wasm: { available: boolean; threads: number; maxThreads: number; autoThresholds: WasmThresholds };
 } {
   const backends = listBackends();
   return {
-    version: VERSION, backend: getBackend().name, backends, dtypeDefault: "float64", node: process.version, pool: poolStats(),
+    version: VERSION,
+    backend: getBackend().name,
+    backends,
+    dtypeDefault: "float64",
+    node: process.version,
+    pool: poolStats(),
     // Threads the js matrix product uses now (1 until its helper started) and the budget.
     js: { threads: Math.min(threads(), jsGemmHelpers.threads), maxThreads: threads() },
-    wasm: { available: backends.includes("wasm"), threads: wasmThreads(), maxThreads: wasmMaxThreads(), autoThresholds: AUTO_THRESHOLDS },
+    wasm: {
+      available: backends.includes("wasm"),
+      threads: wasmThreads(),
+      maxThreads: wasmMaxThreads(),
+      autoThresholds: AUTO_THRESHOLDS,
+    },
   };
 }

@@ -27,7 +27,8 @@ export function repoRoot(): string {
   for (;;) {
     if (existsSync(join(dir, "package.json"))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`fixtureLoader: no package.json above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`fixtureLoader: no package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
@@ -42,7 +43,9 @@ export function repoRoot(): string {
 export function loadFixture<T = any>(name: string): T {
   const path = join(repoRoot(), "test", "fixtures", name.endsWith(".json") ? name : `${name}.json`);
   if (!existsSync(path)) {
-    throw new Error(`fixture ${name} not found at ${path}; run /usr/bin/python3 test/fixtures/make-torch-fixtures.py`);
+    throw new Error(
+      `fixture ${name} not found at ${path}; run /usr/bin/python3 test/fixtures/make-torch-fixtures.py`,
+    );
   }
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
@@ -86,15 +89,22 @@ export function fixtureNumber(v: FixtureNumber | number | string | boolean): num
 export function fixtureData(fx: FixtureTensor): Float64Array | Float32Array | Int32Array | Uint8Array {
   const n = fx.shape.reduce((a, b) => a * b, 1);
   if (fx.data.length !== n) {
-    throw new Error(`fixture tensor of shape [${fx.shape.join(", ")}] has ${fx.data.length} values, expected ${n}`);
+    throw new Error(
+      `fixture tensor of shape [${fx.shape.join(", ")}] has ${fx.data.length} values, expected ${n}`,
+    );
   }
   const values = fx.data.map(fixtureNumber);
   switch (fx.dtype) {
-    case "float64": return Float64Array.from(values);
-    case "float32": return Float32Array.from(values);
-    case "int32": return Int32Array.from(values);
-    case "bool": return Uint8Array.from(values);
-    default: throw new Error(`fixture tensor has unknown dtype ${JSON.stringify((fx as { dtype: unknown }).dtype)}`);
+    case "float64":
+      return Float64Array.from(values);
+    case "float32":
+      return Float32Array.from(values);
+    case "int32":
+      return Int32Array.from(values);
+    case "bool":
+      return Uint8Array.from(values);
+    default:
+      throw new Error(`fixture tensor has unknown dtype ${JSON.stringify((fx as { dtype: unknown }).dtype)}`);
   }
 }
 
@@ -105,7 +115,8 @@ export function fixtureData(fx: FixtureTensor): Float64Array | Float32Array | In
  * toTensor({ dtype: "float64", shape: [2, 1], data: [1, 2] }).shape; // [2, 1]
  */
 export function toTensor(fx: FixtureTensor, opts: { requiresGrad?: boolean } = {}): Tensor {
-  if (!isFixtureTensor(fx)) throw new Error(`toTensor: not a fixture tensor: ${JSON.stringify(fx).slice(0, 80)}`);
+  if (!isFixtureTensor(fx))
+    throw new Error(`toTensor: not a fixture tensor: ${JSON.stringify(fx).slice(0, 80)}`);
   const flat = tensor(fixtureData(fx), { dtype: fx.dtype });
   // detach() makes a fresh leaf, so requiresGrad can be switched on after the reshape.
   const leaf = flat.reshape(fx.shape).detach();

@@ -23,7 +23,8 @@ export function chainFloor(): BenchImpl {
     name: "js-floor",
     setup(): PreparedImpl {
       const { x, y, w, b } = chainProblem();
-      const gw = new Float32Array(LENGTH), gb = new Float32Array(LENGTH);
+      const gw = new Float32Array(LENGTH),
+        gb = new Float32Array(LENGTH);
       return {
         step(): number {
           let s = 0;
@@ -50,9 +51,12 @@ export function chainTfjs(backend: TfjsBackendName): BenchImpl {
     async setup(): Promise<PreparedImpl> {
       const tf = await useTfjsBackend(backend);
       const p = chainProblem();
-      const x = tf.tensor1d(p.x), y = tf.tensor1d(p.y);
-      const w = tf.variable(tf.tensor1d(p.w)), b = tf.variable(tf.tensor1d(p.b));
-      const f = () => tf.mean(tf.square(tf.sub(tf.tanh(tf.add(tf.mul(x, w), b)), y))) as import("@tensorflow/tfjs").Scalar;
+      const x = tf.tensor1d(p.x),
+        y = tf.tensor1d(p.y);
+      const w = tf.variable(tf.tensor1d(p.w)),
+        b = tf.variable(tf.tensor1d(p.b));
+      const f = () =>
+        tf.mean(tf.square(tf.sub(tf.tanh(tf.add(tf.mul(x, w), b)), y))) as import("@tensorflow/tfjs").Scalar;
       return {
         activate: async () => {
           await useTfjsBackend(backend);

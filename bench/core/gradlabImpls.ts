@@ -26,7 +26,10 @@ export function gradlab(): Promise<Gradlab> {
  *  @example const { g, activate } = await gradlabOn("wasm"); */
 async function gradlabOn(backend: string, threads: 1 | 2 = 2): Promise<{ g: Gradlab; activate: () => void }> {
   const g = await gradlab();
-  const activate = (): void => { g.setBackend(backend); g.setWasmThreads(threads); };
+  const activate = (): void => {
+    g.setBackend(backend);
+    g.setWasmThreads(threads);
+  };
   activate();
   return { g, activate };
 }
@@ -65,7 +68,11 @@ export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
       const lossOf = (ps: Params): Tensor => {
         const h = g.relu(x.matmul(ps.w1).add(ps.b1));
         const logits = h.matmul(ps.w2).add(ps.b2);
-        return g.logSoftmax(logits, { axis: -1 }).mul(y).sum().mul(-1 / BATCH);
+        return g
+          .logSoftmax(logits, { axis: -1 })
+          .mul(y)
+          .sum()
+          .mul(-1 / BATCH);
       };
       const step = g.valueAndGrad(lossOf);
       return {
@@ -73,7 +80,8 @@ export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
         step(): number {
           const [loss, grads] = step(params) as [Tensor, Params];
           g.noGrad(() => {
-            for (const k of ["w1", "b1", "w2", "b2"] as const) params[k].assign(params[k].sub(grads[k].mul(LR)));
+            for (const k of ["w1", "b1", "w2", "b2"] as const)
+              params[k].assign(params[k].sub(grads[k].mul(LR)));
           });
           return loss.item();
         },
@@ -104,7 +112,10 @@ export function gradlabChain(backend = "js"): BenchImpl {
       const { g, activate } = await gradlabOn(backend);
       const p = chainProblem();
       const f32 = { dtype: "float32" } as const;
-      const x = g.tensor(p.x, f32), y = g.tensor(p.y, f32), w = g.tensor(p.w, f32), b = g.tensor(p.b, f32);
+      const x = g.tensor(p.x, f32),
+        y = g.tensor(p.y, f32),
+        w = g.tensor(p.w, f32),
+        b = g.tensor(p.b, f32);
       const f = (wt: Tensor, bt: Tensor): Tensor => x.mul(wt).add(bt).tanh().sub(y).square().mean();
       const vg = g.valueAndGrad(f, { argnums: [0, 1] });
       return {
@@ -148,7 +159,8 @@ export function gradlabGrid(backend = "js"): BenchImpl {
     async setup(): Promise<PreparedImpl> {
       const { g, activate } = await gradlabOn(backend);
       const p = gridProblem();
-      const x = g.tensor(p.x), y = g.tensor(p.y);
+      const x = g.tensor(p.x),
+        y = g.tensor(p.y);
       const ws = g.tensor(p.ws).reshape([GRID, GRID, 1]);
       const bs = g.tensor(p.bs).reshape([GRID, GRID, 1]);
       const f = (w: Tensor, b: Tensor): Tensor => w.mul(x).add(b).sub(y).square().mean({ axis: -1 }).sum();

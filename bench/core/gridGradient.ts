@@ -14,7 +14,8 @@ export function gridProblem(): { x: Float64Array; y: Float64Array; ws: Float64Ar
   const x = uniformArray(POINTS, 51, -1, 1);
   const noise = uniformArray(POINTS, 52, -0.1, 0.1);
   const y = x.map((v, i) => 1.5 * v - 0.3 + noise[i]);
-  const ws = new Float64Array(GRID * GRID), bs = new Float64Array(GRID * GRID);
+  const ws = new Float64Array(GRID * GRID),
+    bs = new Float64Array(GRID * GRID);
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {
       ws[i * GRID + j] = -3 + (6 * i) / (GRID - 1);
@@ -37,12 +38,15 @@ export function gridFloor(): BenchImpl {
     name: "js-floor",
     setup(): PreparedImpl {
       const { x, y, ws, bs } = gridProblem();
-      const gw = new Float64Array(GRID * GRID), gb = new Float64Array(GRID * GRID);
+      const gw = new Float64Array(GRID * GRID),
+        gb = new Float64Array(GRID * GRID);
       return {
         step(): number {
           for (let g = 0; g < ws.length; g++) {
-            const w = ws[g], b = bs[g];
-            let sw = 0, sb = 0;
+            const w = ws[g],
+              b = bs[g];
+            let sw = 0,
+              sb = 0;
             for (let i = 0; i < POINTS; i++) {
               const r = w * x[i] + b - y[i];
               sw += r * x[i];
@@ -65,7 +69,8 @@ export function gridTfjs(backend: TfjsBackendName): BenchImpl {
     async setup(): Promise<PreparedImpl> {
       const tf = await useTfjsBackend(backend);
       const p = gridProblem();
-      const x = tf.tensor1d(Float32Array.from(p.x)), y = tf.tensor1d(Float32Array.from(p.y));
+      const x = tf.tensor1d(Float32Array.from(p.x)),
+        y = tf.tensor1d(Float32Array.from(p.y));
       const w = tf.tensor3d(Float32Array.from(p.ws), [GRID, GRID, 1]);
       const b = tf.tensor3d(Float32Array.from(p.bs), [GRID, GRID, 1]);
       const f = (wt: import("@tensorflow/tfjs").Tensor, bt: import("@tensorflow/tfjs").Tensor) =>

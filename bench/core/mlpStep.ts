@@ -42,28 +42,45 @@ export function mlpFloor(p: MlpProblem): BenchImpl {
   return {
     name: "js-floor",
     setup(): PreparedImpl {
-      const w1 = p.w1.slice(), b1 = p.b1.slice(), w2 = p.w2.slice(), b2 = p.b2.slice();
+      const w1 = p.w1.slice(),
+        b1 = p.b1.slice(),
+        w2 = p.w2.slice(),
+        b2 = p.b2.slice();
       const h = new Float32Array(BATCH * HIDDEN);
       const dh = new Float32Array(BATCH * HIDDEN);
       const logits = new Float32Array(CLASSES);
       const dlog = new Float32Array(BATCH * CLASSES);
-      const gw1 = new Float32Array(IN * HIDDEN), gb1 = new Float32Array(HIDDEN);
-      const gw2 = new Float32Array(HIDDEN * CLASSES), gb2 = new Float32Array(CLASSES);
+      const gw1 = new Float32Array(IN * HIDDEN),
+        gb1 = new Float32Array(HIDDEN);
+      const gw2 = new Float32Array(HIDDEN * CLASSES),
+        gb2 = new Float32Array(CLASSES);
       const { x, labels } = p;
       return {
         step(): number {
           let loss = 0;
           // Four batch rows at a time: each weight loaded once feeds four multiply-adds.
           for (let n = 0; n < BATCH; n += 4) {
-            const r0 = n * HIDDEN, r1 = r0 + HIDDEN, r2 = r1 + HIDDEN, r3 = r2 + HIDDEN;
+            const r0 = n * HIDDEN,
+              r1 = r0 + HIDDEN,
+              r2 = r1 + HIDDEN,
+              r3 = r2 + HIDDEN;
             for (let j = 0; j < HIDDEN; j++) h[r0 + j] = h[r1 + j] = h[r2 + j] = h[r3 + j] = b1[j];
-            const x0 = n * IN, x1 = x0 + IN, x2 = x1 + IN, x3 = x2 + IN;
+            const x0 = n * IN,
+              x1 = x0 + IN,
+              x2 = x1 + IN,
+              x3 = x2 + IN;
             for (let k = 0; k < IN; k++) {
-              const a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
+              const a0 = x[x0 + k],
+                a1 = x[x1 + k],
+                a2 = x[x2 + k],
+                a3 = x[x3 + k];
               const wo = k * HIDDEN;
               for (let j = 0; j < HIDDEN; j++) {
                 const w = w1[wo + j];
-                h[r0 + j] += a0 * w; h[r1 + j] += a1 * w; h[r2 + j] += a2 * w; h[r3 + j] += a3 * w;
+                h[r0 + j] += a0 * w;
+                h[r1 + j] += a1 * w;
+                h[r2 + j] += a2 * w;
+                h[r3 + j] += a3 * w;
               }
             }
           }
@@ -82,11 +99,16 @@ export function mlpFloor(p: MlpProblem): BenchImpl {
             for (let c = 0; c < CLASSES; c++) s += Math.exp(logits[c] - m);
             const lse = m + Math.log(s);
             loss += lse - logits[labels[n]];
-            for (let c = 0; c < CLASSES; c++) dlog[n * CLASSES + c] = (Math.exp(logits[c] - lse) - (c === labels[n] ? 1 : 0)) / BATCH;
+            for (let c = 0; c < CLASSES; c++)
+              dlog[n * CLASSES + c] = (Math.exp(logits[c] - lse) - (c === labels[n] ? 1 : 0)) / BATCH;
           }
-          gw2.fill(0); gb2.fill(0); gw1.fill(0); gb1.fill(0);
+          gw2.fill(0);
+          gb2.fill(0);
+          gw1.fill(0);
+          gb1.fill(0);
           for (let n = 0; n < BATCH; n++) {
-            const ho = n * HIDDEN, lo = n * CLASSES;
+            const ho = n * HIDDEN,
+              lo = n * CLASSES;
             for (let c = 0; c < CLASSES; c++) gb2[c] += dlog[lo + c];
             for (let j = 0; j < HIDDEN; j++) {
               const hv = h[ho + j];
@@ -100,12 +122,22 @@ export function mlpFloor(p: MlpProblem): BenchImpl {
             }
           }
           for (let n = 0; n < BATCH; n += 4) {
-            const r0 = n * HIDDEN, r1 = r0 + HIDDEN, r2 = r1 + HIDDEN, r3 = r2 + HIDDEN;
-            const x0 = n * IN, x1 = x0 + IN, x2 = x1 + IN, x3 = x2 + IN;
+            const r0 = n * HIDDEN,
+              r1 = r0 + HIDDEN,
+              r2 = r1 + HIDDEN,
+              r3 = r2 + HIDDEN;
+            const x0 = n * IN,
+              x1 = x0 + IN,
+              x2 = x1 + IN,
+              x3 = x2 + IN;
             for (let k = 0; k < IN; k++) {
-              const a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
+              const a0 = x[x0 + k],
+                a1 = x[x1 + k],
+                a2 = x[x2 + k],
+                a3 = x[x3 + k];
               const wo = k * HIDDEN;
-              for (let j = 0; j < HIDDEN; j++) gw1[wo + j] += a0 * dh[r0 + j] + a1 * dh[r1 + j] + a2 * dh[r2 + j] + a3 * dh[r3 + j];
+              for (let j = 0; j < HIDDEN; j++)
+                gw1[wo + j] += a0 * dh[r0 + j] + a1 * dh[r1 + j] + a2 * dh[r2 + j] + a3 * dh[r3 + j];
             }
           }
           for (let i = 0; i < gw1.length; i++) w1[i] -= LR * gw1[i];
@@ -137,11 +169,15 @@ export function mlpTfjs(p: MlpProblem, backend: TfjsBackendName): BenchImpl {
           await useTfjsBackend(backend);
         },
         step(): number {
-          const cost = opt.minimize(() => {
-            const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-            const logits = tf.add(tf.matMul(h, w2), b2);
-            return tf.losses.softmaxCrossEntropy(y, logits);
-          }, true, [w1, b1, w2, b2]);
+          const cost = opt.minimize(
+            () => {
+              const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+              const logits = tf.add(tf.matMul(h, w2), b2);
+              return tf.losses.softmaxCrossEntropy(y, logits);
+            },
+            true,
+            [w1, b1, w2, b2],
+          );
           if (!cost) throw new Error("tfjs minimize returned no cost");
           const v = cost.dataSync()[0];
           cost.dispose();

@@ -28,7 +28,8 @@ export function scalarGraphProblem(): { xs: number[][]; ys: number[]; params: nu
  *  tanh, then subtract, square and accumulate for the loss; plus the final scaling. */
 export const SCALAR_OPS = (() => {
   let perPoint = 0;
-  for (let l = 1; l < LAYERS.length; l++) perPoint += LAYERS[l] * (2 * LAYERS[l - 1] + (l < LAYERS.length - 1 ? 1 : 0));
+  for (let l = 1; l < LAYERS.length; l++)
+    perPoint += LAYERS[l] * (2 * LAYERS[l - 1] + (l < LAYERS.length - 1 ? 1 : 0));
   return POINTS * (perPoint + 3) + 1;
 })();
 
@@ -43,7 +44,11 @@ export interface ScalarLike<S> {
 
 /** The forward pass shared by every scalar implementation: returns the mean squared error.
  *  @example mlpLoss(params.map((v) => new Value(v)), xs, ys) */
-export function mlpLoss<S extends ScalarLike<S>>(params: readonly S[], xs: readonly number[][], ys: readonly number[]): S {
+export function mlpLoss<S extends ScalarLike<S>>(
+  params: readonly S[],
+  xs: readonly number[][],
+  ys: readonly number[],
+): S {
   let total: S | null = null;
   for (let p = 0; p < xs.length; p++) {
     let acts: (S | number)[] = xs[p];

@@ -48,7 +48,9 @@ export class BenchKernelClient {
     this.iopub.connect(channelEndpoint(c, "iopub"));
     this.iopub.subscribe();
     kernel.child.once("exit", (code, signal) => {
-      this.exitError = new Error(`kernel exited (${signal ?? `code ${code}`}): ${kernel.stderrTail().trim().slice(-600)}`);
+      this.exitError = new Error(
+        `kernel exited (${signal ?? `code ${code}`}): ${kernel.stderrTail().trim().slice(-600)}`,
+      );
       for (const p of this.pending.values()) p.reject(this.exitError);
       this.pending.clear();
     });
@@ -59,7 +61,13 @@ export class BenchKernelClient {
 
   /** Sends a request; resolves with its reply (after its idle too when `needIdle`).
    *  @example await client.request("execute_request", { code: "1+1", silent: false }, true) */
-  request(msgType: string, content: Record<string, unknown>, needIdle: boolean, timeoutMs = 30_000, channel: "shell" | "control" = "shell"): Promise<JupyterMessage> {
+  request(
+    msgType: string,
+    content: Record<string, unknown>,
+    needIdle: boolean,
+    timeoutMs = 30_000,
+    channel: "shell" | "control" = "shell",
+  ): Promise<JupyterMessage> {
     if (this.exitError) return Promise.reject(this.exitError);
     const msg = makeMessage(msgType, content, this.sender);
     const id = msg.header.msg_id;
@@ -74,24 +82,44 @@ export class BenchKernelClient {
         if (p?.idleTimer) clearTimeout(p.idleTimer);
       };
       this.pending.set(id, {
-        reply: null, idle: false, needIdle,
-        resolve: (m) => { done(); resolve(m); },
-        reject: (e) => { done(); reject(e); },
+        reply: null,
+        idle: false,
+        needIdle,
+        resolve: (m) => {
+          done();
+          resolve(m);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
       });
       const socket = channel === "shell" ? this.shell : this.control;
       const frames = encodeMessage(msg, this.signer);
       // zeromq 6 throws on a second send while one is pending: one send at a time.
       this.sending = this.sending.catch(() => {}).then(() => socket.send(frames));
-      this.sending.catch((e: Error) => this.pending.get(id)?.reject(new Error(`${msgType}: send failed: ${e.message}`)));
+      this.sending.catch((e: Error) =>
+        this.pending.get(id)?.reject(new Error(`${msgType}: send failed: ${e.message}`)),
+      );
     });
   }
 
   /** execute_request for `code`, resolved at reply + idle.
    *  @example await client.execute("1+1") */
   execute(code: string, timeoutMs = 30_000): Promise<JupyterMessage> {
-    return this.request("execute_request", {
-      code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true,
-    }, true, timeoutMs);
+    return this.request(
+      "execute_request",
+      {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      },
+      true,
+      timeoutMs,
+    );
   }
 
   /** Asks the kernel to exit (control channel), waits up to 5 s, then kills it; closes sockets.

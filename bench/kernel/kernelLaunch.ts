@@ -39,11 +39,15 @@ export interface LaunchedKernel {
 
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const s = createServer();
+          s.once("error", reject);
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -53,11 +57,22 @@ async function freePorts(count: number): Promise<number[]> {
 /** Writes a connection file and spawns `argv` (with {connection_file} replaced), with `env`
  *  added to this process's environment as jupyter_client adds a kernelspec's.
  *  @example const k = await launchKernel([process.execPath, "dist/kernel/cli.js", "kernel", "--connection-file", "{connection_file}"], cwd) */
-export async function launchKernel(argv: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<LaunchedKernel> {
+export async function launchKernel(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<LaunchedKernel> {
   const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const connection: ConnectionInfo = {
-    transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, stdin_port: stdin,
-    control_port: control, hb_port: hb, key: randomBytes(16).toString("hex"), signature_scheme: "hmac-sha256",
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key: randomBytes(16).toString("hex"),
+    signature_scheme: "hmac-sha256",
   };
   const folder = mkdtempSync(path.join(tmpdir(), "gradlab-bench-"));
   const file = path.join(folder, "kernel.json");
@@ -65,7 +80,11 @@ export async function launchKernel(argv: readonly string[], cwd: string, env: Re
   const args = argv.map((a) => a.replace("{connection_file}", file));
   const spawnedAt = performance.now();
   installCleanup();
-  const child = spawn(args[0], args.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(args[0], args.slice(1), {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   live.add(child);
   child.once("exit", () => live.delete(child));
   let tail = "";
@@ -73,7 +92,9 @@ export async function launchKernel(argv: readonly string[], cwd: string, env: Re
     tail = (tail + d.toString("utf8")).slice(-4000);
   });
   return {
-    child, connection, spawnedAt,
+    child,
+    connection,
+    spawnedAt,
     stderrTail: () => tail,
     cleanup: () => rmSync(folder, { recursive: true, force: true }),
   };

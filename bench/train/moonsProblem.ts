@@ -7,9 +7,15 @@ export const SIZES = [2, 16, 16, 1] as const;
 
 /** Points, labels in {0, 1} and initial weights (uniform +-1/sqrt(fan_in), like PyTorch's Linear).
  *  @example moonsProblem().x.length // 400 */
-export function moonsProblem(): { x: Float32Array; y: Float32Array; weights: Float32Array[]; biases: Float32Array[] } {
+export function moonsProblem(): {
+  x: Float32Array;
+  y: Float32Array;
+  weights: Float32Array[];
+  biases: Float32Array[];
+} {
   const u = uniformStream(61);
-  const x = new Float32Array(MOON_POINTS * 2), y = new Float32Array(MOON_POINTS);
+  const x = new Float32Array(MOON_POINTS * 2),
+    y = new Float32Array(MOON_POINTS);
   for (let i = 0; i < MOON_POINTS; i++) {
     const upper = i < MOON_POINTS / 2;
     const t = Math.PI * u();
@@ -18,7 +24,8 @@ export function moonsProblem(): { x: Float32Array; y: Float32Array; weights: Flo
     x[2 * i + 1] = (upper ? Math.sin(t) : 0.5 - Math.sin(t)) + 0.1 * gauss();
     y[i] = upper ? 0 : 1;
   }
-  const weights: Float32Array[] = [], biases: Float32Array[] = [];
+  const weights: Float32Array[] = [],
+    biases: Float32Array[] = [];
   for (let l = 1; l < SIZES.length; l++) {
     const bound = 1 / Math.sqrt(SIZES[l - 1]);
     weights.push(Float32Array.from(uniformArray(SIZES[l - 1] * SIZES[l], 70 + l, -bound, bound)));

@@ -82,13 +82,20 @@ export function gradlabTraining(c: OptimizerCase): TrainingImpl {
 
 function makeGradlabOptimizer(g: Gradlab, c: OptimizerCase) {
   switch (c.name) {
-    case "sgd": return g.optim.sgd({ lr: c.lr });
-    case "momentum": return g.optim.sgd({ lr: c.lr, momentum: 0.9 });
-    case "adam": return g.optim.adam({ lr: c.lr });
-    case "adamw": return g.optim.adamw({ lr: c.lr, weightDecay: 0.01 });
-    case "rmsprop": return g.optim.rmsprop({ lr: c.lr });
-    case "adagrad": return g.optim.adagrad({ lr: c.lr });
-    case "lbfgs": return g.optim.lbfgs({ lr: c.lr, maxIter: 1, lineSearchFn: "strongWolfe" });
+    case "sgd":
+      return g.optim.sgd({ lr: c.lr });
+    case "momentum":
+      return g.optim.sgd({ lr: c.lr, momentum: 0.9 });
+    case "adam":
+      return g.optim.adam({ lr: c.lr });
+    case "adamw":
+      return g.optim.adamw({ lr: c.lr, weightDecay: 0.01 });
+    case "rmsprop":
+      return g.optim.rmsprop({ lr: c.lr });
+    case "adagrad":
+      return g.optim.adagrad({ lr: c.lr });
+    case "lbfgs":
+      return g.optim.lbfgs({ lr: c.lr, maxIter: 1, lineSearchFn: "strongWolfe" });
   }
 }
 
@@ -117,25 +124,40 @@ export function tfjsTraining(c: OptimizerCase, backend: TfjsBackendName): Traini
       const logitsOf = () => {
         let h: import("@tensorflow/tfjs").Tensor = x;
         for (let l = 0; l < vars.length / 2; l++) {
-          h = tf.add(tf.matMul(h as import("@tensorflow/tfjs").Tensor2D, vars[2 * l] as import("@tensorflow/tfjs").Tensor2D), vars[2 * l + 1]);
+          h = tf.add(
+            tf.matMul(
+              h as import("@tensorflow/tfjs").Tensor2D,
+              vars[2 * l] as import("@tensorflow/tfjs").Tensor2D,
+            ),
+            vars[2 * l + 1],
+          );
           if (l < vars.length / 2 - 1) h = tf.tanh(h);
         }
         return h;
       };
       const opt =
-        c.name === "sgd" ? tf.train.sgd(c.lr)
-        : c.name === "momentum" ? tf.train.momentum(c.lr, 0.9)
-        : c.name === "adam" ? tf.train.adam(c.lr)
-        : c.name === "rmsprop" ? tf.train.rmsprop(c.lr)
-        : c.name === "adagrad" ? tf.train.adagrad(c.lr)
-        : null;
+        c.name === "sgd"
+          ? tf.train.sgd(c.lr)
+          : c.name === "momentum"
+            ? tf.train.momentum(c.lr, 0.9)
+            : c.name === "adam"
+              ? tf.train.adam(c.lr)
+              : c.name === "rmsprop"
+                ? tf.train.rmsprop(c.lr)
+                : c.name === "adagrad"
+                  ? tf.train.adagrad(c.lr)
+                  : null;
       if (!opt) throw new Error(`tfjs has no ${c.name} optimizer`);
       return {
         activate: async () => {
           await useTfjsBackend(backend);
         },
         step(): number {
-          const cost = opt.minimize(() => tf.losses.sigmoidCrossEntropy(y, logitsOf()) as import("@tensorflow/tfjs").Scalar, true, vars);
+          const cost = opt.minimize(
+            () => tf.losses.sigmoidCrossEntropy(y, logitsOf()) as import("@tensorflow/tfjs").Scalar,
+            true,
+            vars,
+          );
           const v = cost ? cost.dataSync()[0] : NaN;
           cost?.dispose();
           outcome.lastLoss = v;

@@ -2,7 +2,13 @@
 // function (top-level await) that receives the kernel's runtime object, and the source
 // map from that script back to the cell is kept for tracebacks.
 import ts from "typescript";
-import { afterTransformer, beforeTransformer, emptyDeclarations, RUNTIME_PARAM, type CellDeclarations } from "./cellTransformer.js";
+import {
+  afterTransformer,
+  beforeTransformer,
+  emptyDeclarations,
+  RUNTIME_PARAM,
+  type CellDeclarations,
+} from "./cellTransformer.js";
 import { SourceMapIndex } from "./sourceMapIndex.js";
 import { wrapCellBody } from "./scriptWrapper.js";
 
@@ -59,7 +65,9 @@ export function compileCell(code: string): CompiledCell {
   const diagnostics = (output.diagnostics ?? []).map((d) => toCellDiagnostic(d, code));
   const body = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
   const script = wrapCellBody(body, RUNTIME_PARAM);
-  const mappings = output.sourceMapText ? (JSON.parse(output.sourceMapText) as { mappings: string }).mappings : "";
+  const mappings = output.sourceMapText
+    ? (JSON.parse(output.sourceMapText) as { mappings: string }).mappings
+    : "";
   return { script, map: new SourceMapIndex(mappings), declarations, diagnostics };
 }
 

@@ -36,7 +36,16 @@ export interface CellDeclarations {
  * const decls = emptyDeclarations(); // then pass it to beforeTransformer/afterTransformer
  */
 export function emptyDeclarations(): CellDeclarations {
-  return { runtimeNames: new Set(), allNames: new Set(), variableNames: new Map(), exportedNames: new Set(), mergeNames: new Set(), hasResult: false, namePositions: new Map(), inert: false };
+  return {
+    runtimeNames: new Set(),
+    allNames: new Set(),
+    variableNames: new Map(),
+    exportedNames: new Set(),
+    mergeNames: new Set(),
+    hasResult: false,
+    namePositions: new Map(),
+    inert: false,
+  };
 }
 
 function runtimeRef(f: ts.NodeFactory, member: string): ts.Expression {
@@ -57,7 +66,9 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 
 function withoutExportModifiers<T extends ts.Node>(node: T): ts.ModifierLike[] | undefined {
   if (!ts.canHaveModifiers(node)) return undefined;
-  const kept = (ts.getModifiers(node) ?? []).filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
+  const kept = (ts.getModifiers(node) ?? []).filter(
+    (m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword,
+  );
   const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
   return [...decorators, ...kept];
 }
@@ -67,7 +78,10 @@ function withoutExportModifiers<T extends ts.Node>(node: T): ts.ModifierLike[] |
  * @example
  * bindingNames(parse("const {a, b: [c]} = o")).map((b) => b.name); // ["a", "c"]
  */
-export function bindingNames(name: ts.BindingName, out: Array<{ name: string; pos: number }> = []): Array<{ name: string; pos: number }> {
+export function bindingNames(
+  name: ts.BindingName,
+  out: Array<{ name: string; pos: number }> = [],
+): Array<{ name: string; pos: number }> {
   if (ts.isIdentifier(name)) {
     out.push({ name: name.text, pos: name.pos });
   } else {
@@ -111,15 +125,30 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
     };
 
     const noteExports = (stmt: ts.Statement): void => {
-      if (ts.isExportDeclaration(stmt) && !stmt.moduleSpecifier && stmt.exportClause && ts.isNamedExports(stmt.exportClause)) {
+      if (
+        ts.isExportDeclaration(stmt) &&
+        !stmt.moduleSpecifier &&
+        stmt.exportClause &&
+        ts.isNamedExports(stmt.exportClause)
+      ) {
         for (const el of stmt.exportClause.elements) decls.exportedNames.add(el.name.text);
         return;
       }
-      if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword) || hasModifier(stmt, ts.SyntaxKind.DefaultKeyword)) return;
+      if (!hasModifier(stmt, ts.SyntaxKind.ExportKeyword) || hasModifier(stmt, ts.SyntaxKind.DefaultKeyword))
+        return;
       if (ts.isVariableStatement(stmt)) {
-        for (const d of stmt.declarationList.declarations) for (const b of bindingNames(d.name)) decls.exportedNames.add(b.name);
-      } else if ((ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isEnumDeclaration(stmt) || ts.isInterfaceDeclaration(stmt)
-        || ts.isTypeAliasDeclaration(stmt) || ts.isModuleDeclaration(stmt)) && stmt.name && ts.isIdentifier(stmt.name)) {
+        for (const d of stmt.declarationList.declarations)
+          for (const b of bindingNames(d.name)) decls.exportedNames.add(b.name);
+      } else if (
+        (ts.isFunctionDeclaration(stmt) ||
+          ts.isClassDeclaration(stmt) ||
+          ts.isEnumDeclaration(stmt) ||
+          ts.isInterfaceDeclaration(stmt) ||
+          ts.isTypeAliasDeclaration(stmt) ||
+          ts.isModuleDeclaration(stmt)) &&
+        stmt.name &&
+        ts.isIdentifier(stmt.name)
+      ) {
         decls.exportedNames.add(stmt.name.text);
       }
     };
@@ -130,19 +159,34 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       if (clause?.isTypeOnly) {
         if (clause.name) record(clause.name.text, clause.name.pos, false);
         const bindings = clause.namedBindings;
-        if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) record(el.name.text, el.name.pos, false);
+        if (bindings && ts.isNamedImports(bindings))
+          for (const el of bindings.elements) record(el.name.text, el.name.pos, false);
         if (bindings && ts.isNamespaceImport(bindings)) record(bindings.name.text, bindings.name.pos, false);
         return [];
       }
-      const load = f.createAwaitExpression(callRuntime(f, "import", [f.createStringLiteral((specifier as ts.StringLiteral).text)]));
+      const load = f.createAwaitExpression(
+        callRuntime(f, "import", [f.createStringLiteral((specifier as ts.StringLiteral).text)]),
+      );
       if (!clause) return [f.createExpressionStatement(load)];
       const temp = `${RUNTIME_PARAM}m${importCounter++}`;
       const out: ts.Statement[] = [
-        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(temp, undefined, undefined, load)], ts.NodeFlags.Const)),
+        f.createVariableStatement(
+          undefined,
+          f.createVariableDeclarationList(
+            [f.createVariableDeclaration(temp, undefined, undefined, load)],
+            ts.NodeFlags.Const,
+          ),
+        ),
       ];
       if (clause.name) {
         record(clause.name.text, clause.name.pos, true);
-        out.push(assign(f, clause.name.text, callRuntime(f, "pick", [f.createIdentifier(temp), f.createStringLiteral("default")])));
+        out.push(
+          assign(
+            f,
+            clause.name.text,
+            callRuntime(f, "pick", [f.createIdentifier(temp), f.createStringLiteral("default")]),
+          ),
+        );
       }
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) {
@@ -154,9 +198,19 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
             record(el.name.text, el.name.pos, false);
             continue;
           }
-          const imported = el.propertyName ? (ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.propertyName.text) : el.name.text;
+          const imported = el.propertyName
+            ? ts.isIdentifier(el.propertyName)
+              ? el.propertyName.text
+              : el.propertyName.text
+            : el.name.text;
           record(el.name.text, el.name.pos, true);
-          out.push(assign(f, el.name.text, callRuntime(f, "pick", [f.createIdentifier(temp), f.createStringLiteral(imported)])));
+          out.push(
+            assign(
+              f,
+              el.name.text,
+              callRuntime(f, "pick", [f.createIdentifier(temp), f.createStringLiteral(imported)]),
+            ),
+          );
         }
       }
       return out;
@@ -180,7 +234,9 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       }
       if (ts.isExportDeclaration(stmt)) return [];
       if (ts.isExportAssignment(stmt)) {
-        return stmt.isExportEquals ? [] : [f.createExpressionStatement(ts.visitNode(stmt.expression, rewriteDynamic) as ts.Expression)];
+        return stmt.isExportEquals
+          ? []
+          : [f.createExpressionStatement(ts.visitNode(stmt.expression, rewriteDynamic) as ts.Expression)];
       }
       const ambient = hasModifier(stmt, ts.SyntaxKind.DeclareKeyword);
       if (ts.isVariableStatement(stmt)) {
@@ -193,19 +249,45 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
         }
         if (ambient) return [];
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
-        return [f.updateVariableStatement(visited, withoutExportModifiers(stmt) as ts.Modifier[] | undefined, visited.declarationList)];
+        return [
+          f.updateVariableStatement(
+            visited,
+            withoutExportModifiers(stmt) as ts.Modifier[] | undefined,
+            visited.declarationList,
+          ),
+        ];
       }
       if (ts.isFunctionDeclaration(stmt)) {
         if (stmt.name) record(stmt.name.text, stmt.name.pos, !ambient);
         if (ambient || !stmt.body) return [stmt];
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
-        return [f.updateFunctionDeclaration(visited, withoutExportModifiers(stmt), visited.asteriskToken, visited.name, visited.typeParameters, visited.parameters, visited.type, visited.body)];
+        return [
+          f.updateFunctionDeclaration(
+            visited,
+            withoutExportModifiers(stmt),
+            visited.asteriskToken,
+            visited.name,
+            visited.typeParameters,
+            visited.parameters,
+            visited.type,
+            visited.body,
+          ),
+        ];
       }
       if (ts.isClassDeclaration(stmt)) {
         if (stmt.name) record(stmt.name.text, stmt.name.pos, !ambient);
         if (ambient) return [];
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
-        return [f.updateClassDeclaration(visited, withoutExportModifiers(stmt), visited.name, visited.typeParameters, visited.heritageClauses, visited.members)];
+        return [
+          f.updateClassDeclaration(
+            visited,
+            withoutExportModifiers(stmt),
+            visited.name,
+            visited.typeParameters,
+            visited.heritageClauses,
+            visited.members,
+          ),
+        ];
       }
       if (ts.isEnumDeclaration(stmt)) {
         record(stmt.name.text, stmt.name.pos, !ambient);
@@ -213,7 +295,9 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
         decls.mergeNames.add(stmt.name.text);
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
         // A const enum stays a real object so later cells can still read it at run time.
-        const modifiers = (withoutExportModifiers(stmt) ?? []).filter((m) => m.kind !== ts.SyntaxKind.ConstKeyword) as ts.Modifier[];
+        const modifiers = (withoutExportModifiers(stmt) ?? []).filter(
+          (m) => m.kind !== ts.SyntaxKind.ConstKeyword,
+        ) as ts.Modifier[];
         return [f.updateEnumDeclaration(visited, modifiers, visited.name, visited.members)];
       }
       if (ts.isModuleDeclaration(stmt)) {
@@ -224,7 +308,14 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
         }
         if (ambient) return [stmt];
         const visited = ts.visitEachChild(stmt, rewriteDynamic, context);
-        return [f.updateModuleDeclaration(visited, withoutExportModifiers(stmt) as ts.Modifier[] | undefined, visited.name, visited.body)];
+        return [
+          f.updateModuleDeclaration(
+            visited,
+            withoutExportModifiers(stmt) as ts.Modifier[] | undefined,
+            visited.name,
+            visited.body,
+          ),
+        ];
       }
       if (ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt)) {
         record(stmt.name.text, stmt.name.pos, false);
@@ -241,7 +332,12 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
       // The result is the final statement if it is an expression (after export default).
       const last = statements[statements.length - 1];
       const original = sourceFile.statements[sourceFile.statements.length - 1];
-      if (last && ts.isExpressionStatement(last) && original && (ts.isExpressionStatement(original) || ts.isExportAssignment(original))) {
+      if (
+        last &&
+        ts.isExpressionStatement(last) &&
+        original &&
+        (ts.isExpressionStatement(original) || ts.isExportAssignment(original))
+      ) {
         decls.hasResult = true;
         const ret = f.createReturnStatement(last.expression);
         ts.setTextRange(ret, original);
@@ -254,8 +350,14 @@ export function beforeTransformer(decls: CellDeclarations): ts.TransformerFactor
 
 function namesNothing(node: ts.Node): boolean {
   const kind = node.kind;
-  if (kind === ts.SyntaxKind.Identifier || kind === ts.SyntaxKind.PrivateIdentifier || kind === ts.SyntaxKind.ThisKeyword
-    || kind === ts.SyntaxKind.SuperKeyword || ts.isIterationStatement(node, false) || kind === ts.SyntaxKind.ImportKeyword) {
+  if (
+    kind === ts.SyntaxKind.Identifier ||
+    kind === ts.SyntaxKind.PrivateIdentifier ||
+    kind === ts.SyntaxKind.ThisKeyword ||
+    kind === ts.SyntaxKind.SuperKeyword ||
+    ts.isIterationStatement(node, false) ||
+    kind === ts.SyntaxKind.ImportKeyword
+  ) {
     return false;
   }
   return ts.forEachChild(node, (child) => (namesNothing(child) ? undefined : true)) !== true;
@@ -296,29 +398,59 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
 
     const instrument = (node: ts.Node): ts.Node => {
       if (ts.isForStatement(node)) {
-        return f.updateForStatement(node, visitOpt(node.initializer), visitOpt(node.condition), visitOpt(node.incrementor), withTick(node.statement));
+        return f.updateForStatement(
+          node,
+          visitOpt(node.initializer),
+          visitOpt(node.condition),
+          visitOpt(node.incrementor),
+          withTick(node.statement),
+        );
       }
       if (ts.isForOfStatement(node)) {
-        return f.updateForOfStatement(node, node.awaitModifier, ts.visitNode(node.initializer, instrument) as ts.ForInitializer, ts.visitNode(node.expression, instrument) as ts.Expression, withTick(node.statement));
+        return f.updateForOfStatement(
+          node,
+          node.awaitModifier,
+          ts.visitNode(node.initializer, instrument) as ts.ForInitializer,
+          ts.visitNode(node.expression, instrument) as ts.Expression,
+          withTick(node.statement),
+        );
       }
       if (ts.isForInStatement(node)) {
-        return f.updateForInStatement(node, ts.visitNode(node.initializer, instrument) as ts.ForInitializer, ts.visitNode(node.expression, instrument) as ts.Expression, withTick(node.statement));
+        return f.updateForInStatement(
+          node,
+          ts.visitNode(node.initializer, instrument) as ts.ForInitializer,
+          ts.visitNode(node.expression, instrument) as ts.Expression,
+          withTick(node.statement),
+        );
       }
       if (ts.isWhileStatement(node)) {
-        return f.updateWhileStatement(node, ts.visitNode(node.expression, instrument) as ts.Expression, withTick(node.statement));
+        return f.updateWhileStatement(
+          node,
+          ts.visitNode(node.expression, instrument) as ts.Expression,
+          withTick(node.statement),
+        );
       }
       if (ts.isDoStatement(node)) {
-        return f.updateDoStatement(node, withTick(node.statement), ts.visitNode(node.expression, instrument) as ts.Expression);
+        return f.updateDoStatement(
+          node,
+          withTick(node.statement),
+          ts.visitNode(node.expression, instrument) as ts.Expression,
+        );
       }
       if (ts.isAwaitExpression(node)) {
-        const inner = f.updateAwaitExpression(node, ts.visitNode(node.expression, instrument) as ts.Expression);
+        const inner = f.updateAwaitExpression(
+          node,
+          ts.visitNode(node.expression, instrument) as ts.Expression,
+        );
         return f.createCallExpression(runtimeRef(f, "ck"), undefined, [inner]);
       }
       return ts.visitEachChild(node, instrument, context);
     };
-    const visitOpt = <T extends ts.Node>(n: T | undefined): T | undefined => (n === undefined ? undefined : (ts.visitNode(n, instrument) as T));
+    const visitOpt = <T extends ts.Node>(n: T | undefined): T | undefined =>
+      n === undefined ? undefined : (ts.visitNode(n, instrument) as T);
 
-    const isRecorded = (name: ts.BindingName): boolean => bindingNames(name).every((b) => decls.runtimeNames.has(b.name)) && bindingNames(name).length > 0;
+    const isRecorded = (name: ts.BindingName): boolean =>
+      bindingNames(name).every((b) => decls.runtimeNames.has(b.name)) && bindingNames(name).length > 0;
 
     return (sourceFile) => {
       const hoisted: ts.Statement[] = [];
@@ -326,27 +458,59 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
       for (const raw of sourceFile.statements) {
         if (ts.isExportDeclaration(raw) || ts.isExportAssignment(raw)) continue;
         const stmt = ts.visitNode(raw, instrument) as ts.Statement;
-        if (ts.isVariableStatement(stmt) && stmt.declarationList.declarations.every((d) => isRecorded(d.name))) {
+        if (
+          ts.isVariableStatement(stmt) &&
+          stmt.declarationList.declarations.every((d) => isRecorded(d.name))
+        ) {
           for (const d of stmt.declarationList.declarations) {
             const name = d.name;
             if (ts.isIdentifier(name)) {
               if (d.initializer) body.push(ts.setTextRange(assign(f, name.text, d.initializer), d));
-              else if (!decls.mergeNames.has(name.text)) body.push(ts.setTextRange(assign(f, name.text, f.createVoidZero()), d));
+              else if (!decls.mergeNames.has(name.text))
+                body.push(ts.setTextRange(assign(f, name.text, f.createVoidZero()), d));
             } else if (d.initializer) {
               const target = bindingToAssignmentPattern(f, name);
-              body.push(ts.setTextRange(f.createExpressionStatement(f.createParenthesizedExpression(f.createAssignment(target, d.initializer))), d));
+              body.push(
+                ts.setTextRange(
+                  f.createExpressionStatement(
+                    f.createParenthesizedExpression(f.createAssignment(target, d.initializer)),
+                  ),
+                  d,
+                ),
+              );
             }
           }
           continue;
         }
-        if (ts.isFunctionDeclaration(stmt) && stmt.name && stmt.body && decls.runtimeNames.has(stmt.name.text)) {
-          const modifiers = (ts.getModifiers(stmt) ?? []).filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[];
-          const fn = f.createFunctionExpression(modifiers, stmt.asteriskToken, stmt.name, undefined, stmt.parameters, undefined, stmt.body);
+        if (
+          ts.isFunctionDeclaration(stmt) &&
+          stmt.name &&
+          stmt.body &&
+          decls.runtimeNames.has(stmt.name.text)
+        ) {
+          const modifiers = (ts.getModifiers(stmt) ?? []).filter(
+            (m) => m.kind === ts.SyntaxKind.AsyncKeyword,
+          ) as ts.Modifier[];
+          const fn = f.createFunctionExpression(
+            modifiers,
+            stmt.asteriskToken,
+            stmt.name,
+            undefined,
+            stmt.parameters,
+            undefined,
+            stmt.body,
+          );
           hoisted.push(ts.setTextRange(assign(f, stmt.name.text, fn), stmt));
           continue;
         }
         if (ts.isClassDeclaration(stmt) && stmt.name && decls.runtimeNames.has(stmt.name.text)) {
-          const cls = f.createClassExpression(ts.getDecorators(stmt), stmt.name, undefined, stmt.heritageClauses, stmt.members);
+          const cls = f.createClassExpression(
+            ts.getDecorators(stmt),
+            stmt.name,
+            undefined,
+            stmt.heritageClauses,
+            stmt.members,
+          );
           body.push(ts.setTextRange(assign(f, stmt.name.text, cls), stmt));
           continue;
         }

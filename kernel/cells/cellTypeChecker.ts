@@ -18,7 +18,9 @@ applyCompilerHeapPolicy(ts);
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([
   7016, // untyped JavaScript package: it is `any`, which is fine in a notebook
-  6133, 6196, 6138, // unused locals
+  6133,
+  6196,
+  6138, // unused locals
 ]);
 
 const CHECK_CACHE_SIZE = 64;
@@ -69,7 +71,9 @@ export class CellTypeChecker {
     this.pendingPath = join(this.dir, "pending.mts");
     this.globalsPath = join(this.dir, "gradlab-globals.d.ts");
     this.files.set(this.globalsPath, { text: CELL_GLOBALS_DECLARATIONS, version: 0 });
-    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) => ts.sys.fileExists(join(root, "node", "package.json")));
+    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) =>
+      ts.sys.fileExists(join(root, "node", "package.json")),
+    );
     this.options = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
@@ -121,10 +125,24 @@ export class CellTypeChecker {
         literals.map((literal) => {
           const override = overrides.get(literal.text);
           if (override !== undefined) {
-            return { resolvedModule: { resolvedFileName: override, extension: override.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false } };
+            return {
+              resolvedModule: {
+                resolvedFileName: override,
+                extension: override.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
+                isExternalLibraryImport: false,
+              },
+            };
           }
           const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
-          return ts.resolveModuleName(literal.text, containingFile, options, moduleHost, this.resolutionCache, redirected, mode);
+          return ts.resolveModuleName(
+            literal.text,
+            containingFile,
+            options,
+            moduleHost,
+            this.resolutionCache,
+            redirected,
+            mode,
+          );
         }),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
@@ -134,7 +152,13 @@ export class CellTypeChecker {
    * Prepares `code` as the next cell and, when `typeCheck` is true, returns its problems
    * in 0-based cell coordinates. The cell becomes part of the history only on commit().
    */
-  check(code: string, declaredNames: Set<string>, typeCheck: boolean, variableNames: Map<string, "let" | "const"> = new Map(), exportedNames: Set<string> = new Set()): CellDiagnostic[] {
+  check(
+    code: string,
+    declaredNames: Set<string>,
+    typeCheck: boolean,
+    variableNames: Map<string, "let" | "const"> = new Map(),
+    exportedNames: Set<string> = new Set(),
+  ): CellDiagnostic[] {
     const key = `${this.cellCounter}\u0000${typeCheck ? 1 : 0}\u0000${code}`;
     const hit = this.checked.get(key);
     if (hit) {
@@ -168,7 +192,8 @@ export class CellTypeChecker {
     if (!pending || pending.names.length === 0) return;
     const base = `cell-${++this.cellCounter}`;
     this.files.set(join(this.dir, `${base}.mts`), { text: pending.text, version: ++this.version });
-    for (const name of pending.names) this.owners.set(name, { file: base, variable: pending.variables.get(name) });
+    for (const name of pending.names)
+      this.owners.set(name, { file: base, variable: pending.variables.get(name) });
   }
 
   /** Completion at a cursor given in Unicode code points (Jupyter's unit). */
@@ -186,8 +211,23 @@ export class CellTypeChecker {
     });
     // Underscore members are internals (as IPython hides them): listed only once the user types "_".
     const showPrivate = prefix.startsWith("_");
-    const entries = (info?.entries ?? []).filter((e) => e.name.startsWith(prefix) && e.kind !== ts.ScriptElementKind.warning && (showPrivate || !e.name.startsWith("_")));
-    entries.sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (info?.entries ?? []).filter(
+      (e) =>
+        e.name.startsWith(prefix) &&
+        e.kind !== ts.ScriptElementKind.warning &&
+        (showPrivate || !e.name.startsWith("_")),
+    );
+    entries.sort((a, b) =>
+      a.sortText < b.sortText
+        ? -1
+        : a.sortText > b.sortText
+          ? 1
+          : a.name < b.name
+            ? -1
+            : a.name > b.name
+              ? 1
+              : 0,
+    );
     const seen = new Set<string>();
     const unique = entries.filter((e) => (seen.has(e.name) ? false : (seen.add(e.name), true)));
     const cursorStart = utf16ToCodePoints(code, start);
@@ -197,7 +237,12 @@ export class CellTypeChecker {
       cursorStart,
       cursorEnd,
       metadata: {
-        _jupyter_types_experimental: unique.map((e) => ({ start: cursorStart, end: cursorEnd, text: e.name, type: jupyterKind(e.kind) })),
+        _jupyter_types_experimental: unique.map((e) => ({
+          start: cursorStart,
+          end: cursorEnd,
+          text: e.name,
+          type: jupyterKind(e.kind),
+        })),
       },
     };
   }
@@ -206,16 +251,30 @@ export class CellTypeChecker {
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): InspectResult {
     const cursor = codePointsToUtf16(code, cursorPos);
     const offset = this.loadScratch(code);
-    const at = (pos: number) => (pos < 0 ? undefined : this.service.getQuickInfoAtPosition(this.pendingPath, offset + pos));
+    const at = (pos: number) =>
+      pos < 0 ? undefined : this.service.getQuickInfoAtPosition(this.pendingPath, offset + pos);
     let pos = cursor;
     let info = at(pos);
     if (!isUseful(info)) info = at((pos = cursor - 1));
-    if (isUseful(info) && info.kind === ts.ScriptElementKind.alias) info = this.throughAlias(offset + pos) ?? info;
-    if (isUseful(info)) return renderInfo(ts.displayPartsToString(info.displayParts), info.documentation ?? [], info.tags ?? [], detailLevel);
+    if (isUseful(info) && info.kind === ts.ScriptElementKind.alias)
+      info = this.throughAlias(offset + pos) ?? info;
+    if (isUseful(info))
+      return renderInfo(
+        ts.displayPartsToString(info.displayParts),
+        info.documentation ?? [],
+        info.tags ?? [],
+        detailLevel,
+      );
     const help = this.service.getSignatureHelpItems(this.pendingPath, offset + cursor, undefined);
     const item = help?.items[help.selectedItemIndex];
     if (help && item) {
-      const signature = [...item.prefixDisplayParts, ...item.parameters.flatMap((p, i) => (i ? [...item.separatorDisplayParts, ...p.displayParts] : p.displayParts)), ...item.suffixDisplayParts];
+      const signature = [
+        ...item.prefixDisplayParts,
+        ...item.parameters.flatMap((p, i) =>
+          i ? [...item.separatorDisplayParts, ...p.displayParts] : p.displayParts,
+        ),
+        ...item.suffixDisplayParts,
+      ];
       return renderInfo(ts.displayPartsToString(signature), item.documentation, item.tags, detailLevel);
     }
     return { found: false, data: {}, metadata: {} };
@@ -244,7 +303,13 @@ export class CellTypeChecker {
       ...this.service.getSemanticDiagnostics(this.pendingPath),
     ];
     return all
-      .filter((d) => d.start !== undefined && d.start >= offset && d.start <= offset + code.length && !IGNORED_CODES.has(d.code))
+      .filter(
+        (d) =>
+          d.start !== undefined &&
+          d.start >= offset &&
+          d.start <= offset + code.length &&
+          !IGNORED_CODES.has(d.code),
+      )
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => toCellDiagnostic(d, code, offset));
   }
@@ -266,7 +331,9 @@ export class CellTypeChecker {
       if (list) list.push(name);
       else byOwner.set(owner.file, [name]);
     }
-    const imports = [...byOwner].map(([file, names]) => `import { ${names.join(", ")} } from "./${file}.mjs";`);
+    const imports = [...byOwner].map(
+      ([file, names]) => `import { ${names.join(", ")} } from "./${file}.mjs";`,
+    );
     return [...imports, ...variables].join(" ");
   }
 
@@ -314,26 +381,60 @@ function isUseful(info: ts.QuickInfo | undefined): info is ts.QuickInfo {
   return info.kind !== ts.ScriptElementKind.unknown;
 }
 
-function renderInfo(signature: string, documentation: ts.SymbolDisplayPart[], tags: ts.JSDocTagInfo[], detailLevel: 0 | 1): InspectResult {
+function renderInfo(
+  signature: string,
+  documentation: ts.SymbolDisplayPart[],
+  tags: ts.JSDocTagInfo[],
+  detailLevel: 0 | 1,
+): InspectResult {
   const doc = ts.displayPartsToString(documentation);
-  const shownTags = detailLevel === 1 ? tags : tags.filter((t) => ["example", "param", "returns", "deprecated"].includes(t.name));
+  const shownTags =
+    detailLevel === 1
+      ? tags
+      : tags.filter((t) => ["example", "param", "returns", "deprecated"].includes(t.name));
   const tagText = (t: ts.JSDocTagInfo): string => ts.displayPartsToString(t.text ?? []);
   const plainTags = shownTags.map((t) => `@${t.name} ${tagText(t)}`.trimEnd());
   const markdownTags = shownTags.map((t) =>
-    t.name === "example" ? `**Example**\n\n\`\`\`ts\n${tagText(t).replace(/^```\w*\n?|```$/g, "").trim()}\n\`\`\`` : `*@${t.name}* ${tagText(t)}`.trimEnd());
+    t.name === "example"
+      ? `**Example**\n\n\`\`\`ts\n${tagText(t)
+          .replace(/^```\w*\n?|```$/g, "")
+          .trim()}\n\`\`\``
+      : `*@${t.name}* ${tagText(t)}`.trimEnd(),
+  );
   const plain = [signature, doc, ...plainTags].filter((s) => s.length > 0).join("\n\n");
-  const markdown = [`\`\`\`ts\n${signature}\n\`\`\``, doc, ...markdownTags].filter((s) => s.length > 0).join("\n\n");
+  const markdown = [`\`\`\`ts\n${signature}\n\`\`\``, doc, ...markdownTags]
+    .filter((s) => s.length > 0)
+    .join("\n\n");
   return { found: true, data: { "text/plain": plain, "text/markdown": markdown }, metadata: {} };
 }
 
 function jupyterKind(kind: string): string {
   switch (kind) {
-    case "method": case "function": case "local function": case "construct": case "call": return "function";
-    case "property": case "getter": case "setter": case "accessor": return "property";
-    case "class": case "local class": case "interface": case "type": case "enum": return "class";
-    case "module": case "external module name": return "module";
-    case "keyword": return "keyword";
-    case "parameter": return "param";
-    default: return "instance";
+    case "method":
+    case "function":
+    case "local function":
+    case "construct":
+    case "call":
+      return "function";
+    case "property":
+    case "getter":
+    case "setter":
+    case "accessor":
+      return "property";
+    case "class":
+    case "local class":
+    case "interface":
+    case "type":
+    case "enum":
+      return "class";
+    case "module":
+    case "external module name":
+      return "module";
+    case "keyword":
+      return "keyword";
+    case "parameter":
+      return "param";
+    default:
+      return "instance";
   }
 }

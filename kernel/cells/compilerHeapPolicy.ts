@@ -37,7 +37,9 @@ export function neverOptimize(functions: readonly ((...args: never[]) => unknown
   // libraries parsed later see the flag off again.
   setFlagsFromString("--allow-natives-syntax");
   try {
-    const mark = vm.runInThisContext("(function neverOptimize(f) { %NeverOptimizeFunction(f); })") as (f: unknown) => void;
+    const mark = vm.runInThisContext("(function neverOptimize(f) { %NeverOptimizeFunction(f); })") as (
+      f: unknown,
+    ) => void;
     for (const f of functions) mark(f);
     return true;
   } catch {
@@ -64,7 +66,9 @@ export function limitHeapGrowth(percent: number): boolean {
  */
 export function applyCompilerHeapPolicy(ts: object): void {
   const api = ts as { createProgram?: () => unknown; createTypeChecker?: () => unknown };
-  neverOptimize([api.createProgram, api.createTypeChecker].filter((f): f is () => unknown => typeof f === "function"));
+  neverOptimize(
+    [api.createProgram, api.createTypeChecker].filter((f): f is () => unknown => typeof f === "function"),
+  );
   const percent = Number(process.env["GRADLAB_HEAP_GROWING_PERCENT"] ?? HEAP_GROWING_PERCENT);
   if (Number.isFinite(percent) && percent > 0) limitHeapGrowth(percent);
 }

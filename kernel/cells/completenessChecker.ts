@@ -21,11 +21,22 @@ const OPENERS: Partial<Record<ts.SyntaxKind, Opener>> = {
 
 /** Tokens after which a `/` divides; anywhere else it starts a regular expression. */
 const VALUE_END = new Set<ts.SyntaxKind>([
-  ts.SyntaxKind.Identifier, ts.SyntaxKind.NumericLiteral, ts.SyntaxKind.BigIntLiteral, ts.SyntaxKind.StringLiteral,
-  ts.SyntaxKind.CloseParenToken, ts.SyntaxKind.CloseBracketToken, ts.SyntaxKind.CloseBraceToken,
-  ts.SyntaxKind.ThisKeyword, ts.SyntaxKind.SuperKeyword, ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword,
-  ts.SyntaxKind.NullKeyword, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateTail,
-  ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken,
+  ts.SyntaxKind.Identifier,
+  ts.SyntaxKind.NumericLiteral,
+  ts.SyntaxKind.BigIntLiteral,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.CloseParenToken,
+  ts.SyntaxKind.CloseBracketToken,
+  ts.SyntaxKind.CloseBraceToken,
+  ts.SyntaxKind.ThisKeyword,
+  ts.SyntaxKind.SuperKeyword,
+  ts.SyntaxKind.TrueKeyword,
+  ts.SyntaxKind.FalseKeyword,
+  ts.SyntaxKind.NullKeyword,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.PlusPlusToken,
+  ts.SyntaxKind.MinusMinusToken,
 ]);
 
 /**
@@ -41,7 +52,10 @@ export function checkCompleteness(code: string): IsCompleteResult {
   const stack: Opener[] = [];
   let previous = ts.SyntaxKind.Unknown;
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if ((kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) && !VALUE_END.has(previous)) {
+    if (
+      (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) &&
+      !VALUE_END.has(previous)
+    ) {
       kind = scanner.reScanSlashToken();
     }
     if (kind === ts.SyntaxKind.CloseBraceToken && stack[stack.length - 1] === "${") {
@@ -66,10 +80,16 @@ export function checkCompleteness(code: string): IsCompleteResult {
   }
   if (stack.length > 0) return incomplete(stack.length);
   const output = ts.transpileModule(code, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleDetection: ts.ModuleDetectionKind.Force },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+    },
     reportDiagnostics: true,
   });
-  const errors = (output.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined);
+  const errors = (output.diagnostics ?? []).filter(
+    (d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined,
+  );
   if (errors.length === 0) return { status: "complete" };
   const end = code.trimEnd().length;
   // "x =" or "a +" at the very end: the user is still typing the expression.

@@ -14,7 +14,9 @@ export const DISPLAY_HANDLE: unique symbol = Symbol.for("gradlab.displayHandle")
  * isDisplayHandle(display("x")); // true
  */
 export function isDisplayHandle(value: unknown): boolean {
-  return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[DISPLAY_HANDLE] === true;
+  return (
+    value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[DISPLAY_HANDLE] === true
+  );
 }
 
 /** Options of display(value, options). */
@@ -55,11 +57,13 @@ export interface DisplayFunction {
  * const h = display.html("<b>0%</b>"); await h.update({ "text/html": "<b>100%</b>" });
  */
 export function createDisplay(session: CellSession): DisplayFunction {
-  const toBundle = (value: unknown): MimeBundle | Promise<MimeBundle> => (isMimeBundle(value) ? normalizeBundle(value) : bundleOf(value));
+  const toBundle = (value: unknown): MimeBundle | Promise<MimeBundle> =>
+    isMimeBundle(value) ? normalizeBundle(value) : bundleOf(value);
   const show = (value: unknown, options: DisplayCallOptions = {}): DisplayHandle => {
     const id = options.id ?? session.nextDisplayId();
     const sink = session.sinkForDisplay("display()");
-    const send = (bundle: MimeBundle): void => sink.displayData(bundle, { displayId: id, metadata: options.metadata });
+    const send = (bundle: MimeBundle): void =>
+      sink.displayData(bundle, { displayId: id, metadata: options.metadata });
     // Sent synchronously whenever possible so it keeps its order with console output.
     const first = toBundle(value);
     const shown = first instanceof Promise ? first.then(send) : Promise.resolve(send(first));
@@ -69,12 +73,16 @@ export function createDisplay(session: CellSession): DisplayFunction {
       async update(next: unknown): Promise<void> {
         await shown;
         const bundle = await toBundle(next);
-        session.sinkForDisplay("update()").updateDisplayData(bundle, { displayId: id, metadata: options.metadata });
+        session
+          .sinkForDisplay("update()")
+          .updateDisplayData(bundle, { displayId: id, metadata: options.metadata });
       },
     };
   };
-  const helper = (type: string, convert: (v: never) => unknown = (v) => v) =>
-    (data: never, options?: DisplayCallOptions): DisplayHandle => show({ [type]: convert(data) }, options);
+  const helper =
+    (type: string, convert: (v: never) => unknown = (v) => v) =>
+    (data: never, options?: DisplayCallOptions): DisplayHandle =>
+      show({ [type]: convert(data) }, options);
   return Object.assign(show, {
     html: helper("text/html"),
     markdown: helper("text/markdown"),
@@ -99,22 +107,32 @@ export function installDisplayGlobals(session: CellSession): void {
     Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
   };
   define("display", createDisplay(session));
-  define("clearOutput", (wait = false): void => session.sinkForDisplay("clearOutput()").clearOutput(Boolean(wait)));
-  const ask = (what: string, password: boolean) => async (prompt: unknown = ""): Promise<string> => {
-    const req = session.running();
-    if (!req) throw new Error(`${what}(): no cell is running; call it from inside a cell (await ${what}("..."))`);
-    if (req.options && !req.options.allowStdin) {
-      throw new Error(`${what}(): this front end does not accept input (the execute_request has allow_stdin: false); run the cell from a notebook or console that supports stdin`);
-    }
-    return req.sink.inputRequest(String(prompt), password);
-  };
+  define("clearOutput", (wait = false): void =>
+    session.sinkForDisplay("clearOutput()").clearOutput(Boolean(wait)),
+  );
+  const ask =
+    (what: string, password: boolean) =>
+    async (prompt: unknown = ""): Promise<string> => {
+      const req = session.running();
+      if (!req)
+        throw new Error(`${what}(): no cell is running; call it from inside a cell (await ${what}("..."))`);
+      if (req.options && !req.options.allowStdin) {
+        throw new Error(
+          `${what}(): this front end does not accept input (the execute_request has allow_stdin: false); run the cell from a notebook or console that supports stdin`,
+        );
+      }
+      return req.sink.inputRequest(String(prompt), password);
+    };
   // The kernel server owns the comm registry (Symbol.for("gradlab.comms")); cells reach it as `comms`.
   Object.defineProperty(g, "comms", {
     configurable: true,
     enumerable: false,
     get() {
       const registry = g[Symbol.for("gradlab.comms")];
-      if (!registry) throw new Error("comms: there is no Jupyter comm registry here (comms exist only inside the gradlab kernel)");
+      if (!registry)
+        throw new Error(
+          "comms: there is no Jupyter comm registry here (comms exist only inside the gradlab kernel)",
+        );
       return registry;
     },
   });
@@ -124,7 +142,8 @@ export function installDisplayGlobals(session: CellSession): void {
     display(bundle, opts = {}) {
       const sink = session.sinkForDisplay("displayHost.display()");
       const data = normalizeBundle(bundle);
-      if (opts.update && opts.displayId !== undefined) sink.updateDisplayData(data, { displayId: opts.displayId, metadata: opts.metadata });
+      if (opts.update && opts.displayId !== undefined)
+        sink.updateDisplayData(data, { displayId: opts.displayId, metadata: opts.metadata });
       else sink.displayData(data, { displayId: opts.displayId, metadata: opts.metadata });
     },
     clearOutput(wait) {

@@ -31,7 +31,9 @@ export async function valueToBundle(value: unknown): Promise<MimeBundle> {
 
 function checkBundle(bundle: unknown): MimeBundle {
   if (bundle && typeof bundle === "object") return normalizeBundle(bundle as MimeBundle);
-  throw new Error(`[Symbol.for("Jupyter.display")]() returned ${inspect(bundle)}; it must return a MIME bundle object like { "text/plain": "..." }`);
+  throw new Error(
+    `[Symbol.for("Jupyter.display")]() returned ${inspect(bundle)}; it must return a MIME bundle object like { "text/plain": "..." }`,
+  );
 }
 
 /**
@@ -40,7 +42,13 @@ function checkBundle(bundle: unknown): MimeBundle {
  * inspectText({ a: [1, 2] }); // "{ a: [ 1, 2 ] }"
  */
 export function inspectText(value: unknown): string {
-  return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 20000, breakLength: 100, colors: false });
+  return inspect(value, {
+    depth: 4,
+    maxArrayLength: 100,
+    maxStringLength: 20000,
+    breakLength: 100,
+    colors: false,
+  });
 }
 
 function displayMethod(value: unknown): ((this: unknown) => unknown) | undefined {
@@ -70,7 +78,10 @@ export function isMimeBundle(value: unknown): value is MimeBundle {
 export function normalizeBundle(bundle: MimeBundle): MimeBundle {
   const out: MimeBundle = {};
   for (const [type, data] of Object.entries(bundle)) {
-    out[type] = data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") : data;
+    out[type] =
+      data instanceof Uint8Array
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64")
+        : data;
   }
   return out;
 }

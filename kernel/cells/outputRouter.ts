@@ -54,8 +54,10 @@ export class OutputRouter {
     return function write(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
       const sink = router.sink;
       const cb = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
-      if (sink === undefined) return (original as (...a: unknown[]) => boolean)(chunk, encodingOrCallback, callback);
-      const encoding = typeof encodingOrCallback === "string" ? (encodingOrCallback as BufferEncoding) : "utf8";
+      if (sink === undefined)
+        return (original as (...a: unknown[]) => boolean)(chunk, encodingOrCallback, callback);
+      const encoding =
+        typeof encodingOrCallback === "string" ? (encodingOrCallback as BufferEncoding) : "utf8";
       const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(encoding);
       try {
         sink.stream(name, text);

@@ -23,9 +23,16 @@ const CONDITIONS = ["node", "import", "default"];
 export function resolveImport(specifier: string, fromDir: string, overrides: ResolverOverrides): string {
   const override = overrides[specifier];
   if (override !== undefined) return override;
-  if (specifier.startsWith("node:") || isBuiltin(specifier)) return specifier.startsWith("node:") ? specifier : `node:${specifier}`;
+  if (specifier.startsWith("node:") || isBuiltin(specifier))
+    return specifier.startsWith("node:") ? specifier : `node:${specifier}`;
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)) return specifier;
-  if (specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === ".." || isAbsolute(specifier)) {
+  if (
+    specifier.startsWith("./") ||
+    specifier.startsWith("../") ||
+    specifier === "." ||
+    specifier === ".." ||
+    isAbsolute(specifier)
+  ) {
     return pathToFileURL(resolve(fromDir, specifier)).href;
   }
   const { name, subpath } = splitPackageName(specifier);
@@ -40,9 +47,12 @@ export function resolveImport(specifier: string, fromDir: string, overrides: Res
   }
   // Last resort: CommonJS resolution (covers NODE_PATH and global folders).
   try {
-    return pathToFileURL(createRequire(join(resolve(fromDir), "__gradlab_notebook__.js")).resolve(specifier)).href;
+    return pathToFileURL(createRequire(join(resolve(fromDir), "__gradlab_notebook__.js")).resolve(specifier))
+      .href;
   } catch {
-    throw new Error(`import "${specifier}": package "${name}" was not found in node_modules of ${fromDir} or any folder above it (run npm install ${name} there)`);
+    throw new Error(
+      `import "${specifier}": package "${name}" was not found in node_modules of ${fromDir} or any folder above it (run npm install ${name} there)`,
+    );
   }
 }
 
@@ -63,7 +73,10 @@ function resolveInPackage(pkgDir: string, manifestPath: string, subpath: string,
   }
   if (manifest.exports !== undefined && manifest.exports !== null) {
     const target = resolveExports(manifest.exports, subpath);
-    if (target === undefined) throw new Error(`import "${specifier}": "${subpath}" is not exported by ${manifestPath} (conditions ${CONDITIONS.join(", ")})`);
+    if (target === undefined)
+      throw new Error(
+        `import "${specifier}": "${subpath}" is not exported by ${manifestPath} (conditions ${CONDITIONS.join(", ")})`,
+      );
     return join(pkgDir, target);
   }
   if (subpath === ".") {
@@ -75,7 +88,15 @@ function resolveInPackage(pkgDir: string, manifestPath: string, subpath: string,
 
 /** Legacy (pre-exports) packages let `main` and deep paths omit ".js" or name a folder. */
 function withFileExtension(path: string, specifier: string): string {
-  const candidates = [path, `${path}.js`, `${path}.mjs`, `${path}.cjs`, `${path}.json`, join(path, "index.js"), join(path, "index.mjs")];
+  const candidates = [
+    path,
+    `${path}.js`,
+    `${path}.mjs`,
+    `${path}.cjs`,
+    `${path}.json`,
+    join(path, "index.js"),
+    join(path, "index.mjs"),
+  ];
   for (const candidate of candidates) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
@@ -89,10 +110,16 @@ function withFileExtension(path: string, specifier: string): string {
  * resolveExports({ ".": { import: "./m.mjs", require: "./c.cjs" } }, "."); // "./m.mjs"
  */
 export function resolveExports(exportsField: unknown, subpath: string): string | undefined {
-  const isSubpathMap = typeof exportsField === "object" && exportsField !== null && !Array.isArray(exportsField)
-    && Object.keys(exportsField).some((k) => k.startsWith("."));
-  const map: Record<string, unknown> = isSubpathMap ? (exportsField as Record<string, unknown>) : { ".": exportsField };
-  if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes("*")) return resolveTarget(map[subpath], "");
+  const isSubpathMap =
+    typeof exportsField === "object" &&
+    exportsField !== null &&
+    !Array.isArray(exportsField) &&
+    Object.keys(exportsField).some((k) => k.startsWith("."));
+  const map: Record<string, unknown> = isSubpathMap
+    ? (exportsField as Record<string, unknown>)
+    : { ".": exportsField };
+  if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes("*"))
+    return resolveTarget(map[subpath], "");
   let bestKey: string | undefined;
   let bestMatch = "";
   for (const key of Object.keys(map)) {

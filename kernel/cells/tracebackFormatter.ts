@@ -112,7 +112,11 @@ export class TracebackFormatter {
     let cause = (e as { cause?: unknown }).cause;
     for (let depth = 0; cause !== undefined && depth < 5; depth++) {
       const inner = this.format(cause);
-      traceback.push("", `Caused by: ${inner.traceback[0]}`, ...inner.traceback.slice(1).filter((l) => l.startsWith("    at ")));
+      traceback.push(
+        "",
+        `Caused by: ${inner.traceback[0]}`,
+        ...inner.traceback.slice(1).filter((l) => l.startsWith("    at ")),
+      );
       cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
     }
     return { ename, evalue, traceback };
@@ -152,7 +156,8 @@ export class TracebackFormatter {
   }
 
   private isInternal(frame: string): boolean {
-    if (frame.includes("node:internal") || frame.includes("node:vm") || frame.includes("evalmachine")) return true;
+    if (frame.includes("node:internal") || frame.includes("node:vm") || frame.includes("evalmachine"))
+      return true;
     if (frame.includes(KERNEL_DIR)) return true;
     // The cell wrapper's own "new Promise (<anonymous>)" style frames say nothing useful.
     return /\(<anonymous>\)$/.test(frame) && !/gradlab-cell-\d+\.js:/.test(frame);

@@ -32,20 +32,41 @@ class ShimDisplay implements Display {
 
   constructor(private readonly id?: string) {}
 
-  javascript(s: string): void { this.raw("text/javascript", s); }
-  html(s: string): void { this.raw("text/html", s); }
-  markdown(s: string): void { this.raw("text/markdown", s); }
-  latex(s: string): void { this.raw("text/latex", s); }
-  svg(s: string): void { this.raw("image/svg+xml", s); }
-  png(b: Uint8Array): void { this.raw("image/png", b); }
-  jpeg(b: Uint8Array): void { this.raw("image/jpeg", b); }
-  gif(b: Uint8Array): void { this.raw("image/gif", b); }
-  pdf(b: Uint8Array): void { this.raw("application/pdf", b); }
-  text(s: string): void { this.raw("text/plain", s); }
+  javascript(s: string): void {
+    this.raw("text/javascript", s);
+  }
+  html(s: string): void {
+    this.raw("text/html", s);
+  }
+  markdown(s: string): void {
+    this.raw("text/markdown", s);
+  }
+  latex(s: string): void {
+    this.raw("text/latex", s);
+  }
+  svg(s: string): void {
+    this.raw("image/svg+xml", s);
+  }
+  png(b: Uint8Array): void {
+    this.raw("image/png", b);
+  }
+  jpeg(b: Uint8Array): void {
+    this.raw("image/jpeg", b);
+  }
+  gif(b: Uint8Array): void {
+    this.raw("image/gif", b);
+  }
+  pdf(b: Uint8Array): void {
+    this.raw("application/pdf", b);
+  }
+  text(s: string): void {
+    this.raw("text/plain", s);
+  }
 
   raw(contentType: string, b: string | Uint8Array): void {
     const host = displayHost();
-    const data = typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+    const data =
+      typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
     if (!host) {
       // Outside a gradlab kernel (plain node): text still reaches the user.
       process.stdout.write(`${contentType === "text/plain" ? data : `[${contentType}]`}\n`);

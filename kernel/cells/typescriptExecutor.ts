@@ -6,8 +6,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import type {
-  CellExecutor, CompleteResult, ExecuteOptions, ExecuteOutcome, InspectResult, IsCompleteResult,
-  OutputSink, UserExpressionResult,
+  CellExecutor,
+  CompleteResult,
+  ExecuteOptions,
+  ExecuteOutcome,
+  InspectResult,
+  IsCompleteResult,
+  OutputSink,
+  UserExpressionResult,
 } from "../executorContract.js";
 import { CellSession } from "./cellSession.js";
 import { installDisplayGlobals, isDisplayHandle } from "./displayGlobals.js";
@@ -67,7 +73,12 @@ class TypeScriptExecutor implements CellExecutor {
     this.overrides = { gradlab: this.locations.gradlabUrl, tslab: this.locations.tslabShimUrl };
     this.protectedNames = protectedGlobalNames();
     installDisplayGlobals(this.session);
-    Object.defineProperty(globalThis, "KeyboardInterrupt", { value: KeyboardInterrupt, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, "KeyboardInterrupt", {
+      value: KeyboardInterrupt,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     this.installRuntime();
     this.tracebacks.installStackMapping();
     this.installStrayErrorHandlers();
@@ -75,7 +86,10 @@ class TypeScriptExecutor implements CellExecutor {
 
   private loadEngines(): Promise<Engines> {
     this.engines ??= (async () => {
-      const [{ compileCell }, { CellTypeChecker }] = await Promise.all([import("./cellCompiler.js"), import("./cellTypeChecker.js")]);
+      const [{ compileCell }, { CellTypeChecker }] = await Promise.all([
+        import("./cellCompiler.js"),
+        import("./cellTypeChecker.js"),
+      ]);
       return { compileCell, checker: new CellTypeChecker({ cwd: this.cwd, locations: this.locations }) };
     })();
     return this.engines;
@@ -89,7 +103,13 @@ class TypeScriptExecutor implements CellExecutor {
     const engines = await this.loadEngines();
     const code = 'import { tensor } from "gradlab";\ntensor';
     const compiled = this.compile(engines, code);
-    engines.checker.check(code, compiled.declarations.allNames, this.typeCheck, compiled.declarations.variableNames, compiled.declarations.exportedNames);
+    engines.checker.check(
+      code,
+      compiled.declarations.allNames,
+      this.typeCheck,
+      compiled.declarations.variableNames,
+      compiled.declarations.exportedNames,
+    );
     await import(this.locations.gradlabUrl);
   }
 
@@ -100,11 +120,18 @@ class TypeScriptExecutor implements CellExecutor {
     try {
       const engines = await this.loadEngines();
       const compiled = this.compile(engines, code);
-      if (compiled.diagnostics.length > 0) return diagnosticsOutcome("SyntaxError", label, code, compiled.diagnostics);
+      if (compiled.diagnostics.length > 0)
+        return diagnosticsOutcome("SyntaxError", label, code, compiled.diagnostics);
       const clash = this.protectedClash(compiled, code, label);
       if (clash) return clash;
       const check = this.typeCheck && !NOCHECK_DIRECTIVE.test(code);
-      const problems = engines.checker.check(code, compiled.declarations.allNames, check, compiled.declarations.variableNames, compiled.declarations.exportedNames);
+      const problems = engines.checker.check(
+        code,
+        compiled.declarations.allNames,
+        check,
+        compiled.declarations.variableNames,
+        compiled.declarations.exportedNames,
+      );
       if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
       if (!compiled.declarations.inert) {
         // A SIGINT that arrived while the cell compiled and type-checked (tens of ms) went to
@@ -122,9 +149,10 @@ class TypeScriptExecutor implements CellExecutor {
       return { status: "ok" };
     } catch (err) {
       const interrupted = isInterruptError(err, opts.signal) || Atomics.load(opts.interruptFlag, 0) !== 0;
-      const formatted = interrupted && !(err instanceof KeyboardInterrupt)
-        ? this.tracebacks.format(new KeyboardInterrupt(), "KeyboardInterrupt")
-        : this.tracebacks.format(err);
+      const formatted =
+        interrupted && !(err instanceof KeyboardInterrupt)
+          ? this.tracebacks.format(new KeyboardInterrupt(), "KeyboardInterrupt")
+          : this.tracebacks.format(err);
       return { status: "error", ...formatted };
     } finally {
       // The flag stays set: if the interrupted cell is still running somewhere (a loop
@@ -154,15 +182,27 @@ class TypeScriptExecutor implements CellExecutor {
       // A getter-only global (e.g. `comms`) that the cell redeclares becomes the cell's own.
       const assignable = existing !== undefined && (existing.set !== undefined || existing.writable === true);
       if (!existing || (!assignable && existing.configurable)) {
-        Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
+        Object.defineProperty(g, name, {
+          value: undefined,
+          writable: true,
+          configurable: true,
+          enumerable: true,
+        });
       }
     }
     const filename = nextScriptName();
-    this.tracebacks.register(filename, { label, map: compiled.map, source: code }, compiled.declarations.runtimeNames.size > 0);
+    this.tracebacks.register(
+      filename,
+      { label, map: compiled.map, source: code },
+      compiled.declarations.runtimeNames.size > 0,
+    );
     const script = new vm.Script(compiled.script, { filename });
     // breakOnSigint starts and joins a watchdog thread per run; a cell that names nothing
     // cannot run long, so it skips that cost.
-    return script.runInThisContext({ breakOnSigint: !compiled.declarations.inert, displayErrors: false }) as Promise<unknown>;
+    return script.runInThisContext({
+      breakOnSigint: !compiled.declarations.inert,
+      displayErrors: false,
+    }) as Promise<unknown>;
   }
 
   /** A top-level name that would overwrite a builtin the kernel and libraries rely on. */
@@ -172,12 +212,20 @@ class TypeScriptExecutor implements CellExecutor {
       if (!this.protectedNames.has(name)) continue;
       const pos = compiled.declarations.namePositions.get(name) ?? 0;
       const { line, column } = lineColumn(code, pos);
-      diagnostics.push({ line, column, code: 0, message: `top-level '${name}' would replace the global '${name}' that the kernel and libraries rely on; rename it or declare it inside a block` });
+      diagnostics.push({
+        line,
+        column,
+        code: 0,
+        message: `top-level '${name}' would replace the global '${name}' that the kernel and libraries rely on; rename it or declare it inside a block`,
+      });
     }
     return diagnostics.length ? diagnosticsOutcome("NameError", label, code, diagnostics) : undefined;
   }
 
-  async userExpressions(exprs: Record<string, string>, sink: OutputSink): Promise<Record<string, UserExpressionResult>> {
+  async userExpressions(
+    exprs: Record<string, string>,
+    sink: OutputSink,
+  ): Promise<Record<string, UserExpressionResult>> {
     const engines = await this.loadEngines();
     const out: Record<string, UserExpressionResult> = {};
     const previous = this.session.running();
@@ -189,11 +237,21 @@ class TypeScriptExecutor implements CellExecutor {
           const compiled = engines.compileCell(expr);
           if (compiled.diagnostics.length > 0) {
             const d = compiled.diagnostics[0]!;
-            out[key] = { status: "error", ename: "SyntaxError", evalue: d.message, traceback: [`SyntaxError: ${d.message}`] };
+            out[key] = {
+              status: "error",
+              ename: "SyntaxError",
+              evalue: d.message,
+              traceback: [`SyntaxError: ${d.message}`],
+            };
             continue;
           }
           if (compiled.declarations.runtimeNames.size > 0) {
-            out[key] = { status: "error", ename: "SyntaxError", evalue: "user_expressions must be expressions, not declarations", traceback: [] };
+            out[key] = {
+              status: "error",
+              ename: "SyntaxError",
+              evalue: "user_expressions must be expressions, not declarations",
+              traceback: [],
+            };
             continue;
           }
           const value = await this.start(compiled, expr, "user_expression");
@@ -261,25 +319,37 @@ class TypeScriptExecutor implements CellExecutor {
         resolve: (specifier: string): string => resolveImport(specifier, cwd, overrides),
       },
     };
-    Object.defineProperty(globalThis, Symbol.for("gradlab.cellRuntime"), { value: runtime, configurable: true, writable: true });
+    Object.defineProperty(globalThis, Symbol.for("gradlab.cellRuntime"), {
+      value: runtime,
+      configurable: true,
+      writable: true,
+    });
     // @types/node declares a global require, so cells type-check with it; give them a real one
     // that resolves from the notebook's folder, as tslab and Node's own REPL do.
     if (typeof (globalThis as { require?: unknown }).require !== "function") {
-      Object.defineProperty(globalThis, "require", { value: requireFromNotebook, configurable: true, writable: true, enumerable: false });
+      Object.defineProperty(globalThis, "require", {
+        value: requireFromNotebook,
+        configurable: true,
+        writable: true,
+        enumerable: false,
+      });
     }
   }
 
   /** Errors thrown by stray timers or unhandled promise rejections are shown, not fatal.
    *  A host that already handles them (the kernel server) keeps doing so alone. */
   private installStrayErrorHandlers(): void {
-    if (process.listenerCount("uncaughtException") > 0 || process.listenerCount("unhandledRejection") > 0) return;
-    const report = (kind: string) => (err: unknown): void => {
-      const f = this.tracebacks.format(err);
-      const sink = this.session.recent()?.sink;
-      const text = `${kind}: ${f.traceback.join("\n")}\n`;
-      if (sink) sink.stream("stderr", text);
-      else this.session.router.writeKernelLog(text);
-    };
+    if (process.listenerCount("uncaughtException") > 0 || process.listenerCount("unhandledRejection") > 0)
+      return;
+    const report =
+      (kind: string) =>
+      (err: unknown): void => {
+        const f = this.tracebacks.format(err);
+        const sink = this.session.recent()?.sink;
+        const text = `${kind}: ${f.traceback.join("\n")}\n`;
+        if (sink) sink.stream("stderr", text);
+        else this.session.router.writeKernelLog(text);
+      };
     process.on("uncaughtException", report("Uncaught exception"));
     process.on("unhandledRejection", report("Unhandled promise rejection"));
   }
@@ -334,7 +404,12 @@ function raceInterrupt(run: Promise<unknown>, opts: ExecuteOptions): Promise<unk
   });
 }
 
-function diagnosticsOutcome(ename: string, label: string, code: string, diagnostics: CellDiagnostic[]): ExecuteOutcome {
+function diagnosticsOutcome(
+  ename: string,
+  label: string,
+  code: string,
+  diagnostics: CellDiagnostic[],
+): ExecuteOutcome {
   const lines = code.split("\n");
   const traceback: string[] = [];
   for (const d of diagnostics) {
@@ -344,7 +419,12 @@ function diagnosticsOutcome(ename: string, label: string, code: string, diagnost
     if (text !== undefined) traceback.push(`  ${text}`, `  ${" ".repeat(d.column)}^`);
   }
   const first = diagnostics[0]!;
-  return { status: "error", ename, evalue: `${label}:${first.line + 1}:${first.column + 1} ${first.message}`, traceback: [`${ename}: ${diagnostics.length} problem(s)`, ...traceback] };
+  return {
+    status: "error",
+    ename,
+    evalue: `${label}:${first.line + 1}:${first.column + 1} ${first.message}`,
+    traceback: [`${ename}: ${diagnostics.length} problem(s)`, ...traceback],
+  };
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -358,7 +438,18 @@ function protectedGlobalNames(): Set<string> {
   const intrinsics = vm.runInNewContext("Object.getOwnPropertyNames(globalThis)") as string[];
   return new Set([
     ...intrinsics,
-    "globalThis", "global", "process", "console", "Buffer", "queueMicrotask", "structuredClone",
-    "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate",
+    "globalThis",
+    "global",
+    "process",
+    "console",
+    "Buffer",
+    "queueMicrotask",
+    "structuredClone",
+    "setTimeout",
+    "setInterval",
+    "setImmediate",
+    "clearTimeout",
+    "clearInterval",
+    "clearImmediate",
   ]);
 }

@@ -36,7 +36,12 @@ export interface CommHost {
   registerTarget(targetName: string, handler: CommTargetHandler): void;
   unregisterTarget(targetName: string): void;
   /** Opens a comm from the kernel side (comm_open to the front end). */
-  open(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): Comm;
+  open(
+    targetName: string,
+    data?: Record<string, unknown>,
+    metadata?: Record<string, unknown>,
+    buffers?: Uint8Array[],
+  ): Comm;
   get(commId: string): Comm | undefined;
   list(targetName?: string): Comm[];
 }
@@ -60,8 +65,13 @@ class OpenComm implements Comm {
     private readonly registry: CommRegistry,
   ) {}
 
-  send(data: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: Uint8Array[] = []): void {
-    if (this.closed) throw new Error(`comm ${this.commId} (target "${this.targetName}") is closed; cannot send`);
+  send(
+    data: Record<string, unknown>,
+    metadata: Record<string, unknown> = {},
+    buffers: Uint8Array[] = [],
+  ): void {
+    if (this.closed)
+      throw new Error(`comm ${this.commId} (target "${this.targetName}") is closed; cannot send`);
     this.registry.publish("comm_msg", { comm_id: this.commId, data }, metadata, buffers);
   }
 
@@ -89,7 +99,9 @@ export class CommRegistry implements CommHost {
   constructor(
     private readonly publisher: CommPublisher,
     // fd 2 directly: process.stderr.write is routed into the running cell's output.
-    private readonly log: (text: string) => void = (t) => { writeSync(2, `[gradlab comm] ${t}\n`); },
+    private readonly log: (text: string) => void = (t) => {
+      writeSync(2, `[gradlab comm] ${t}\n`);
+    },
   ) {}
 
   registerTarget(targetName: string, handler: CommTargetHandler): void {
@@ -100,7 +112,12 @@ export class CommRegistry implements CommHost {
     this.targets.delete(targetName);
   }
 
-  open(targetName: string, data: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}, buffers: Uint8Array[] = []): Comm {
+  open(
+    targetName: string,
+    data: Record<string, unknown> = {},
+    metadata: Record<string, unknown> = {},
+    buffers: Uint8Array[] = [],
+  ): Comm {
     const comm = new OpenComm(`gradlab-comm-${process.pid}-${this.nextId++}`, targetName, this);
     this.comms.set(comm.commId, comm);
     this.publish("comm_open", { comm_id: comm.commId, target_name: targetName, data }, metadata, buffers);
@@ -123,7 +140,11 @@ export class CommRegistry implements CommHost {
   }
 
   /** A front end's comm_open. An unknown target is answered with comm_close, as the spec asks. */
-  async handleOpen(content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): Promise<void> {
+  async handleOpen(
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): Promise<void> {
     const commId = String(content.comm_id ?? "");
     const targetName = String(content.target_name ?? "");
     const handler = this.targets.get(targetName);
@@ -135,29 +156,50 @@ export class CommRegistry implements CommHost {
     }
     const comm = new OpenComm(commId, targetName, this);
     this.comms.set(commId, comm);
-    await this.guard(`comm_open handler of target "${targetName}"`, () => handler(comm, toMessage(content, metadata, buffers)));
+    await this.guard(`comm_open handler of target "${targetName}"`, () =>
+      handler(comm, toMessage(content, metadata, buffers)),
+    );
   }
 
   /** A front end's comm_msg. */
-  async handleMsg(content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): Promise<void> {
+  async handleMsg(
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): Promise<void> {
     const comm = this.comms.get(String(content.comm_id));
     if (!comm) return this.log(`comm_msg for unknown comm ${String(content.comm_id)} ignored`);
     const onMsg = comm.onMsg;
-    if (onMsg) await this.guard(`comm ${comm.commId} message handler`, () => onMsg(toMessage(content, metadata, buffers)));
+    if (onMsg)
+      await this.guard(`comm ${comm.commId} message handler`, () =>
+        onMsg(toMessage(content, metadata, buffers)),
+      );
   }
 
   /** A front end's comm_close. */
-  async handleClose(content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): Promise<void> {
+  async handleClose(
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): Promise<void> {
     const comm = this.comms.get(String(content.comm_id));
     if (!comm) return;
     comm.closed = true;
     this.comms.delete(comm.commId);
     const onClose = comm.onClose;
-    if (onClose) await this.guard(`comm ${comm.commId} close handler`, () => onClose(toMessage(content, metadata, buffers)));
+    if (onClose)
+      await this.guard(`comm ${comm.commId} close handler`, () =>
+        onClose(toMessage(content, metadata, buffers)),
+      );
   }
 
   /** @internal used by comms to publish. */
-  publish(msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): void {
+  publish(
+    msgType: "comm_open" | "comm_msg" | "comm_close",
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): void {
     this.publisher(msgType, content, metadata, buffers);
   }
 
@@ -175,7 +217,15 @@ export class CommRegistry implements CommHost {
   }
 }
 
-function toMessage(content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): CommMessage {
+function toMessage(
+  content: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+  buffers: Uint8Array[],
+): CommMessage {
   const data = content.data;
-  return { data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {}, metadata, buffers };
+  return {
+    data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {},
+    metadata,
+    buffers,
+  };
 }

@@ -56,10 +56,19 @@ export const KERNEL_ENV: Readonly<Record<string, string>> = {
  * @example
  * kernelJson({ displayName: "TypeScript (gradlab)" }).argv[0]; // process.execPath
  */
-export function kernelJson(opts: { displayName?: string; interruptMode?: "signal" | "message"; warmUp?: boolean } = {}): KernelJson {
+export function kernelJson(
+  opts: { displayName?: string; interruptMode?: "signal" | "message"; warmUp?: boolean } = {},
+): KernelJson {
   const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
   return {
-    argv: [process.execPath, cli, "kernel", ...(opts.warmUp === true ? ["--warm-up"] : []), "--connection-file", "{connection_file}"],
+    argv: [
+      process.execPath,
+      cli,
+      "kernel",
+      ...(opts.warmUp === true ? ["--warm-up"] : []),
+      "--connection-file",
+      "{connection_file}",
+    ],
     display_name: opts.displayName ?? "TypeScript (gradlab)",
     language: "typescript",
     interrupt_mode: opts.interruptMode ?? "message",
@@ -94,7 +103,11 @@ export function installKernelspec(opts: InstallOptions): string {
  * @example
  * uninstallKernelspec({ scope: { kind: "user" }, name: "gradlab" });
  */
-export function uninstallKernelspec(opts: { scope: InstallScope; name?: string; env?: NodeJS.ProcessEnv }): string | undefined {
+export function uninstallKernelspec(opts: {
+  scope: InstallScope;
+  name?: string;
+  env?: NodeJS.ProcessEnv;
+}): string | undefined {
   const dir = join(kernelsDir(opts.scope, opts.env), checkName(opts.name ?? DEFAULT_KERNEL_NAME));
   if (!existsSync(join(dir, "kernel.json"))) return undefined;
   rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,10 @@ export type InstallScope = { kind: "user" } | { kind: "sys-prefix" } | { kind: "
  * @example
  * userDataDir(); // "/home/me/.local/share/jupyter" on Linux
  */
-export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function userDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
   if (platform === "darwin") return join(homedir(), "Library", "Jupyter");
   if (platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "jupyter");
@@ -27,7 +30,9 @@ function sysPrefix(env: NodeJS.ProcessEnv): string {
   try {
     return execFileSync("python3", ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
   } catch {
-    throw new Error("--sys-prefix: no VIRTUAL_ENV or CONDA_PREFIX is set and python3 could not report sys.prefix; use --user or --prefix DIR");
+    throw new Error(
+      "--sys-prefix: no VIRTUAL_ENV or CONDA_PREFIX is set and python3 could not report sys.prefix; use --user or --prefix DIR",
+    );
   }
 }
 

@@ -53,7 +53,8 @@ function logoPixel(x: number, y: number, size: number): [number, number, number,
  * writeFileSync("logo-64x64.png", logoPng(64));
  */
 export function logoPng(size: number): Buffer {
-  if (!Number.isInteger(size) || size < 1 || size > 1024) throw new Error(`logoPng: size must be an integer in 1..1024, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size > 1024)
+    throw new Error(`logoPng: size must be an integer in 1..1024, got ${size}`);
   const raw = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y++) {
     const row = y * (size * 4 + 1);

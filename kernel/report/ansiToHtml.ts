@@ -21,8 +21,10 @@ export function ansiToHtml(text: string): string {
     if (i + 2 >= parts.length) break;
     if (parts[i + 2] !== "m") continue;
     for (const code of (parts[i + 1] || "0").split(";").map(Number)) {
-      if (code === 0) { color = null; bold = false; }
-      else if (code === 1) bold = true;
+      if (code === 0) {
+        color = null;
+        bold = false;
+      } else if (code === 1) bold = true;
       else if (code === 22) bold = false;
       else if (code >= 30 && code <= 37) color = COLORS[code - 30];
       else if (code >= 90 && code <= 97) color = BRIGHT[code - 90];
@@ -30,7 +32,8 @@ export function ansiToHtml(text: string): string {
     }
     if (open) html += "</span>";
     open = color !== null || bold;
-    if (open) html += `<span style="${color ? `color:${color}` : ""}${color && bold ? ";" : ""}${bold ? "font-weight:bold" : ""}">`;
+    if (open)
+      html += `<span style="${color ? `color:${color}` : ""}${color && bold ? ";" : ""}${bold ? "font-weight:bold" : ""}">`;
   }
   if (open) html += "</span>";
   return html.replace(/<span style="[^"]*"><\/span>/g, "");

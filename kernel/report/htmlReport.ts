@@ -13,8 +13,15 @@ import { figureHtml } from "../../src/plot/figureHtml.js";
 
 /** Display preference, richest first (what Jupyter front ends pick too). */
 const MIME_ORDER = [
-  "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif",
-  "text/markdown", "text/latex", "application/json", "text/plain",
+  "text/html",
+  "image/svg+xml",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "text/markdown",
+  "text/latex",
+  "application/json",
+  "text/plain",
 ];
 
 /**
@@ -54,11 +61,15 @@ function runHeader(nb: Notebook): string {
   const run = nb.metadata["gradlab"] as Record<string, unknown> | undefined;
   if (!run) return "";
   const params = run["parameters"] as Record<string, unknown> | undefined;
-  const paramText = params && Object.keys(params).length > 0
-    ? ` · parameters <code>${escapeHtml(JSON.stringify(params))}</code>` : "";
-  return `<header class="run">Executed by gradlab ${escapeHtml(String(run["gradlab_version"] ?? ""))} ` +
+  const paramText =
+    params && Object.keys(params).length > 0
+      ? ` · parameters <code>${escapeHtml(JSON.stringify(params))}</code>`
+      : "";
+  return (
+    `<header class="run">Executed by gradlab ${escapeHtml(String(run["gradlab_version"] ?? ""))} ` +
     `on Node ${escapeHtml(String(run["node_version"] ?? ""))} · seed ${escapeHtml(String(run["seed"] ?? ""))} · ` +
-    `started ${escapeHtml(String(run["start_time"] ?? ""))}${paramText}</header>`;
+    `started ${escapeHtml(String(run["start_time"] ?? ""))}${paramText}</header>`
+  );
 }
 
 function renderCell(cell: Cell): string {
@@ -71,11 +82,13 @@ function renderCell(cell: Cell): string {
   const count = cell.execution_count === null ? " " : String(cell.execution_count);
   const outputs = cell.outputs.map(renderOutput).join("\n");
   const duration = (cell.metadata["gradlab"] as { duration_ms?: number } | undefined)?.duration_ms;
-  return `<section class="cell code" id="cell-${escapeHtml(cell.id)}">` +
+  return (
+    `<section class="cell code" id="cell-${escapeHtml(cell.id)}">` +
     `<div class="input"><div class="prompt">[${count}]:</div><pre><code class="language-typescript">${escapeHtml(joinSource(cell.source))}</code></pre></div>` +
     (outputs ? `\n<div class="outputs">\n${outputs}\n</div>` : "") +
     (duration !== undefined ? `\n<div class="duration">${(duration / 1000).toFixed(2)} s</div>` : "") +
-    `</section>`;
+    `</section>`
+  );
 }
 
 /**
@@ -99,19 +112,38 @@ function renderBundle(data: Record<string, unknown>): string {
     return typeof v === "string" || Array.isArray(v) ? joinSource(v as string[]) : JSON.stringify(v, null, 2);
   };
   if (!("text/html" in data) && PLOTLY_MIME in data) {
-    const fig = data[PLOTLY_MIME] as { data?: unknown[]; layout?: Record<string, unknown>; config?: Record<string, unknown> };
-    return figureHtml({ data: fig.data ?? [], layout: fig.layout ?? {}, config: fig.config ?? {}, needsFull: false, summary: "plotly figure" });
+    const fig = data[PLOTLY_MIME] as {
+      data?: unknown[];
+      layout?: Record<string, unknown>;
+      config?: Record<string, unknown>;
+    };
+    return figureHtml({
+      data: fig.data ?? [],
+      layout: fig.layout ?? {},
+      config: fig.config ?? {},
+      needsFull: false,
+      summary: "plotly figure",
+    });
   }
   const mime = MIME_ORDER.find((m) => m in data);
   switch (mime) {
-    case "text/html": return text(mime);
-    case "image/svg+xml": return text(mime);
-    case "image/png": case "image/jpeg": case "image/gif":
+    case "text/html":
+      return text(mime);
+    case "image/svg+xml":
+      return text(mime);
+    case "image/png":
+    case "image/jpeg":
+    case "image/gif":
       return `<img src="data:${mime};base64,${text(mime).replace(/\s/g, "")}" alt="figure">`;
-    case "text/markdown": return renderMarkdown(text(mime));
-    case "text/latex": return `<div class="math display">${escapeHtml(text(mime))}</div>`;
-    case "application/json": return `<pre>${escapeHtml(text(mime))}</pre>`;
-    case "text/plain": return `<pre>${ansiToHtml(text(mime))}</pre>`;
-    default: return "";
+    case "text/markdown":
+      return renderMarkdown(text(mime));
+    case "text/latex":
+      return `<div class="math display">${escapeHtml(text(mime))}</div>`;
+    case "application/json":
+      return `<pre>${escapeHtml(text(mime))}</pre>`;
+    case "text/plain":
+      return `<pre>${ansiToHtml(text(mime))}</pre>`;
+    default:
+      return "";
   }
 }

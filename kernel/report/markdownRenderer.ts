@@ -27,7 +27,10 @@ function renderBlocks(lines: string[]): string[] {
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
-    if (line.trim() === "") { i++; continue; }
+    if (line.trim() === "") {
+      i++;
+      continue;
+    }
     const fence = /^\s*(```+|~~~+)\s*([\w+-]*)/.exec(line);
     if (fence) {
       const body: string[] = [];
@@ -57,7 +60,11 @@ function renderBlocks(lines: string[]): string[] {
       i++;
       continue;
     }
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) { out.push("<hr>"); i++; continue; }
+    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
+      out.push("<hr>");
+      i++;
+      continue;
+    }
     if (/^\s*>/.test(line)) {
       const body: string[] = [];
       while (i < lines.length && /^\s*>/.test(lines[i])) body.push(lines[i++].replace(/^\s*>\s?/, ""));
@@ -99,7 +106,8 @@ function listItem(line: string): { indent: number; ordered: boolean; text: strin
 function renderList(lines: string[], start: number, out: string[]): number {
   const first = listItem(lines[start])!;
   const tag = first.ordered ? "ol" : "ul";
-  const startAttr = first.ordered && !/^\s*1[.)]/.test(lines[start]) ? ` start="${parseInt(lines[start], 10)}"` : "";
+  const startAttr =
+    first.ordered && !/^\s*1[.)]/.test(lines[start]) ? ` start="${parseInt(lines[start], 10)}"` : "";
   const items: string[][] = [];
   let i = start;
   while (i < lines.length) {
@@ -137,18 +145,43 @@ function renderList(lines: string[], start: number, out: string[]): number {
 }
 
 function isTableStart(lines: string[], i: number): boolean {
-  return lines[i].includes("|") && i + 1 < lines.length && /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(lines[i + 1]);
+  return (
+    lines[i].includes("|") &&
+    i + 1 < lines.length &&
+    /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(lines[i + 1])
+  );
 }
 
 function renderTable(rows: string[]): string {
-  const cells = (row: string) => row.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
-  const head = cells(rows[0]).map((c) => `<th>${renderInline(c)}</th>`).join("");
-  const body = rows.slice(2).map((r) => `<tr>${cells(r).map((c) => `<td>${renderInline(c)}</td>`).join("")}</tr>`).join("\n");
+  const cells = (row: string) =>
+    row
+      .trim()
+      .replace(/^\|/, "")
+      .replace(/\|$/, "")
+      .split("|")
+      .map((c) => c.trim());
+  const head = cells(rows[0])
+    .map((c) => `<th>${renderInline(c)}</th>`)
+    .join("");
+  const body = rows
+    .slice(2)
+    .map(
+      (r) =>
+        `<tr>${cells(r)
+          .map((c) => `<td>${renderInline(c)}</td>`)
+          .join("")}</tr>`,
+    )
+    .join("\n");
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/<[^>]*>/g, "").replace(/[^\w\s-]/g, "").trim().replace(/\s+/g, "-");
+  return text
+    .toLowerCase()
+    .replace(/<[^>]*>/g, "")
+    .replace(/[^\w\s-]/g, "")
+    .trim()
+    .replace(/\s+/g, "-");
 }
 
 /**
@@ -159,14 +192,28 @@ export function renderInline(text: string): string {
   // Code spans and math are cut out first so their contents are never read as emphasis.
   const held: string[] = [];
   const hold = (html: string) => `\u0000${held.push(html) - 1}\u0000`;
-  let s = text.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_m, _t, code: string) => hold(`<code>${escapeHtml(code.trim())}</code>`));
-  s = s.replace(/\$\$([\s\S]+?)\$\$/g, (_m, tex: string) => hold(`<span class="math display" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`));
-  s = s.replace(/\$([^\s$](?:[^$]*?[^\s$])?)\$/g, (_m, tex: string) => hold(`<span class="math" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`));
-  s = s.replace(/<(https?:\/\/[^\s>]+)>/g, (_m, url: string) => hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`));
+  let s = text.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_m, _t, code: string) =>
+    hold(`<code>${escapeHtml(code.trim())}</code>`),
+  );
+  s = s.replace(/\$\$([\s\S]+?)\$\$/g, (_m, tex: string) =>
+    hold(`<span class="math display" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`),
+  );
+  s = s.replace(/\$([^\s$](?:[^$]*?[^\s$])?)\$/g, (_m, tex: string) =>
+    hold(`<span class="math" title="${escapeHtml(tex)}">${texToHtml(tex)}</span>`),
+  );
+  s = s.replace(/<(https?:\/\/[^\s>]+)>/g, (_m, url: string) =>
+    hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`),
+  );
   s = escapeHtml(s);
-  s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;([^&]*)&quot;)?\)/g, (_m, alt: string, src: string, title?: string) =>
-    hold(`<img src="${src}" alt="${alt}"${title ? ` title="${title}"` : ""}>`));
-  s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, href: string) => `<a href="${href}">${label}</a>`);
+  s = s.replace(
+    /!\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;([^&]*)&quot;)?\)/g,
+    (_m, alt: string, src: string, title?: string) =>
+      hold(`<img src="${src}" alt="${alt}"${title ? ` title="${title}"` : ""}>`),
+  );
+  s = s.replace(
+    /\[([^\]]+)\]\(([^)\s]+)\)/g,
+    (_m, label: string, href: string) => `<a href="${href}">${label}</a>`,
+  );
   s = s.replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, "<strong>$2</strong>");
   s = s.replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\*)/g, "$1<em>$2</em>");
   s = s.replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, "$1<em>$2</em>");

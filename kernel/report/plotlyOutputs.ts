@@ -3,7 +3,12 @@
 // figure (cells cleared or run out of order leave figures without it), and figure element ids
 // that do not change from run to run.
 
-import type { CellOutput, DisplayDataOutput, ExecuteResultOutput, Notebook } from "../runner/notebookFormat.js";
+import type {
+  CellOutput,
+  DisplayDataOutput,
+  ExecuteResultOutput,
+  Notebook,
+} from "../runner/notebookFormat.js";
 import { joinSource } from "../runner/notebookFormat.js";
 import { plotlyLoaderBundle, type PlotlyBundleKind } from "../../src/plot/plotlyLoader.js";
 
@@ -74,7 +79,11 @@ export function ensurePlotlyLoader(nb: Notebook): boolean {
   const needed: PlotlyBundleKind = figures.some(figureNeedsFull) ? "full" : "cartesian";
   if (loaded === "full" || loaded === needed) return false;
   const at = first as { outputs: CellOutput[]; index: number };
-  at.outputs.splice(at.index, 0, { output_type: "display_data", data: plotlyLoaderBundle(needed), metadata: {} });
+  at.outputs.splice(at.index, 0, {
+    output_type: "display_data",
+    data: plotlyLoaderBundle(needed),
+    metadata: {},
+  });
   return true;
 }
 
@@ -89,7 +98,11 @@ export function singlePlotlyLoader(nb: Notebook): void {
   for (const cell of nb.cells) {
     if (cell.cell_type !== "code") continue;
     for (const out of cell.outputs) {
-      if ((isPlotlyLoader(out) && loaderKind(out) === "full") || (isPlotlyFigure(out) && figureNeedsFull(out))) kind = "full";
+      if (
+        (isPlotlyLoader(out) && loaderKind(out) === "full") ||
+        (isPlotlyFigure(out) && figureNeedsFull(out))
+      )
+        kind = "full";
     }
     cell.outputs = cell.outputs.filter((out) => !isPlotlyLoader(out));
   }
@@ -97,7 +110,11 @@ export function singlePlotlyLoader(nb: Notebook): void {
     if (cell.cell_type !== "code") continue;
     const first = cell.outputs.findIndex(isPlotlyFigure);
     if (first < 0) continue;
-    cell.outputs.splice(first, 0, { output_type: "display_data", data: plotlyLoaderBundle(kind), metadata: {} });
+    cell.outputs.splice(first, 0, {
+      output_type: "display_data",
+      data: plotlyLoaderBundle(kind),
+      metadata: {},
+    });
     return;
   }
 }

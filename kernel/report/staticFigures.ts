@@ -32,7 +32,14 @@ const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chr
  * @example findChromium() // "/usr/bin/chromium"
  */
 export function findChromium(given?: string, pathVar: string = process.env["PATH"] ?? ""): string | null {
-  const runnable = (p: string): boolean => { try { accessSync(p, constants.X_OK); return true; } catch { return false; } };
+  const runnable = (p: string): boolean => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   if (given !== undefined) return runnable(given) ? given : null;
   if (runnable("/usr/bin/chromium")) return "/usr/bin/chromium";
   for (const dir of pathVar.split(delimiter).filter(Boolean)) {
@@ -49,7 +56,7 @@ export function noChromiumMessage(given?: string): string {
   return given !== undefined
     ? `--static is unavailable: ${given} is not an executable Chromium; figures stay interactive-only`
     : `--static is unavailable: no Chromium found (looked for /usr/bin/chromium and ${CANDIDATES.join(", ")} on PATH); ` +
-      `install Debian's chromium or pass --chromium PATH. Figures stay interactive-only.`;
+        `install Debian's chromium or pass --chromium PATH. Figures stay interactive-only.`;
 }
 
 /**
@@ -58,7 +65,9 @@ export function noChromiumMessage(given?: string): string {
  * @example const n = await embedStaticFigures(nb, "/usr/bin/chromium");
  */
 export async function embedStaticFigures(nb: Notebook, chromiumPath: string): Promise<number> {
-  const figures = nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : [])).filter(isPlotlyFigure)
+  const figures = nb.cells
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .filter(isPlotlyFigure)
     .filter((out) => PLOTLY_MIME in out.data && typeof out.data["text/html"] === "string");
   if (figures.length === 0) return 0;
   const { chromium } = await import("playwright-core");
@@ -66,11 +75,17 @@ export async function embedStaticFigures(nb: Notebook, chromiumPath: string): Pr
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
     const full = figures.some(figureNeedsFull);
-    await page.setContent(`<!DOCTYPE html><html><body>${plotlyScriptTag(full ? "full" : "cartesian")}<div id="stage"></div></body></html>`);
+    await page.setContent(
+      `<!DOCTYPE html><html><body>${plotlyScriptTag(full ? "full" : "cartesian")}<div id="stage"></div></body></html>`,
+    );
     for (const out of figures) {
       const spec = out.data[PLOTLY_MIME] as { data?: unknown[]; layout?: Record<string, unknown> };
-      const png = await page.evaluate(`(${DRAW_TO_PNG})(${JSON.stringify(spec)})`) as string;
-      out.data["text/html"] = withStaticImage(joinSource(out.data["text/html"] as string), png, summaryOf(out.data["text/plain"]));
+      const png = (await page.evaluate(`(${DRAW_TO_PNG})(${JSON.stringify(spec)})`)) as string;
+      out.data["text/html"] = withStaticImage(
+        joinSource(out.data["text/html"] as string),
+        png,
+        summaryOf(out.data["text/plain"]),
+      );
     }
   } finally {
     await browser.close();

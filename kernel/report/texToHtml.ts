@@ -5,17 +5,93 @@
 import { escapeHtml } from "./markdownRenderer.js";
 
 const SYMBOLS: Record<string, string> = {
-  alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η", theta: "θ", lambda: "λ",
-  mu: "μ", pi: "π", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", psi: "ψ", omega: "ω", Delta: "Δ", Sigma: "Σ", Omega: "Ω",
-  nabla: "∇", partial: "∂", sum: "∑", prod: "∏", int: "∫", infty: "∞", to: " → ", rightarrow: " → ", leftarrow: "←",
-  mapsto: " ↦ ", cdot: "·", times: " × ", le: " ≤ ", leq: " ≤ ", ge: " ≥ ", geq: " ≥ ", ne: " ≠ ", neq: " ≠ ", approx: " ≈ ",
-  in: " ∈ ", subset: "⊂", subseteq: "⊆", ldots: "…", cdots: "⋯", dots: "…", pm: " ± ", mid: "|", lvert: "|", rvert: "|",
-  lim: "lim", max: "max", min: "min", log: "log", exp: "exp", tanh: "tanh", sin: "sin", cos: "cos", arg: "arg",
-  quad: "\u2003", qquad: "\u2003\u2003", ",": "\u2009", ";": "\u2005", "!": "", " ": " ", "{": "{", "}": "}",
-  langle: "⟨", rangle: "⟩", star: "⋆", circ: "∘", forall: "∀", exists: "∃", equiv: " ≡ ", propto: " ∝ ",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  epsilon: "ε",
+  varepsilon: "ε",
+  eta: "η",
+  theta: "θ",
+  lambda: "λ",
+  mu: "μ",
+  pi: "π",
+  rho: "ρ",
+  sigma: "σ",
+  tau: "τ",
+  phi: "φ",
+  psi: "ψ",
+  omega: "ω",
+  Delta: "Δ",
+  Sigma: "Σ",
+  Omega: "Ω",
+  nabla: "∇",
+  partial: "∂",
+  sum: "∑",
+  prod: "∏",
+  int: "∫",
+  infty: "∞",
+  to: " → ",
+  rightarrow: " → ",
+  leftarrow: "←",
+  mapsto: " ↦ ",
+  cdot: "·",
+  times: " × ",
+  le: " ≤ ",
+  leq: " ≤ ",
+  ge: " ≥ ",
+  geq: " ≥ ",
+  ne: " ≠ ",
+  neq: " ≠ ",
+  approx: " ≈ ",
+  in: " ∈ ",
+  subset: "⊂",
+  subseteq: "⊆",
+  ldots: "…",
+  cdots: "⋯",
+  dots: "…",
+  pm: " ± ",
+  mid: "|",
+  lvert: "|",
+  rvert: "|",
+  lim: "lim",
+  max: "max",
+  min: "min",
+  log: "log",
+  exp: "exp",
+  tanh: "tanh",
+  sin: "sin",
+  cos: "cos",
+  arg: "arg",
+  quad: "\u2003",
+  qquad: "\u2003\u2003",
+  ",": "\u2009",
+  ";": "\u2005",
+  "!": "",
+  " ": " ",
+  "{": "{",
+  "}": "}",
+  langle: "⟨",
+  rangle: "⟩",
+  star: "⋆",
+  circ: "∘",
+  forall: "∀",
+  exists: "∃",
+  equiv: " ≡ ",
+  propto: " ∝ ",
 };
 const BLACKBOARD: Record<string, string> = { R: "ℝ", N: "ℕ", Z: "ℤ", Q: "ℚ", C: "ℂ", E: "𝔼" };
-const DROPPED = new Set(["left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits", "nolimits"]);
+const DROPPED = new Set([
+  "left",
+  "right",
+  "big",
+  "Big",
+  "bigg",
+  "Bigg",
+  "displaystyle",
+  "limits",
+  "nolimits",
+]);
 
 /**
  * Converts a TeX math string (without its $ delimiters) to HTML.
@@ -33,7 +109,10 @@ class TexReader {
     let out = "";
     while (this.i < this.s.length) {
       const c = this.s[this.i];
-      if (close !== null && c === close) { this.i++; return out; }
+      if (close !== null && c === close) {
+        this.i++;
+        return out;
+      }
       out += this.atom();
     }
     return out;
@@ -41,7 +120,10 @@ class TexReader {
 
   private group(): string {
     while (this.s[this.i] === " ") this.i++;
-    if (this.s[this.i] === "{") { this.i++; return this.sequence("}"); }
+    if (this.s[this.i] === "{") {
+      this.i++;
+      return this.sequence("}");
+    }
     return this.atom();
   }
 
@@ -76,17 +158,25 @@ class TexReader {
     if (name === "\\") return "<br>";
     if (DROPPED.has(name)) return "";
     if (name === "frac" || name === "dfrac" || name === "tfrac") {
-      const num = this.group(), den = this.group();
+      const num = this.group(),
+        den = this.group();
       return `${wrap(num)}/${wrap(den)}`;
     }
     if (name === "sqrt") return `√${wrap(this.group())}`;
-    if (name === "mathbb") { const g = this.group(); return BLACKBOARD[g] ?? g; }
+    if (name === "mathbb") {
+      const g = this.group();
+      return BLACKBOARD[g] ?? g;
+    }
     if (name === "mathbf" || name === "boldsymbol") return `<b>${this.group()}</b>`;
-    if (name === "text" || name === "textrm") return `<span class="upright">${escapeHtml(this.rawGroup())}</span>`;
+    if (name === "text" || name === "textrm")
+      return `<span class="upright">${escapeHtml(this.rawGroup())}</span>`;
     if (name === "mathrm" || name === "operatorname") return `<span class="upright">${this.group()}</span>`;
     if (name === "hat") return `${this.group()}\u0302`;
     if (name === "bar" || name === "overline") return `${this.group()}\u0305`;
-    if (name === "begin" || name === "end") { const env = this.group(); return name === "begin" && /matrix/.test(env) ? "[" : name === "end" && /matrix/.test(env) ? "]" : ""; }
+    if (name === "begin" || name === "end") {
+      const env = this.group();
+      return name === "begin" && /matrix/.test(env) ? "[" : name === "end" && /matrix/.test(env) ? "]" : "";
+    }
     if (name === "&") return "&amp;";
     if (name in SYMBOLS) return SYMBOLS[name];
     return escapeHtml(name);

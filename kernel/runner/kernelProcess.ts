@@ -17,7 +17,13 @@ import { KERNEL_ENV } from "../install/kernelspec.js";
  * @example gradlabKernelArgv() // ["/usr/bin/node", ".../kernel/cli.js", "kernel", "--connection-file", "{connection_file}"]
  */
 export function gradlabKernelArgv(): string[] {
-  return [process.execPath, fileURLToPath(new URL("../cli.js", import.meta.url)), "kernel", "--connection-file", "{connection_file}"];
+  return [
+    process.execPath,
+    fileURLToPath(new URL("../cli.js", import.meta.url)),
+    "kernel",
+    "--connection-file",
+    "{connection_file}",
+  ];
 }
 
 /** A running kernel process and its connection. */
@@ -36,11 +42,17 @@ export interface KernelProcess {
  * @example const [shell, iopub] = await freePorts(5);
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import("node:net").Server>((resolve, reject) => {
+          const server = createServer();
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
+  );
   const ports = servers.map((s) => (s.address() as import("node:net").AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
@@ -50,27 +62,44 @@ export async function freePorts(count: number): Promise<number[]> {
  * Starts a kernel process from `argv` (default: gradlab's) with a new connection file.
  * @example const proc = await startKernelProcess({ cwd: "notebooks" });
  */
-export async function startKernelProcess(opts: { argv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KernelProcess> {
+export async function startKernelProcess(
+  opts: { argv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<KernelProcess> {
   const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const connection: ConnectionInfo = {
-    transport: "tcp", ip: "127.0.0.1",
-    shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb,
-    key: randomBytes(16).toString("hex"), signature_scheme: "hmac-sha256", kernel_name: "gradlab",
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key: randomBytes(16).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    kernel_name: "gradlab",
   };
   const folder = mkdtempSync(join(tmpdir(), "gradlab-run-"));
   const connectionFile = join(folder, "kernel.json");
   writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-  const argv = (opts.argv ?? gradlabKernelArgv()).map((a) => a.replaceAll("{connection_file}", connectionFile));
+  const argv = (opts.argv ?? gradlabKernelArgv()).map((a) =>
+    a.replaceAll("{connection_file}", connectionFile),
+  );
   // gradlab's own kernel gets the environment its kernel.json gives it under Jupyter.
   const env = opts.env ?? (opts.argv === undefined ? { ...process.env, ...KERNEL_ENV } : process.env);
   const child = spawn(argv[0], argv.slice(1), {
-    cwd: opts.cwd, env, stdio: ["ignore", "ignore", "pipe"],
+    cwd: opts.cwd,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
   });
   let tail = "";
   child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => { tail = (tail + chunk).slice(-4000); });
+  child.stderr?.on("data", (chunk: string) => {
+    tail = (tail + chunk).slice(-4000);
+  });
   return {
-    child, connection, connectionFile,
+    child,
+    connection,
+    connectionFile,
     stderrTail: () => tail,
     cleanup: () => rmSync(folder, { recursive: true, force: true }),
   };

@@ -25,7 +25,8 @@ export function parseNotebook(text: string, where: string): Notebook {
     throw new Error(`${where}: not a notebook, no "cells" array`);
   }
   const nb = raw as Notebook;
-  if (nb.nbformat !== 4) throw new Error(`${where}: nbformat ${String(nb.nbformat)} is not supported (only 4)`);
+  if (nb.nbformat !== 4)
+    throw new Error(`${where}: nbformat ${String(nb.nbformat)} is not supported (only 4)`);
   nb.nbformat_minor = Math.max(5, nb.nbformat_minor ?? 0);
   nb.metadata ??= {};
   const seen = new Set<string>();
@@ -37,11 +38,19 @@ export function parseNotebook(text: string, where: string): Notebook {
 function normalizeCell(cell: Cell, index: number, seen: Set<string>): Cell {
   const source = cell.source ?? "";
   let id = cell.id;
-  if (typeof id !== "string" || !CELL_ID.test(id) || seen.has(id)) id = derivedCellId(index, joinSource(source), seen);
+  if (typeof id !== "string" || !CELL_ID.test(id) || seen.has(id))
+    id = derivedCellId(index, joinSource(source), seen);
   seen.add(id);
   const metadata = cell.metadata ?? {};
   if (cell.cell_type === "code") {
-    return { id, cell_type: "code", metadata, source, execution_count: cell.execution_count ?? null, outputs: cell.outputs ?? [] };
+    return {
+      id,
+      cell_type: "code",
+      metadata,
+      source,
+      execution_count: cell.execution_count ?? null,
+      outputs: cell.outputs ?? [],
+    };
   }
   const attachments = cell.attachments !== undefined ? { attachments: cell.attachments } : {};
   return { id, cell_type: cell.cell_type, metadata, source, ...attachments } as Cell;
@@ -86,7 +95,11 @@ export function writeFileAtomic(path: string, content: string | Buffer): void {
     writeFileSync(temp, content);
     renameSync(temp, path);
   } catch (e) {
-    try { unlinkSync(temp); } catch { /* the temp file may never have been created */ }
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* the temp file may never have been created */
+    }
     throw e;
   }
 }

@@ -63,13 +63,21 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   const kernel = await startKernel(job, dirname(input));
   // Ctrl-C interrupts the running cell and ends the run; the notebook is still written.
   const interrupted = new AbortController();
-  const onSigint = () => { interrupted.abort(); void kernel.interrupt().catch(() => {}); };
+  const onSigint = () => {
+    interrupted.abort();
+    void kernel.interrupt().catch(() => {});
+  };
   process.on("SIGINT", onSigint);
   let failure: CellFailure | null;
   try {
     ({ failure } = await runNotebook(nb, kernel, {
-      timeoutSeconds: job.timeoutSeconds, allowErrors: job.allowErrors, seed: job.seed, signal: interrupted.signal,
-      parameters: job.parameters, progress: job.progress, label: basename(input),
+      timeoutSeconds: job.timeoutSeconds,
+      allowErrors: job.allowErrors,
+      seed: job.seed,
+      signal: interrupted.signal,
+      parameters: job.parameters,
+      progress: job.progress,
+      label: basename(input),
     }));
   } finally {
     process.off("SIGINT", onSigint);
@@ -82,7 +90,9 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   const problems = validateNotebook(nb);
   writeFileAtomic(output, serializeNotebook(nb));
   if (problems.length > 0) {
-    throw new Error(`the executed notebook ${output} is not valid nbformat 4.5:\n  ${problems.slice(0, 10).join("\n  ")}`);
+    throw new Error(
+      `the executed notebook ${output} is not valid nbformat 4.5:\n  ${problems.slice(0, 10).join("\n  ")}`,
+    );
   }
   let html: string | undefined;
   if (job.html !== undefined) {

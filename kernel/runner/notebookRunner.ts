@@ -52,7 +52,11 @@ const INTERRUPT_GRACE_MS = 10_000;
  * const { failure } = await runNotebook(nb, kernel, { timeoutSeconds: 60 });
  * if (failure) console.error(`cell ${failure.cellNumber}: ${failure.ename}`);
  */
-export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunOptions = {}): Promise<RunResult> {
+export async function runNotebook(
+  nb: Notebook,
+  kernel: RunnerKernel,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const progress = opts.progress ?? silentProgress;
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
   const errors: CellFailure[] = [];
@@ -89,7 +93,13 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
     cell.metadata["gradlab"] = { duration_ms: Math.round(performance.now() - t0) };
     if (opts.signal?.aborted) {
       const evalue = `the run was interrupted during cell ${cellNumber}`;
-      if (!cell.outputs.some((o) => o.output_type === "error")) cell.outputs.push({ output_type: "error", ename: "KeyboardInterrupt", evalue, traceback: [`KeyboardInterrupt: ${evalue}`] });
+      if (!cell.outputs.some((o) => o.output_type === "error"))
+        cell.outputs.push({
+          output_type: "error",
+          ename: "KeyboardInterrupt",
+          evalue,
+          traceback: [`KeyboardInterrupt: ${evalue}`],
+        });
       errors.push({ cellNumber, cellId: cell.id, ename: "KeyboardInterrupt", evalue, timedOut: false });
       break;
     }
@@ -102,10 +112,16 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
   const first = errors[0] ?? null;
   // With --allow-errors a failing cell does not stop the run (unless it timed out or the run was
   // interrupted), so the summary must not say the run failed there.
-  const stopped = first !== null && (!opts.allowErrors || errors.some((e) => e.timedOut || e.ename === "KeyboardInterrupt"));
-  progress.stop(stopped ? `failed at cell ${first.cellNumber} after ${seconds}s`
-    : first !== null ? `${codeCells.length} cells in ${seconds}s; ${errors.length} raised errors (cells ${errors.map((e) => e.cellNumber).join(", ")})`
-    : `${codeCells.length} cells in ${seconds}s`);
+  const stopped =
+    first !== null &&
+    (!opts.allowErrors || errors.some((e) => e.timedOut || e.ename === "KeyboardInterrupt"));
+  progress.stop(
+    stopped
+      ? `failed at cell ${first.cellNumber} after ${seconds}s`
+      : first !== null
+        ? `${codeCells.length} cells in ${seconds}s; ${errors.length} raised errors (cells ${errors.map((e) => e.cellNumber).join(", ")})`
+        : `${codeCells.length} cells in ${seconds}s`,
+  );
   (nb.metadata["gradlab"] as Record<string, unknown>)["duration_ms"] = Date.now() - started;
   return { notebook: nb, failure: first, errors };
 }
@@ -115,7 +131,12 @@ export async function runNotebook(nb: Notebook, kernel: RunnerKernel, opts: RunO
  * @example firstLine("\n  const x = 1;\nx") // "const x = 1;"
  */
 export function firstLine(source: string): string {
-  return source.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  return (
+    source
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? ""
+  );
 }
 
 async function seedKernel(kernel: RunnerKernel, seed: number | null): Promise<void> {
@@ -123,20 +144,35 @@ async function seedKernel(kernel: RunnerKernel, seed: number | null): Promise<vo
   // Silent: no outputs and no execution count, so the notebook's counts start at 1.
   const reply = await kernel.execute(`(await import("gradlab")).seed(${seed});`, () => {}, { silent: true });
   if (reply.status !== "ok") {
-    throw new Error(`could not seed gradlab's generator in the kernel: ${reply.ename ?? ""} ${reply.evalue ?? ""}`.trim());
+    throw new Error(
+      `could not seed gradlab's generator in the kernel: ${reply.ename ?? ""} ${reply.evalue ?? ""}`.trim(),
+    );
   }
 }
 
 async function executeWithTimeout(
-  kernel: RunnerKernel, source: string, collector: OutputCollector, timeoutSeconds: number | undefined,
+  kernel: RunnerKernel,
+  source: string,
+  collector: OutputCollector,
+  timeoutSeconds: number | undefined,
 ): Promise<{ reply: ExecuteReply | null; timedOut: boolean }> {
-  const running = kernel.execute(source, (msg) => collector.handle(msg)).catch((e: unknown): ExecuteReply => {
-    const evalue = e instanceof Error ? e.message : String(e);
-    return { status: "error", execution_count: null, ename: "DeadKernelError", evalue, traceback: [`DeadKernelError: ${evalue}`] };
-  });
+  const running = kernel
+    .execute(source, (msg) => collector.handle(msg))
+    .catch((e: unknown): ExecuteReply => {
+      const evalue = e instanceof Error ? e.message : String(e);
+      return {
+        status: "error",
+        execution_count: null,
+        ename: "DeadKernelError",
+        evalue,
+        traceback: [`DeadKernelError: ${evalue}`],
+      };
+    });
   if (timeoutSeconds === undefined || !(timeoutSeconds > 0)) return { reply: await running, timedOut: false };
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000); });
+  const expired = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000);
+  });
   try {
     const first = await Promise.race([running, expired]);
     if (first !== "timeout") return { reply: first, timedOut: false };
@@ -145,7 +181,9 @@ async function executeWithTimeout(
   }
   await kernel.interrupt();
   let grace: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<null>((resolve) => { grace = setTimeout(() => resolve(null), INTERRUPT_GRACE_MS); });
+  const gaveUp = new Promise<null>((resolve) => {
+    grace = setTimeout(() => resolve(null), INTERRUPT_GRACE_MS);
+  });
   try {
     return { reply: await Promise.race([running, gaveUp]), timedOut: true };
   } finally {
@@ -154,12 +192,22 @@ async function executeWithTimeout(
 }
 
 function describeFailure(
-  cell: CodeCell, cellNumber: number, reply: ExecuteReply | null, timedOut: boolean, timeoutSeconds?: number,
+  cell: CodeCell,
+  cellNumber: number,
+  reply: ExecuteReply | null,
+  timedOut: boolean,
+  timeoutSeconds?: number,
 ): CellFailure {
   const shown = cell.outputs.find((o) => o.output_type === "error");
   if (timedOut) {
     const evalue = `cell ${cellNumber} did not finish within ${timeoutSeconds} s; it was interrupted`;
-    if (!shown) cell.outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] });
+    if (!shown)
+      cell.outputs.push({
+        output_type: "error",
+        ename: "CellTimeoutError",
+        evalue,
+        traceback: [`CellTimeoutError: ${evalue}`],
+      });
     return { cellNumber, cellId: cell.id, ename: "CellTimeoutError", evalue, timedOut: true };
   }
   if (shown && shown.output_type === "error") {
@@ -168,6 +216,11 @@ function describeFailure(
   // The kernel replied with an error but published no error output: record the reply's.
   const ename = reply?.ename ?? (reply?.status === "aborted" ? "ExecutionAborted" : "Error");
   const evalue = reply?.evalue ?? (reply?.status === "aborted" ? "the kernel aborted the request" : "");
-  cell.outputs.push({ output_type: "error", ename, evalue, traceback: reply?.traceback ?? [`${ename}: ${evalue}`] });
+  cell.outputs.push({
+    output_type: "error",
+    ename,
+    evalue,
+    traceback: reply?.traceback ?? [`${ename}: ${evalue}`],
+  });
   return { cellNumber, cellId: cell.id, ename, evalue, timedOut: false };
 }

@@ -48,14 +48,19 @@ export class OutputCollector {
       case "execute_result": {
         if (!cell) return;
         this.flushClear();
-        const out = msg.msg_type === "display_data"
-          ? { output_type: "display_data" as const, data: bundleOf(c["data"]), metadata: bundleOf(c["metadata"]) }
-          : {
-              output_type: "execute_result" as const,
-              execution_count: typeof c["execution_count"] === "number" ? c["execution_count"] : null,
-              data: bundleOf(c["data"]),
-              metadata: bundleOf(c["metadata"]),
-            };
+        const out =
+          msg.msg_type === "display_data"
+            ? {
+                output_type: "display_data" as const,
+                data: bundleOf(c["data"]),
+                metadata: bundleOf(c["metadata"]),
+              }
+            : {
+                output_type: "execute_result" as const,
+                execution_count: typeof c["execution_count"] === "number" ? c["execution_count"] : null,
+                data: bundleOf(c["data"]),
+                metadata: bundleOf(c["metadata"]),
+              };
         cell.outputs.push(out);
         const id = displayIdOf(c);
         if (id !== undefined) {

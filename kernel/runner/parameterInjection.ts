@@ -18,12 +18,15 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * @example parseParameter("lr=0.1") // ["lr", 0.1]
  * @example parseParameter("name=adam") // ["name", "adam"]
  */
-export function parseParameter(option: string): [string, ParameterValue | unknown[] | Record<string, unknown>] {
+export function parseParameter(
+  option: string,
+): [string, ParameterValue | unknown[] | Record<string, unknown>] {
   const eq = option.indexOf("=");
   if (eq <= 0) throw new Error(`parameter "${option}": expected name=value`);
   const name = option.slice(0, eq).trim();
   const text = option.slice(eq + 1);
-  if (!IDENTIFIER.test(name)) throw new Error(`parameter "${option}": "${name}" is not a TypeScript identifier`);
+  if (!IDENTIFIER.test(name))
+    throw new Error(`parameter "${option}": "${name}" is not a TypeScript identifier`);
   if (NUMBER.test(text.trim())) return [name, Number(text.trim())];
   if (text === "true" || text === "false") return [name, text === "true"];
   if (text === "null") return [name, null];
@@ -31,7 +34,9 @@ export function parseParameter(option: string): [string, ParameterValue | unknow
     try {
       return [name, JSON.parse(text) as ParameterValue];
     } catch (e) {
-      throw new Error(`parameter "${option}": the value looks like JSON but does not parse (${(e as Error).message})`);
+      throw new Error(
+        `parameter "${option}": the value looks like JSON but does not parse (${(e as Error).message})`,
+      );
     }
   }
   return [name, text];

@@ -33,12 +33,17 @@ export function registerRunnerCommands(program: Command): void {
     .command("run")
     .description("execute every code cell of a notebook in a gradlab kernel and save the result")
     .argument("<notebook>", "the .ipynb to run")
-    .option("-p, --param <name=value>", "set a parameter (repeatable); numbers, true/false, null and JSON are typed", collect, [])
+    .option(
+      "-p, --param <name=value>",
+      "set a parameter (repeatable); numbers, true/false, null and JSON are typed",
+      collect,
+      [],
+    )
     .option("-o, --output <file>", "executed notebook (default: <notebook>.executed.ipynb)")
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--timeout <seconds>", "interrupt and fail a cell running longer than this")
     .option("--allow-errors", "keep running after a failing cell (exit code stays 0)")
-    .option("--seed <n>", "seed for gradlab's random generator (\"none\": leave it alone)", "0")
+    .option("--seed <n>", 'seed for gradlab\'s random generator ("none": leave it alone)', "0")
     .option("--static", "render figures to PNG with Chromium, for viewers that run no scripts")
     .option("--chromium <path>", "the Chromium executable for --static")
     .option("--server <url>", "execute on this Jupyter Server instead of a local kernel")
@@ -53,7 +58,8 @@ export function registerRunnerCommands(program: Command): void {
       if (job.server) console.debug = () => {};
       const result = await runJobReporting({ ...job, progress: progressFor(process.stderr) });
       const f = result.failure;
-      if (f && (!flags.allowErrors || f.timedOut || f.ename === "KeyboardInterrupt")) process.exitCode = f.ename === "KeyboardInterrupt" ? 130 : 1;
+      if (f && (!flags.allowErrors || f.timedOut || f.ename === "KeyboardInterrupt"))
+        process.exitCode = f.ename === "KeyboardInterrupt" ? 130 : 1;
     });
 
   program
@@ -63,22 +69,33 @@ export function registerRunnerCommands(program: Command): void {
     .option("--timeout <seconds>", "per-cell timeout", "120")
     .option("--static", "also render figures to PNG with Chromium")
     .action(async (flags: { out: string; timeout: string; static?: boolean }) => {
-      const [{ packageRoot }, { progressFor }] = await Promise.all([import("../install/packageRoot.js"), import("./runProgress.js")]);
+      const [{ packageRoot }, { progressFor }] = await Promise.all([
+        import("../install/packageRoot.js"),
+        import("./runProgress.js"),
+      ]);
       const folder = join(packageRoot(), "notebooks");
-      const notebooks = readdirSync(folder).filter((f) => f.endsWith(".ipynb") && !f.includes(".executed.")).sort();
+      const notebooks = readdirSync(folder)
+        .filter((f) => f.endsWith(".ipynb") && !f.includes(".executed."))
+        .sort();
       const out = resolve(flags.out);
       let failed = 0;
       const written: string[] = [];
       for (const name of notebooks) {
         const stem = basename(name, ".ipynb");
         const result = await runJobReporting({
-          input: join(folder, name), output: join(out, `${stem}.ipynb`), html: join(out, `${stem}.html`),
-          timeoutSeconds: Number(flags.timeout), staticFigures: flags.static, progress: progressFor(process.stderr),
+          input: join(folder, name),
+          output: join(out, `${stem}.ipynb`),
+          html: join(out, `${stem}.html`),
+          timeoutSeconds: Number(flags.timeout),
+          staticFigures: flags.static,
+          progress: progressFor(process.stderr),
         });
         if (result.failure) failed++;
         written.push(`  ${result.html}`);
       }
-      process.stdout.write(`Tutorials executed into ${out} (${notebooks.length} notebooks, ${failed} failed). Open:\n${written.join("\n")}\n`);
+      process.stdout.write(
+        `Tutorials executed into ${out} (${notebooks.length} notebooks, ${failed} failed). Open:\n${written.join("\n")}\n`,
+      );
       if (failed > 0) process.exitCode = 1;
     });
 }
@@ -86,11 +103,13 @@ export function registerRunnerCommands(program: Command): void {
 function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
   const parameters = Object.fromEntries(flags.param.map(parseParameter));
   const seed = flags.seed === "none" ? null : Number(flags.seed);
-  if (seed !== null && !Number.isInteger(seed)) throw new Error(`--seed ${flags.seed}: expected an integer or "none"`);
+  if (seed !== null && !Number.isInteger(seed))
+    throw new Error(`--seed ${flags.seed}: expected an integer or "none"`);
   let timeoutSeconds: number | undefined;
   if (flags.timeout !== undefined) {
     timeoutSeconds = Number(flags.timeout);
-    if (!(timeoutSeconds > 0)) throw new Error(`--timeout ${flags.timeout}: expected a positive number of seconds`);
+    if (!(timeoutSeconds > 0))
+      throw new Error(`--timeout ${flags.timeout}: expected a positive number of seconds`);
   }
   if (flags.token !== undefined && flags.server === undefined) {
     throw new Error("--token only makes sense with --server URL");
@@ -104,9 +123,20 @@ function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
     kernelArgv = parsed;
   }
   return {
-    input: notebook, output: flags.output, html: flags.html, parameters, timeoutSeconds, seed,
-    allowErrors: flags.allowErrors, staticFigures: flags.static, chromium: flags.chromium, kernelArgv,
-    server: flags.server !== undefined ? { url: flags.server, token: flags.token ?? "", kernelName: flags.kernelName } : undefined,
+    input: notebook,
+    output: flags.output,
+    html: flags.html,
+    parameters,
+    timeoutSeconds,
+    seed,
+    allowErrors: flags.allowErrors,
+    staticFigures: flags.static,
+    chromium: flags.chromium,
+    kernelArgv,
+    server:
+      flags.server !== undefined
+        ? { url: flags.server, token: flags.token ?? "", kernelName: flags.kernelName }
+        : undefined,
   };
 }
 
@@ -116,7 +146,9 @@ async function runJobReporting(job: NotebookJob): Promise<JobResult> {
   const where = `executed notebook: ${result.output}${result.html ? `, report: ${result.html}` : ""}`;
   if (result.failure) {
     const f = result.failure;
-    process.stderr.write(`gradlab run: ${basename(job.input)} cell ${f.cellNumber} failed: ${f.ename}: ${f.evalue}\n  (${where})\n`);
+    process.stderr.write(
+      `gradlab run: ${basename(job.input)} cell ${f.cellNumber} failed: ${f.ename}: ${f.evalue}\n  (${where})\n`,
+    );
   } else {
     process.stderr.write(`gradlab run: ${basename(job.input)} ok (${where})\n`);
   }

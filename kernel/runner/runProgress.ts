@@ -40,13 +40,16 @@ class LineProgress implements RunProgress {
 class BarProgress implements RunProgress {
   private readonly bar: cliProgress.SingleBar;
   constructor(private readonly out: NodeJS.WriteStream) {
-    this.bar = new cliProgress.SingleBar({
-      stream: out,
-      format: "{notebook} {bar} cell {value}/{total} | {duration_formatted} | {line}",
-      hideCursor: true,
-      clearOnComplete: false,
-      barsize: 24,
-    }, cliProgress.Presets.shades_classic);
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream: out,
+        format: "{notebook} {bar} cell {value}/{total} | {duration_formatted} | {line}",
+        hideCursor: true,
+        clearOnComplete: false,
+        barsize: 24,
+      },
+      cliProgress.Presets.shades_classic,
+    );
   }
   start(total: number, notebook: string): void {
     this.bar.start(total, 0, { notebook, line: "" });

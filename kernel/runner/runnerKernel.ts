@@ -41,7 +41,11 @@ export interface RunnerKernel {
    * execute_reply and its `status: idle` arrived, so no output of the cell is missed.
    * Rejects when the kernel dies or disconnects first.
    */
-  execute(code: string, onOutput: (msg: IopubMessage) => void, opts?: { silent?: boolean }): Promise<ExecuteReply>;
+  execute(
+    code: string,
+    onOutput: (msg: IopubMessage) => void,
+    opts?: { silent?: boolean },
+  ): Promise<ExecuteReply>;
   /** Asks the kernel to interrupt the running cell. */
   interrupt(): Promise<void>;
   /** Shuts the kernel down and releases sockets/processes (idempotent). */

@@ -51,14 +51,26 @@ export class ServerKernelClient implements RunnerKernel {
     return new ServerKernelClient(manager, kernel, info);
   }
 
-  async execute(code: string, onOutput: (msg: IopubMessage) => void, opts: { silent?: boolean } = {}): Promise<ExecuteReply> {
+  async execute(
+    code: string,
+    onOutput: (msg: IopubMessage) => void,
+    opts: { silent?: boolean } = {},
+  ): Promise<ExecuteReply> {
     const silent = opts.silent ?? false;
     const future = this.kernel.requestExecute({
-      code, silent, store_history: !silent, user_expressions: {}, allow_stdin: false, stop_on_error: true,
+      code,
+      silent,
+      store_history: !silent,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
     });
     future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
       if (msg.header.msg_type !== "status") {
-        onOutput({ msg_type: msg.header.msg_type, content: msg.content as unknown as Record<string, unknown> });
+        onOutput({
+          msg_type: msg.header.msg_type,
+          content: msg.content as unknown as Record<string, unknown>,
+        });
       }
     };
     // `done` settles after both the reply and the request's idle status.

@@ -54,7 +54,9 @@ export class ZmqKernelClient implements RunnerKernel {
     this.iopub.subscribe();
     proc.child.once("exit", (code, signal) => {
       const tail = proc.stderrTail().trim();
-      this.exited = new Error(`the kernel process exited (${signal ?? `code ${code}`})${tail ? `; its stderr ended with:\n${tail}` : ""}`);
+      this.exited = new Error(
+        `the kernel process exited (${signal ?? `code ${code}`})${tail ? `; its stderr ended with:\n${tail}` : ""}`,
+      );
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();
     });
@@ -64,7 +66,9 @@ export class ZmqKernelClient implements RunnerKernel {
   }
 
   /** Starts a kernel (gradlab's unless `argv` says otherwise) and waits until it answers. */
-  static async start(opts: { argv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ZmqKernelClient> {
+  static async start(
+    opts: { argv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<ZmqKernelClient> {
     // Free ports are picked before the kernel binds them (as jupyter_client does), so another
     // process can take one meanwhile: the kernel then exits at once, and fresh ports are tried.
     for (let attempt = 1; ; attempt++) {
@@ -80,11 +84,25 @@ export class ZmqKernelClient implements RunnerKernel {
     }
   }
 
-  async execute(code: string, onOutput: (msg: IopubMessage) => void, opts: { silent?: boolean } = {}): Promise<ExecuteReply> {
+  async execute(
+    code: string,
+    onOutput: (msg: IopubMessage) => void,
+    opts: { silent?: boolean } = {},
+  ): Promise<ExecuteReply> {
     const silent = opts.silent ?? false;
-    const reply = await this.request(this.shell, "execute_request", {
-      code, silent, store_history: !silent, user_expressions: {}, allow_stdin: false, stop_on_error: true,
-    }, (m) => onOutput({ msg_type: m.header.msg_type, content: m.content }));
+    const reply = await this.request(
+      this.shell,
+      "execute_request",
+      {
+        code,
+        silent,
+        store_history: !silent,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      },
+      (m) => onOutput({ msg_type: m.header.msg_type, content: m.content }),
+    );
     const c = reply.content;
     return executeReplyOf(c);
   }
@@ -100,7 +118,10 @@ export class ZmqKernelClient implements RunnerKernel {
     this.closed = true;
     if (!this.exited) {
       const exited = new Promise<void>((resolve) => this.proc.child.once("exit", () => resolve()));
-      const ask = this.send(this.control, makeMessage("shutdown_request", { restart: false }, this.sender)).catch(() => {});
+      const ask = this.send(
+        this.control,
+        makeMessage("shutdown_request", { restart: false }, this.sender),
+      ).catch(() => {});
       const timer = setTimeout(() => this.proc.child.kill("SIGKILL"), 5000);
       await ask;
       await exited;
@@ -118,13 +139,20 @@ export class ZmqKernelClient implements RunnerKernel {
     for (;;) {
       if (this.exited) throw this.exited;
       if (Date.now() > deadline) {
-        throw new Error(`the kernel did not answer kernel_info_request within ${STARTUP_TIMEOUT_MS / 1000} s${this.stderrNote()}`);
+        throw new Error(
+          `the kernel did not answer kernel_info_request within ${STARTUP_TIMEOUT_MS / 1000} s${this.stderrNote()}`,
+        );
       }
       // A SUB socket misses what is published before it joins, so the request only counts once
       // its own iopub status (busy and idle) came through as well as the reply.
       const attempt = this.request(this.shell, "kernel_info_request", {}, () => {});
       const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000));
-      const reply = await Promise.race([attempt.catch((e: Error) => { throw e; }), timeout]);
+      const reply = await Promise.race([
+        attempt.catch((e: Error) => {
+          throw e;
+        }),
+        timeout,
+      ]);
       if (reply) {
         const c = reply.content;
         this.info = {
@@ -142,7 +170,12 @@ export class ZmqKernelClient implements RunnerKernel {
     return tail ? `; its stderr:\n${tail}` : "";
   }
 
-  private request(socket: zmq.Dealer, msgType: string, content: Record<string, unknown>, onIopub: (m: JupyterMessage) => void): Promise<JupyterMessage> {
+  private request(
+    socket: zmq.Dealer,
+    msgType: string,
+    content: Record<string, unknown>,
+    onIopub: (m: JupyterMessage) => void,
+  ): Promise<JupyterMessage> {
     if (this.exited) return Promise.reject(this.exited);
     const msg = makeMessage(msgType, content, this.sender);
     const id = msg.header.msg_id;
@@ -161,7 +194,11 @@ export class ZmqKernelClient implements RunnerKernel {
     let queue = this.sendQueues.get(socket);
     if (queue === undefined) {
       // Failures reach the caller through send()'s promise.
-      queue = new SocketSendQueue<JupyterMessage<unknown>>(socket, (m) => encodeMessage(m, this.signer), () => {});
+      queue = new SocketSendQueue<JupyterMessage<unknown>>(
+        socket,
+        (m) => encodeMessage(m, this.signer),
+        () => {},
+      );
       this.sendQueues.set(socket, queue);
     }
     return queue.send(msg);

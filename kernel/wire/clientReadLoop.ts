@@ -9,7 +9,11 @@ import { decodeMessage } from "./messageCodec.js";
  * others are skipped (a client has no one to report them to).
  * @example void readMessages(shell, signer, (m) => onReply(m));
  */
-export async function readMessages(socket: AsyncIterable<Buffer[]>, signer: HmacSigner, handle: (m: JupyterMessage) => void): Promise<void> {
+export async function readMessages(
+  socket: AsyncIterable<Buffer[]>,
+  signer: HmacSigner,
+  handle: (m: JupyterMessage) => void,
+): Promise<void> {
   try {
     for await (const frames of socket) {
       const decoded = decodeMessage(frames, signer);

@@ -63,7 +63,10 @@ export function parseConnectionInfo(text: string, source = "connection file"): C
   const scheme = obj.signature_scheme ?? "hmac-sha256";
   if (typeof scheme !== "string") throw new Error(`${source}: "signature_scheme" must be a string`);
   return {
-    ...(ports as Pick<ConnectionInfo, "shell_port" | "iopub_port" | "stdin_port" | "control_port" | "hb_port">),
+    ...(ports as Pick<
+      ConnectionInfo,
+      "shell_port" | "iopub_port" | "stdin_port" | "control_port" | "hb_port"
+    >),
     transport,
     ip,
     key,

@@ -22,12 +22,17 @@ export class HmacSigner {
       return;
     }
     const match = /^hmac-(.+)$/.exec(scheme);
-    if (!match) throw new Error(`HmacSigner: unsupported signature_scheme ${JSON.stringify(scheme)} (expected "hmac-<digest>")`);
+    if (!match)
+      throw new Error(
+        `HmacSigner: unsupported signature_scheme ${JSON.stringify(scheme)} (expected "hmac-<digest>")`,
+      );
     const algorithm = match[1];
     try {
       createHmac(algorithm, this.key);
     } catch {
-      throw new Error(`HmacSigner: digest "${algorithm}" of signature_scheme "${scheme}" is not supported by node:crypto`);
+      throw new Error(
+        `HmacSigner: digest "${algorithm}" of signature_scheme "${scheme}" is not supported by node:crypto`,
+      );
     }
     this.algorithm = algorithm;
   }

@@ -6,7 +6,8 @@ import type { JupyterMessage, MessageHeader } from "./jupyterMessage.js";
 
 export const DELIMITER = Buffer.from("<IDS|MSG>");
 
-export type DecodeFailureReason = "no-delimiter" | "too-few-frames" | "bad-signature" | "bad-json" | "bad-header";
+export type DecodeFailureReason =
+  "no-delimiter" | "too-few-frames" | "bad-signature" | "bad-json" | "bad-header";
 
 export interface DecodeFailure {
   ok: false;
@@ -27,12 +28,22 @@ export type DecodeResult = { ok: true; message: JupyterMessage } | DecodeFailure
 export function decodeMessage(frames: readonly Buffer[], signer: HmacSigner): DecodeResult {
   const split = frames.findIndex((f) => f.equals(DELIMITER));
   if (split < 0) {
-    return { ok: false, reason: "no-delimiter", detail: `${frames.length} frames, no <IDS|MSG> delimiter`, identities: [] };
+    return {
+      ok: false,
+      reason: "no-delimiter",
+      detail: `${frames.length} frames, no <IDS|MSG> delimiter`,
+      identities: [],
+    };
   }
   const identities = frames.slice(0, split).map(ownCopy);
   const rest = frames.slice(split + 1);
   if (rest.length < 5) {
-    return { ok: false, reason: "too-few-frames", detail: `${rest.length} frames after the delimiter, need 5`, identities };
+    return {
+      ok: false,
+      reason: "too-few-frames",
+      detail: `${rest.length} frames after the delimiter, need 5`,
+      identities,
+    };
   }
   const [signature, header, parent, metadata, content] = rest;
   if (!signer.verify(signature, [header, parent, metadata, content])) {

@@ -59,14 +59,21 @@ export interface AnalysisReport {
 const MAX_CANDIDATES = 40;
 
 function isLoss(f: unknown): f is ((...a: unknown[]) => Tensor) & { info: LossInfo } {
-  return typeof f === "function" && typeof (f as { info?: unknown }).info === "object" && (f as { info?: unknown }).info !== null;
+  return (
+    typeof f === "function" &&
+    typeof (f as { info?: unknown }).info === "object" &&
+    (f as { info?: unknown }).info !== null
+  );
 }
 
 /** Values and autodiff derivatives of an elementwise f at many points, in one pass. */
 function sample(f: ElementwiseFn, xs: Float64Array): { v: Float64Array; d: Float64Array } {
   const x = tensor(xs, { requiresGrad: true });
   const y = f(x);
-  if (y.size !== x.size) throw new Error(`analyze: f must act elementwise; it mapped ${x.size} points to shape [${y.shape.join(", ")}]`);
+  if (y.size !== x.size)
+    throw new Error(
+      `analyze: f must act elementwise; it mapped ${x.size} points to shape [${y.shape.join(", ")}]`,
+    );
   const v = Float64Array.from(y.data as ArrayLike<number>);
   if (!y.requiresGrad) return { v, d: new Float64Array(xs.length) };
   sum(y).backward();
@@ -88,7 +95,8 @@ function abrupt(v: Float64Array): number[] {
     let local = 0;
     // Neighbours two and three away: a kink exactly on a grid point splits its jump over the
     // two intervals beside it, which must not mask each other.
-    for (const j of [i - 3, i - 2, i + 2, i + 3]) if (j >= 0 && j < n && Number.isFinite(d[j]!)) local = Math.max(local, d[j]!);
+    for (const j of [i - 3, i - 2, i + 2, i + 3])
+      if (j >= 0 && j < n && Number.isFinite(d[j]!)) local = Math.max(local, d[j]!);
     if (!Number.isFinite(d[i]!) || (d[i]! > tiny && d[i]! > 4 * local)) out.push(i);
   }
   return out;
@@ -99,7 +107,13 @@ function bisect(probe: (x: number) => number, lo: number, hi: number, atLo: numb
   for (let k = 0; k < 64 && hi - lo > 1e-13 * Math.max(1, Math.abs(lo)); k++) {
     const mid = (lo + hi) / 2;
     const v = probe(mid);
-    if (Math.abs(v - atLo) <= Math.abs(v - atHi)) { lo = mid; atLo = v; } else { hi = mid; atHi = v; }
+    if (Math.abs(v - atLo) <= Math.abs(v - atHi)) {
+      lo = mid;
+      atLo = v;
+    } else {
+      hi = mid;
+      atHi = v;
+    }
   }
   return (lo + hi) / 2;
 }
@@ -126,14 +140,19 @@ function snap(x: number, span: number): number {
  * analyze(loss.huber, { range: [-3, 3] }).differentiability; // "smooth"
  * analyze((x) => abs(x).add(step(x)), { range: [-1, 1] });   // a jump at 0
  */
-export function analyze(f: ElementwiseFn | (((...args: any[]) => Tensor) & { info: LossInfo }), options: AnalyzeOptions = {}): AnalysisReport {
+export function analyze(
+  f: ElementwiseFn | (((...args: any[]) => Tensor) & { info: LossInfo }),
+  options: AnalyzeOptions = {},
+): AnalysisReport {
   const info = isLoss(f) ? f.info : undefined;
   const lossOptions = options.lossOptions ?? {};
   const fn: ElementwiseFn = info ? (z) => info.curve(z, lossOptions) : (f as ElementwiseFn);
-  if (typeof fn !== "function") throw new Error(`analyze: expected a loss or a function (x: Tensor) => Tensor, got ${typeof f}`);
+  if (typeof fn !== "function")
+    throw new Error(`analyze: expected a loss or a function (x: Tensor) => Tensor, got ${typeof f}`);
   const range = options.range ?? info?.range ?? [-3, 3];
   const [a, b] = range;
-  if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new Error(`analyze: range must be [lo, hi] with lo < hi, got [${range.join(", ")}]`);
+  if (!(Number.isFinite(a) && Number.isFinite(b) && a < b))
+    throw new Error(`analyze: range must be [lo, hi] with lo < hi, got [${range.join(", ")}]`);
   const n = Math.max(11, Math.min(4001, options.samples ?? 401));
   const span = b - a;
   const xs = Float64Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + (span * i) / (n - 1)));
@@ -144,29 +163,57 @@ export function analyze(f: ElementwiseFn | (((...args: any[]) => Tensor) & { inf
   const candidates: number[] = [];
   for (const i of abrupt(v)) candidates.push(bisect(value, xs[i]!, xs[i + 1]!, v[i]!, v[i + 1]!));
   for (const i of abrupt(d)) candidates.push(bisect(slope, xs[i]!, xs[i + 1]!, d[i]!, d[i + 1]!));
-  const points = [...new Set(candidates.slice(0, MAX_CANDIDATES).map((x) => snap(x, span)))].sort((p, q) => p - q);
+  const points = [...new Set(candidates.slice(0, MAX_CANDIDATES).map((x) => snap(x, span)))].sort(
+    (p, q) => p - q,
+  );
 
   const found: FoundPoint[] = [];
   for (const x of points) {
     if (found.some((p) => Math.abs(p.x - x) <= 1e-7 * Math.max(1, span))) continue;
     const r = checkDifferentiable((t: Tensor) => fn(t), x);
     if (r.kind === "smooth") continue;
-    found.push({ x, kind: r.kind, left: r.left, right: r.right, subgradient: r.subgradient, autodiff: r.autodiff, ...(r.op ? { op: r.op } : {}) });
+    found.push({
+      x,
+      kind: r.kind,
+      left: r.left,
+      right: r.right,
+      subgradient: r.subgradient,
+      autodiff: r.autodiff,
+      ...(r.op ? { op: r.op } : {}),
+    });
   }
-  const differentiability = found.some((p) => p.kind === "jump") ? "not-differentiable" : found.length > 0 ? "piecewise-smooth" : "smooth";
+  const differentiability = found.some((p) => p.kind === "jump")
+    ? "not-differentiable"
+    : found.length > 0
+      ? "piecewise-smooth"
+      : "smooth";
 
   let expected: number[] | undefined;
   let agrees: boolean | undefined;
   if (info) {
-    expected = [...info.kinks(lossOptions), ...info.jumps(lossOptions)].filter((x) => x > a && x < b).sort((p, q) => p - q);
+    expected = [...info.kinks(lossOptions), ...info.jumps(lossOptions)]
+      .filter((x) => x > a && x < b)
+      .sort((p, q) => p - q);
     const close = (p: number, q: number): boolean => Math.abs(p - q) <= 1e-6 * Math.max(1, Math.abs(q));
     agrees = expected.length === found.length && expected.every((x) => found.some((p) => close(p.x, x)));
   }
   const name = info?.name ?? (f.name || "f");
-  const figure = options.plot === false ? undefined : derivative(fn, {
-    range: [a, b], kinks: found.map((p) => ({ x: p.x, kind: p.kind, left: p.left, right: p.right })), title: `${name}: f and f′`,
+  const figure =
+    options.plot === false
+      ? undefined
+      : derivative(fn, {
+          range: [a, b],
+          kinks: found.map((p) => ({ x: p.x, kind: p.kind, left: p.left, right: p.right })),
+          title: `${name}: f and f′`,
+        });
+  return makeReport({
+    name,
+    range: [a, b],
+    found,
+    differentiability,
+    ...(info ? { info, expected, agrees } : {}),
+    ...(figure ? { figure } : {}),
   });
-  return makeReport({ name, range: [a, b], found, differentiability, ...(info ? { info, expected, agrees } : {}), ...(figure ? { figure } : {}) });
 }
 
 function fmt(v: number): string {
@@ -180,30 +227,58 @@ function escapeHtml(s: string): string {
 
 function makeReport(r: Omit<AnalysisReport, "toString">): AnalysisReport {
   const lines = [`${r.name} on [${r.range.map(fmt).join(", ")}]: ${r.differentiability}`];
-  if (r.info) lines.push(`  formula ${r.info.formula}, variable ${r.info.variable}; declared ${r.info.differentiability}, ${r.info.convex ? "convex" : "not convex"}`);
+  if (r.info)
+    lines.push(
+      `  formula ${r.info.formula}, variable ${r.info.variable}; declared ${r.info.differentiability}, ${r.info.convex ? "convex" : "not convex"}`,
+    );
   for (const p of r.found) {
-    lines.push(`  ${p.kind} at ${fmt(p.x)}: f′(x⁻) = ${fmt(p.left)}, f′(x⁺) = ${fmt(p.right)}, subgradient [${p.subgradient.map(fmt).join(", ")}], autodiff gives ${fmt(p.autodiff)}${p.op ? ` (op ${p.op})` : ""}`);
+    lines.push(
+      `  ${p.kind} at ${fmt(p.x)}: f′(x⁻) = ${fmt(p.left)}, f′(x⁺) = ${fmt(p.right)}, subgradient [${p.subgradient.map(fmt).join(", ")}], autodiff gives ${fmt(p.autodiff)}${p.op ? ` (op ${p.op})` : ""}`,
+    );
   }
   if (r.found.length === 0) lines.push("  no kinks or jumps found: differentiable on this range");
   if (r.info && r.agrees !== undefined) {
-    lines.push(r.agrees ? "  agrees with the declared metadata" : `  DISAGREES with the declared kinks/jumps [${(r.expected ?? []).map(fmt).join(", ")}]`);
-    if (r.info.surrogates.length > 0 && r.differentiability !== "smooth") lines.push(`  smooth alternatives: ${r.info.surrogates.join(", ")}`);
+    lines.push(
+      r.agrees
+        ? "  agrees with the declared metadata"
+        : `  DISAGREES with the declared kinks/jumps [${(r.expected ?? []).map(fmt).join(", ")}]`,
+    );
+    if (r.info.surrogates.length > 0 && r.differentiability !== "smooth")
+      lines.push(`  smooth alternatives: ${r.info.surrogates.join(", ")}`);
   }
   const text = lines.join("\n");
   const report = {
     ...r,
     toString: () => text,
     [JUPYTER_DISPLAY]: (): Record<string, unknown> => {
-      const rows = r.found.map((p) => `<tr><td>${p.kind}</td><td>${fmt(p.x)}</td><td>${fmt(p.left)}</td><td>${fmt(p.right)}</td><td>${fmt(p.autodiff)}</td><td>${p.op ?? ""}</td></tr>`).join("");
-      const table = r.found.length === 0 ? "<p>No kinks or jumps found: differentiable on this range.</p>"
-        : `<table><thead><tr><th>kind</th><th>x</th><th>f′(x⁻)</th><th>f′(x⁺)</th><th>autodiff</th><th>op</th></tr></thead><tbody>${rows}</tbody></table>`;
-      const head = `<p><b>${escapeHtml(r.name)}</b> on [${r.range.map(fmt).join(", ")}]: <b>${r.differentiability}</b>` +
-        (r.info ? ` (declared ${r.info.differentiability}${r.agrees ? ", agrees" : r.agrees === false ? ", <b>disagrees</b>" : ""}); ${escapeHtml(r.info.note)}` : "") + "</p>";
-      const surrogates = r.info && r.info.surrogates.length > 0 && r.differentiability !== "smooth" ? `<p>Smooth alternatives: ${escapeHtml(r.info.surrogates.join(", "))}</p>` : "";
+      const rows = r.found
+        .map(
+          (p) =>
+            `<tr><td>${p.kind}</td><td>${fmt(p.x)}</td><td>${fmt(p.left)}</td><td>${fmt(p.right)}</td><td>${fmt(p.autodiff)}</td><td>${p.op ?? ""}</td></tr>`,
+        )
+        .join("");
+      const table =
+        r.found.length === 0
+          ? "<p>No kinks or jumps found: differentiable on this range.</p>"
+          : `<table><thead><tr><th>kind</th><th>x</th><th>f′(x⁻)</th><th>f′(x⁺)</th><th>autodiff</th><th>op</th></tr></thead><tbody>${rows}</tbody></table>`;
+      const head =
+        `<p><b>${escapeHtml(r.name)}</b> on [${r.range.map(fmt).join(", ")}]: <b>${r.differentiability}</b>` +
+        (r.info
+          ? ` (declared ${r.info.differentiability}${r.agrees ? ", agrees" : r.agrees === false ? ", <b>disagrees</b>" : ""}); ${escapeHtml(r.info.note)}`
+          : "") +
+        "</p>";
+      const surrogates =
+        r.info && r.info.surrogates.length > 0 && r.differentiability !== "smooth"
+          ? `<p>Smooth alternatives: ${escapeHtml(r.info.surrogates.join(", "))}</p>`
+          : "";
       const bundle: Record<string, unknown> = { "text/plain": text };
-      const figBundle = r.figure ? (r.figure as unknown as Record<symbol, () => Record<string, unknown>>)[JUPYTER_DISPLAY]?.() : undefined;
-      bundle["text/html"] = `<div class="gradlab-analyze">${head}${table}${surrogates}${(figBundle?.["text/html"] as string | undefined) ?? ""}</div>`;
-      for (const [k, val] of Object.entries(figBundle ?? {})) if (k !== "text/html" && k !== "text/plain") bundle[k] = val;
+      const figBundle = r.figure
+        ? (r.figure as unknown as Record<symbol, () => Record<string, unknown>>)[JUPYTER_DISPLAY]?.()
+        : undefined;
+      bundle["text/html"] =
+        `<div class="gradlab-analyze">${head}${table}${surrogates}${(figBundle?.["text/html"] as string | undefined) ?? ""}</div>`;
+      for (const [k, val] of Object.entries(figBundle ?? {}))
+        if (k !== "text/html" && k !== "text/plain") bundle[k] = val;
       return bundle;
     },
   };

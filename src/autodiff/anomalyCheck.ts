@@ -18,12 +18,17 @@ export class AnomalyError extends Error {
     innerOp?: string,
   ) {
     const v = tensor._buf()[index];
-    const where = phase === "forward" ? `the output of ${op}` : `the gradient computed by ${op}'s backward rule${innerOp ? ` (in its ${innerOp})` : ""}`;
+    const where =
+      phase === "forward"
+        ? `the output of ${op}`
+        : `the gradient computed by ${op}'s backward rule${innerOp ? ` (in its ${innerOp})` : ""}`;
     let detail = "";
     if (phase === "forward" && inputs !== undefined && inputs.length > 0) {
       detail = "; input shapes " + inputs.map((t) => fmtShape(t.shape)).join(", ");
     }
-    super(`detectAnomaly: ${Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity"} first appeared in ${where} (${phase} pass), flat index ${index} of shape ${fmtShape(tensor.shape)}${detail}`);
+    super(
+      `detectAnomaly: ${Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity"} first appeared in ${where} (${phase} pass), flat index ${index} of shape ${fmtShape(tensor.shape)}${detail}`,
+    );
     this.name = "AnomalyError";
   }
 }

@@ -73,7 +73,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
   // Targets are marked with a distinct stamp in _gstamp before the DFS so it stops there.
   const stopStamp = targets ? ++stampCounter : -1;
   if (targets) for (const t of targets) t._gstamp = stopStamp;
-  const order = topoOrder(roots, stamp, stopStamp, targets ? opts.minId ?? 0 : 0);
+  const order = topoOrder(roots, stamp, stopStamp, targets ? (opts.minId ?? 0) : 0);
   const gstamp = ++stampCounter;
   const isTarget = (t: Tensor): boolean => t._gstamp === stopStamp;
   const targetGrads = new Map<Tensor, Tensor>();
@@ -93,15 +93,23 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       if (isTarget(t)) {
         const prev = targetGrads.get(t);
         targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
-      } else if (t._gstamp === gstamp) t._g = t._g === null ? addRaw(g, scalarTensor(t._gn, g.dtype)) : addRaw(t._g, g);
-      else { t._g = g; t._gstamp = gstamp; }
+      } else if (t._gstamp === gstamp)
+        t._g = t._g === null ? addRaw(g, scalarTensor(t._gn, g.dtype)) : addRaw(t._g, g);
+      else {
+        t._g = g;
+        t._gstamp = gstamp;
+      }
     };
     const giveNum = (t: Tensor, v: number): void => {
       if (t._gstamp === gstamp) {
         if (t._g === null) t._gn += v;
         else t._g = addRaw(t._g, scalarTensor(v, t._g.dtype));
       } else if (isTarget(t)) give(t, scalarTensor(v, t.dtype));
-      else { t._g = null; t._gn = v; t._gstamp = gstamp; }
+      else {
+        t._g = null;
+        t._gn = v;
+        t._gstamp = gstamp;
+      }
     };
     for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
     for (let k = order.length - 1; k >= 0; k--) {
@@ -113,14 +121,25 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       const op = t._op;
       if (op === null) {
         if ((t._flags & 8) !== 0) {
-          throw new Error(`backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`);
+          throw new Error(
+            `backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`,
+          );
         }
-        if (!targets) { leaves.push(t); leafGrads.push(g === null ? t._gn : g); }
+        if (!targets) {
+          leaves.push(t);
+          leafGrads.push(g === null ? t._gn : g);
+        }
         continue;
       }
       const inputs = t._inputs!;
       // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
-      if (scalarPath && op.scalarBackward !== undefined && t._data === null && t.shape.length === 0 && (g === null || (g._data === null && g.shape.length === 0))) {
+      if (
+        scalarPath &&
+        op.scalarBackward !== undefined &&
+        t._data === null &&
+        t.shape.length === 0 &&
+        (g === null || (g._data === null && g.shape.length === 0))
+      ) {
         let ok = inputs.length <= 3;
         for (let j = 0; ok && j < inputs.length; j++) {
           const inp = inputs[j];
@@ -155,7 +174,9 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
           if (bad >= 0) throw new AnomalyError(op.name, "backward", gj, bad);
         }
         if (!sameShape(gj.shape, inp.shape)) {
-          throw new Error(`internal: gradient rule of ${op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`);
+          throw new Error(
+            `internal: gradient rule of ${op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`,
+          );
         }
         give(inp, gj);
       }
@@ -169,7 +190,12 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
         const prev = leaf.grad;
         let next: Tensor;
         if (typeof lg === "number") {
-          next = prev === null ? scalarTensor(lg, leaf.dtype) : prev._data === null && prev.shape.length === 0 && !opts.createGraph ? scalarTensor(prev._s + lg, leaf.dtype) : addRaw(prev, scalarTensor(lg, leaf.dtype));
+          next =
+            prev === null
+              ? scalarTensor(lg, leaf.dtype)
+              : prev._data === null && prev.shape.length === 0 && !opts.createGraph
+                ? scalarTensor(prev._s + lg, leaf.dtype)
+                : addRaw(prev, scalarTensor(lg, leaf.dtype));
         } else next = prev === null ? lg : addRaw(prev, lg);
         leaf.grad = next;
         if (keep !== null) keep.add(next);
@@ -185,7 +211,10 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       if (tensorHooks.materialiseTogether !== null) tensorHooks.materialiseTogether(deferred);
       else for (const t of deferred) t._buf();
       for (const t of temps) {
-        if (t._lazy !== null && !keep!.has(t)) { dropDeferred(t); continue; }
+        if (t._lazy !== null && !keep!.has(t)) {
+          dropDeferred(t);
+          continue;
+        }
         if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
         release(t._data);
         t._data = null;
@@ -221,26 +250,39 @@ export function freeGraph(order: readonly Tensor[]): void {
 function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
   if (!root._rg) {
     if ((root._flags & 8) !== 0) {
-      throw new Error("backward(): the graph of this tensor was freed by an earlier backward(); call backward(undefined, { retainGraph: true }) the first time to go through it twice");
+      throw new Error(
+        "backward(): the graph of this tensor was freed by an earlier backward(); call backward(undefined, { retainGraph: true }) the first time to go through it twice",
+      );
     }
     if ((root._flags & 4) !== 0) {
-      throw new Error("backward(): this tensor was computed under noGrad() (or from a tensor that was), so no graph was recorded; compute it outside noGrad to differentiate it");
+      throw new Error(
+        "backward(): this tensor was computed under noGrad() (or from a tensor that was), so no graph was recorded; compute it outside noGrad to differentiate it",
+      );
     }
-    throw new Error(`backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`);
+    throw new Error(
+      `backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`,
+    );
   }
   if ((root._flags & 8) !== 0 && root._op === null) {
-    throw new Error("backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice");
+    throw new Error(
+      "backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice",
+    );
   }
   let ct: Tensor;
   if (cotangent === undefined) {
     if (root.size !== 1) {
-      throw new Error(`backward(): the output has shape ${fmtShape(root.shape)}, not a scalar; pass a cotangent of that shape (e.g. y.backward(onesLike(y))) or reduce it first (y.sum().backward())`);
+      throw new Error(
+        `backward(): the output has shape ${fmtShape(root.shape)}, not a scalar; pass a cotangent of that shape (e.g. y.backward(onesLike(y))) or reduce it first (y.sum().backward())`,
+      );
     }
     ct = onesLikeRaw(root);
   } else {
-    if (!(cotangent instanceof Tensor)) throw new Error("backward(cotangent): the cotangent must be a Tensor");
+    if (!(cotangent instanceof Tensor))
+      throw new Error("backward(cotangent): the cotangent must be a Tensor");
     if (!sameShape(cotangent.shape, root.shape)) {
-      throw new Error(`backward(): cotangent shape ${fmtShape(cotangent.shape)} does not match the output shape ${fmtShape(root.shape)}`);
+      throw new Error(
+        `backward(): cotangent shape ${fmtShape(cotangent.shape)} does not match the output shape ${fmtShape(root.shape)}`,
+      );
     }
     ct = cotangent;
   }

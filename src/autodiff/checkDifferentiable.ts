@@ -121,16 +121,26 @@ const EPS = 2.220446049250313e-16;
  * checkDifferentiable((p) => loss.mae(p, tensor([1, 2, 3])), tensor([1, 0, 3]));  // per coordinate
  * // { kind: "kink", kinds: ["kink", "smooth", "kink"], worstIndex: [0], op: "abs" ... }
  */
-export function checkDifferentiable(f: (x: Tensor) => Tensor | number, x: number, options?: CheckDifferentiableOptions): DifferentiabilityReport;
-export function checkDifferentiable(f: (x: Tensor) => Tensor | number, x: Tensor, options?: CheckDifferentiableOptions): TensorDifferentiabilityReport;
+export function checkDifferentiable(
+  f: (x: Tensor) => Tensor | number,
+  x: number,
+  options?: CheckDifferentiableOptions,
+): DifferentiabilityReport;
+export function checkDifferentiable(
+  f: (x: Tensor) => Tensor | number,
+  x: Tensor,
+  options?: CheckDifferentiableOptions,
+): TensorDifferentiabilityReport;
 export function checkDifferentiable(
   f: (x: Tensor) => Tensor | number,
   x: number | Tensor,
   options: CheckDifferentiableOptions = {},
 ): DifferentiabilityReport | TensorDifferentiabilityReport {
-  if (typeof f !== "function") throw new TypeError(`checkDifferentiable: f must be a function, got ${typeof f}`);
+  if (typeof f !== "function")
+    throw new TypeError(`checkDifferentiable: f must be a function, got ${typeof f}`);
   const tol = options.tol ?? 1e-6;
-  if (!(tol > 0) || !Number.isFinite(tol)) throw new RangeError(`checkDifferentiable: tol must be a finite positive number, got ${options.tol}`);
+  if (!(tol > 0) || !Number.isFinite(tol))
+    throw new RangeError(`checkDifferentiable: tol must be a finite positive number, got ${options.tol}`);
   if (options.h !== undefined && (!(options.h > 0) || !Number.isFinite(options.h))) {
     throw new RangeError(`checkDifferentiable: h must be a finite positive number, got ${options.h}`);
   }
@@ -145,15 +155,19 @@ export function checkDifferentiable(
     return { ...point, ops, kinkOps, ...blame, summary: summarize(point, `x = ${fmt(x)}`, blame.op) };
   }
 
-  if (!(x instanceof Tensor)) throw new TypeError(`checkDifferentiable: x must be a number or a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor))
+    throw new TypeError(`checkDifferentiable: x must be a number or a Tensor, got ${describe(x)}`);
   if (x.dtype !== "float64" && x.dtype !== "float32") {
-    throw new TypeError(`checkDifferentiable: x has dtype ${x.dtype}; use a float64 tensor (x.astype("float64"))`);
+    throw new TypeError(
+      `checkDifferentiable: x has dtype ${x.dtype}; use a float64 tensor (x.astype("float64"))`,
+    );
   }
   // float64 throughout: one-sided quotients at h = 1e-8 are meaningless in float32.
   const base = x.astype("float64").detach().clone();
   const values = base.data as Float64Array;
   for (let j = 0; j < values.length; j++) {
-    if (!Number.isFinite(values[j])) throw new RangeError(`checkDifferentiable: x has a non-finite element ${values[j]} at flat index ${j}`);
+    if (!Number.isFinite(values[j]))
+      throw new RangeError(`checkDifferentiable: x has a non-finite element ${values[j]} at flat index ${j}`);
   }
   const n = base.size;
   const left = new Float64Array(n);
@@ -190,11 +204,12 @@ export function checkDifferentiable(
   const blame = opField(kind, ops, kinkOps);
   const worstIndex = worst < 0 ? null : unravel(worst, base.shape);
   const nonSmooth = kinds.filter((k) => k !== "smooth").length;
-  const summary = worstPoint === null
-    ? "x has no elements: nothing to examine."
-    : kind === "smooth"
-      ? `differentiable along every coordinate of x (${n} checked): left and right partial derivatives agree.`
-      : `${summarize(worstPoint, `coordinate [${worstIndex!.join(", ")}] of x`, blame.op)} ${nonSmooth} of ${n} coordinates are not smooth.`;
+  const summary =
+    worstPoint === null
+      ? "x has no elements: nothing to examine."
+      : kind === "smooth"
+        ? `differentiable along every coordinate of x (${n} checked): left and right partial derivatives agree.`
+        : `${summarize(worstPoint, `coordinate [${worstIndex!.join(", ")}] of x`, blame.op)} ${nonSmooth} of ${n} coordinates are not smooth.`;
   return {
     kind,
     left: shaped(left),
@@ -217,15 +232,19 @@ function summarize(p: PointReport, where: string, op: string | undefined): strin
     return `differentiable at ${where}: the left and right difference quotients converge to the same derivative ${fmt((p.left + p.right) / 2)}.`;
   }
   if (p.kind === "jump") {
-    return `not differentiable at ${where}: f jumps (from ${fmt(p.limits.left)} through ${fmt(p.limits.at)} to ${fmt(p.limits.right)}), ` +
-      `so it is not even continuous there${blame}; autodiff returns ${fmt(p.autodiff)} and cannot see the jump.`;
+    return (
+      `not differentiable at ${where}: f jumps (from ${fmt(p.limits.left)} through ${fmt(p.limits.at)} to ${fmt(p.limits.right)}), ` +
+      `so it is not even continuous there${blame}; autodiff returns ${fmt(p.autodiff)} and cannot see the jump.`
+    );
   }
   if (Number.isNaN(p.left) || Number.isNaN(p.right)) {
     return `not differentiable at ${where}: f is undefined on the ${Number.isNaN(p.left) ? "left" : "right"} (the edge of its domain)${blame}.`;
   }
-  return `not differentiable at ${where}: a kink${blame}. f is continuous, but its left derivative ${fmt(p.left)} differs from ` +
+  return (
+    `not differentiable at ${where}: a kink${blame}. f is continuous, but its left derivative ${fmt(p.left)} differs from ` +
     `its right derivative ${fmt(p.right)}; every slope in [${fmt(p.subgradient[0])}, ${fmt(p.subgradient[1])}] is a subgradient, ` +
-    `and autodiff returns ${fmt(p.autodiff)}.`;
+    `and autodiff returns ${fmt(p.autodiff)}.`
+  );
 }
 
 /** A number rounded for reading (derivatives come from finite differences: 1e-9 noise is not news). */
@@ -240,7 +259,8 @@ function fmt(v: number): string {
  * first zero-gradient op f used, since those are what hide jumps from autodiff.
  */
 function opField(kind: PointKind, ops: string[], kinkOps: string[]): { op?: string } {
-  const op = kind === "kink" ? kinkOps[0] ?? ops[0] : ops[0] ?? (kind === "jump" ? kinkOps[0] : undefined);
+  const op =
+    kind === "kink" ? (kinkOps[0] ?? ops[0]) : (ops[0] ?? (kind === "jump" ? kinkOps[0] : undefined));
   return op === undefined ? {} : { op };
 }
 
@@ -264,7 +284,8 @@ interface SideBehaviour {
  */
 export function examinePoint(g: (t: number) => number, a: number, h0: number, tol = 1e-6): PointReport {
   const f0 = g(a);
-  if (!Number.isFinite(f0)) throw new RangeError(`checkDifferentiable: f(${a}) = ${f0}; f must be finite at the point examined`);
+  if (!Number.isFinite(f0))
+    throw new RangeError(`checkDifferentiable: f(${a}) = ${f0}; f must be finite at the point examined`);
   let rightSide = side(g, a, f0, h0, +1);
   let leftSide = side(g, a, f0, h0, -1);
   // Near the edge of f's domain (log at 1e-3) the first rungs may step outside it although f is
@@ -277,7 +298,14 @@ export function examinePoint(g: (t: number) => number, a: number, h0: number, to
   const limits = { left: leftSide.values[LEVELS - 1], at: f0, right: rightSide.values[LEVELS - 1] };
   const L = leftSide.derivative;
   const R = rightSide.derivative;
-  const report = (kind: PointKind, subgradient: [number, number]): PointReport => ({ kind, left: L, right: R, subgradient, limits, autodiff: NaN });
+  const report = (kind: PointKind, subgradient: [number, number]): PointReport => ({
+    kind,
+    left: L,
+    right: R,
+    subgradient,
+    limits,
+    autodiff: NaN,
+  });
 
   if (leftSide.jumps || rightSide.jumps) return report("jump", [-Infinity, Infinity]);
   // At the edge of f's domain (sqrt at 0) the two-sided limit cannot exist: not differentiable, no slope bounds.
@@ -292,7 +320,7 @@ function side(g: (t: number) => number, a: number, f0: number, h0: number, sign:
   const values: number[] = [];
   const quotients: number[] = [];
   for (let k = 0; k < LEVELS; k++) {
-    const t = a + sign * h0 / 10 ** k;
+    const t = a + (sign * h0) / 10 ** k;
     const step = t - a; // the step actually taken after rounding
     const v = g(t);
     values.push(v);
@@ -309,17 +337,37 @@ function side(g: (t: number) => number, a: number, f0: number, h0: number, sign:
   // side's change shrinks at least 10x; a jump's barely moves.
   const stalled = (k: number): boolean => delta(k) > 1e3 * noise && delta(k) >= 0.5 * delta(k - 1);
   const jumps = values.some((v) => !Number.isFinite(v)) || (stalled(last) && stalled(last - 1));
-  if (jumps) return { values, quotients, jumps, undefinedHere: false, derivative: sign * Math.sign(values[last] - f0) * Infinity };
+  if (jumps)
+    return {
+      values,
+      quotients,
+      jumps,
+      undefinedHere: false,
+      derivative: sign * Math.sign(values[last] - f0) * Infinity,
+    };
   // A vertical tangent (sqrt(|x|) at 0): the quotient keeps growing as h shrinks.
   if (Math.abs(quotients[last]) > 5 * Math.abs(quotients[last - 2]) && delta(last) > 1e3 * noise) {
-    return { values, quotients, jumps: false, undefinedHere: false, derivative: Math.sign(quotients[last]) * Infinity };
+    return {
+      values,
+      quotients,
+      jumps: false,
+      undefinedHere: false,
+      derivative: Math.sign(quotients[last]) * Infinity,
+    };
   }
   // Report the derivative to the precision the ladder measured it: two successive extrapolations
   // disagree by about their error, and rounding adds ~eps*|f|/h. Finite-difference noise such
   // as 5.99999999997 or 2e-22 then reads as the 6 or 0 it is.
   const estimate = richardson(quotients, 2);
-  const error = 2 * Math.abs(estimate - richardson(quotients, 1)) + 4 * EPS * Math.max(1, Math.abs(f0)) / (h0 / 1000);
-  return { values, quotients, jumps: false, undefinedHere: false, derivative: shortestWithin(estimate, error) };
+  const error =
+    2 * Math.abs(estimate - richardson(quotients, 1)) + (4 * EPS * Math.max(1, Math.abs(f0))) / (h0 / 1000);
+  return {
+    values,
+    quotients,
+    jumps: false,
+    undefinedHere: false,
+    derivative: shortestWithin(estimate, error),
+  };
 }
 
 /** The decimal with the fewest significant digits within `error` of v (0 when |v| <= error). */
@@ -352,7 +400,7 @@ function isKink(l: SideBehaviour, r: SideBehaviour, f0: number, h0: number, tol:
   const early = gapAt(1);
   const late = gapAt(2);
   const scale = 1 + Math.abs(l.derivative) + Math.abs(r.derivative);
-  const rounding = 100 * EPS * Math.max(1, Math.abs(f0)) / (h0 / 1000);
+  const rounding = (100 * EPS * Math.max(1, Math.abs(f0))) / (h0 / 1000);
   if (late <= tol * scale + rounding) return false;
   return late >= 0.5 * early;
 }
@@ -376,8 +424,16 @@ const KINK_TESTS: Record<string, (op: TracedOp) => boolean> = {
   leakyRelu: (op) => anyElement(op.inputs[0], (v) => v === 0),
   sqrt: (op) => anyElement(op.inputs[0], (v) => v === 0),
   norm: (op) => anyElement(op.out, (v) => v === 0),
-  maximum: (op) => anyElement(noGrad(() => eq(op.inputs[0], op.inputs[1])), (v) => v !== 0),
-  minimum: (op) => anyElement(noGrad(() => eq(op.inputs[0], op.inputs[1])), (v) => v !== 0),
+  maximum: (op) =>
+    anyElement(
+      noGrad(() => eq(op.inputs[0], op.inputs[1])),
+      (v) => v !== 0,
+    ),
+  minimum: (op) =>
+    anyElement(
+      noGrad(() => eq(op.inputs[0], op.inputs[1])),
+      (v) => v !== 0,
+    ),
   max: (op) => reductionTie(op),
   min: (op) => reductionTie(op),
 };
@@ -406,8 +462,13 @@ function graphFindings(f: (x: Tensor) => Tensor | number, x: Tensor): { ops: str
   const leaf = x.detach().clone();
   leaf.requiresGrad = true;
   const seen: TracedOp[] = [];
-  const listener = (op: { name: string; differentiable: boolean }, inputs: readonly Tensor[], out: Tensor): void => {
-    if (inputs.some((t) => t.requiresGrad)) seen.push({ name: op.name, differentiable: op.differentiable, inputs, out });
+  const listener = (
+    op: { name: string; differentiable: boolean },
+    inputs: readonly Tensor[],
+    out: Tensor,
+  ): void => {
+    if (inputs.some((t) => t.requiresGrad))
+      seen.push({ name: op.name, differentiable: op.differentiable, inputs, out });
   };
   gradState.tracers.push(listener);
   try {
@@ -446,9 +507,12 @@ function autodiffAt(f: (x: Tensor) => Tensor | number, x: Tensor): Tensor {
 function evaluate(f: (x: Tensor) => Tensor | number, x: Tensor): number {
   const out: unknown = noGrad(() => f(x)); // no graph is needed for the quotients
   if (typeof out === "number") return out;
-  if (!(out instanceof Tensor)) throw new TypeError(`checkDifferentiable: f must return a Tensor or a number, got ${describe(out)}`);
+  if (!(out instanceof Tensor))
+    throw new TypeError(`checkDifferentiable: f must return a Tensor or a number, got ${describe(out)}`);
   if (out.size !== 1) {
-    throw new Error(`checkDifferentiable: f must return a scalar, got shape [${out.shape.join(", ")}]; reduce it (e.g. .sum() or .mean()) first`);
+    throw new Error(
+      `checkDifferentiable: f must return a scalar, got shape [${out.shape.join(", ")}]; reduce it (e.g. .sum() or .mean()) first`,
+    );
   }
   return out.item();
 }

@@ -64,10 +64,17 @@ export function isGradEnabled(): boolean {
  * Call `fn` and report every op it applies (name, whether it is differentiable).
  * @example traceOps(() => sign(x).sum()).ops // [{name: "sign", differentiable: false}, {name: "sum", ...}]
  */
-export function traceOps<T>(fn: () => T): { value: T; ops: { name: string; differentiable: boolean; inputsRequireGrad: boolean }[] } {
+export function traceOps<T>(fn: () => T): {
+  value: T;
+  ops: { name: string; differentiable: boolean; inputsRequireGrad: boolean }[];
+} {
   const ops: { name: string; differentiable: boolean; inputsRequireGrad: boolean }[] = [];
   const listener: OpTraceListener = (op, inputs) => {
-    ops.push({ name: op.name, differentiable: op.differentiable, inputsRequireGrad: inputs.some((t) => t.requiresGrad) });
+    ops.push({
+      name: op.name,
+      differentiable: op.differentiable,
+      inputsRequireGrad: inputs.some((t) => t.requiresGrad),
+    });
   };
   gradState.tracers.push(listener);
   try {

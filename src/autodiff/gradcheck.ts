@@ -102,9 +102,12 @@ export function gradcheck(
   const [leaves, def] = treeFlatten<unknown>(args);
   const paths = leafPaths(args);
   leaves.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`gradcheck: ${paths[i]} must be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor))
+      throw new TypeError(`gradcheck: ${paths[i]} must be a Tensor, got ${describe(t)}`);
     if (!FLOAT_DTYPES.has(t.dtype)) {
-      throw new TypeError(`gradcheck: ${paths[i]} has dtype ${t.dtype}; only float64/float32 inputs can be differentiated`);
+      throw new TypeError(
+        `gradcheck: ${paths[i]} has dtype ${t.dtype}; only float64/float32 inputs can be differentiated`,
+      );
     }
   });
   if (leaves.length === 0) throw new Error("gradcheck: inputs hold no tensors");
@@ -113,9 +116,15 @@ export function gradcheck(
   const eps = options.eps ?? (allDouble ? 1e-6 : 1e-3);
   const atol = options.atol ?? (allDouble ? 1e-5 : 1e-2);
   const rtol = options.rtol ?? (allDouble ? 1e-3 : 1e-2);
-  for (const [name, v] of [["eps", eps], ["atol", atol], ["rtol", rtol]] as const) {
+  for (const [name, v] of [
+    ["eps", eps],
+    ["atol", atol],
+    ["rtol", rtol],
+  ] as const) {
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (name === "eps" && v === 0)) {
-      throw new RangeError(`gradcheck: ${name} must be a finite ${name === "eps" ? "positive" : "non-negative"} number, got ${v}`);
+      throw new RangeError(
+        `gradcheck: ${name} must be a finite ${name === "eps" ? "positive" : "non-negative"} number, got ${v}`,
+      );
     }
   }
 
@@ -157,7 +166,13 @@ export function gradcheck(
       const relErr = scale === 0 ? absErr : absErr / scale;
       const bound = atol + rtol * Math.abs(g);
       // NaN compares false everywhere, so it is caught explicitly and always ranks worst.
-      const ratio = Number.isNaN(absErr) ? Infinity : bound === 0 ? (absErr === 0 ? 0 : Infinity) : absErr / bound;
+      const ratio = Number.isNaN(absErr)
+        ? Infinity
+        : bound === 0
+          ? absErr === 0
+            ? 0
+            : Infinity
+          : absErr / bound;
       if (!(absErr <= bound)) ok = false;
       // Math.max propagates NaN, so one NaN gradient makes the maxima NaN, as it should.
       maxAbsError = Math.max(maxAbsError, absErr);
@@ -185,7 +200,8 @@ function leafPaths(args: unknown[]): string[] {
     if (Array.isArray(t)) {
       t.forEach((c, i) => walk(c, `${path}[${i}]`));
     } else if (isPlainObject(t)) {
-      for (const k of Object.keys(t)) walk(t[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
+      for (const k of Object.keys(t))
+        walk(t[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
     } else {
       paths.push(path);
     }
@@ -202,7 +218,12 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 }
 
 /** The autodiff gradient of f with respect to every input tensor, as float64 tensors shaped like them. */
-function analyticGradients(f: (...inputs: any[]) => Tensor, args: unknown[], leaves: Tensor[], paths: string[]): Tensor[] {
+function analyticGradients(
+  f: (...inputs: any[]) => Tensor,
+  args: unknown[],
+  leaves: Tensor[],
+  paths: string[],
+): Tensor[] {
   const argnums = args.map((_, i) => i);
   let grads: unknown;
   try {
@@ -212,12 +233,17 @@ function analyticGradients(f: (...inputs: any[]) => Tensor, args: unknown[], lea
   }
   const [gradLeaves] = treeFlatten<unknown>(Array.isArray(grads) ? grads : [grads]);
   if (gradLeaves.length !== leaves.length) {
-    throw new Error(`gradcheck: autodiff returned ${gradLeaves.length} gradient tensors for ${leaves.length} input tensors`);
+    throw new Error(
+      `gradcheck: autodiff returned ${gradLeaves.length} gradient tensors for ${leaves.length} input tensors`,
+    );
   }
   return leaves.map((x, i) => {
     const g = gradLeaves[i];
     if (!(g instanceof Tensor)) return tensor(new Float64Array(x.size)).reshape(x.shape);
-    if (g.size !== x.size) throw new Error(`gradcheck: the gradient of ${paths[i]} has shape [${g.shape}] but the input has [${x.shape}]`);
+    if (g.size !== x.size)
+      throw new Error(
+        `gradcheck: the gradient of ${paths[i]} has shape [${g.shape}] but the input has [${x.shape}]`,
+      );
     return g.astype("float64").reshape(x.shape);
   });
 }
@@ -226,7 +252,8 @@ function analyticGradients(f: (...inputs: any[]) => Tensor, args: unknown[], lea
 function evaluate(f: (...inputs: any[]) => Tensor, inputs: unknown[], where: string): number {
   const out = noGrad(() => f(...inputs)) as unknown;
   if (typeof out === "number") return out;
-  if (!(out instanceof Tensor)) throw new TypeError(`gradcheck: f must return a Tensor, got ${describe(out)} ${where}`);
+  if (!(out instanceof Tensor))
+    throw new TypeError(`gradcheck: f must return a Tensor, got ${describe(out)} ${where}`);
   if (out.size !== 1) {
     throw new Error(
       `gradcheck: f must return a scalar (shape []), got shape [${out.shape.join(", ")}] ${where}; ` +

@@ -63,7 +63,8 @@ const registry = new Map<string, OpDef>();
  */
 export function defineOp<A>(def: OpDef<A>): OpDef<A> {
   if (registry.has(def.name)) throw new Error(`defineOp: an op named "${def.name}" is already registered`);
-  if (def.differentiable && def.backward === undefined) throw new Error(`defineOp: differentiable op "${def.name}" needs a backward rule`);
+  if (def.differentiable && def.backward === undefined)
+    throw new Error(`defineOp: differentiable op "${def.name}" needs a backward rule`);
   registry.set(def.name, def as OpDef);
   return def;
 }
@@ -90,7 +91,8 @@ export function listOps(): { name: string; differentiable: boolean }[] {
  */
 export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
   const out = op.forward(inputs, attrs);
-  let rg = false, fromNoGrad = false;
+  let rg = false,
+    fromNoGrad = false;
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     if (t._rg) rg = true;

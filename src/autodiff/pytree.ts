@@ -44,7 +44,8 @@ export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): a
   let i = 0;
   const build = (d: TreeDef): unknown => {
     if (d.kind === "leaf") {
-      if (i >= leaves.length) throw new Error(`treeUnflatten: the structure needs more than ${leaves.length} leaves`);
+      if (i >= leaves.length)
+        throw new Error(`treeUnflatten: the structure needs more than ${leaves.length} leaves`);
       return leaves[i++];
     }
     if (d.kind === "array") return d.children.map(build);
@@ -53,7 +54,8 @@ export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): a
     return o;
   };
   const out = build(def);
-  if (i !== leaves.length) throw new Error(`treeUnflatten: got ${leaves.length} leaves but the structure holds ${i}`);
+  if (i !== leaves.length)
+    throw new Error(`treeUnflatten: got ${leaves.length} leaves but the structure holds ${i}`);
   return out;
 }
 
@@ -68,8 +70,10 @@ export function treeLeaves<L = Tensor>(tree: unknown): L[] {
 function sameDef(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === "leaf") return true;
-  if (a.kind === "object" && b.kind === "object" && a.keys.join("\u0000") !== b.keys.join("\u0000")) return false;
-  const ac = (a as { children: TreeDef[] }).children, bc = (b as { children: TreeDef[] }).children;
+  if (a.kind === "object" && b.kind === "object" && a.keys.join("\u0000") !== b.keys.join("\u0000"))
+    return false;
+  const ac = (a as { children: TreeDef[] }).children,
+    bc = (b as { children: TreeDef[] }).children;
   return ac.length === bc.length && ac.every((c, i) => sameDef(c, bc[i]));
 }
 
@@ -81,7 +85,8 @@ export function treeMap<R = Tensor>(fn: (...leaves: any[]) => R, tree: unknown, 
   const [leaves, def] = treeFlatten<unknown>(tree);
   const others = rest.map((r, k) => {
     const [l, d] = treeFlatten<unknown>(r);
-    if (!sameDef(def, d)) throw new Error(`treeMap: tree ${k + 1} has a different structure from the first tree`);
+    if (!sameDef(def, d))
+      throw new Error(`treeMap: tree ${k + 1} has a different structure from the first tree`);
     return l;
   });
   const mapped = leaves.map((leaf, i) => fn(leaf, ...others.map((o) => o[i])));

@@ -39,7 +39,9 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
   let connected = false;
   for (const k of argnums) {
     if (k < 0 || k >= args.length || !Number.isInteger(k)) {
-      throw new Error(`${fname}: argnums contains ${k} but the function was called with ${args.length} argument${args.length === 1 ? "" : "s"}`);
+      throw new Error(
+        `${fname}: argnums contains ${k} but the function was called with ${args.length} argument${args.length === 1 ? "" : "s"}`,
+      );
     }
     const [leaves, def] = treeFlatten<unknown>(args[k]);
     const vs = leaves.map((leaf, i) => {
@@ -47,9 +49,14 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       let t: Tensor;
       if (typeof leaf === "number") t = scalarTensor(leaf, "float64");
       else if (leaf instanceof Tensor) t = leaf;
-      else throw new TypeError(`${fname}: ${where} is ${leaf === null ? "null" : typeof leaf}; differentiate with respect to tensors (or numbers), in arrays or plain objects`);
+      else
+        throw new TypeError(
+          `${fname}: ${where} is ${leaf === null ? "null" : typeof leaf}; differentiate with respect to tensors (or numbers), in arrays or plain objects`,
+        );
       if (!isFloat(t.dtype)) {
-        throw new TypeError(`${fname}: ${where} has dtype ${t.dtype}; gradients are defined only for float tensors (convert with .astype("float64"))`);
+        throw new TypeError(
+          `${fname}: ${where} has dtype ${t.dtype}; gradients are defined only for float tensors (convert with .astype("float64"))`,
+        );
       }
       if (gradState.enabled && t._rg && (outerDepth > 0 || t._op !== null)) {
         connected = true;
@@ -58,7 +65,10 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
       if (t._lazy !== null) t._buf();
       const v = new Tensor(t.shape, t.dtype, t._data, t._s);
-      if (t._data !== null) { t._flags |= 1; v._flags |= 1; }
+      if (t._data !== null) {
+        t._flags |= 1;
+        v._flags |= 1;
+      }
       v._rg = true;
       return v;
     });
@@ -75,7 +85,12 @@ function normArgnums(opts: GradOptions | undefined): { list: number[]; multi: bo
 }
 
 /** Evaluate f on wrapped arguments while recording; returns the output and bookkeeping. */
-function traceCall<T>(fname: string, f: (...args: any[]) => T, args: unknown[], argnums: number[]): { out: T; w: Wrapped; createGraph: boolean; serial0: number; firstId: number } {
+function traceCall<T>(
+  fname: string,
+  f: (...args: any[]) => T,
+  args: unknown[],
+  argnums: number[],
+): { out: T; w: Wrapped; createGraph: boolean; serial0: number; firstId: number } {
   const outerDepth = gradState.transformDepth;
   const firstId = tensorSerial.n + 1;
   const w = wrapArgs(fname, args, argnums, outerDepth);
@@ -94,18 +109,27 @@ function traceCall<T>(fname: string, f: (...args: any[]) => T, args: unknown[], 
 
 function checkScalarOutput(fname: string, out: unknown): Tensor {
   if (!(out instanceof Tensor)) {
-    throw new TypeError(`${fname}: the function must return a scalar Tensor, got ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out}`);
+    throw new TypeError(
+      `${fname}: the function must return a scalar Tensor, got ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out}`,
+    );
   }
   if (out.size !== 1) {
-    throw new Error(`${fname}: the function must return a scalar (shape []), got shape ${fmtShape(out.shape)}; reduce it (e.g. .sum() or .mean()), or use vjp/jacobian for non-scalar outputs`);
+    throw new Error(
+      `${fname}: the function must return a scalar (shape []), got shape ${fmtShape(out.shape)}; reduce it (e.g. .sum() or .mean()), or use vjp/jacobian for non-scalar outputs`,
+    );
   }
-  if (!isFloat(out.dtype)) throw new TypeError(`${fname}: the function returned a ${out.dtype} tensor, which cannot be differentiated`);
+  if (!isFloat(out.dtype))
+    throw new TypeError(
+      `${fname}: the function returned a ${out.dtype} tensor, which cannot be differentiated`,
+    );
   return out;
 }
 
 function unconnectedCheck(fname: string, out: Tensor): void {
   if (!out._rg && (out._flags & 4) !== 0) {
-    throw new Error(`${fname}: the output was computed under noGrad() (or from a tensor that was), so no gradient can flow to the inputs; move the computation out of noGrad, or use stopGradient to cut the gradient on purpose`);
+    throw new Error(
+      `${fname}: the output was computed under noGrad() (or from a tensor that was), so no gradient can flow to the inputs; move the computation out of noGrad, or use stopGradient to cut the gradient on purpose`,
+    );
   }
 }
 
@@ -127,7 +151,12 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
   }
 }
 
-function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions | undefined, args: unknown[]): [Tensor, unknown] {
+function gradsOf(
+  fname: string,
+  f: (...args: any[]) => Tensor,
+  opts: GradOptions | undefined,
+  args: unknown[],
+): [Tensor, unknown] {
   const { list, multi } = normArgnums(opts);
   const { out: raw, w, createGraph, serial0, firstId } = traceCall(fname, f, args, list);
   const out = checkScalarOutput(fname, raw);
@@ -137,7 +166,8 @@ function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions
   if (!out._rg) {
     flatGrads = targets.map((t) => zerosLike(t));
   } else {
-    const seed = out.shape.length === 0 ? scalarTensor(1, out.dtype) : full(out.shape, 1, { dtype: out.dtype });
+    const seed =
+      out.shape.length === 0 ? scalarTensor(1, out.dtype) : full(out.shape, 1, { dtype: out.dtype });
     const { grads, order } = sweep([out], [seed], { targets, createGraph, minId: firstId });
     flatGrads = grads.map((g, i) => g ?? zerosLike(targets[i]));
     if (!createGraph) {
@@ -174,7 +204,10 @@ function gradsOf(fname: string, f: (...args: any[]) => Tensor, opts: GradOptions
  * grad(f)(tensor([1, 2])).toArray() // [2, 4]
  * grad((x: Tensor) => grad(f)(x).sum())(tensor([1, 2])).toArray() // [2, 2]
  */
-export function grad<F extends (...args: any[]) => Tensor>(f: F, opts?: GradOptions): (...args: Parameters<F>) => any {
+export function grad<F extends (...args: any[]) => Tensor>(
+  f: F,
+  opts?: GradOptions,
+): (...args: Parameters<F>) => any {
   return (...args: Parameters<F>) => gradsOf("grad", f, opts, args)[1];
 }
 
@@ -182,7 +215,10 @@ export function grad<F extends (...args: any[]) => Tensor>(f: F, opts?: GradOpti
  * Like grad, but returns [value, grads] (JAX's value_and_grad).
  * @example const [loss, g] = valueAndGrad((p) => p.w.mul(x).sub(y).square().mean())({ w });
  */
-export function valueAndGrad<F extends (...args: any[]) => Tensor>(f: F, opts?: GradOptions): (...args: Parameters<F>) => [Tensor, any] {
+export function valueAndGrad<F extends (...args: any[]) => Tensor>(
+  f: F,
+  opts?: GradOptions,
+): (...args: Parameters<F>) => [Tensor, any] {
   return (...args: Parameters<F>) => gradsOf("valueAndGrad", f, opts, args) as [Tensor, any];
 }
 
@@ -192,35 +228,54 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor>(f: F, opts?: 
  * cotangent having out's structure. vjpFn can be called many times.
  * @example const [y, back] = vjp((x) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
  */
-export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (cotangent: any) => any[]] {
+export function vjp<F extends (...args: any[]) => any>(
+  f: F,
+  ...primals: Parameters<F>
+): [ReturnType<F>, (cotangent: any) => any[]] {
   const argnums = primals.map((_, i) => i);
   const { out, w, createGraph: cg0, firstId } = traceCall("vjp", f, primals, argnums);
   const [outLeaves, outDef] = treeFlatten<unknown>(out);
-  for (const o of outLeaves) if (!(o instanceof Tensor)) throw new TypeError(`vjp: the function must return tensors (in arrays/objects), found ${typeof o}`);
+  for (const o of outLeaves)
+    if (!(o instanceof Tensor))
+      throw new TypeError(`vjp: the function must return tensors (in arrays/objects), found ${typeof o}`);
   const outs = outLeaves as Tensor[];
   const targets = w.vars.flat();
   const vjpFn = (cotangent: any): any[] => {
     const [cts, ctDef] = treeFlatten<unknown>(cotangent);
     if (cts.length !== outs.length || JSON.stringify(ctDef) !== JSON.stringify(outDef)) {
-      throw new Error(`vjp: the cotangent must have the structure of the output (${outs.length} tensor${outs.length === 1 ? "" : "s"})`);
+      throw new Error(
+        `vjp: the cotangent must have the structure of the output (${outs.length} tensor${outs.length === 1 ? "" : "s"})`,
+      );
     }
-    const roots: Tensor[] = [], seeds: Tensor[] = [];
+    const roots: Tensor[] = [],
+      seeds: Tensor[] = [];
     let ctConnected = false;
     outs.forEach((o, i) => {
       const c = cts[i];
       if (!(c instanceof Tensor)) throw new TypeError("vjp: cotangent leaves must be tensors");
       if (c.shape.length !== o.shape.length || c.shape.some((d, j) => d !== o.shape[j])) {
-        throw new Error(`vjp: cotangent ${i} has shape ${fmtShape(c.shape)} but the output has shape ${fmtShape(o.shape)}`);
+        throw new Error(
+          `vjp: cotangent ${i} has shape ${fmtShape(c.shape)} but the output has shape ${fmtShape(o.shape)}`,
+        );
       }
       if (c._rg) ctConnected = true;
-      if (o._rg) { roots.push(o); seeds.push(c); }
+      if (o._rg) {
+        roots.push(o);
+        seeds.push(c);
+      }
     });
     const createGraph = gradState.enabled && (cg0 || gradState.transformDepth > 0 || ctConnected);
-    const flat = roots.length === 0 ? targets.map(() => null) : sweep(roots, seeds, { targets, createGraph, minId: firstId }).grads;
+    const flat =
+      roots.length === 0
+        ? targets.map(() => null)
+        : sweep(roots, seeds, { targets, createGraph, minId: firstId }).grads;
     let pos = 0;
     return w.defs.map((def, k) => {
       const n = w.vars[k].length;
-      const g = treeUnflatten(def, flat.slice(pos, pos + n).map((g, i) => g ?? zerosLike(targets[pos + i])));
+      const g = treeUnflatten(
+        def,
+        flat.slice(pos, pos + n).map((g, i) => g ?? zerosLike(targets[pos + i])),
+      );
       pos += n;
       return g;
     });
@@ -234,17 +289,31 @@ export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Paramet
  * gradient rule serves both modes.
  * @example jvp((x) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
  */
-export function jvp<F extends (...args: any[]) => any>(f: F, primals: Parameters<F>, tangents: unknown[]): [ReturnType<F>, any] {
+export function jvp<F extends (...args: any[]) => any>(
+  f: F,
+  primals: Parameters<F>,
+  tangents: unknown[],
+): [ReturnType<F>, any] {
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
-    throw new Error("jvp: pass primals and tangents as two arrays of the same length (one entry per argument of f)");
+    throw new Error(
+      "jvp: pass primals and tangents as two arrays of the same length (one entry per argument of f)",
+    );
   }
   primals.forEach((p, i) => {
-    const [pl] = treeFlatten<unknown>(p), [tl] = treeFlatten<unknown>(tangents[i]);
-    if (pl.length !== tl.length) throw new Error(`jvp: tangent ${i} has ${tl.length} leaves, primal ${i} has ${pl.length}`);
+    const [pl] = treeFlatten<unknown>(p),
+      [tl] = treeFlatten<unknown>(tangents[i]);
+    if (pl.length !== tl.length)
+      throw new Error(`jvp: tangent ${i} has ${tl.length} leaves, primal ${i} has ${pl.length}`);
     pl.forEach((pt, j) => {
       const tt = tl[j];
-      if (pt instanceof Tensor && tt instanceof Tensor && (pt.shape.length !== tt.shape.length || pt.shape.some((d, q) => d !== tt.shape[q]))) {
-        throw new Error(`jvp: tangent ${i} has shape ${fmtShape(tt.shape)} but primal ${i} has shape ${fmtShape(pt.shape)}`);
+      if (
+        pt instanceof Tensor &&
+        tt instanceof Tensor &&
+        (pt.shape.length !== tt.shape.length || pt.shape.some((d, q) => d !== tt.shape[q]))
+      ) {
+        throw new Error(
+          `jvp: tangent ${i} has shape ${fmtShape(tt.shape)} but primal ${i} has shape ${fmtShape(pt.shape)}`,
+        );
       }
     });
   });
@@ -268,12 +337,24 @@ export function jvp<F extends (...args: any[]) => any>(f: F, primals: Parameters
     gradState.transformDepth--;
     gradState.enabled = prev;
   }
-  const tl = treeFlatten<unknown>(tangents)[0].map((t, i) => (t instanceof Tensor ? t : scalarTensor(t as number, gs[i]?.dtype ?? "float64")));
-  const roots: Tensor[] = [], seeds: Tensor[] = [];
-  gs.forEach((g, i) => { if (g._rg) { roots.push(g); seeds.push(tl[i]); } });
+  const tl = treeFlatten<unknown>(tangents)[0].map((t, i) =>
+    t instanceof Tensor ? t : scalarTensor(t as number, gs[i]?.dtype ?? "float64"),
+  );
+  const roots: Tensor[] = [],
+    seeds: Tensor[] = [];
+  gs.forEach((g, i) => {
+    if (g._rg) {
+      roots.push(g);
+      seeds.push(tl[i]);
+    }
+  });
   const createGraph = gradState.enabled && (outerDepth > 0 || tl.some((t) => t._rg));
-  const flat = roots.length === 0 ? us.map(() => null) : sweep(roots, seeds, { targets: us, createGraph }).grads;
-  const tangentOut = treeUnflatten(uDef, flat.map((g, i) => g ?? zerosLike(us[i])));
+  const flat =
+    roots.length === 0 ? us.map(() => null) : sweep(roots, seeds, { targets: us, createGraph }).grads;
+  const tangentOut = treeUnflatten(
+    uDef,
+    flat.map((g, i) => g ?? zerosLike(us[i])),
+  );
   return [out, tangentOut];
 }
 

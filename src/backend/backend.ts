@@ -4,17 +4,62 @@ import type { TypedArray } from "../tensor/dtype.js";
 
 /** Unary elementwise kernels; `p0`/`p1` carry parameters (slope, alpha, bounds, exponent). */
 export type UnaryKernel =
-  | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "square" | "abs" | "sign" | "sin" | "cos"
-  | "tanh" | "sigmoid" | "softplus" | "relu" | "step" | "round" | "floor" | "ceil" | "leakyRelu"
-  | "leakyReluGrad" | "elu" | "clip" | "clipMask" | "powScalar" | "normalCdf" | "normalPdf"
-  | "reciprocal" | "copy" | "isNonFinite" | "logicalNot";
+  | "neg"
+  | "exp"
+  | "log"
+  | "log1p"
+  | "expm1"
+  | "sqrt"
+  | "square"
+  | "abs"
+  | "sign"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "softplus"
+  | "relu"
+  | "step"
+  | "round"
+  | "floor"
+  | "ceil"
+  | "leakyRelu"
+  | "leakyReluGrad"
+  | "elu"
+  | "clip"
+  | "clipMask"
+  | "powScalar"
+  | "normalCdf"
+  | "normalPdf"
+  | "reciprocal"
+  | "copy"
+  | "isNonFinite"
+  | "logicalNot";
 
 /** Binary elementwise kernels with NumPy broadcasting. */
 export type BinaryKernel =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "maxMask" | "eq" | "ne" | "lt"
-  | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "atan2"
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "maxMask"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr"
+  | "atan2"
   // Fused gradient kernels (x = cotangent, y = saved value), used when no graph of the backward is recorded.
-  | "tanhGrad" | "sigmoidGrad" | "reluGrad" | "squareGrad";
+  | "tanhGrad"
+  | "sigmoidGrad"
+  | "reluGrad"
+  | "squareGrad";
 
 /** Reductions along one axis of a tensor viewed as [outer, r, inner]. */
 export type ReduceKernel = "sum" | "max" | "min" | "prod";
@@ -25,18 +70,54 @@ export interface Backend {
   /** out[i] = f(x[i]; p0, p1) for i < x.length. */
   unary(op: UnaryKernel, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;
   /** out = f(a, b) broadcast to outShape; aStrides/bStrides are 0 on broadcast axes. */
-  binary(op: BinaryKernel, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], out: TypedArray, outShape: number[]): void;
+  binary(
+    op: BinaryKernel,
+    a: TypedArray,
+    aStrides: number[],
+    b: TypedArray,
+    bStrides: number[],
+    out: TypedArray,
+    outShape: number[],
+  ): void;
   /** out = cond ? a : b, all three broadcast to outShape. */
-  where(cond: TypedArray, cStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], out: TypedArray, outShape: number[]): void;
+  where(
+    cond: TypedArray,
+    cStrides: number[],
+    a: TypedArray,
+    aStrides: number[],
+    b: TypedArray,
+    bStrides: number[],
+    out: TypedArray,
+    outShape: number[],
+  ): void;
   /** out[o*inner+i] = reduce_k x[(o*r+k)*inner+i]. */
   reduce(op: ReduceKernel, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
   /** Index of the max (or min) along the middle axis; out is Int32Array [outer*inner]. */
-  argReduce(op: "argmax" | "argmin", x: TypedArray, outer: number, r: number, inner: number, out: Int32Array): void;
+  argReduce(
+    op: "argmax" | "argmin",
+    x: TypedArray,
+    outer: number,
+    r: number,
+    inner: number,
+    out: Int32Array,
+  ): void;
   /**
    * C[m,n] = op(A) op(B) where op transposes when ta/tb; A is [m,k] (or [k,m] when ta),
    * B is [k,n] (or [n,k] when tb), all row-major at the given offsets. C is overwritten.
    */
-  gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: TypedArray, aOff: number, b: TypedArray, bOff: number, c: TypedArray, cOff: number): void;
+  gemm(
+    ta: boolean,
+    tb: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: TypedArray,
+    aOff: number,
+    b: TypedArray,
+    bOff: number,
+    c: TypedArray,
+    cOff: number,
+  ): void;
   /** out = x with axes permuted: out shape = shape[perm]. */
   transpose(x: TypedArray, shape: number[], perm: number[], out: TypedArray): void;
   /**
@@ -48,13 +129,29 @@ export interface Backend {
    * First-order gradient of (log-)softmax given its output y and cotangent g:
    * log: g - exp(y)·Σg; softmax: y·(g - Σ g·y), sums along the middle axis.
    */
-  softmaxGrad?(log: boolean, g: TypedArray, y: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
+  softmaxGrad?(
+    log: boolean,
+    g: TypedArray,
+    y: TypedArray,
+    outer: number,
+    r: number,
+    inner: number,
+    out: TypedArray,
+  ): void;
   /**
    * Optional fused gradient of a broadcast product: dst (zeroed by the callee) receives
    * sum over broadcast axes of a·b, where a, b, dst are read with strides over `shape`
    * (dst strides are 0 on the reduced axes). Backends without it fall back to the JS one.
    */
-  mulReduce?(a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], dst: TypedArray, dstStrides: number[], shape: number[]): void;
+  mulReduce?(
+    a: TypedArray,
+    aStrides: number[],
+    b: TypedArray,
+    bStrides: number[],
+    dst: TypedArray,
+    dstStrides: number[],
+    shape: number[],
+  ): void;
 }
 
 const backends = new Map<string, Backend>();
@@ -75,7 +172,8 @@ export function registerBackend(b: Backend): void {
  */
 export function setBackend(name: string): void {
   const b = backends.get(name);
-  if (b === undefined) throw new Error(`setBackend: unknown backend "${name}"; registered: ${[...backends.keys()].join(", ")}`);
+  if (b === undefined)
+    throw new Error(`setBackend: unknown backend "${name}"; registered: ${[...backends.keys()].join(", ")}`);
   current = b;
 }
 
@@ -84,7 +182,8 @@ export function setBackend(name: string): void {
  * @example getBackend().name // "js"
  */
 export function getBackend(): Backend {
-  if (current === null) throw new Error("getBackend: no backend registered (import gradlab's index, which registers \"js\")");
+  if (current === null)
+    throw new Error('getBackend: no backend registered (import gradlab\'s index, which registers "js")');
   return current;
 }
 

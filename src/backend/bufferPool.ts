@@ -40,8 +40,9 @@ export function acquire(dtype: DType, n: number, zero = false): TypedArray {
 }
 
 /** Node's uninitialised allocation (absent in browsers; Deno has it only through node:buffer). */
-const allocUnsafeSlow: ((bytes: number) => Uint8Array) | undefined =
-  (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+const allocUnsafeSlow: ((bytes: number) => Uint8Array) | undefined = (
+  globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }
+).Buffer?.allocUnsafeSlow;
 
 /**
  * A buffer of `n` elements that the caller overwrites completely (a fused loop's output): like
@@ -51,12 +52,15 @@ const allocUnsafeSlow: ((bytes: number) => Uint8Array) | undefined =
  * @example const out = acquireForOverwrite("float32", 1 << 20); out.fill(1);
  */
 export function acquireForOverwrite(dtype: DType, n: number): TypedArray {
-  if (n < POOL_MIN_LENGTH || allocUnsafeSlow === undefined || (dtype !== "float32" && dtype !== "float64")) return acquire(dtype, n);
+  if (n < POOL_MIN_LENGTH || allocUnsafeSlow === undefined || (dtype !== "float32" && dtype !== "float64"))
+    return acquire(dtype, n);
   const list = free.get(key(dtype, n));
   if (list !== undefined && list.length > 0) return acquire(dtype, n);
   misses++;
   const bytes = allocUnsafeSlow(n * BYTES[dtype]);
-  return dtype === "float32" ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  return dtype === "float32"
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
+    : new Float64Array(bytes.buffer, bytes.byteOffset, n);
 }
 
 /**
@@ -66,12 +70,22 @@ export function acquireForOverwrite(dtype: DType, n: number): TypedArray {
 export function release(buf: TypedArray): void {
   const n = buf.length;
   if (n < POOL_MIN_LENGTH) return;
-  const dtype: DType = buf instanceof Float64Array ? "float64" : buf instanceof Float32Array ? "float32" : buf instanceof Int32Array ? "int32" : "bool";
+  const dtype: DType =
+    buf instanceof Float64Array
+      ? "float64"
+      : buf instanceof Float32Array
+        ? "float32"
+        : buf instanceof Int32Array
+          ? "int32"
+          : "bool";
   const bytes = n * BYTES[dtype];
   if (pooledBytes + bytes > maxPooledBytes) return;
   const k = key(dtype, n);
   let list = free.get(k);
-  if (list === undefined) { list = []; free.set(k, list); }
+  if (list === undefined) {
+    list = [];
+    free.set(k, list);
+  }
   list.push(buf);
   pooledBytes += bytes;
 }

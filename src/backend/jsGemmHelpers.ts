@@ -5,7 +5,14 @@
 // throws or exits makes this pool fall back to one thread for good: a matmul never fails, or
 // waits on, a thread.
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import { CTRL, CTRL_WORDS, RETAIN_SCRATCH_BYTES, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
+import {
+  CTRL,
+  CTRL_WORDS,
+  RETAIN_SCRATCH_BYTES,
+  STATE,
+  type HelperData,
+  type ScratchMessage,
+} from "./jsGemmProtocol.js";
 
 /** Starts one helper thread (tests substitute helpers that fail in chosen ways). @example new GemmHelpers({ spawn: (data, transferList) => new Worker(url, { workerData: data, transferList }) }) */
 export type SpawnHelper = (data: HelperData, transferList: MessagePort[]) => Worker;
@@ -31,16 +38,28 @@ export interface Helper {
 
 /** The job fields of a control block (offsets in elements of the operand's kind). @example pool.post(h, { ta: false, tb: false, m: 64, n: 64, k: 64, aKind: 0, aOff: 0, lda: 64, bKind: 0, bOff: 4096, ldb: 64, cKind: 0, cOff: 8192, ldc: 64 }) */
 export interface HelperJob {
-  ta: boolean; tb: boolean; m: number; n: number; k: number;
-  aKind: number; aOff: number; lda: number; bKind: number; bOff: number; ldb: number;
-  cKind: number; cOff: number; ldc: number;
+  ta: boolean;
+  tb: boolean;
+  m: number;
+  n: number;
+  k: number;
+  aKind: number;
+  aOff: number;
+  lda: number;
+  bKind: number;
+  bOff: number;
+  ldb: number;
+  cKind: number;
+  cOff: number;
+  ldc: number;
 }
 
 const defaultSpawn: SpawnHelper = (data, transferList) =>
   new Worker(new URL("./jsGemmWorker.js", import.meta.url), { workerData: data, transferList });
 
 /** Whether this runtime can share memory between threads at all. @example sharedMemoryAvailable // true in Node */
-export const sharedMemoryAvailable = typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof Worker === "function";
+export const sharedMemoryAvailable =
+  typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof Worker === "function";
 
 const SCRATCH_GRAIN = 1 << 16;
 
@@ -90,13 +109,18 @@ export class GemmHelpers {
    */
   ready(want: number): Helper[] {
     if (this.broken || want <= 0) return [];
-    while (this.helpers.length < want && this.start()) { /* start all wanted helpers at once */ }
+    while (this.helpers.length < want && this.start()) {
+      /* start all wanted helpers at once */
+    }
     if (this.broken) return [];
     const out: Helper[] = [];
     for (const h of this.helpers) {
       const s = Atomics.load(h.ctrl, CTRL.state);
       if (s === STATE.posted || s === STATE.running) return [];
-      if (s === STATE.failed) { this.fail(); return []; }
+      if (s === STATE.failed) {
+        this.fail();
+        return [];
+      }
       if (s === STATE.idle && out.length < want) out.push(h);
     }
     return out;
@@ -107,7 +131,10 @@ export class GemmHelpers {
       const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
       ctrl[CTRL.state] = STATE.starting;
       const { port1, port2 } = new MessageChannel();
-      const worker = this.spawn({ ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, spin: this.helperSpin }, [port2]);
+      const worker = this.spawn(
+        { ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, spin: this.helperSpin },
+        [port2],
+      );
       // A compute helper must never keep a script or the kernel alive.
       worker.unref();
       port1.unref();
@@ -165,11 +192,20 @@ export class GemmHelpers {
     }
     const c = h.ctrl;
     c[CTRL.gen] = h.gen;
-    c[CTRL.ta] = job.ta ? 1 : 0; c[CTRL.tb] = job.tb ? 1 : 0;
-    c[CTRL.m] = job.m; c[CTRL.n] = job.n; c[CTRL.k] = job.k;
-    c[CTRL.aKind] = job.aKind; c[CTRL.aOff] = job.aOff; c[CTRL.lda] = job.lda;
-    c[CTRL.bKind] = job.bKind; c[CTRL.bOff] = job.bOff; c[CTRL.ldb] = job.ldb;
-    c[CTRL.cKind] = job.cKind; c[CTRL.cOff] = job.cOff; c[CTRL.ldc] = job.ldc;
+    c[CTRL.ta] = job.ta ? 1 : 0;
+    c[CTRL.tb] = job.tb ? 1 : 0;
+    c[CTRL.m] = job.m;
+    c[CTRL.n] = job.n;
+    c[CTRL.k] = job.k;
+    c[CTRL.aKind] = job.aKind;
+    c[CTRL.aOff] = job.aOff;
+    c[CTRL.lda] = job.lda;
+    c[CTRL.bKind] = job.bKind;
+    c[CTRL.bOff] = job.bOff;
+    c[CTRL.ldb] = job.ldb;
+    c[CTRL.cKind] = job.cKind;
+    c[CTRL.cOff] = job.cOff;
+    c[CTRL.ldc] = job.ldc;
     // The seq-cst store publishes the plain writes above (and the scratch copies) to the helper.
     Atomics.store(c, CTRL.state, STATE.posted);
     Atomics.notify(c, CTRL.state);
@@ -185,10 +221,12 @@ export class GemmHelpers {
    * @example if (pool.settle(h, 0.25 * mainMs) === "done") copyBack();
    */
   settle(h: Helper, graceMs: number): "done" | "late" | "redo" {
-    const c = h.ctrl, at = CTRL.state;
+    const c = h.ctrl,
+      at = CTRL.state;
     const spinUntil = performance.now() + this.mainSpinMicros / 1000;
     let s = Atomics.load(c, at);
-    while ((s === STATE.running || s === STATE.posted) && performance.now() < spinUntil) s = Atomics.load(c, at);
+    while ((s === STATE.running || s === STATE.posted) && performance.now() < spinUntil)
+      s = Atomics.load(c, at);
     if (s === STATE.posted && Atomics.compareExchange(c, at, STATE.posted, STATE.idle) === STATE.posted) {
       this.stats.reclaimed++;
       return "redo";
@@ -197,9 +235,15 @@ export class GemmHelpers {
     for (;;) {
       s = Atomics.load(c, at);
       if (s === STATE.idle) return "done";
-      if (s === STATE.failed) { this.fail(); return "redo"; }
+      if (s === STATE.failed) {
+        this.fail();
+        return "redo";
+      }
       const left = until - performance.now();
-      if (left <= 0) { this.stats.late++; return "late"; }
+      if (left <= 0) {
+        this.stats.late++;
+        return "late";
+      }
       Atomics.wait(c, at, s, left);
     }
   }
@@ -212,7 +256,11 @@ export class GemmHelpers {
   /** Resolves once every started helper answered or the pool failed (tests and benchmarks). @example pool.ready(1); await pool.settled(); */
   async settled(timeoutMs = 10000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (!this.broken && this.helpers.some((h) => Atomics.load(h.ctrl, CTRL.state) === STATE.starting) && Date.now() < until) {
+    while (
+      !this.broken &&
+      this.helpers.some((h) => Atomics.load(h.ctrl, CTRL.state) === STATE.starting) &&
+      Date.now() < until
+    ) {
       await new Promise((r) => setTimeout(r, 2));
     }
   }

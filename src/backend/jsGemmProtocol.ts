@@ -5,8 +5,22 @@
 
 /** Word indices in a helper's control block. Offsets and leading dimensions are in elements of the operand's kind. @example Atomics.load(ctrl, CTRL.state) */
 export const CTRL = {
-  state: 0, gen: 1, ta: 2, tb: 3, m: 4, n: 5, k: 6,
-  aKind: 7, aOff: 8, lda: 9, bKind: 10, bOff: 11, ldb: 12, cKind: 13, cOff: 14, ldc: 15,
+  state: 0,
+  gen: 1,
+  ta: 2,
+  tb: 3,
+  m: 4,
+  n: 5,
+  k: 6,
+  aKind: 7,
+  aOff: 8,
+  lda: 9,
+  bKind: 10,
+  bOff: 11,
+  ldb: 12,
+  cKind: 13,
+  cOff: 14,
+  ldc: 15,
 } as const;
 /** Length of a control block in Int32 words. @example new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)) */
 export const CTRL_WORDS = 16;

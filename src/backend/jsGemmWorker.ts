@@ -3,7 +3,14 @@
 // scratch buffer and writing its block of C there.
 import { isMainThread, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { packedGemm } from "./gemmKernel.js";
-import { CTRL, KIND, RETAIN_SCRATCH_BYTES, STATE, type HelperData, type ScratchMessage } from "./jsGemmProtocol.js";
+import {
+  CTRL,
+  KIND,
+  RETAIN_SCRATCH_BYTES,
+  STATE,
+  type HelperData,
+  type ScratchMessage,
+} from "./jsGemmProtocol.js";
 
 function serve({ ctrl: ctrlBuffer, port, spin }: HelperData): void {
   const ctrl = new Int32Array(ctrlBuffer);
@@ -36,13 +43,26 @@ function serve({ ctrl: ctrlBuffer, port, spin }: HelperData): void {
     try {
       adopt(Atomics.load(ctrl, CTRL.gen));
       packedGemm(
-        ctrl[CTRL.ta] === 1, ctrl[CTRL.tb] === 1, ctrl[CTRL.m], ctrl[CTRL.n], ctrl[CTRL.k],
-        view(ctrl[CTRL.aKind]), ctrl[CTRL.aOff], ctrl[CTRL.lda],
-        view(ctrl[CTRL.bKind]), ctrl[CTRL.bOff], ctrl[CTRL.ldb],
-        view(ctrl[CTRL.cKind]), ctrl[CTRL.cOff], ctrl[CTRL.ldc],
+        ctrl[CTRL.ta] === 1,
+        ctrl[CTRL.tb] === 1,
+        ctrl[CTRL.m],
+        ctrl[CTRL.n],
+        ctrl[CTRL.k],
+        view(ctrl[CTRL.aKind]),
+        ctrl[CTRL.aOff],
+        ctrl[CTRL.lda],
+        view(ctrl[CTRL.bKind]),
+        ctrl[CTRL.bOff],
+        ctrl[CTRL.ldb],
+        view(ctrl[CTRL.cKind]),
+        ctrl[CTRL.cOff],
+        ctrl[CTRL.ldc],
       );
       // The main thread drops such a buffer too; the next product brings a new generation.
-      if (f32.byteLength > RETAIN_SCRATCH_BYTES) { f32 = new Float32Array(0); f64 = new Float64Array(0); }
+      if (f32.byteLength > RETAIN_SCRATCH_BYTES) {
+        f32 = new Float32Array(0);
+        f64 = new Float64Array(0);
+      }
       Atomics.store(ctrl, CTRL.state, STATE.idle);
     } catch {
       // The main thread computes this block itself and stops using helpers.
@@ -53,4 +73,5 @@ function serve({ ctrl: ctrlBuffer, port, spin }: HelperData): void {
 }
 
 // The test runner may load this file as a script; only a worker serves.
-if (!isMainThread && workerData !== null && typeof workerData === "object" && "ctrl" in workerData) serve(workerData as HelperData);
+if (!isMainThread && workerData !== null && typeof workerData === "object" && "ctrl" in workerData)
+  serve(workerData as HelperData);

@@ -2,12 +2,21 @@
 // VM; the branch-free form below (one polynomial, one division, no libm call) is markedly
 // faster and stays within ~3 ulp of Math.tanh in float64.
 
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 // 2^k for k in [-64, 64], indexed by k + 64.
 const POW2 = Float64Array.from({ length: 129 }, (_, k) => 2 ** (k - 64));
-const C3 = 1 / 6, C4 = 1 / 24, C5 = 1 / 120, C6 = 1 / 720, C7 = 1 / 5040, C8 = 1 / 40320;
-const C9 = 1 / 362880, C10 = 1 / 3628800, C11 = 1 / 39916800, C12 = 1 / 479001600, C13 = 1 / 6227020800;
+const C3 = 1 / 6,
+  C4 = 1 / 24,
+  C5 = 1 / 120,
+  C6 = 1 / 720,
+  C7 = 1 / 5040,
+  C8 = 1 / 40320;
+const C9 = 1 / 362880,
+  C10 = 1 / 3628800,
+  C11 = 1 / 39916800,
+  C12 = 1 / 479001600,
+  C13 = 1 / 6227020800;
 
 /**
  * Hyperbolic tangent without a libm call: tanh(x) = m/(m+2) with m = expm1(2x), where
@@ -21,9 +30,16 @@ export function fastTanh(x: number): number {
   const y = 2 * v;
   const k = Math.round(y * 1.4426950408889634);
   const r = y - k * LN2_HI - k * LN2_LO;
-  const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  const q = r * ((1 + r * 0.5) + r2 * (C3 + r * C4) + r4 * ((C5 + r * C6) + r2 * (C7 + r * C8)) +
-    r8 * ((C9 + r * C10) + r2 * (C11 + r * C12) + r4 * C13));
+  const r2 = r * r,
+    r4 = r2 * r2,
+    r8 = r4 * r4;
+  const q =
+    r *
+    (1 +
+      r * 0.5 +
+      r2 * (C3 + r * C4) +
+      r4 * (C5 + r * C6 + r2 * (C7 + r * C8)) +
+      r8 * (C9 + r * C10 + r2 * (C11 + r * C12) + r4 * C13));
   const s = POW2[k + 64];
   const m = s * q + (s - 1);
   return m / (m + 2);
@@ -37,9 +53,18 @@ export function fastTanh(x: number): number {
 export function tanhF32(x: number): number {
   const v = x > 9 ? 9 : x < -9 ? -9 : x;
   const x2 = v * v;
-  const p = v * (4.89352455891786e-3 + x2 * (6.37261928875436e-4 + x2 * (1.48572235717979e-5 + x2 * (5.12229709037114e-8 +
-    x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))));
-  const q = 4.89352518554385e-3 + x2 * (2.268434632439e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6));
+  const p =
+    v *
+    (4.89352455891786e-3 +
+      x2 *
+        (6.37261928875436e-4 +
+          x2 *
+            (1.48572235717979e-5 +
+              x2 *
+                (5.12229709037114e-8 +
+                  x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))));
+  const q =
+    4.89352518554385e-3 + x2 * (2.268434632439e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6));
   return p / q;
 }
 
@@ -83,7 +108,8 @@ export function erf(x: number): number {
   if (ax < 3) {
     // erf(x) = 2/sqrt(pi) e^{-x^2} sum 2^n x^{2n+1} / (1*3*...*(2n+1)), all terms positive.
     const x2 = ax * ax;
-    let term = ax, sum = ax;
+    let term = ax,
+      sum = ax;
     for (let n = 1; n < 200; n++) {
       term *= (2 * x2) / (2 * n + 1);
       sum += term;
@@ -110,7 +136,9 @@ export function erfc(x: number): number {
 function erfcLarge(x: number): number {
   if (x > 27) return 0;
   const tiny = 1e-300;
-  let f = x, c = x, d = 0;
+  let f = x,
+    c = x,
+    d = 0;
   for (let n = 1; n < 300; n++) {
     const an = n / 2;
     d = x + an * d;

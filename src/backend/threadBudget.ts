@@ -29,7 +29,9 @@ let budget = Math.max(1, Math.min(2, cores()));
  */
 export function setThreads(n: number): void {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new RangeError(`setThreads(n): n must be an integer from 1 to ${MAX_THREADS}, got ${typeof n === "number" ? String(n) : typeof n}`);
+    throw new RangeError(
+      `setThreads(n): n must be an integer from 1 to ${MAX_THREADS}, got ${typeof n === "number" ? String(n) : typeof n}`,
+    );
   }
   budget = n;
 }

@@ -22,15 +22,24 @@ export interface Dataset {
  * @example
  * const ds = makeDataset("xor", "classification", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]);
  */
-export function makeDataset(name: string, task: Dataset["task"], xs: number[][], ys: number[],
-  extra: Partial<Pick<Dataset, "featureNames" | "classNames" | "citation">> = {}): Dataset {
+export function makeDataset(
+  name: string,
+  task: Dataset["task"],
+  xs: number[][],
+  ys: number[],
+  extra: Partial<Pick<Dataset, "featureNames" | "classNames" | "citation">> = {},
+): Dataset {
   const d = xs[0]?.length ?? 0;
   const x = tensor(Float64Array.from(xs.flat()), { dtype: "float64" }).reshape([xs.length, d]);
-  const y = task === "classification"
-    ? tensor(Int32Array.from(ys), { dtype: "int32" })
-    : tensor(Float64Array.from(ys), { dtype: "float64" }).reshape([ys.length, 1]);
+  const y =
+    task === "classification"
+      ? tensor(Int32Array.from(ys), { dtype: "int32" })
+      : tensor(Float64Array.from(ys), { dtype: "float64" }).reshape([ys.length, 1]);
   return {
-    name, x, y, task,
+    name,
+    x,
+    y,
+    task,
     featureNames: extra.featureNames ?? Array.from({ length: d }, (_, i) => `x${i}`),
     ...(extra.classNames ? { classNames: extra.classNames } : {}),
     ...(extra.citation ? { citation: extra.citation } : {}),
@@ -55,9 +64,13 @@ export function shuffleRows(xs: number[][], ys: number[], seed: number): [number
  * const { train, validation } = data.split(data.moons({ n: 500, seed: 0 }), { validation: 0.2, seed: 1 });
  * train.x.shape; // [400, 2]
  */
-export function split(ds: Dataset, options: { validation?: number; seed?: number } = {}): { train: Dataset; validation: Dataset } {
+export function split(
+  ds: Dataset,
+  options: { validation?: number; seed?: number } = {},
+): { train: Dataset; validation: Dataset } {
   const frac = options.validation ?? 0.2;
-  if (!(frac > 0 && frac < 1)) throw new Error(`data.split: validation must be a fraction in (0, 1), got ${frac}`);
+  if (!(frac > 0 && frac < 1))
+    throw new Error(`data.split: validation must be a fraction in (0, 1), got ${frac}`);
   const n = ds.x.shape[0]!;
   const perm = generator(options.seed ?? 0).permutation(n);
   const nVal = Math.max(1, Math.round(n * frac));

@@ -13,9 +13,15 @@ import { IRIS_CITATION, IRIS_FEATURES, IRIS_ROWS, IRIS_SPECIES } from "./irisRow
  * ds.citation;   // Fisher (1936) ...
  */
 export function iris(): Dataset {
-  return makeDataset("iris", "classification", IRIS_ROWS.map((r) => [...r]), IRIS_ROWS.map((_, i) => Math.floor(i / 50)), {
-    featureNames: [...IRIS_FEATURES],
-    classNames: [...IRIS_SPECIES],
-    citation: IRIS_CITATION,
-  });
+  return makeDataset(
+    "iris",
+    "classification",
+    IRIS_ROWS.map((r) => [...r]),
+    IRIS_ROWS.map((_, i) => Math.floor(i / 50)),
+    {
+      featureNames: [...IRIS_FEATURES],
+      classNames: [...IRIS_SPECIES],
+      citation: IRIS_CITATION,
+    },
+  );
 }

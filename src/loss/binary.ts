@@ -1,9 +1,36 @@
 // Binary probabilistic losses: binary cross-entropy on probabilities (with PyTorch's log clamp)
 // and on logits (the stable softplus form), the sigmoid focal loss, and KL divergence.
 import type { Tensor, TensorLike } from "../index.js";
-import { add, apply, broadcastTo, defineOp, div, exp, gt, log, maximum, mul, neg, pow, reshape, sigmoid, softplus, sub, sum, tensor, where } from "../index.js";
+import {
+  add,
+  apply,
+  broadcastTo,
+  defineOp,
+  div,
+  exp,
+  gt,
+  log,
+  maximum,
+  mul,
+  neg,
+  pow,
+  reshape,
+  sigmoid,
+  softplus,
+  sub,
+  sum,
+  tensor,
+  where,
+} from "../index.js";
 import { none, withInfo } from "./lossInfo.js";
-import { numberOption, reduce, sameShape, toTensor, type Reduction, type ReductionOptions } from "./reduction.js";
+import {
+  numberOption,
+  reduce,
+  sameShape,
+  toTensor,
+  type Reduction,
+  type ReductionOptions,
+} from "./reduction.js";
 
 type WeightLike = TensorLike | number[];
 
@@ -18,14 +45,20 @@ const bceOp = defineOp<null>({
   name: "binaryCrossEntropy",
   differentiable: true,
   forward: ([p, y]) => {
-    const pd = p!.data, yd = y!.data;
+    const pd = p!.data,
+      yd = y!.data;
     const out = new Float64Array(p!.size);
     for (let i = 0; i < out.length; i++) {
       const lp = Math.max(Math.log(pd[i]!), -100);
       const l1p = Math.max(Math.log(1 - pd[i]!), -100);
       out[i] = -(yd[i]! * lp + (1 - yd[i]!) * l1p);
     }
-    return reshape(tensor(p!.dtype === "float32" ? Float32Array.from(out) : out, { dtype: p!.dtype === "float32" ? "float32" : "float64" }), p!.shape);
+    return reshape(
+      tensor(p!.dtype === "float32" ? Float32Array.from(out) : out, {
+        dtype: p!.dtype === "float32" ? "float32" : "float64",
+      }),
+      p!.shape,
+    );
   },
   backward: (g, c) => {
     const [p, y] = c.inputs as [Tensor, Tensor];
@@ -45,14 +78,22 @@ function pair(input: TensorLike, target: TensorLike, who: string): [Tensor, Tens
 
 /** The probability slice: target 1, input p in (0, 1). */
 function positiveCurve(fn: (x: Tensor, y: Tensor, o: Record<string, unknown>) => Tensor) {
-  return (z: Tensor, options: Record<string, unknown> = {}): Tensor => fn(z, add(mul(z, 0), 1), { ...options, reduction: "none" });
+  return (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
+    fn(z, add(mul(z, 0), 1), { ...options, reduction: "none" });
 }
 
-function bceLoss(input: TensorLike, target: TensorLike, options: ReductionOptions & { weight?: WeightLike } = {}): Tensor {
+function bceLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: ReductionOptions & { weight?: WeightLike } = {},
+): Tensor {
   const [p, y] = pair(input, target, "bce");
   const pd = p.data;
   for (let i = 0; i < p.size; i++) {
-    if (!(pd[i]! >= 0 && pd[i]! <= 1)) throw new Error(`loss.bce: input must be probabilities in [0, 1], found ${pd[i]} at flat index ${i} (for scores use loss.bceWithLogits)`);
+    if (!(pd[i]! >= 0 && pd[i]! <= 1))
+      throw new Error(
+        `loss.bce: input must be probabilities in [0, 1], found ${pd[i]} at flat index ${i} (for scores use loss.bceWithLogits)`,
+      );
   }
   let out = apply(bceOp, [p, y.shape.length === p.shape.length ? y : broadcastTo(y, p.shape)], null);
   if (options.weight !== undefined) out = mul(out, toTensor(options.weight as TensorLike, "bce", "weight"));
@@ -69,19 +110,33 @@ function bceLoss(input: TensorLike, target: TensorLike, options: ReductionOption
  * loss.bce(tensor([0.9, 0.2]), tensor([1, 0])).item(); // 0.164252033486018
  */
 export const bce = withInfo(bceLoss, {
-  name: "bce", formula: "−(y·log p + (1 − y)·log(1 − p))", differentiability: "smooth", variable: "p (target 1)",
-  kinks: none, jumps: none, convex: true, surrogates: ["bceWithLogits"],
-  note: "Log-loss on probabilities; smooth on (0, 1), logs clamped at −100 like PyTorch.", range: [0.01, 0.99],
+  name: "bce",
+  formula: "−(y·log p + (1 − y)·log(1 − p))",
+  differentiability: "smooth",
+  variable: "p (target 1)",
+  kinks: none,
+  jumps: none,
+  convex: true,
+  surrogates: ["bceWithLogits"],
+  note: "Log-loss on probabilities; smooth on (0, 1), logs clamped at −100 like PyTorch.",
+  range: [0.01, 0.99],
   curve: positiveCurve((x, y, o) => bceLoss(x, y, o)),
 });
 
-function bceWithLogitsLoss(input: TensorLike, target: TensorLike,
-  options: ReductionOptions & { weight?: WeightLike; posWeight?: WeightLike } = {}): Tensor {
+function bceWithLogitsLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: ReductionOptions & { weight?: WeightLike; posWeight?: WeightLike } = {},
+): Tensor {
   const [x, y] = pair(input, target, "bceWithLogits");
   const sp = softplus(neg(x));
-  const logWeight = options.posWeight === undefined ? null : add(mul(sub(toTensor(options.posWeight as TensorLike, "bceWithLogits", "posWeight"), 1), y), 1);
+  const logWeight =
+    options.posWeight === undefined
+      ? null
+      : add(mul(sub(toTensor(options.posWeight as TensorLike, "bceWithLogits", "posWeight"), 1), y), 1);
   let out = add(mul(sub(1, y), x), logWeight === null ? sp : mul(logWeight, sp));
-  if (options.weight !== undefined) out = mul(out, toTensor(options.weight as TensorLike, "bceWithLogits", "weight"));
+  if (options.weight !== undefined)
+    out = mul(out, toTensor(options.weight as TensorLike, "bceWithLogits", "weight"));
   return reduce(out, options.reduction, "bceWithLogits");
 }
 
@@ -94,14 +149,24 @@ function bceWithLogitsLoss(input: TensorLike, target: TensorLike,
  * loss.bceWithLogits(tensor([1000, -1000]), tensor([0, 1]), { reduction: "none" }).toArray(); // [1000, 1000]
  */
 export const bceWithLogits = withInfo(bceWithLogitsLoss, {
-  name: "bceWithLogits", formula: "(1 − y)·x + softplus(−x)", differentiability: "smooth", variable: "x (logit, target 1)",
-  kinks: none, jumps: none, convex: true, surrogates: [],
-  note: "The logistic loss: the standard smooth convex surrogate of the 0-1 loss.", range: [-4, 4],
+  name: "bceWithLogits",
+  formula: "(1 − y)·x + softplus(−x)",
+  differentiability: "smooth",
+  variable: "x (logit, target 1)",
+  kinks: none,
+  jumps: none,
+  convex: true,
+  surrogates: [],
+  note: "The logistic loss: the standard smooth convex surrogate of the 0-1 loss.",
+  range: [-4, 4],
   curve: positiveCurve((x, y, o) => bceWithLogitsLoss(x, y, o)),
 });
 
-function focalLoss(input: TensorLike, target: TensorLike,
-  options: { reduction?: Reduction; alpha?: number; gamma?: number } = {}): Tensor {
+function focalLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: { reduction?: Reduction; alpha?: number; gamma?: number } = {},
+): Tensor {
   const alpha = numberOption(options, "alpha", 0.25, "focal");
   const gamma = numberOption(options, "gamma", 2, "focal", (v) => v >= 0, ">= 0");
   const [x, y] = pair(input, target, "focal");
@@ -123,14 +188,24 @@ function focalLoss(input: TensorLike, target: TensorLike,
  * loss.focal(tensor([2, -1]), tensor([1, 0]), { reduction: "mean" }).item();
  */
 export const focal = withInfo(focalLoss, {
-  name: "focal", formula: "−α_t·(1 − p_t)^γ·log p_t", differentiability: "smooth", variable: "x (logit, target 1)",
-  kinks: none, jumps: none, convex: false, surrogates: [],
-  note: "Cross-entropy that ignores easy examples; for heavy class imbalance (dense detection).", range: [-4, 4],
+  name: "focal",
+  formula: "−α_t·(1 − p_t)^γ·log p_t",
+  differentiability: "smooth",
+  variable: "x (logit, target 1)",
+  kinks: none,
+  jumps: none,
+  convex: false,
+  surrogates: [],
+  note: "Cross-entropy that ignores easy examples; for heavy class imbalance (dense detection).",
+  range: [-4, 4],
   curve: positiveCurve((x, y, o) => focalLoss(x, y, o)),
 });
 
-function klDivLoss(input: TensorLike, target: TensorLike,
-  options: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
+function klDivLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {},
+): Tensor {
   const [x, y] = pair(input, target, "klDiv");
   let out: Tensor;
   if (options.logTarget) {
@@ -154,7 +229,16 @@ function klDivLoss(input: TensorLike, target: TensorLike,
  * loss.klDiv(logSoftmax(logits), targetProbs, { reduction: "batchmean" });
  */
 export const klDiv = withInfo(klDivLoss, {
-  name: "klDiv", formula: "y·(log y − x)", differentiability: "smooth", variable: "x (log-probability, target 0.5)",
-  kinks: none, jumps: none, convex: true, surrogates: [], note: "Distance between distributions; linear in the input log-probabilities.",
-  range: [-4, 0], curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor => klDivLoss(z, add(mul(z, 0), 0.5), { ...options, reduction: "none" }),
+  name: "klDiv",
+  formula: "y·(log y − x)",
+  differentiability: "smooth",
+  variable: "x (log-probability, target 0.5)",
+  kinks: none,
+  jumps: none,
+  convex: true,
+  surrogates: [],
+  note: "Distance between distributions; linear in the input log-probabilities.",
+  range: [-4, 0],
+  curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
+    klDivLoss(z, add(mul(z, 0), 0.5), { ...options, reduction: "none" }),
 });

@@ -12,6 +12,23 @@ import { huber, logCosh, mae, mse, pseudoHuber, quantile, smoothL1 } from "./reg
  * loss.catalog().map((i) => [i.name, i.differentiability, i.convex]);
  */
 export function catalog(): LossInfo[] {
-  return [mse, mae, huber, smoothL1, pseudoHuber, logCosh, quantile, hinge, squaredHinge, zeroOne, cosineEmbedding,
-    bce, bceWithLogits, focal, crossEntropy, nll, klDiv].map((f) => f.info);
+  return [
+    mse,
+    mae,
+    huber,
+    smoothL1,
+    pseudoHuber,
+    logCosh,
+    quantile,
+    hinge,
+    squaredHinge,
+    zeroOne,
+    cosineEmbedding,
+    bce,
+    bceWithLogits,
+    focal,
+    crossEntropy,
+    nll,
+    klDiv,
+  ].map((f) => f.info);
 }

@@ -3,7 +3,19 @@
 // PyTorch's normalizations. Class targets are constants, so the index bookkeeping (which
 // samples count, with what weight) is done on plain arrays and enters the graph as masks.
 import type { Tensor, TensorLike } from "../index.js";
-import { add, div, expandDims, logSoftmax, mul, neg, permute, reshape, sum, tensor, Tensor as TensorClass } from "../index.js";
+import {
+  add,
+  div,
+  expandDims,
+  logSoftmax,
+  mul,
+  neg,
+  permute,
+  reshape,
+  sum,
+  tensor,
+  Tensor as TensorClass,
+} from "../index.js";
 import { withInfo } from "./lossInfo.js";
 import { numberOption, toTensor, type Reduction } from "./reduction.js";
 
@@ -33,33 +45,56 @@ function classesLast(x: Tensor, who: string): { flat: Tensor; sampleShape: numbe
   return { flat: reshape(moved, [-1, classes]), sampleShape, classes };
 }
 
-function classWeights(weight: ClassificationOptions["weight"], classes: number, who: string): Float64Array | null {
+function classWeights(
+  weight: ClassificationOptions["weight"],
+  classes: number,
+  who: string,
+): Float64Array | null {
   if (weight === undefined) return null;
   const w = toTensor(weight as TensorLike, who, "weight");
-  if (w.ndim !== 1 || w.shape[0] !== classes) throw new Error(`loss.${who}: weight must have shape [${classes}] (one per class), got [${w.shape.join(", ")}]`);
+  if (w.ndim !== 1 || w.shape[0] !== classes)
+    throw new Error(
+      `loss.${who}: weight must have shape [${classes}] (one per class), got [${w.shape.join(", ")}]`,
+    );
   return Float64Array.from(w.data as ArrayLike<number>);
 }
 
 /** Class indices from a tensor or number[], checked against the input. */
-function classIndices(target: TensorLike | number[], sampleShape: number[], classes: number, ignoreIndex: number, who: string): Int32Array {
+function classIndices(
+  target: TensorLike | number[],
+  sampleShape: number[],
+  classes: number,
+  ignoreIndex: number,
+  who: string,
+): Int32Array {
   const t = target instanceof TensorClass ? target : tensor(target as TensorLike);
   if (t.ndim !== sampleShape.length || t.shape.some((v, i) => v !== sampleShape[i])) {
-    throw new Error(`loss.${who}: class-index target has shape [${t.shape.join(", ")}], expected [${sampleShape.join(", ")}] for this input ` +
-      "(or pass probabilities of the input's own shape)");
+    throw new Error(
+      `loss.${who}: class-index target has shape [${t.shape.join(", ")}], expected [${sampleShape.join(", ")}] for this input ` +
+        "(or pass probabilities of the input's own shape)",
+    );
   }
   const out = new Int32Array(t.size);
   const d = t.data;
   for (let i = 0; i < t.size; i++) {
     const v = Number(d[i]);
-    if (!Number.isInteger(v)) throw new Error(`loss.${who}: class index ${v} at flat index ${i} is not an integer`);
-    if (v !== ignoreIndex && (v < 0 || v >= classes)) throw new Error(`loss.${who}: class index ${v} at flat index ${i} is outside [0, ${classes})`);
+    if (!Number.isInteger(v))
+      throw new Error(`loss.${who}: class index ${v} at flat index ${i} is not an integer`);
+    if (v !== ignoreIndex && (v < 0 || v >= classes))
+      throw new Error(`loss.${who}: class index ${v} at flat index ${i} is outside [0, ${classes})`);
     out[i] = v;
   }
   return out;
 }
 
 /** −Σ_i w_i·logp[i, t_i] pieces: the one-hot·weight mask [M, C] and the per-sample weights. */
-function pickMask(idx: Int32Array, classes: number, weights: Float64Array | null, ignoreIndex: number, dtype: FloatDType = "float64"): { mask: Tensor; sampleWeight: Float64Array } {
+function pickMask(
+  idx: Int32Array,
+  classes: number,
+  weights: Float64Array | null,
+  ignoreIndex: number,
+  dtype: FloatDType = "float64",
+): { mask: Tensor; sampleWeight: Float64Array } {
   const m = new Float64Array(idx.length * classes);
   const sw = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
@@ -77,8 +112,15 @@ function sumWeights(sw: Float64Array): number {
   return s;
 }
 
-function nllCore(logp: Tensor, idx: Int32Array, classes: number, weights: Float64Array | null, ignoreIndex: number,
-  reduction: Reduction, sampleShape: number[]): Tensor {
+function nllCore(
+  logp: Tensor,
+  idx: Int32Array,
+  classes: number,
+  weights: Float64Array | null,
+  ignoreIndex: number,
+  reduction: Reduction,
+  sampleShape: number[],
+): Tensor {
   const { mask, sampleWeight } = pickMask(idx, classes, weights, ignoreIndex, floatOf(logp));
   const perSample = neg(sum(mul(logp, mask), { axis: 1 }));
   if (reduction === "none") return reshape(perSample, sampleShape);
@@ -88,12 +130,16 @@ function nllCore(logp: Tensor, idx: Int32Array, classes: number, weights: Float6
 
 function reductionOf(options: { reduction?: string } | undefined, who: string): Reduction {
   const r = options?.reduction ?? "mean";
-  if (r !== "mean" && r !== "sum" && r !== "none") throw new Error(`loss.${who}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
+  if (r !== "mean" && r !== "sum" && r !== "none")
+    throw new Error(`loss.${who}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
   return r;
 }
 
-function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
-  options: ClassificationOptions & { labelSmoothing?: number } = {}): Tensor {
+function crossEntropyLoss(
+  input: TensorLike,
+  target: TensorLike | number[],
+  options: ClassificationOptions & { labelSmoothing?: number } = {},
+): Tensor {
   const who = "crossEntropy";
   const x = toTensor(input, who, "input");
   const reduction = reductionOf(options, who);
@@ -128,8 +174,13 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
   let smoothTerm: Tensor;
   if (reduction === "none") smoothTerm = reshape(smoothPer, sampleShape);
   else if (reduction === "sum") smoothTerm = sum(smoothPer);
-  else if (weights) smoothTerm = div(sum(smoothPer), sumWeights(pickMask(idx, classes, weights, ignoreIndex).sampleWeight));
-  else smoothTerm = div(sum(smoothPer), keep.reduce((a, b) => a + b, 0));
+  else if (weights)
+    smoothTerm = div(sum(smoothPer), sumWeights(pickMask(idx, classes, weights, ignoreIndex).sampleWeight));
+  else
+    smoothTerm = div(
+      sum(smoothPer),
+      keep.reduce((a, b) => a + b, 0),
+    );
   return add(mul(nllLoss, 1 - eps), mul(smoothTerm, eps / classes));
 }
 
@@ -146,14 +197,25 @@ function crossEntropyLoss(input: TensorLike, target: TensorLike | number[],
  * loss.crossEntropy(logits, labels, { labelSmoothing: 0.1, weight: [1, 2, 1] });
  */
 export const crossEntropy = withInfo(crossEntropyLoss, {
-  name: "crossEntropy", formula: "−log softmax(x)_y", differentiability: "smooth", variable: "x (logit of the true class vs 0, 2 classes)",
-  kinks: () => [], jumps: () => [], convex: true, surrogates: [],
-  note: "The multi-class logistic loss; smooth and convex in the logits.", range: [-4, 4],
+  name: "crossEntropy",
+  formula: "−log softmax(x)_y",
+  differentiability: "smooth",
+  variable: "x (logit of the true class vs 0, 2 classes)",
+  kinks: () => [],
+  jumps: () => [],
+  convex: true,
+  surrogates: [],
+  note: "The multi-class logistic loss; smooth and convex in the logits.",
+  range: [-4, 4],
   curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
     crossEntropyLoss(twoClassLogits(z), classZero(z), { ...options, reduction: "none" }),
 });
 
-function nllLoss(input: TensorLike, target: TensorLike | number[], options: ClassificationOptions = {}): Tensor {
+function nllLoss(
+  input: TensorLike,
+  target: TensorLike | number[],
+  options: ClassificationOptions = {},
+): Tensor {
   const who = "nll";
   const x = toTensor(input, who, "input");
   const reduction = reductionOf(options, who);
@@ -172,9 +234,17 @@ function nllLoss(input: TensorLike, target: TensorLike | number[], options: Clas
  * loss.nll(logSoftmax(logits, { axis: 1 }), [2, 0, 1]);
  */
 export const nll = withInfo(nllLoss, {
-  name: "nll", formula: "−x_y", differentiability: "smooth", variable: "x (log-probability of the true class)",
-  kinks: () => [], jumps: () => [], convex: true, surrogates: [], note: "Linear in the log-probabilities; pair it with logSoftmax.",
-  range: [-4, 0], curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
+  name: "nll",
+  formula: "−x_y",
+  differentiability: "smooth",
+  variable: "x (log-probability of the true class)",
+  kinks: () => [],
+  jumps: () => [],
+  convex: true,
+  surrogates: [],
+  note: "Linear in the log-probabilities; pair it with logSoftmax.",
+  range: [-4, 0],
+  curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
     nllLoss(twoClassLogits(z), classZero(z), { ...options, reduction: "none" }),
 });
 

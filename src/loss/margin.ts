@@ -3,7 +3,22 @@
 // cosine embedding loss.
 import type { Tensor, TensorLike } from "../index.js";
 import {
-  add, argmax, div, eq, expandDims, mul, ne, onesLike, relu, square, step, sub, sum, sqrt, tensor, where,
+  add,
+  argmax,
+  div,
+  eq,
+  expandDims,
+  mul,
+  ne,
+  onesLike,
+  relu,
+  square,
+  step,
+  sub,
+  sum,
+  sqrt,
+  tensor,
+  where,
 } from "../index.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type ReductionOptions } from "./reduction.js";
@@ -14,17 +29,23 @@ function marginPair(input: TensorLike, target: TensorLike, who: string): [Tensor
   sameShape(x, y, who);
   const yd = y.data;
   for (let i = 0; i < y.size; i++) {
-    if (yd[i] !== 1 && yd[i] !== -1) throw new Error(`loss.${who}: target must hold labels -1 or +1, found ${yd[i]} at flat index ${i}`);
+    if (yd[i] !== 1 && yd[i] !== -1)
+      throw new Error(`loss.${who}: target must hold labels -1 or +1, found ${yd[i]} at flat index ${i}`);
   }
   return [x, y];
 }
 
 /** The margin slice: label +1, input z, so the variable is the margin m = y·x. */
 function marginCurve(fn: (x: Tensor, y: Tensor, o: Record<string, unknown>) => Tensor) {
-  return (z: Tensor, options: Record<string, unknown> = {}): Tensor => fn(z, onesLike(z), { ...options, reduction: "none" });
+  return (z: Tensor, options: Record<string, unknown> = {}): Tensor =>
+    fn(z, onesLike(z), { ...options, reduction: "none" });
 }
 
-function hingeLoss(input: TensorLike, target: TensorLike, options: ReductionOptions & { margin?: number } = {}): Tensor {
+function hingeLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: ReductionOptions & { margin?: number } = {},
+): Tensor {
   const margin = numberOption(options, "margin", 1, "hinge");
   const [x, y] = marginPair(input, target, "hinge");
   return reduce(relu(sub(margin, mul(y, x))), options.reduction, "hinge");
@@ -38,13 +59,24 @@ function hingeLoss(input: TensorLike, target: TensorLike, options: ReductionOpti
  * loss.hinge(tensor([2, 0.5, -1]), tensor([1, 1, 1])).item(); // (0 + 0.5 + 2) / 3
  */
 export const hinge = withInfo(hingeLoss, {
-  name: "hinge", formula: "max(0, m − y·x)", differentiability: "piecewise-smooth", variable: "y·x (the margin)",
-  kinks: (o) => [(o?.margin as number) ?? 1], jumps: none, convex: true, surrogates: ["squaredHinge", "bceWithLogits", "smooth(hinge)"],
-  note: "Zero once a point is classified with margin; kink at y·x = margin.", range: [-2, 3],
+  name: "hinge",
+  formula: "max(0, m − y·x)",
+  differentiability: "piecewise-smooth",
+  variable: "y·x (the margin)",
+  kinks: (o) => [(o?.margin as number) ?? 1],
+  jumps: none,
+  convex: true,
+  surrogates: ["squaredHinge", "bceWithLogits", "smooth(hinge)"],
+  note: "Zero once a point is classified with margin; kink at y·x = margin.",
+  range: [-2, 3],
   curve: marginCurve((x, y, o) => hingeLoss(x, y, o)),
 });
 
-function squaredHingeLoss(input: TensorLike, target: TensorLike, options: ReductionOptions & { margin?: number } = {}): Tensor {
+function squaredHingeLoss(
+  input: TensorLike,
+  target: TensorLike,
+  options: ReductionOptions & { margin?: number } = {},
+): Tensor {
   const margin = numberOption(options, "margin", 1, "squaredHinge");
   const [x, y] = marginPair(input, target, "squaredHinge");
   return reduce(square(relu(sub(margin, mul(y, x)))), options.reduction, "squaredHinge");
@@ -57,17 +89,32 @@ function squaredHingeLoss(input: TensorLike, target: TensorLike, options: Reduct
  * loss.squaredHinge(tensor([0]), tensor([1])).item(); // 1
  */
 export const squaredHinge = withInfo(squaredHingeLoss, {
-  name: "squaredHinge", formula: "max(0, m − y·x)²", differentiability: "smooth", variable: "y·x (the margin)",
-  kinks: none, jumps: none, curvatureJumps: (o) => [(o?.margin as number) ?? 1], convex: true, surrogates: [],
-  note: "Hinge made differentiable by squaring; the second derivative still jumps at the margin.", range: [-2, 3],
+  name: "squaredHinge",
+  formula: "max(0, m − y·x)²",
+  differentiability: "smooth",
+  variable: "y·x (the margin)",
+  kinks: none,
+  jumps: none,
+  curvatureJumps: (o) => [(o?.margin as number) ?? 1],
+  convex: true,
+  surrogates: [],
+  note: "Hinge made differentiable by squaring; the second derivative still jumps at the margin.",
+  range: [-2, 3],
   curve: marginCurve((x, y, o) => squaredHingeLoss(x, y, o)),
 });
 
-function zeroOneLoss(input: TensorLike, target: TensorLike | number[], options: ReductionOptions = {}): Tensor {
+function zeroOneLoss(
+  input: TensorLike,
+  target: TensorLike | number[],
+  options: ReductionOptions = {},
+): Tensor {
   const x = toTensor(input, "zeroOne", "input");
   const y = toTensor(target as TensorLike, "zeroOne", "target");
   if (x.ndim === 2 && y.ndim === 1 && x.shape[0] === y.shape[0] && x.shape[1]! >= 2) {
-    const wrong = ne(argmax(x, { axis: 1 }), y.dtype === "int32" ? y : tensor(Int32Array.from(y.data as ArrayLike<number>), { dtype: "int32" }));
+    const wrong = ne(
+      argmax(x, { axis: 1 }),
+      y.dtype === "int32" ? y : tensor(Int32Array.from(y.data as ArrayLike<number>), { dtype: "int32" }),
+    );
     return reduce(where(wrong, 1, 0), options.reduction, "zeroOne");
   }
   const [xs, ys] = marginPair(x, y, "zeroOne");
@@ -85,9 +132,16 @@ function zeroOneLoss(input: TensorLike, target: TensorLike | number[], options: 
  * loss.zeroOne(tensor([2, -1, 0.5]), tensor([1, 1, -1])).item(); // 2/3
  */
 export const zeroOne = withInfo(zeroOneLoss, {
-  name: "zeroOne", formula: "1 if y·x ≤ 0 else 0", differentiability: "not-differentiable", variable: "y·x (the margin)",
-  kinks: none, jumps: () => [0], convex: false, surrogates: ["hinge", "bceWithLogits", "smooth(zeroOne)"],
-  note: "What we care about (the error rate) but useless to gradient descent: its gradient is 0 or undefined.", range: [-2, 2],
+  name: "zeroOne",
+  formula: "1 if y·x ≤ 0 else 0",
+  differentiability: "not-differentiable",
+  variable: "y·x (the margin)",
+  kinks: none,
+  jumps: () => [0],
+  convex: false,
+  surrogates: ["hinge", "bceWithLogits", "smooth(zeroOne)"],
+  note: "What we care about (the error rate) but useless to gradient descent: its gradient is 0 or undefined.",
+  range: [-2, 2],
   curve: marginCurve((x, y, o) => zeroOneLoss(x, y, o)),
 });
 
@@ -100,16 +154,25 @@ const EPSILON = 1e-12;
  * @example
  * const { cos } = cosineParts(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1]), "myLoss"); // [0]
  */
-export function cosineParts(x1In: TensorLike, x2In: TensorLike, targetIn: TensorLike, who: string): { cos: Tensor; y: Tensor } {
+export function cosineParts(
+  x1In: TensorLike,
+  x2In: TensorLike,
+  targetIn: TensorLike,
+  who: string,
+): { cos: Tensor; y: Tensor } {
   const x1 = toTensor(x1In, who, "x1");
   const x2 = toTensor(x2In, who, "x2");
   const y = toTensor(targetIn, who, "target");
   if (x1.ndim !== x2.ndim || x1.shape.some((v, i) => v !== x2.shape[i]) || (x1.ndim !== 1 && x1.ndim !== 2)) {
-    throw new Error(`loss.${who}: x1 [${x1.shape.join(", ")}] and x2 [${x2.shape.join(", ")}] must have the same shape, [N, D] or [D]`);
+    throw new Error(
+      `loss.${who}: x1 [${x1.shape.join(", ")}] and x2 [${x2.shape.join(", ")}] must have the same shape, [N, D] or [D]`,
+    );
   }
   const expected = x1.shape.slice(0, -1);
   if (y.ndim !== expected.length || y.shape.some((v, i) => v !== expected[i])) {
-    throw new Error(`loss.${who}: target shape [${y.shape.join(", ")}] should be [${expected.join(", ")}] for inputs [${x1.shape.join(", ")}]`);
+    throw new Error(
+      `loss.${who}: target shape [${y.shape.join(", ")}] should be [${expected.join(", ")}] for inputs [${x1.shape.join(", ")}]`,
+    );
   }
   const axis = x1.ndim - 1;
   const prod = sum(mul(x1, x2), { axis });
@@ -118,8 +181,12 @@ export function cosineParts(x1In: TensorLike, x2In: TensorLike, targetIn: Tensor
   return { cos: div(prod, sqrt(mul(m1, m2))), y };
 }
 
-function cosineEmbeddingLoss(x1In: TensorLike, x2In: TensorLike, targetIn: TensorLike,
-  options: ReductionOptions & { margin?: number } = {}): Tensor {
+function cosineEmbeddingLoss(
+  x1In: TensorLike,
+  x2In: TensorLike,
+  targetIn: TensorLike,
+  options: ReductionOptions & { margin?: number } = {},
+): Tensor {
   const margin = numberOption(options, "margin", 0, "cosineEmbedding");
   const { cos, y } = cosineParts(x1In, x2In, targetIn, "cosineEmbedding");
   const out = add(where(eq(y, 1), sub(1, cos), 0), where(eq(y, -1), relu(sub(cos, margin)), 0));
@@ -135,10 +202,16 @@ function cosineEmbeddingLoss(x1In: TensorLike, x2In: TensorLike, targetIn: Tenso
  * loss.cosineEmbedding(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1])).item(); // 1
  */
 export const cosineEmbedding = withInfo(cosineEmbeddingLoss, {
-  name: "cosineEmbedding", formula: "1 − cos(x1, x2) if y = 1 else max(0, cos(x1, x2) − m)", differentiability: "piecewise-smooth",
-  variable: "c = cos(x1, x2) with y = −1", kinks: (o) => [(o?.margin as number) ?? 0], jumps: none, convex: false,
+  name: "cosineEmbedding",
+  formula: "1 − cos(x1, x2) if y = 1 else max(0, cos(x1, x2) − m)",
+  differentiability: "piecewise-smooth",
+  variable: "c = cos(x1, x2) with y = −1",
+  kinks: (o) => [(o?.margin as number) ?? 0],
+  jumps: none,
+  convex: false,
   surrogates: ["smooth(cosineEmbedding)"],
-  note: "Pulls similar pairs together, pushes dissimilar ones below the margin; kink at c = margin for y = −1.", range: [-0.95, 0.95],
+  note: "Pulls similar pairs together, pushes dissimilar ones below the margin; kink at c = margin for y = −1.",
+  range: [-0.95, 0.95],
   curve: (z: Tensor, options: Record<string, unknown> = {}): Tensor => {
     // x1 = (1, 0), x2 = (z, √(1 − z²)): the cosine between them is z; label −1.
     const zc = expandDims(z, -1);

@@ -14,10 +14,16 @@ export interface ReductionOptions {
 /** Combine per-element losses. @example reduce(tensor([1, 3]), "mean", "myLoss").item() // 2 */
 export function reduce(x: Tensor, reduction: string | undefined, who: string): Tensor {
   switch (reduction ?? "mean") {
-    case "mean": return mean(x);
-    case "sum": return sum(x);
-    case "none": return x;
-    default: throw new Error(`loss.${who}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+    case "mean":
+      return mean(x);
+    case "sum":
+      return sum(x);
+    case "none":
+      return x;
+    default:
+      throw new Error(
+        `loss.${who}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`,
+      );
   }
 }
 
@@ -37,19 +43,30 @@ export function toTensor(x: TensorLike | readonly number[], who: string, what: s
  */
 export function sameShape(input: Tensor, target: Tensor, who: string): void {
   if (target.ndim === 0) return;
-  const a = input.shape, b = target.shape;
+  const a = input.shape,
+    b = target.shape;
   if (a.length !== b.length || a.some((v, i) => v !== b[i])) {
-    throw new Error(`loss.${who}: input shape [${a.join(", ")}] and target shape [${b.join(", ")}] differ; ` +
-      "broadcasting them would compare every prediction with every target. Reshape one (e.g. y.reshape([-1, 1])).");
+    throw new Error(
+      `loss.${who}: input shape [${a.join(", ")}] and target shape [${b.join(", ")}] differ; ` +
+        "broadcasting them would compare every prediction with every target. Reshape one (e.g. y.reshape([-1, 1])).",
+    );
   }
 }
 
 /** Read a numeric option with a default, checking its range. @example numberOption({ delta: 2 }, "delta", 1, "huber") // 2 */
-export function numberOption(options: object | undefined, key: string, dflt: number, who: string,
-  check?: (v: number) => boolean, requirement?: string): number {
+export function numberOption(
+  options: object | undefined,
+  key: string,
+  dflt: number,
+  who: string,
+  check?: (v: number) => boolean,
+  requirement?: string,
+): number {
   const v = (options as Record<string, unknown> | undefined)?.[key] ?? dflt;
   if (typeof v !== "number" || Number.isNaN(v) || (check && !check(v))) {
-    throw new Error(`loss.${who}: option ${key} must be ${requirement ?? "a number"}, got ${JSON.stringify(v)}`);
+    throw new Error(
+      `loss.${who}: option ${key} must be ${requirement ?? "a number"}, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }

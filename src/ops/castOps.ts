@@ -7,9 +7,11 @@ import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
-  if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
+  if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+    return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
   const out = emptyTensor(x.shape, dtype);
-  const src = x._buf(), dst = out._buf();
+  const src = x._buf(),
+    dst = out._buf();
   if (dtype === "bool") for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
   else dst.set(src);
   return out;
@@ -39,7 +41,10 @@ const identityOp = defineOp<null>({
     if (x._lazy !== null) x._buf();
     const t = new Tensor(x.shape, x.dtype, x._data, x._s);
     // The result aliases x's storage, so neither buffer may be recycled.
-    if (x._data !== null) { x._flags |= 1; t._flags |= 1; }
+    if (x._data !== null) {
+      x._flags |= 1;
+      t._flags |= 1;
+    }
     return t;
   },
   backward: (g) => [g],
@@ -67,22 +72,49 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
   // Deferred results that read t's storage keep the values they had before this write.
   if (t._data !== null) tensorHooks.beforeWrite?.(t._data);
   if (typeof value === "number") {
-    if (t._data === null) t._s = t.dtype === "float32" ? Math.fround(value) : t.dtype === "int32" ? value | 0 : t.dtype === "bool" ? (value ? 1 : 0) : value;
+    if (t._data === null)
+      t._s =
+        t.dtype === "float32"
+          ? Math.fround(value)
+          : t.dtype === "int32"
+            ? value | 0
+            : t.dtype === "bool"
+              ? value
+                ? 1
+                : 0
+              : value;
     else t._data.fill(value);
     return;
   }
   if (value instanceof Tensor) {
     const shape = broadcastShapes(value.shape, t.shape, "assign");
     if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
-      throw new ShapeError(`assign: value of shape ${fmtShape(value.shape)} does not broadcast to the target shape ${fmtShape(t.shape)}`);
+      throw new ShapeError(
+        `assign: value of shape ${fmtShape(value.shape)} does not broadcast to the target shape ${fmtShape(t.shape)}`,
+      );
     }
-    if (t._data === null && value.size === 1) { assignImpl(t, value.item()); return; }
+    if (t._data === null && value.size === 1) {
+      assignImpl(t, value.item());
+      return;
+    }
     const dst = t._buf();
     if (value.size === t.size) dst.set(value._buf());
-    else getBackend().binary("add", value._buf(), broadcastStrides(value.shape, t.shape), new Float64Array(1), broadcastStrides([], t.shape), dst, t.shape);
+    else
+      getBackend().binary(
+        "add",
+        value._buf(),
+        broadcastStrides(value.shape, t.shape),
+        new Float64Array(1),
+        broadcastStrides([], t.shape),
+        dst,
+        t.shape,
+      );
     return;
   }
-  if (value.length !== t.size) throw new ShapeError(`assign: got ${value.length} values for a tensor of shape ${fmtShape(t.shape)} (${t.size} elements)`);
+  if (value.length !== t.size)
+    throw new ShapeError(
+      `assign: got ${value.length} values for a tensor of shape ${fmtShape(t.shape)} (${t.size} elements)`,
+    );
   const dst = t._buf();
   for (let i = 0; i < value.length; i++) dst[i] = value[i];
 }

@@ -50,7 +50,15 @@ export function fusedMulReduce(g: Tensor, other: Tensor, shape: readonly number[
   const out = emptyTensor(shape.slice(), dtype);
   const be = getBackend();
   const kernel = be.mulReduce ?? jsBackend.mulReduce!;
-  kernel(g._buf(), broadcastStrides(g.shape, full), other._buf(), broadcastStrides(other.shape, full), out._buf(), broadcastStrides(shape, full), full);
+  kernel(
+    g._buf(),
+    broadcastStrides(g.shape, full),
+    other._buf(),
+    broadcastStrides(other.shape, full),
+    out._buf(),
+    broadcastStrides(shape, full),
+    full,
+  );
   return out;
 }
 
@@ -64,6 +72,14 @@ export function fusedGrad(kernel: BinaryKernel, g: Tensor, saved: Tensor): Tenso
   const deferred = deferBinary(kernel, g, saved, shape, dt);
   if (deferred !== null) return deferred;
   const out = emptyTensor(shape, dt);
-  getBackend().binary(kernel, g._buf(), broadcastStrides(g.shape, shape), saved._buf(), broadcastStrides(saved.shape, shape), out._buf(), shape);
+  getBackend().binary(
+    kernel,
+    g._buf(),
+    broadcastStrides(g.shape, shape),
+    saved._buf(),
+    broadcastStrides(saved.shape, shape),
+    out._buf(),
+    shape,
+  );
   return out;
 }

@@ -31,7 +31,16 @@ import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
 /** Unary kernels that may be deferred (parameter-free, float in, same float out). */
 const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
 /** Binary kernels that may be deferred. */
-const FUSABLE_BINARY = new Set<string>(["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "reluGrad", "squareGrad"]);
+const FUSABLE_BINARY = new Set<string>([
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "tanhGrad",
+  "sigmoidGrad",
+  "reluGrad",
+  "squareGrad",
+]);
 /** Largest tree (in ops) inlined into one loop: bounds code size and compile cache variety. */
 const MAX_NODES = 24;
 /** Smallest output worth deferring; the pool's minimum keeps deferred tensors on its release rules. */
@@ -75,7 +84,16 @@ function deferrable(size: number, ndim: number, dt: DType): boolean {
  */
 export interface FusedEvaluator {
   defers(backend: string, dt: DType): boolean;
-  run(plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], backend: string, stored: TypedArray[]): number | null;
+  run(
+    plan: FusedPlan,
+    mode: FusedMode,
+    shape: readonly number[],
+    dt: DType,
+    out: TypedArray,
+    outs: TypedArray[],
+    backend: string,
+    stored: TypedArray[],
+  ): number | null;
 }
 
 let evaluator: FusedEvaluator | null = null;
@@ -181,7 +199,8 @@ export function beforeWrite(buf: TypedArray): void {
  * @example deferUnary("tanh", x, "float32") // a tensor whose loop runs on first read
  */
 export function deferUnary(kernel: UnaryKernel, x: Tensor, dt: DType): Tensor | null {
-  if (!FUSABLE_UNARY.has(kernel) || dt !== x.dtype || !deferrable(x.size, x.shape.length, dt) || !readable(x)) return null;
+  if (!FUSABLE_UNARY.has(kernel) || dt !== x.dtype || !deferrable(x.size, x.shape.length, dt) || !readable(x))
+    return null;
   return makeDeferred(kernel, [x], x.shape, dt);
 }
 
@@ -190,7 +209,13 @@ export function deferUnary(kernel: UnaryKernel, x: Tensor, dt: DType): Tensor | 
  * Both inputs must already have the output dtype (no casts inside fused loops).
  * @example deferBinary("mul", w, x, [100, 100, 1000], "float64")
  */
-export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: number[], dt: DType): Tensor | null {
+export function deferBinary(
+  kernel: BinaryKernel,
+  a: Tensor,
+  b: Tensor,
+  shape: number[],
+  dt: DType,
+): Tensor | null {
   if (!FUSABLE_BINARY.has(kernel) || a.dtype !== dt || b.dtype !== dt) return null;
   let size = 1;
   for (const d of shape) size *= d;
@@ -201,7 +226,17 @@ export function deferBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, shape: n
 /** 0 store every element, 1 sum over everything, 2 sum each last-axis row. @example const m: FusedMode = 2 */
 export type FusedMode = 0 | 1 | 2;
 type Mode = FusedMode;
-type FusedFn = (L: TypedArray[], S: number[], st: number[][], out: TypedArray, shape: number[], n: number, last: number, O: TypedArray[], W: TypedArray[]) => number;
+type FusedFn = (
+  L: TypedArray[],
+  S: number[],
+  st: number[][],
+  out: TypedArray,
+  shape: number[],
+  n: number,
+  last: number,
+  O: TypedArray[],
+  W: TypedArray[],
+) => number;
 
 /**
  * One fused loop: `body` holds the JS statements; `ops` the same inlined ops as data (kernel,
@@ -266,7 +301,16 @@ function inlinable(t: Tensor, n: number): boolean {
  * compute and store in the same loop (the results of one backward sweep).
  */
 function planOf(roots: readonly Tensor[], alsoStore: readonly Tensor[] = [], sideStores = false): Plan {
-  const plan: Plan = { body: [], ops: [], leaves: [], leafKinds: [], scalars: [], results: [], stores: [], storeTensors: [] };
+  const plan: Plan = {
+    body: [],
+    ops: [],
+    leaves: [],
+    leafKinds: [],
+    scalars: [],
+    results: [],
+    stores: [],
+    storeTensors: [],
+  };
   const f32 = roots[0].dtype === "float32";
   const n = roots[0].size;
   const names = new Map<Tensor, string>();
@@ -278,15 +322,26 @@ function planOf(roots: readonly Tensor[], alsoStore: readonly Tensor[] = [], sid
     const lz = t._lazy;
     let name: string;
     let store = false;
-    if (lz !== null && !isRoot && isElementwise(t) && t.size === n && t._uses > 1 && lz.n <= sideBudget && !inlinable(t, n)) {
+    if (
+      lz !== null &&
+      !isRoot &&
+      isElementwise(t) &&
+      t.size === n &&
+      t._uses > 1 &&
+      lz.n <= sideBudget &&
+      !inlinable(t, n)
+    ) {
       sideBudget -= lz.n;
       store = true;
     }
     if (lz !== null && (isRoot || store || inlinable(t, n))) {
       const args = lz.a.map((a) => visit(a, false));
-      const src = lz.a.length === 1
-        ? (lz.k === "tanh" && f32 ? "H.tanhF32(x)" : UNARY_EXPR[lz.k as UnaryKernel])
-        : BINARY_EXPR[lz.k as BinaryKernel];
+      const src =
+        lz.a.length === 1
+          ? lz.k === "tanh" && f32
+            ? "H.tanhF32(x)"
+            : UNARY_EXPR[lz.k as UnaryKernel]
+          : BINARY_EXPR[lz.k as BinaryKernel];
       const expr = src.replace(/\b[xy]\b/g, (m) => (m === "x" ? args[0] : args[1]));
       name = "t" + temps++;
       plan.body.push(`const ${name} = ${f32 ? `Math.fround(${expr})` : expr};`);
@@ -354,14 +409,28 @@ type LeafAccess = "f" | "0" | "1" | "s" | "r";
 function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4: number): FusedFn {
   // Leaves whose offset moves with the outer axes (an "r" leaf's offset is always 0).
   const bIdx: number[] = [];
-  access.forEach((k, i) => { if (k === "0" || k === "1" || k === "s") bIdx.push(i); });
+  access.forEach((k, i) => {
+    if (k === "0" || k === "1" || k === "s") bIdx.push(i);
+  });
   const rot = mode === 1 ? lastMod4 : 0;
-  const key = mode + "|" + rot + "|" + access.join(",") + "|" + plan.body.join("") + "|" + plan.results.join(",") + "|" + plan.stores.join(",");
+  const key =
+    mode +
+    "|" +
+    rot +
+    "|" +
+    access.join(",") +
+    "|" +
+    plan.body.join("") +
+    "|" +
+    plan.results.join(",") +
+    "|" +
+    plan.stores.join(",");
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   // Split the body into per-row statements (reading only row constants) and per-element ones.
   const invariant = new Set<string>(access.flatMap((k, i) => (k === "0" ? ["v" + i] : [])));
-  const rowBody: string[] = [], elemBody: string[] = [];
+  const rowBody: string[] = [],
+    elemBody: string[] = [];
   for (const line of plan.body) {
     const m = /^const (t\d+) = /.exec(line);
     const reads = line.slice(m === null ? 0 : m[0].length).match(/\b[vt]\d+\b/g) ?? [];
@@ -395,11 +464,13 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
   plan.leaves.forEach((_, i) => lines.push(`const L${i} = L[${i}];`));
   plan.stores.forEach((_, i) => lines.push(`const W${i} = W[${i}];`));
   plan.scalars.forEach((_, i) => lines.push(`const s${i} = S[${i}];`));
-  for (const i of bIdx) lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
+  for (const i of bIdx)
+    lines.push(`let o${i} = 0; const st${i} = st[${i}]; const z${i} = st${i}[st${i}.length - 1];`);
   if (bIdx.length > 0) lines.push("const nd = shape.length; const idx = new Array(nd).fill(0);");
   lines.push("let row = 0;");
   lines.push("for (let base = 0; base < n; base += last) {");
-  if (mode === 2) for (let r = 0; r < sums; r++) lines.push(`${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join("; ")};`);
+  if (mode === 2)
+    for (let r = 0; r < sums; r++) lines.push(`${[0, 1, 2, 3].map((k) => acc(r, k) + " = 0").join("; ")};`);
   for (const i of bIdx) if (access[i] === "0") lines.push(`const v${i} = L${i}[o${i}];`);
   lines.push(...rowBody);
   if (mode === 0) {
@@ -409,13 +480,20 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push("for (; j + 3 < last; j += 4) {");
     for (let k = 0; k < 4; k++) lines.push(element(k, k));
     lines.push("}");
-    lines.push(`if (j < last) { ${element(0, 0)} if (j + 1 < last) { ${element(1, 1)} if (j + 2 < last) ${element(2, 2)} } }`);
+    lines.push(
+      `if (j < last) { ${element(0, 0)} if (j + 1 < last) { ${element(1, 1)} if (j + 2 < last) ${element(2, 2)} } }`,
+    );
   }
-  if (mode === 2) res.forEach((_, r) => lines.push(`O${r}[row] = (${acc(r, 0)} + ${acc(r, 1)}) + (${acc(r, 2)} + ${acc(r, 3)});`));
+  if (mode === 2)
+    res.forEach((_, r) =>
+      lines.push(`O${r}[row] = (${acc(r, 0)} + ${acc(r, 1)}) + (${acc(r, 2)} + ${acc(r, 3)});`),
+    );
   if (rot !== 0) {
     // Next row starts at flat phase + rot: local slot k takes over the partial sum of slot k + rot.
     const from = [0, 1, 2, 3].map((k) => acc(0, (k + rot) & 3));
-    lines.push(`{ const r0 = ${from[0]}, r1 = ${from[1]}, r2 = ${from[2]}, r3 = ${from[3]}; ${[0, 1, 2, 3].map((k) => `${acc(0, k)} = r${k};`).join(" ")} }`);
+    lines.push(
+      `{ const r0 = ${from[0]}, r1 = ${from[1]}, r2 = ${from[2]}, r3 = ${from[3]}; ${[0, 1, 2, 3].map((k) => `${acc(0, k)} = r${k};`).join(" ")} }`,
+    );
   }
   lines.push("row++;");
   if (bIdx.length > 0) {
@@ -435,13 +513,22 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const fn = new Function("H", `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`)(H) as FusedFn;
+  const fn = new Function(
+    "H",
+    `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`,
+  )(H) as FusedFn;
   cache.set(key, fn);
   return fn;
 }
 
 /** Run the fused loop of `roots` (one, except for sibling row sums) in `mode`; returns the total for mode 1. */
-function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedArray[] = [], alsoStore: readonly Tensor[] = []): number {
+function run(
+  roots: readonly Tensor[],
+  mode: Mode,
+  out: TypedArray,
+  outs: TypedArray[] = [],
+  alsoStore: readonly Tensor[] = [],
+): number {
   const backend = deferredOn.get(roots[0]) ?? getBackend().name;
   const plan = planOf(roots, alsoStore, evaluator !== null && backend !== "js");
   const stored = plan.storeTensors.map((t) => acquireForOverwrite(t.dtype, t.size));
@@ -456,7 +543,15 @@ function run(roots: readonly Tensor[], mode: Mode, out: TypedArray, outs: TypedA
   return result;
 }
 
-function runPlan(plan: Plan, roots: readonly Tensor[], backend: string, mode: Mode, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number {
+function runPlan(
+  plan: Plan,
+  roots: readonly Tensor[],
+  backend: string,
+  mode: Mode,
+  out: TypedArray,
+  outs: TypedArray[],
+  stored: TypedArray[],
+): number {
   const shape = roots[0].shape;
   const n = roots[0].size;
   if (evaluator !== null && n > 0 && backend !== "js") {
@@ -473,7 +568,9 @@ function runPlan(plan: Plan, roots: readonly Tensor[], backend: string, mode: Mo
       const s = broadcastStrides(t.shape, shape);
       st.push(s);
       const z = s[s.length - 1];
-      access.push(z === 0 ? "0" : z !== 1 ? "s" : s.every((v, d) => d === s.length - 1 || v === 0) ? "r" : "1");
+      access.push(
+        z === 0 ? "0" : z !== 1 ? "s" : s.every((v, d) => d === s.length - 1 || v === 0) ? "r" : "1",
+      );
     } else {
       st.push([]);
       access.push("f");
@@ -481,7 +578,17 @@ function runPlan(plan: Plan, roots: readonly Tensor[], backend: string, mode: Mo
   });
   const fn = compile(plan, mode, access, last & 3);
   if (n === 0 || last === 0) return 0;
-  return fn(plan.leaves.map((t) => t._buf()), plan.scalars, st, out, shape, n, last, outs, stored);
+  return fn(
+    plan.leaves.map((t) => t._buf()),
+    plan.scalars,
+    st,
+    out,
+    shape,
+    n,
+    last,
+    outs,
+    stored,
+  );
 }
 
 function materialise(t: Tensor): void {
@@ -563,12 +670,26 @@ function materialiseRowSums(t: Tensor): void {
     if (u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
     const us = u._lazy.a[0];
     if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
-    if (!isElementwise(us) || readsStorage(u, NO_BUF, new Set()) < 0 || pendingRowSums(us, [], new Set()).length > 0) continue;
+    if (
+      !isElementwise(us) ||
+      readsStorage(u, NO_BUF, new Set()) < 0 ||
+      pendingRowSums(us, [], new Set()).length > 0
+    )
+      continue;
     group.push(u);
   }
   const outs = group.map((u) => acquire(u.dtype, u.size));
-  run(group.map((u) => u._lazy!.a[0]), 2, NO_OUT, outs);
-  group.forEach((u, i) => { u._data = outs[i]; u._lazy = null; deferredLive.delete(u); });
+  run(
+    group.map((u) => u._lazy!.a[0]),
+    2,
+    NO_OUT,
+    outs,
+  );
+  group.forEach((u, i) => {
+    u._data = outs[i];
+    u._lazy = null;
+    deferredLive.delete(u);
+  });
 }
 
 /**
@@ -579,7 +700,15 @@ function materialiseRowSums(t: Tensor): void {
  */
 export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | null {
   // A shape-[] result keeps the scalar fast path (a plain number), so it is summed at once.
-  if (shape.length === 0 || !isElementwise(x) || x._uses > 0 || x.size === 0 || dt !== x.dtype || !fusesOn(dt)) return null;
+  if (
+    shape.length === 0 ||
+    !isElementwise(x) ||
+    x._uses > 0 ||
+    x.size === 0 ||
+    dt !== x.dtype ||
+    !fusesOn(dt)
+  )
+    return null;
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: ROW_SUM, a: [x], n: 0 };
   deferredOn.set(out, getBackend().name);

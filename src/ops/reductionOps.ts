@@ -2,7 +2,15 @@
 // sumTo, the adjoint pair every broadcasting gradient uses.
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { broadcastShapes, broadcastStrides, fmtShape, normAxes, normAxis, sameShape, ShapeError } from "../tensor/shape.js";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  fmtShape,
+  normAxes,
+  normAxis,
+  sameShape,
+  ShapeError,
+} from "../tensor/shape.js";
 import { getBackend, type ReduceKernel } from "../backend/backend.js";
 import { acquire, release } from "../backend/bufferPool.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
@@ -22,7 +30,10 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
-interface ReduceAttrs { axes: number[]; keepdims: boolean }
+interface ReduceAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -45,9 +56,12 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
     const shape = outShapeOf(x.shape, attrs.axes, attrs.keepdims);
     const axes = attrs.axes;
     if ((kernel === "max" || kernel === "min") && x.size === 0) {
-      throw new ShapeError(`${opName}: cannot reduce an empty tensor of shape ${fmtShape(x.shape)} (no identity for ${kernel})`);
+      throw new ShapeError(
+        `${opName}: cannot reduce an empty tensor of shape ${fmtShape(x.shape)} (no identity for ${kernel})`,
+      );
     }
-    if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) return new Tensor(shape, dt, null, x._s);
+    if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+      return new Tensor(shape, dt, null, x._s);
     if (kernel === "sum" && x._lazy !== null) {
       if (axes.length === 1 && axes[0] === x.shape.length - 1) {
         const rows = deferRowSum(x, shape, dt);
@@ -71,8 +85,11 @@ function reduceForward(kernel: ReduceKernel, opName: string) {
     while (i >= 0) {
       let j = i;
       while (j > 0 && axes[j - 1] === axes[j] - 1) j--;
-      const a0 = axes[j], a1 = axes[i];
-      let outer = 1, r = 1, inner = 1;
+      const a0 = axes[j],
+        a1 = axes[i];
+      let outer = 1,
+        r = 1,
+        inner = 1;
       for (let d = 0; d < curShape.length; d++) {
         if (d < a0) outer *= curShape[d];
         else if (d <= a1) r *= curShape[d];
@@ -136,7 +153,9 @@ const prodOp = defineOp<ReduceAttrs>({
   differentiable: true,
   forward: reduceForward("prod", "prod"),
   // d prod / d x_i = prod / x_i (valid where no x_i is 0).
-  backward: (g, c) => [div(mul(gradToInput(g, c.inputs[0], c.attrs), gradToInput(c.out, c.inputs[0], c.attrs)), c.inputs[0])],
+  backward: (g, c) => [
+    div(mul(gradToInput(g, c.inputs[0], c.attrs), gradToInput(c.out, c.inputs[0], c.attrs)), c.inputs[0]),
+  ],
 });
 
 function attrsOf(x: Tensor, opts: ReduceOptions | undefined, name: string): ReduceAttrs {
@@ -234,7 +253,14 @@ const norm2Op = defineOp<ReduceAttrs>({
   differentiable: true,
   forward(inputs, attrs) {
     const x = inputs[0];
-    return noGrad(() => sqrt(sum(square(castTo(x, x.dtype === "float32" ? "float32" : "float64")), { axis: attrs.axes, keepdims: attrs.keepdims })));
+    return noGrad(() =>
+      sqrt(
+        sum(square(castTo(x, x.dtype === "float32" ? "float32" : "float64")), {
+          axis: attrs.axes,
+          keepdims: attrs.keepdims,
+        }),
+      ),
+    );
   },
   // x / ||x||, with 0 (a valid subgradient) where the norm is 0.
   backward(g, c) {
@@ -262,7 +288,8 @@ export function norm(x: TensorLike, opts?: NormOptions): Tensor {
   if (ord === 1) return sum(abs(t), o);
   if (ord === Infinity) return max(abs(t), o);
   if (ord === -Infinity) return min(abs(t), o);
-  if (typeof ord !== "number" || !(ord > 0)) throw new Error(`norm: ord must be a positive number, Infinity, -Infinity or "fro"; got ${String(ord)}`);
+  if (typeof ord !== "number" || !(ord > 0))
+    throw new Error(`norm: ord must be a positive number, Infinity, -Infinity or "fro"; got ${String(ord)}`);
   return pow(sum(pow(abs(t), ord), o), 1 / ord);
 }
 
@@ -273,18 +300,26 @@ const argOp = (name: "argmax" | "argmin") =>
     forward(inputs, attrs) {
       const x = inputs[0];
       const shape = x.shape;
-      let outer = 1, r = x.size, inner = 1, outShape: number[] = [];
+      let outer = 1,
+        r = x.size,
+        inner = 1,
+        outShape: number[] = [];
       if (attrs.axis !== null) {
         const a = attrs.axis;
-        outer = 1; inner = 1; r = shape[a];
+        outer = 1;
+        inner = 1;
+        r = shape[a];
         for (let d = 0; d < a; d++) outer *= shape[d];
         for (let d = a + 1; d < shape.length; d++) inner *= shape[d];
         outShape = shape.filter((_, i) => i !== a);
       }
-      if (r === 0) throw new ShapeError(`${name}: cannot take ${name} of an empty axis (shape ${fmtShape(shape)})`);
+      if (r === 0)
+        throw new ShapeError(`${name}: cannot take ${name} of an empty axis (shape ${fmtShape(shape)})`);
       const out = new Int32Array(outer * inner);
       getBackend().argReduce(name, x._buf(), outer, r, inner, out);
-      return outShape.length === 0 ? new Tensor([], "int32", null, out[0]) : new Tensor(outShape, "int32", out);
+      return outShape.length === 0
+        ? new Tensor([], "int32", null, out[0])
+        : new Tensor(outShape, "int32", out);
     },
   });
 const argmaxOp = argOp("argmax");
@@ -296,7 +331,9 @@ const argminOp = argOp("argmin");
  */
 export function argmax(x: TensorLike, opts?: { axis?: number }): Tensor {
   const t = asT(x, "argmax");
-  return apply(argmaxOp, [t], { axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmax") });
+  return apply(argmaxOp, [t], {
+    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmax"),
+  });
 }
 
 /**
@@ -305,7 +342,9 @@ export function argmax(x: TensorLike, opts?: { axis?: number }): Tensor {
  */
 export function argmin(x: TensorLike, opts?: { axis?: number }): Tensor {
   const t = asT(x, "argmin");
-  return apply(argminOp, [t], { axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmin") });
+  return apply(argminOp, [t], {
+    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmin"),
+  });
 }
 
 const broadcastToOp = defineOp<{ shape: number[] }>({
@@ -322,10 +361,26 @@ const broadcastToOp = defineOp<{ shape: number[] }>({
     const one = x.dtype === "float32" ? new Float32Array([1]) : new Float64Array([1]);
     if (x.dtype === "int32" || x.dtype === "bool") {
       const src = x._buf();
-      getBackend().binary("add", src, broadcastStrides(x.shape, attrs.shape), new Int32Array(1), broadcastStrides([], attrs.shape), out._buf(), attrs.shape);
+      getBackend().binary(
+        "add",
+        src,
+        broadcastStrides(x.shape, attrs.shape),
+        new Int32Array(1),
+        broadcastStrides([], attrs.shape),
+        out._buf(),
+        attrs.shape,
+      );
       return out;
     }
-    getBackend().binary("mul", x._buf(), broadcastStrides(x.shape, attrs.shape), one, broadcastStrides([], attrs.shape), out._buf(), attrs.shape);
+    getBackend().binary(
+      "mul",
+      x._buf(),
+      broadcastStrides(x.shape, attrs.shape),
+      one,
+      broadcastStrides([], attrs.shape),
+      out._buf(),
+      attrs.shape,
+    );
     return out;
   },
   backward: (g, c) => [sumTo(g, c.inputs[0].shape)],
@@ -338,7 +393,8 @@ const broadcastToOp = defineOp<{ shape: number[] }>({
 export function broadcastTo(x: TensorLike, shape: number[]): Tensor {
   const t = asT(x, "broadcastTo");
   const b = broadcastShapes(t.shape, shape, "broadcastTo");
-  if (!sameShape(b, shape)) throw new ShapeError(`broadcastTo: shape ${fmtShape(t.shape)} cannot be broadcast to ${fmtShape(shape)}`);
+  if (!sameShape(b, shape))
+    throw new ShapeError(`broadcastTo: shape ${fmtShape(t.shape)} cannot be broadcast to ${fmtShape(shape)}`);
   if (sameShape(t.shape, shape)) return t;
   return apply(broadcastToOp, [t], { shape: shape.slice() });
 }
@@ -351,12 +407,16 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const nd = g.shape.length;
   const lead = nd - shape.length;
-  if (lead < 0) throw new ShapeError(`sumTo: cannot reduce shape ${fmtShape(g.shape)} to the larger rank ${fmtShape(shape)}`);
+  if (lead < 0)
+    throw new ShapeError(
+      `sumTo: cannot reduce shape ${fmtShape(g.shape)} to the larger rank ${fmtShape(shape)}`,
+    );
   const axes: number[] = [];
   for (let i = 0; i < nd; i++) {
     if (i < lead) axes.push(i);
     else if (shape[i - lead] === 1 && g.shape[i] !== 1) axes.push(i);
-    else if (shape[i - lead] !== g.shape[i]) throw new ShapeError(`sumTo: shape ${fmtShape(g.shape)} is not a broadcast of ${fmtShape(shape)}`);
+    else if (shape[i - lead] !== g.shape[i])
+      throw new ShapeError(`sumTo: shape ${fmtShape(g.shape)} is not a broadcast of ${fmtShape(shape)}`);
   }
   const s = apply(sumOp, [g], { axes, keepdims: true });
   return sameShape(s.shape, shape) ? s : reshape(s, shape.slice());

@@ -12,10 +12,13 @@ import { mul, sub } from "./binaryOps.js";
 import { sum } from "./reductionOps.js";
 import { reshape } from "./shapeOps.js";
 
-interface SoftmaxAttrs { axis: number }
+interface SoftmaxAttrs {
+  axis: number;
+}
 
 function layout(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let d = 0; d < axis; d++) outer *= shape[d];
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
   return [outer, shape[axis], inner];
@@ -46,18 +49,22 @@ const softmaxOp = defineOp<SoftmaxAttrs>({
   name: "softmax",
   differentiable: true,
   forward: softmaxForward(false),
-  backward: (g, c) => [canFuse() && sameShape(g.shape, c.out.shape)
-    ? fusedSoftmaxGrad(false, g, c.out, c.attrs.axis)
-    : mul(c.out, sub(g, sum(mul(g, c.out), { axis: c.attrs.axis, keepdims: true })))],
+  backward: (g, c) => [
+    canFuse() && sameShape(g.shape, c.out.shape)
+      ? fusedSoftmaxGrad(false, g, c.out, c.attrs.axis)
+      : mul(c.out, sub(g, sum(mul(g, c.out), { axis: c.attrs.axis, keepdims: true }))),
+  ],
 });
 
 const logSoftmaxOp = defineOp<SoftmaxAttrs>({
   name: "logSoftmax",
   differentiable: true,
   forward: softmaxForward(true),
-  backward: (g, c) => [canFuse() && sameShape(g.shape, c.out.shape)
-    ? fusedSoftmaxGrad(true, g, c.out, c.attrs.axis)
-    : sub(g, mul(exp(c.out), sum(g, { axis: c.attrs.axis, keepdims: true })))],
+  backward: (g, c) => [
+    canFuse() && sameShape(g.shape, c.out.shape)
+      ? fusedSoftmaxGrad(true, g, c.out, c.attrs.axis)
+      : sub(g, mul(exp(c.out), sum(g, { axis: c.attrs.axis, keepdims: true }))),
+  ],
 });
 
 function floatInput(x: TensorLike, name: string): Tensor {
@@ -86,5 +93,8 @@ export function softmax(x: TensorLike, opts?: { axis?: number }): Tensor {
  */
 export function logSoftmax(x: TensorLike, opts?: { axis?: number }): Tensor {
   const t = floatInput(x, "logSoftmax");
-  return restore(apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "logSoftmax") }), x);
+  return restore(
+    apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "logSoftmax") }),
+    x,
+  );
 }

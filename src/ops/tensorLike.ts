@@ -39,26 +39,47 @@ function inferShape(data: unknown, op: string): number[] {
     if (len === 0) break;
     cur = (cur as ArrayLike<unknown>)[0];
   }
-  if (!Array.isArray(cur) && !ArrayBuffer.isView(cur) && typeof cur !== "number" && typeof cur !== "boolean" && shape.length > 0 && shape[shape.length - 1] !== 0) {
+  if (
+    !Array.isArray(cur) &&
+    !ArrayBuffer.isView(cur) &&
+    typeof cur !== "number" &&
+    typeof cur !== "boolean" &&
+    shape.length > 0 &&
+    shape[shape.length - 1] !== 0
+  ) {
     throw new TypeError(`${op}: expected numbers or booleans in nested arrays, found ${typeof cur}`);
   }
   return shape;
 }
 
-function flattenInto(data: unknown, shape: number[], dim: number, out: TypedArray, pos: { i: number }, op: string): void {
+function flattenInto(
+  data: unknown,
+  shape: number[],
+  dim: number,
+  out: TypedArray,
+  pos: { i: number },
+  op: string,
+): void {
   const arr = data as ArrayLike<unknown>;
   if (!Array.isArray(data) && !ArrayBuffer.isView(data)) {
-    throw new ShapeError(`${op}: ragged nested array: expected a list of length ${shape[dim]} at depth ${dim}, found ${typeof data}`);
+    throw new ShapeError(
+      `${op}: ragged nested array: expected a list of length ${shape[dim]} at depth ${dim}, found ${typeof data}`,
+    );
   }
   if (arr.length !== shape[dim]) {
-    throw new ShapeError(`${op}: ragged nested array: expected length ${shape[dim]} at depth ${dim}, found ${arr.length} (inferred shape ${fmtShape(shape)})`);
+    throw new ShapeError(
+      `${op}: ragged nested array: expected length ${shape[dim]} at depth ${dim}, found ${arr.length} (inferred shape ${fmtShape(shape)})`,
+    );
   }
   if (dim === shape.length - 1) {
     for (let k = 0; k < arr.length; k++) {
       const v = arr[k];
       if (typeof v === "number") out[pos.i++] = v;
       else if (typeof v === "boolean") out[pos.i++] = v ? 1 : 0;
-      else throw new ShapeError(`${op}: ragged nested array: expected numbers at depth ${dim}, found ${Array.isArray(v) ? "an array" : typeof v} (inferred shape ${fmtShape(shape)})`);
+      else
+        throw new ShapeError(
+          `${op}: ragged nested array: expected numbers at depth ${dim}, found ${Array.isArray(v) ? "an array" : typeof v} (inferred shape ${fmtShape(shape)})`,
+        );
     }
     return;
   }
@@ -91,7 +112,10 @@ export function fromData(data: unknown, dtype: DType | undefined, op: string): T
     for (let i = 0; i < src.length; i++) out[i] = src[i];
     return new Tensor([src.length], d, out);
   }
-  if (!Array.isArray(data)) throw new TypeError(`${op}: cannot make a tensor from ${data === null ? "null" : typeof data}; pass a number, nested arrays of numbers, or a typed array`);
+  if (!Array.isArray(data))
+    throw new TypeError(
+      `${op}: cannot make a tensor from ${data === null ? "null" : typeof data}; pass a number, nested arrays of numbers, or a typed array`,
+    );
   const shape = inferShape(data, op);
   const d = dtype ?? (hasBoolLeaf(data) ? "bool" : "float64");
   let n = 1;

@@ -19,9 +19,18 @@ export class Adagrad extends GradientOptimizer {
   readonly options: Required<AdagradOptions>;
 
   constructor(options: AdagradOptions = {}) {
-    const o = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
+    const o = {
+      lr: 1e-2,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+      ...options,
+    };
     if (!(o.lr >= 0)) throw new Error(`adagrad: lr must be >= 0, got ${o.lr}`);
-    if (!(o.initialAccumulatorValue >= 0)) throw new Error(`adagrad: initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
+    if (!(o.initialAccumulatorValue >= 0))
+      throw new Error(`adagrad: initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
     super(o.lr);
     this.options = o;
   }

@@ -19,11 +19,19 @@ export class Adam extends GradientOptimizer {
   readonly options: Required<AdamOptions>;
 
   constructor(options: AdamOptions = {}, decoupled = false) {
-    const o = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0,
-      amsgrad: false, maximize: false, ...options };
+    const o = {
+      lr: 1e-3,
+      betas: [0.9, 0.999] as [number, number],
+      eps: 1e-8,
+      weightDecay: decoupled ? 1e-2 : 0,
+      amsgrad: false,
+      maximize: false,
+      ...options,
+    };
     const who = decoupled ? "adamw" : "adam";
     if (!(o.lr >= 0)) throw new Error(`${who}: lr must be >= 0, got ${o.lr}`);
-    for (const b of o.betas) if (!(b >= 0 && b < 1)) throw new Error(`${who}: betas must be in [0, 1), got [${o.betas.join(", ")}]`);
+    for (const b of o.betas)
+      if (!(b >= 0 && b < 1)) throw new Error(`${who}: betas must be in [0, 1), got [${o.betas.join(", ")}]`);
     if (!(o.eps >= 0)) throw new Error(`${who}: eps must be >= 0, got ${o.eps}`);
     super(o.lr);
     this.name = who;
@@ -31,11 +39,22 @@ export class Adam extends GradientOptimizer {
   }
 
   protected initState(p: Tensor): ParamState {
-    return { step: 0, expAvg: this.buffer(p), expAvgSq: this.buffer(p), maxExpAvgSq: this.options.amsgrad ? this.buffer(p) : null };
+    return {
+      step: 0,
+      expAvg: this.buffer(p),
+      expAvgSq: this.buffer(p),
+      maxExpAvgSq: this.options.amsgrad ? this.buffer(p) : null,
+    };
   }
 
   protected update(p: FloatArray, g: ArrayLike<number>, s: ParamState, n: number): void {
-    const { betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = this.options;
+    const {
+      betas: [beta1, beta2],
+      eps,
+      weightDecay,
+      amsgrad,
+      maximize,
+    } = this.options;
     const lr = this.lr;
     const decoupled = this.name === "adamw";
     const step = (s.step as number) + 1;

@@ -25,7 +25,9 @@ export abstract class DerivativeFreeOptimizer extends Optimizer {
    */
   step(params: ParamTree, objective?: ParamTree | Objective): number {
     if (typeof objective !== "function") {
-      throw new Error(`${this.name}.step: needs the objective, step(params, (params) => loss); derivative-free methods never use gradients`);
+      throw new Error(
+        `${this.name}.step: needs the objective, step(params, (params) => loss); derivative-free methods never use gradients`,
+      );
     }
     this.leaves = parameterLeaves(params, `${this.name}.step`);
     const x0 = this.read();

@@ -37,20 +37,27 @@ export class EvolutionStrategy extends DerivativeFreeOptimizer {
   constructor(options: EvolutionStrategyOptions = {}) {
     super();
     this.options = { sigma: 0.3, seed: 0, adaptCovariance: true, ...options };
-    if (!(this.options.sigma > 0)) throw new Error(`evolutionStrategy: sigma must be > 0, got ${this.options.sigma}`);
+    if (!(this.options.sigma > 0))
+      throw new Error(`evolutionStrategy: sigma must be > 0, got ${this.options.sigma}`);
     this.rng = generator(this.options.seed);
   }
 
   protected iterate(x0: Float64Array, f: (x: Float64Array) => number): void {
     const n = x0.length;
     if (this.state === null) {
-      this.state = { mean: x0.slice(), sigma: this.options.sigma, variances: new Float64Array(n).fill(1), generation: 0 };
+      this.state = {
+        mean: x0.slice(),
+        sigma: this.options.sigma,
+        variances: new Float64Array(n).fill(1),
+        generation: 0,
+      };
       this.ps = new Float64Array(n);
       this.pc = new Float64Array(n);
     }
     const lambda = this.options.populationSize ?? 4 + Math.floor(3 * Math.log(n));
     const mu = this.options.parents ?? Math.floor(lambda / 2);
-    if (!(lambda >= 2 && mu >= 1 && mu <= lambda)) throw new Error(`evolutionStrategy: need 1 <= parents <= populationSize, got ${mu}, ${lambda}`);
+    if (!(lambda >= 2 && mu >= 1 && mu <= lambda))
+      throw new Error(`evolutionStrategy: need 1 <= parents <= populationSize, got ${mu}, ${lambda}`);
     const raw = Array.from({ length: mu }, (_, i) => Math.log(mu + 0.5) - Math.log(i + 1));
     const wsum = raw.reduce((a, b) => a + b, 0);
     const w = raw.map((v) => v / wsum);
@@ -100,7 +107,8 @@ export class EvolutionStrategy extends DerivativeFreeOptimizer {
         let rankMu = 0;
         for (let j = 0; j < mu; j++) rankMu += w[j]! * (dev[i]! * zs[order[j]!]![i]!) ** 2;
         const c = s.variances[i]!;
-        s.variances[i] = (1 - c1 - cmu) * c + c1 * (this.pc[i]! ** 2 + (1 - hsig) * cc * (2 - cc) * c) + cmu * rankMu;
+        s.variances[i] =
+          (1 - c1 - cmu) * c + c1 * (this.pc[i]! ** 2 + (1 - hsig) * cc * (2 - cc) * c) + cmu * rankMu;
       }
     }
     s.sigma *= Math.exp((cs / damps) * (psNorm / chiN - 1));

@@ -32,10 +32,20 @@ export class GeneticAlgorithm extends DerivativeFreeOptimizer {
 
   constructor(options: GeneticAlgorithmOptions = {}) {
     super();
-    this.options = { populationSize: 50, eliteCount: 2, tournamentSize: 3, crossoverRate: 0.9, mutationRate: 0.1,
-      mutationScale: 0.1, initScale: 1, seed: 0, ...options };
+    this.options = {
+      populationSize: 50,
+      eliteCount: 2,
+      tournamentSize: 3,
+      crossoverRate: 0.9,
+      mutationRate: 0.1,
+      mutationScale: 0.1,
+      initScale: 1,
+      seed: 0,
+      ...options,
+    };
     const o = this.options;
-    if (!(o.populationSize >= 2)) throw new Error(`geneticAlgorithm: populationSize must be >= 2, got ${o.populationSize}`);
+    if (!(o.populationSize >= 2))
+      throw new Error(`geneticAlgorithm: populationSize must be >= 2, got ${o.populationSize}`);
     if (!(o.eliteCount >= 0 && o.eliteCount < o.populationSize)) {
       throw new Error(`geneticAlgorithm: eliteCount must be in [0, populationSize), got ${o.eliteCount}`);
     }
@@ -47,7 +57,8 @@ export class GeneticAlgorithm extends DerivativeFreeOptimizer {
     const n = x0.length;
     if (this.population.length === 0) {
       this.population = [x0.slice()];
-      for (let k = 1; k < o.populationSize; k++) this.population.push(x0.map((v) => v + o.initScale * this.rng.normal()));
+      for (let k = 1; k < o.populationSize; k++)
+        this.population.push(x0.map((v) => v + o.initScale * this.rng.normal()));
       this.fitness = this.population.map(f);
     }
     const order = this.fitness.map((_, i) => i).sort((a, b) => this.fitness[a]! - this.fitness[b]!);

@@ -4,7 +4,14 @@
 // to rounding.
 import type { Tensor } from "../index.js";
 import { Tensor as TensorClass, dispose, treeLeaves } from "../index.js";
-import { Optimizer, gradStorage, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
+import {
+  Optimizer,
+  gradStorage,
+  parameterLeaves,
+  type FloatArray,
+  type Objective,
+  type ParamTree,
+} from "./optimizer.js";
 
 /** Per-parameter state: counters and buffers shaped like the parameter's storage. */
 export type ParamState = Record<string, number | FloatArray | null>;
@@ -41,7 +48,9 @@ export abstract class GradientOptimizer extends Optimizer {
       grads = leaves.map((p) => p.grad);
     }
     if (grads.length !== leaves.length) {
-      throw new Error(`${this.name}.step: ${leaves.length} parameters but ${grads.length} gradients (the pytrees differ)`);
+      throw new Error(
+        `${this.name}.step: ${leaves.length} parameters but ${grads.length} gradients (the pytrees differ)`,
+      );
     }
     this.steps += 1;
     for (let i = 0; i < leaves.length; i++) {
@@ -50,7 +59,9 @@ export abstract class GradientOptimizer extends Optimizer {
       if (g === null || g === undefined) continue;
       if (!(g instanceof TensorClass)) throw new Error(`${this.name}.step: gradient ${i} is not a Tensor`);
       if (g.size !== p.size) {
-        throw new Error(`${this.name}.step: parameter ${i} has shape [${p.shape.join(", ")}] but its gradient has shape [${g.shape.join(", ")}]`);
+        throw new Error(
+          `${this.name}.step: parameter ${i} has shape [${p.shape.join(", ")}] but its gradient has shape [${g.shape.join(", ")}]`,
+        );
       }
       let s = this.state.get(p);
       if (s === undefined) {

@@ -2,7 +2,14 @@
 // a two-loop recursion over the last historySize curvature pairs, and either a fixed step
 // or the strong-Wolfe line search. Needs the objective (it re-evaluates the loss).
 import { dispose } from "../index.js";
-import { Optimizer, gradStorage, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
+import {
+  Optimizer,
+  gradStorage,
+  parameterLeaves,
+  type FloatArray,
+  type Objective,
+  type ParamTree,
+} from "./optimizer.js";
 import { dot, maxAbs, strongWolfe } from "./strongWolfe.js";
 
 /** Options of {@link lbfgs} (torch.optim.LBFGS's, in camelCase). */
@@ -35,7 +42,16 @@ export class Lbfgs extends Optimizer {
   readonly name = "lbfgs";
   readonly options: Required<Omit<LbfgsOptions, "lineSearchFn">> & { lineSearchFn: "strong_wolfe" | null };
   readonly state: LbfgsState = {
-    funcEvals: 0, nIter: 0, d: null, t: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1, prevFlatGrad: null, prevLoss: NaN,
+    funcEvals: 0,
+    nIter: 0,
+    d: null,
+    t: 0,
+    oldDirs: [],
+    oldStps: [],
+    ro: [],
+    hDiag: 1,
+    prevFlatGrad: null,
+    prevLoss: NaN,
   };
 
   constructor(options: LbfgsOptions = {}) {
@@ -45,8 +61,14 @@ export class Lbfgs extends Optimizer {
       throw new Error(`lbfgs: lineSearchFn must be "strong_wolfe" or null, got ${JSON.stringify(ls)}`);
     }
     const o = {
-      lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100,
-      ...options, lineSearchFn: ls === null ? null : ("strong_wolfe" as const),
+      lr: 1,
+      maxIter,
+      maxEval: Math.floor((maxIter * 5) / 4),
+      toleranceGrad: 1e-7,
+      toleranceChange: 1e-9,
+      historySize: 100,
+      ...options,
+      lineSearchFn: ls === null ? null : ("strong_wolfe" as const),
     };
     if (!(o.lr > 0)) throw new Error(`lbfgs: lr must be > 0, got ${o.lr}`);
     super(o.lr);
@@ -62,7 +84,9 @@ export class Lbfgs extends Optimizer {
    */
   step(params: ParamTree, objective?: ParamTree | Objective): number {
     if (typeof objective !== "function") {
-      throw new Error("lbfgs.step: needs the objective, step(params, (params) => loss), because it re-evaluates the loss during the step");
+      throw new Error(
+        "lbfgs.step: needs the objective, step(params, (params) => loss), because it re-evaluates the loss during the step",
+      );
     }
     const leaves = parameterLeaves(params, "lbfgs.step");
     const numel = leaves.reduce((a, p) => a + p.size, 0);
@@ -110,14 +134,23 @@ export class Lbfgs extends Optimizer {
       st.nIter += 1;
       if (st.nIter === 1) {
         d = flatGrad.map((v) => -v);
-        oldDirs = []; oldStps = []; ro = []; hDiag = 1;
+        oldDirs = [];
+        oldStps = [];
+        ro = [];
+        hDiag = 1;
       } else {
         const y = flatGrad.map((v, i) => v - prevFlatGrad![i]!);
         const s = d!.map((v) => v * t);
         const ys = dot(y, s);
         if (ys > 1e-10) {
-          if (oldDirs.length === historySize) { oldDirs.shift(); oldStps.shift(); ro.shift(); }
-          oldDirs.push(y); oldStps.push(s); ro.push(1 / ys);
+          if (oldDirs.length === historySize) {
+            oldDirs.shift();
+            oldStps.shift();
+            ro.shift();
+          }
+          oldDirs.push(y);
+          oldStps.push(s);
+          ro.push(1 / ys);
           hDiag = ys / dot(y, y);
         }
         const numOld = oldDirs.length;
@@ -125,13 +158,15 @@ export class Lbfgs extends Optimizer {
         const q = flatGrad.map((v) => -v);
         for (let i = numOld - 1; i >= 0; i--) {
           al[i] = dot(oldStps[i]!, q) * ro[i]!;
-          const dir = oldDirs[i]!, a = -al[i]!;
+          const dir = oldDirs[i]!,
+            a = -al[i]!;
           for (let k = 0; k < q.length; k++) q[k] = q[k]! + a * dir[k]!;
         }
         const r = q.map((v) => v * hDiag);
         for (let i = 0; i < numOld; i++) {
           const beI = dot(oldDirs[i]!, r) * ro[i]!;
-          const stp = oldStps[i]!, a = al[i]! - beI;
+          const stp = oldStps[i]!,
+            a = al[i]! - beI;
           for (let k = 0; k < r.length; k++) r[k] = r[k]! + a * stp[k]!;
         }
         d = r;
@@ -159,14 +194,18 @@ export class Lbfgs extends Optimizer {
           return r;
         };
         const r = strongWolfe(evaluateAt, dir, t, loss, flatGrad, gtd);
-        loss = r.loss; flatGrad = r.grad; t = r.t; lsEvals = r.evaluations;
+        loss = r.loss;
+        flatGrad = r.grad;
+        t = r.t;
+        lsEvals = r.evaluations;
         addGrad(t, dir);
         optCond = maxAbs(flatGrad) <= toleranceGrad;
       } else {
         addGrad(t, d!);
         if (nIter !== maxIter) {
           const r = closure();
-          loss = r.loss; flatGrad = r.grad;
+          loss = r.loss;
+          flatGrad = r.grad;
           optCond = maxAbs(flatGrad) <= toleranceGrad;
           lsEvals = 1;
         }
@@ -200,4 +239,3 @@ export class Lbfgs extends Optimizer {
 export function lbfgs(options: LbfgsOptions = {}): Lbfgs {
   return new Lbfgs(options);
 }
-

@@ -19,8 +19,12 @@ export interface MinimizeResult<P> {
  * const r = optim.minimize((p) => rosenbrock(p.xy), { xy: tensor([-1.2, 1]) }, optim.adam({ lr: 0.05 }), { steps: 500 });
  * r.evaluations; // { loss: 500, grad: 500 }
  */
-export function minimize<P extends ParamTree>(objective: Objective, params: P, optimizer: Optimizer,
-  options: { steps: number; target?: number }): MinimizeResult<P> {
+export function minimize<P extends ParamTree>(
+  objective: Objective,
+  params: P,
+  optimizer: Optimizer,
+  options: { steps: number; target?: number },
+): MinimizeResult<P> {
   const losses: number[] = [];
   for (let i = 0; i < options.steps; i++) {
     const loss = optimizer.step(params, objective);

@@ -48,7 +48,8 @@ export class NelderMead extends DerivativeFreeOptimizer {
     this.values = order.map((i) => this.values[i]!);
     const worst = this.simplex[n]!;
     const centroid = new Float64Array(n);
-    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) centroid[i] = centroid[i]! + this.simplex[k]![i]! / n;
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < n; i++) centroid[i] = centroid[i]! + this.simplex[k]![i]! / n;
     const along = (t: number): Float64Array => centroid.map((c, i) => c + t * (c - worst[i]!));
     const xr = along(alpha);
     const fr = f(xr);
@@ -66,11 +67,17 @@ export class NelderMead extends DerivativeFreeOptimizer {
     if (fr < this.values[n]!) {
       const xc = along(alpha * rho);
       const fc = f(xc);
-      if (fc <= fr) { this.replaceWorst(xc, fc, "contract-outside"); return; }
+      if (fc <= fr) {
+        this.replaceWorst(xc, fc, "contract-outside");
+        return;
+      }
     } else {
       const xc = along(-rho);
       const fc = f(xc);
-      if (fc < this.values[n]!) { this.replaceWorst(xc, fc, "contract-inside"); return; }
+      if (fc < this.values[n]!) {
+        this.replaceWorst(xc, fc, "contract-inside");
+        return;
+      }
     }
     const bestPoint = this.simplex[0]!;
     for (let k = 1; k <= n; k++) {

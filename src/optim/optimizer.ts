@@ -29,7 +29,9 @@ export function parameterLeaves(params: ParamTree, who: string): Tensor[] {
       throw new Error(`${who}: parameter leaf ${i} is ${describe(leaf)}, expected a Tensor`);
     }
     if (leaf.dtype !== "float64" && leaf.dtype !== "float32") {
-      throw new Error(`${who}: parameter leaf ${i} has dtype ${leaf.dtype}; optimizers update float32/float64 tensors`);
+      throw new Error(
+        `${who}: parameter leaf ${i} has dtype ${leaf.dtype}; optimizers update float32/float64 tensors`,
+      );
     }
   }
   return leaves as Tensor[];
@@ -56,7 +58,10 @@ export function gradStorage(t: Tensor): ArrayLike<number> {
 export function lossNumber(value: Tensor | number, who: string): number {
   if (typeof value === "number") return value;
   if (value instanceof TensorClass) {
-    if (value.size !== 1) throw new Error(`${who}: the objective returned a tensor of shape [${value.shape.join(", ")}], expected a scalar`);
+    if (value.size !== 1)
+      throw new Error(
+        `${who}: the objective returned a tensor of shape [${value.shape.join(", ")}], expected a scalar`,
+      );
     return value.item();
   }
   throw new Error(`${who}: the objective returned ${describe(value)}, expected a scalar Tensor or a number`);
@@ -118,7 +123,10 @@ export abstract class Optimizer {
 
   /** Evaluate `objective` with its gradient at `params`, counting both. */
   protected evaluateWithGrad(objective: Objective, params: ParamTree): { loss: number; grads: Tensor[] } {
-    const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [Tensor, ParamTree];
+    const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [
+      Tensor,
+      ParamTree,
+    ];
     this.evaluations.loss += 1;
     this.evaluations.grad += 1;
     return { loss: lossNumber(value, this.name), grads: treeLeaves(grads as never) as unknown as Tensor[] };

@@ -22,7 +22,8 @@ export class RandomSearch extends DerivativeFreeOptimizer {
   constructor(options: RandomSearchOptions = {}) {
     super();
     this.options = { samples: 16, sigma: 0.1, seed: 0, ...options, bounds: options.bounds ?? null };
-    if (!(this.options.samples >= 1)) throw new Error(`randomSearch: samples must be >= 1, got ${this.options.samples}`);
+    if (!(this.options.samples >= 1))
+      throw new Error(`randomSearch: samples must be >= 1, got ${this.options.samples}`);
     this.rng = generator(this.options.seed);
   }
 
@@ -33,7 +34,9 @@ export class RandomSearch extends DerivativeFreeOptimizer {
       const center = this.best!.x;
       const x = new Float64Array(center.length);
       for (let i = 0; i < x.length; i++) {
-        x[i] = bounds ? bounds[0] + (bounds[1] - bounds[0]) * this.rng.uniform() : center[i]! + sigma * this.rng.normal();
+        x[i] = bounds
+          ? bounds[0] + (bounds[1] - bounds[0]) * this.rng.uniform()
+          : center[i]! + sigma * this.rng.normal();
       }
       f(x);
     }

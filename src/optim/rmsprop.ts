@@ -20,7 +20,16 @@ export class Rmsprop extends GradientOptimizer {
   readonly options: Required<RmspropOptions>;
 
   constructor(options: RmspropOptions = {}) {
-    const o = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options };
+    const o = {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+      ...options,
+    };
     if (!(o.lr >= 0)) throw new Error(`rmsprop: lr must be >= 0, got ${o.lr}`);
     if (!(o.alpha >= 0)) throw new Error(`rmsprop: alpha must be >= 0, got ${o.alpha}`);
     super(o.lr);

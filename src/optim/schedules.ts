@@ -17,7 +17,9 @@ export abstract class LrSchedule {
   constructor(readonly optimizer: HasLr) {
     const lr = (optimizer as { lr?: unknown } | null | undefined)?.lr;
     if (typeof lr !== "number") {
-      throw new Error(`optim.schedule: the first argument must be the optimizer whose lr it schedules (e.g. schedule.step(opt, {stepSize: 10})), got ${optimizer === null || typeof optimizer !== "object" ? String(optimizer) : "an object without a numeric lr"}`);
+      throw new Error(
+        `optim.schedule: the first argument must be the optimizer whose lr it schedules (e.g. schedule.step(opt, {stepSize: 10})), got ${optimizer === null || typeof optimizer !== "object" ? String(optimizer) : "an object without a numeric lr"}`,
+      );
     }
     this.baseLr = lr;
   }
@@ -42,9 +44,14 @@ export abstract class LrSchedule {
 }
 
 class StepSchedule extends LrSchedule {
-  constructor(opt: HasLr, readonly stepSize: number, readonly gamma: number) {
+  constructor(
+    opt: HasLr,
+    readonly stepSize: number,
+    readonly gamma: number,
+  ) {
     super(opt);
-    if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new Error(`schedule.step: stepSize must be a positive integer, got ${stepSize}`);
+    if (!(Number.isInteger(stepSize) && stepSize > 0))
+      throw new Error(`schedule.step: stepSize must be a positive integer, got ${stepSize}`);
   }
   protected next(lr: number): number {
     return this.lastEpoch % this.stepSize !== 0 ? lr : lr * this.gamma;
@@ -52,9 +59,13 @@ class StepSchedule extends LrSchedule {
 }
 
 class ExponentialSchedule extends LrSchedule {
-  constructor(opt: HasLr, readonly gamma: number) {
+  constructor(
+    opt: HasLr,
+    readonly gamma: number,
+  ) {
     super(opt);
-    if (!(typeof gamma === "number" && gamma > 0)) throw new Error(`schedule.exponential: gamma must be a positive number, got ${gamma}`);
+    if (!(typeof gamma === "number" && gamma > 0))
+      throw new Error(`schedule.exponential: gamma must be a positive number, got ${gamma}`);
   }
   protected next(lr: number): number {
     return lr * this.gamma;
@@ -62,7 +73,11 @@ class ExponentialSchedule extends LrSchedule {
 }
 
 class CosineSchedule extends LrSchedule {
-  constructor(opt: HasLr, readonly tMax: number, readonly etaMin: number) {
+  constructor(
+    opt: HasLr,
+    readonly tMax: number,
+    readonly etaMin: number,
+  ) {
     super(opt);
     if (!(tMax > 0)) throw new Error(`schedule.cosine: tMax must be > 0, got ${tMax}`);
   }
@@ -73,14 +88,23 @@ class CosineSchedule extends LrSchedule {
     if ((((e - 1 - tMax) % period) + period) % period === 0) {
       return lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
     }
-    return ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) + etaMin;
+    return (
+      ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) +
+      etaMin
+    );
   }
 }
 
 class LinearSchedule extends LrSchedule {
-  constructor(opt: HasLr, readonly startFactor: number, readonly endFactor: number, readonly totalIters: number) {
+  constructor(
+    opt: HasLr,
+    readonly startFactor: number,
+    readonly endFactor: number,
+    readonly totalIters: number,
+  ) {
     super(opt);
-    if (!(startFactor > 0 && startFactor <= 1)) throw new Error(`schedule.linearWarmup: startFactor must be in (0, 1], got ${startFactor}`);
+    if (!(startFactor > 0 && startFactor <= 1))
+      throw new Error(`schedule.linearWarmup: startFactor must be in (0, 1], got ${startFactor}`);
     opt.lr = opt.lr * startFactor;
   }
   protected next(lr: number): number {
@@ -127,6 +151,14 @@ export function cosine(opt: HasLr, options: { tMax: number; etaMin?: number }): 
  * @example
  * const sched = optim.schedule.linearWarmup(opt, { startFactor: 0.1, totalIters: 100 });
  */
-export function linearWarmup(opt: HasLr, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}): LrSchedule {
-  return new LinearSchedule(opt, options.startFactor ?? 1 / 3, options.endFactor ?? 1, options.totalIters ?? 5);
+export function linearWarmup(
+  opt: HasLr,
+  options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+): LrSchedule {
+  return new LinearSchedule(
+    opt,
+    options.startFactor ?? 1 / 3,
+    options.endFactor ?? 1,
+    options.totalIters ?? 5,
+  );
 }

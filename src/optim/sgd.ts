@@ -20,11 +20,21 @@ export class Sgd extends GradientOptimizer {
   readonly options: Required<SgdOptions>;
 
   constructor(options: SgdOptions = {}) {
-    const o = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    const o = {
+      lr: 1e-3,
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+      maximize: false,
+      ...options,
+    };
     if (!(o.lr >= 0)) throw new Error(`sgd: lr must be >= 0, got ${o.lr}`);
     if (!(o.momentum >= 0)) throw new Error(`sgd: momentum must be >= 0, got ${o.momentum}`);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
-      throw new Error(`sgd: nesterov needs momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
+      throw new Error(
+        `sgd: nesterov needs momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`,
+      );
     }
     super(o.lr);
     this.options = o;

@@ -29,15 +29,24 @@ export function maxAbs(v: ArrayLike<number>): number {
  * @example
  * cubicInterpolate(0, 1, -1, 1, 1, 1); // 0.5
  */
-export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
+export function cubicInterpolate(
+  x1: number,
+  f1: number,
+  g1: number,
+  x2: number,
+  f2: number,
+  g2: number,
+  bounds?: [number, number],
+): number {
   const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);
   const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
   const d2Square = d1 ** 2 - g1 * g2;
   if (d2Square >= 0) {
     const d2 = Math.sqrt(d2Square);
-    const minPos = x1 <= x2
-      ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-      : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    const minPos =
+      x1 <= x2
+        ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
     return Math.min(Math.max(minPos, lo), hi);
   }
   return (lo + hi) / 2;
@@ -60,52 +69,87 @@ export interface LineSearchResult {
  * r.t; // the accepted step
  */
 export function strongWolfe(
-  evaluate: DirectionalEvaluate, d: Float64Array, t: number, f: number, g: Float64Array, gtd: number,
-  c1 = 1e-4, c2 = 0.9, toleranceChange = 1e-9, maxLs = 25,
+  evaluate: DirectionalEvaluate,
+  d: Float64Array,
+  t: number,
+  f: number,
+  g: Float64Array,
+  gtd: number,
+  c1 = 1e-4,
+  c2 = 0.9,
+  toleranceChange = 1e-9,
+  maxLs = 25,
 ): LineSearchResult {
   const dNorm = maxAbs(d);
   g = g.slice();
   let { loss: fNew, grad: gNew } = evaluate(t);
   let evals = 1;
   let gtdNew = dot(gNew, d);
-  let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd;
+  let tPrev = 0,
+    fPrev = f,
+    gPrev = g,
+    gtdPrev = gtd;
   let done = false;
   let lsIter = 0;
-  let bracket: number[] = [], bracketF: number[] = [], bracketG: Float64Array[] = [], bracketGtd: number[] = [];
+  let bracket: number[] = [],
+    bracketF: number[] = [],
+    bracketG: Float64Array[] = [],
+    bracketGtd: number[] = [];
   while (lsIter < maxLs) {
     if (fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
-      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew.slice()]; bracketGtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t];
+      bracketF = [fPrev, fNew];
+      bracketG = [gPrev, gNew.slice()];
+      bracketGtd = [gtdPrev, gtdNew];
       break;
     }
     if (Math.abs(gtdNew) <= -c2 * gtd) {
-      bracket = [t]; bracketF = [fNew]; bracketG = [gNew];
+      bracket = [t];
+      bracketF = [fNew];
+      bracketG = [gNew];
       done = true;
       break;
     }
     if (gtdNew >= 0) {
-      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew.slice()]; bracketGtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t];
+      bracketF = [fPrev, fNew];
+      bracketG = [gPrev, gNew.slice()];
+      bracketGtd = [gtdPrev, gtdNew];
       break;
     }
     const minStep = t + 0.01 * (t - tPrev);
     const maxStep = t * 10;
     const tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
-    tPrev = tmp; fPrev = fNew; gPrev = gNew.slice(); gtdPrev = gtdNew;
+    tPrev = tmp;
+    fPrev = fNew;
+    gPrev = gNew.slice();
+    gtdPrev = gtdNew;
     ({ loss: fNew, grad: gNew } = evaluate(t));
     evals += 1;
     gtdNew = dot(gNew, d);
     lsIter += 1;
   }
   if (lsIter === maxLs) {
-    bracket = [0, t]; bracketF = [f, fNew]; bracketG = [g, gNew];
+    bracket = [0, t];
+    bracketF = [f, fNew];
+    bracketG = [g, gNew];
   }
 
   let insufProgress = false;
   let [lowPos, highPos] = bracketF[0]! <= bracketF[bracketF.length - 1]! ? [0, 1] : [1, 0];
   while (!done && lsIter < maxLs) {
     if (Math.abs(bracket[1]! - bracket[0]!) * dNorm < toleranceChange) break;
-    t = cubicInterpolate(bracket[0]!, bracketF[0]!, bracketGtd[0]!, bracket[1]!, bracketF[1]!, bracketGtd[1]!);
-    const bMax = Math.max(...bracket), bMin = Math.min(...bracket);
+    t = cubicInterpolate(
+      bracket[0]!,
+      bracketF[0]!,
+      bracketGtd[0]!,
+      bracket[1]!,
+      bracketF[1]!,
+      bracketGtd[1]!,
+    );
+    const bMax = Math.max(...bracket),
+      bMin = Math.min(...bracket);
     const eps = 0.1 * (bMax - bMin);
     if (Math.min(bMax - t, t - bMin) < eps) {
       if (insufProgress || t >= bMax || t <= bMin) {
@@ -122,16 +166,24 @@ export function strongWolfe(
     gtdNew = dot(gNew, d);
     lsIter += 1;
     if (fNew > f + c1 * t * gtd || fNew >= bracketF[lowPos]!) {
-      bracket[highPos] = t; bracketF[highPos] = fNew; bracketG[highPos] = gNew.slice(); bracketGtd[highPos] = gtdNew;
+      bracket[highPos] = t;
+      bracketF[highPos] = fNew;
+      bracketG[highPos] = gNew.slice();
+      bracketGtd[highPos] = gtdNew;
       [lowPos, highPos] = bracketF[0]! <= bracketF[1]! ? [0, 1] : [1, 0];
     } else {
       if (Math.abs(gtdNew) <= -c2 * gtd) {
         done = true;
       } else if (gtdNew * (bracket[highPos]! - bracket[lowPos]!) >= 0) {
-        bracket[highPos] = bracket[lowPos]!; bracketF[highPos] = bracketF[lowPos]!;
-        bracketG[highPos] = bracketG[lowPos]!; bracketGtd[highPos] = bracketGtd[lowPos]!;
+        bracket[highPos] = bracket[lowPos]!;
+        bracketF[highPos] = bracketF[lowPos]!;
+        bracketG[highPos] = bracketG[lowPos]!;
+        bracketGtd[highPos] = bracketGtd[lowPos]!;
       }
-      bracket[lowPos] = t; bracketF[lowPos] = fNew; bracketG[lowPos] = gNew.slice(); bracketGtd[lowPos] = gtdNew;
+      bracket[lowPos] = t;
+      bracketF[lowPos] = fNew;
+      bracketG[lowPos] = gNew.slice();
+      bracketGtd[lowPos] = gtdNew;
     }
   }
   return { loss: bracketF[lowPos]!, grad: bracketG[lowPos]!, t: bracket[lowPos]!, evaluations: evals };

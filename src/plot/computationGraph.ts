@@ -60,12 +60,17 @@ function summarize(t: Tensor | null): string {
  */
 export function computationGraph(output: Tensor, opts: ComputationGraphOptions = {}): ComputationGraphFigure {
   const where = "plot.computationGraph";
-  if (!(output instanceof Tensor)) throw new TypeError(`${where}: expected the output Tensor of an expression, got ${typeof output}`);
+  if (!(output instanceof Tensor))
+    throw new TypeError(`${where}: expected the output Tensor of an expression, got ${typeof output}`);
   if (output._node === null) {
     if ((output._flags & 8) !== 0) {
-      throw new Error(`${where}: the graph of this tensor was freed by backward(); call plot.computationGraph(y) before y.backward(), or use y.backward(undefined, { retainGraph: true })`);
+      throw new Error(
+        `${where}: the graph of this tensor was freed by backward(); call plot.computationGraph(y) before y.backward(), or use y.backward(undefined, { retainGraph: true })`,
+      );
     }
-    throw new Error(`${where}: this tensor has no recorded graph (it is a leaf, or none of its inputs has requiresGrad = true); build it from tensors created with { requiresGrad: true }`);
+    throw new Error(
+      `${where}: this tensor has no recorded graph (it is a leaf, or none of its inputs has requiresGrad = true); build it from tensors created with { requiresGrad: true }`,
+    );
   }
   const maxNodes = opts.maxNodes ?? 60;
   // topological order: inputs before the ops that use them
@@ -89,7 +94,9 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
       ids.set(t, tensors.length);
       tensors.push(t);
       if (tensors.length > maxNodes) {
-        throw new Error(`${where}: the graph has more than ${maxNodes} nodes; this figure is for small expressions (raise maxNodes to draw it anyway)`);
+        throw new Error(
+          `${where}: the graph has more than ${maxNodes} nodes; this figure is for small expressions (raise maxNodes to draw it anyway)`,
+        );
       }
     }
   }
@@ -117,7 +124,11 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
     const op = t._node?.op.name ?? null;
     return {
       id,
-      label: nameOf.has(t) ? (op !== null ? `${nameOf.get(t)} = ${op}` : nameOf.get(t)!) : (op ?? (t.requiresGrad ? "leaf" : "const")),
+      label: nameOf.has(t)
+        ? op !== null
+          ? `${nameOf.get(t)} = ${op}`
+          : nameOf.get(t)!
+        : (op ?? (t.requiresGrad ? "leaf" : "const")),
       op,
       shape: t.shape.slice(),
       value: summarize(t),
@@ -132,25 +143,64 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
   const py = (i: number): number => -slot[i];
   const ex: (number | null)[] = [];
   const ey: (number | null)[] = [];
-  for (const [a, b] of edges) ex.push(px(a), px(b), null), ey.push(py(a), py(b), null);
-  const colorOf = (n: GraphNodeInfo): string => (n.id === ids.get(output) ? "#d62728" : n.op !== null ? "#1f77b4" : n.grad === "—" ? "#999999" : "#2ca02c");
+  for (const [a, b] of edges) (ex.push(px(a), px(b), null), ey.push(py(a), py(b), null));
+  const colorOf = (n: GraphNodeInfo): string =>
+    n.id === ids.get(output) ? "#d62728" : n.op !== null ? "#1f77b4" : n.grad === "—" ? "#999999" : "#2ca02c";
   const data: PlotlyTrace[] = [
-    { type: "scatter", mode: "lines", name: "edges", x: ex, y: ey, line: { color: "#999", width: 1.5 }, hoverinfo: "skip", showlegend: false },
     {
-      type: "scatter", mode: "markers", name: "nodes", x: nodes.map((n) => px(n.id)), y: nodes.map((n) => py(n.id)),
+      type: "scatter",
+      mode: "lines",
+      name: "edges",
+      x: ex,
+      y: ey,
+      line: { color: "#999", width: 1.5 },
+      hoverinfo: "skip",
+      showlegend: false,
+    },
+    {
+      type: "scatter",
+      mode: "markers",
+      name: "nodes",
+      x: nodes.map((n) => px(n.id)),
+      y: nodes.map((n) => py(n.id)),
       marker: { size: 16, color: nodes.map(colorOf), line: { color: "#333", width: 1 } },
-      text: nodes.map((n) => `${n.label} [${n.shape.join("×")}]<br>value ${n.value}<br>grad ${n.grad}`), hoverinfo: "text", showlegend: false,
+      text: nodes.map((n) => `${n.label} [${n.shape.join("×")}]<br>value ${n.value}<br>grad ${n.grad}`),
+      hoverinfo: "text",
+      showlegend: false,
     },
   ];
   // each edge's arrowhead points at the op that consumes the value
   const arrows = edges.map(([a, b]) => ({
-    x: px(b), y: py(b), ax: px(a), ay: py(a), xref: "x", yref: "y", axref: "x", ayref: "y",
-    showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: 1.2, arrowcolor: "#999", standoff: 11, startstandoff: 9, text: "",
+    x: px(b),
+    y: py(b),
+    ax: px(a),
+    ay: py(a),
+    xref: "x",
+    yref: "y",
+    axref: "x",
+    ayref: "y",
+    showarrow: true,
+    arrowhead: 2,
+    arrowsize: 1,
+    arrowwidth: 1.2,
+    arrowcolor: "#999",
+    standoff: 11,
+    startstandoff: 9,
+    text: "",
   }));
   const labels = nodes.map((n) => ({
-    x: px(n.id), y: py(n.id), xref: "x", yref: "y", showarrow: false, yshift: -34,
-    text: `<b>${n.label}</b><br>value ${n.value}<br>grad ${n.grad}`, font: { size: 11 },
-    bgcolor: "rgba(255,255,255,0.85)", bordercolor: colorOf(n), borderwidth: 1, borderpad: 2,
+    x: px(n.id),
+    y: py(n.id),
+    xref: "x",
+    yref: "y",
+    showarrow: false,
+    yshift: -34,
+    text: `<b>${n.label}</b><br>value ${n.value}<br>grad ${n.grad}`,
+    font: { size: 11 },
+    bgcolor: "rgba(255,255,255,0.85)",
+    bordercolor: colorOf(n),
+    borderwidth: 1,
+    borderpad: 2,
   }));
   const layers = Math.max(...layer) + 1;
   const widest = Math.max(...slot.map((s) => Math.abs(s))) * 2 + 1;

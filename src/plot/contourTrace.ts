@@ -4,9 +4,16 @@ import type { PlotlyTrace } from "./figure.js";
 import { evenlySpaced, roundValues } from "./compactNumbers.js";
 
 /** Light colours for a contour under arrows or paths: low values white, high values blue-grey. */
-export const LIGHT_BLUES = [[0, "#ffffff"], [0.5, "#c6d8ea"], [1, "#5b7fa6"]];
+export const LIGHT_BLUES = [
+  [0, "#ffffff"],
+  [0.5, "#c6d8ea"],
+  [1, "#5b7fa6"],
+];
 /** Light greys, for contours under coloured optimizer paths. */
-export const LIGHT_GREYS = [[0, "#ffffff"], [1, "#8a8a8a"]];
+export const LIGHT_GREYS = [
+  [0, "#ffffff"],
+  [1, "#8a8a8a"],
+];
 
 /** A regular grid: nx columns over [x0, x1], ny rows over [y0, y1]. */
 export interface Grid {

@@ -50,7 +50,8 @@ function abruptIntervals(v: Float64Array): number[] {
   const found: number[] = [];
   for (let i = 0; i < d.length; i++) {
     let local = 0;
-    for (let j = i - 2; j <= i + 2; j++) if (j !== i && j >= 0 && j < d.length && Number.isFinite(d[j])) local = Math.max(local, d[j]);
+    for (let j = i - 2; j <= i + 2; j++)
+      if (j !== i && j >= 0 && j < d.length && Number.isFinite(d[j])) local = Math.max(local, d[j]);
     if (Number.isFinite(d[i]) && d[i] > tiny && d[i] > 4 * local) found.push(i);
   }
   return found;
@@ -71,13 +72,21 @@ function snap(x: number, span: number): number {
   return Math.abs(x) < 1e-9 * span ? 0 : Number(x.toPrecision(9));
 }
 
-function findKinks(f: Function1D, xs: Float64Array, values: Float64Array, grads: Float64Array, span: number): KinkMark[] {
+function findKinks(
+  f: Function1D,
+  xs: Float64Array,
+  values: Float64Array,
+  grads: Float64Array,
+  span: number,
+): KinkMark[] {
   const where = "plot.derivative";
   const probeValue = (x: number): number => evaluate1D(where, f, Float64Array.of(x), false).values[0];
   const probeGrad = (x: number): number => evaluate1D(where, f, Float64Array.of(x)).gradX[0];
   const candidates = new Map<number, number>();
-  for (const i of abruptIntervals(values)) candidates.set(i, locate(probeValue, xs[i], xs[i + 1], values[i], values[i + 1]));
-  for (const i of abruptIntervals(grads)) if (!candidates.has(i)) candidates.set(i, locate(probeGrad, xs[i], xs[i + 1], grads[i], grads[i + 1]));
+  for (const i of abruptIntervals(values))
+    candidates.set(i, locate(probeValue, xs[i], xs[i + 1], values[i], values[i + 1]));
+  for (const i of abruptIntervals(grads))
+    if (!candidates.has(i)) candidates.set(i, locate(probeGrad, xs[i], xs[i + 1], grads[i], grads[i + 1]));
   const marks: KinkMark[] = [];
   for (const x of [...candidates.values()].sort((a, b) => a - b).slice(0, MAX_KINKS)) {
     const at = snap(x, span);
@@ -93,7 +102,8 @@ type GivenKink = number | ({ x: number } & Partial<Omit<KinkMark, "x">>);
 function givenKinks(f: Function1D, list: GivenKink[]): KinkMark[] {
   return list.map((k) => {
     const x = typeof k === "number" ? k : k.x;
-    if (typeof k !== "number" && k.kind !== undefined && k.left !== undefined && k.right !== undefined) return { x, kind: k.kind, left: k.left, right: k.right };
+    if (typeof k !== "number" && k.kind !== undefined && k.left !== undefined && k.right !== undefined)
+      return { x, kind: k.kind, left: k.left, right: k.right };
     const report = checkDifferentiable((t) => f(t), x);
     return { x, kind: report.kind === "jump" ? "jump" : "kink", left: report.left, right: report.right };
   });
@@ -135,7 +145,12 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
   const fd = new Float64Array(n);
   for (let i = 0; i < n; i++) fd[i] = (allValues[n + i] - allValues[2 * n + i]) / (2 * h);
 
-  const kinks = opts.kinks === false ? [] : Array.isArray(opts.kinks) ? givenKinks(f, opts.kinks) : findKinks(f, xs, values, grads, span);
+  const kinks =
+    opts.kinks === false
+      ? []
+      : Array.isArray(opts.kinks)
+        ? givenKinks(f, opts.kinks)
+        : findKinks(f, xs, values, grads, span);
   // agreement away from the marked points, as a number the reader can check
   let worst = 0;
   for (let i = 0; i < n; i++) {
@@ -144,40 +159,100 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
     if (Number.isFinite(e)) worst = Math.max(worst, e);
   }
   notes.push(`max relative |f′ − finite difference| ${significant(worst, 2)} away from kinks`);
-  if (kinks.length > 0) notes.push(`${kinks.map((k) => `${k.kind} at x=${fmt(k.x)} (f′ ${fmt(k.left)} | ${fmt(k.right)})`).join(", ")}`);
+  if (kinks.length > 0)
+    notes.push(
+      `${kinks.map((k) => `${k.kind} at x=${fmt(k.x)} (f′ ${fmt(k.left)} | ${fmt(k.right)})`).join(", ")}`,
+    );
 
   const qx = quantizer(span);
   const x = Array.from(xs, (v) => qx(v));
   const round = (arr: Float64Array): (number | null)[] => Array.from(arr, (v) => significant(v, 6, 1e-12));
   const data: PlotlyTrace[] = [
-    { type: "scatter", mode: "lines", name: "f(x)", x, y: round(values), line: { color: "#1f77b4", width: 2 }, yaxis: "y" },
-    { type: "scatter", mode: "lines", name: "f′(x) autodiff", x, y: round(grads), line: { color: "#d62728", width: 2 }, yaxis: "y2" },
-    { type: "scatter", mode: "lines", name: "finite difference", x, y: round(fd), line: { color: "#ff7f0e", width: 2, dash: "dot" }, yaxis: "y2" },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "f(x)",
+      x,
+      y: round(values),
+      line: { color: "#1f77b4", width: 2 },
+      yaxis: "y",
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "f′(x) autodiff",
+      x,
+      y: round(grads),
+      line: { color: "#d62728", width: 2 },
+      yaxis: "y2",
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "finite difference",
+      x,
+      y: round(fd),
+      line: { color: "#ff7f0e", width: 2, dash: "dot" },
+      yaxis: "y2",
+    },
   ];
   const shapes: Record<string, unknown>[] = [];
   if (kinks.length > 0) {
-    const fAt = evaluate1D(where, f, Float64Array.from(kinks, (k) => k.x), false).values;
-    const text = kinks.map((k) => `${k.kind} at x=${fmt(k.x)}<br>f′(x⁻)=${fmt(k.left)}, f′(x⁺)=${fmt(k.right)}`);
+    const fAt = evaluate1D(
+      where,
+      f,
+      Float64Array.from(kinks, (k) => k.x),
+      false,
+    ).values;
+    const text = kinks.map(
+      (k) => `${k.kind} at x=${fmt(k.x)}<br>f′(x⁻)=${fmt(k.left)}, f′(x⁺)=${fmt(k.right)}`,
+    );
     data.push({
-      type: "scatter", mode: "markers", name: "kinks", x: kinks.map((k) => k.x), y: Array.from(fAt, (v) => significant(v, 6)),
-      marker: { symbol: "x", size: 11, color: "#111" }, text, hoverinfo: "text", yaxis: "y",
+      type: "scatter",
+      mode: "markers",
+      name: "kinks",
+      x: kinks.map((k) => k.x),
+      y: Array.from(fAt, (v) => significant(v, 6)),
+      marker: { symbol: "x", size: 11, color: "#111" },
+      text,
+      hoverinfo: "text",
+      yaxis: "y",
     });
     const sideX: number[] = [];
     const sideY: (number | null)[] = [];
     const sideText: string[] = [];
     for (const k of kinks) {
-      for (const [side, v] of [["left", k.left], ["right", k.right]] as const) {
+      for (const [side, v] of [
+        ["left", k.left],
+        ["right", k.right],
+      ] as const) {
         if (!Number.isFinite(v)) continue;
         sideX.push(k.x);
         sideY.push(significant(v, 6));
         sideText.push(`${side} derivative at x=${fmt(k.x)}: ${fmt(v)}`);
       }
-      shapes.push({ type: "line", xref: "x", yref: "paper", x0: k.x, x1: k.x, y0: 0, y1: 1, line: { color: "#888", width: 1, dash: "dash" } });
+      shapes.push({
+        type: "line",
+        xref: "x",
+        yref: "paper",
+        x0: k.x,
+        x1: k.x,
+        y0: 0,
+        y1: 1,
+        line: { color: "#888", width: 1, dash: "dash" },
+      });
     }
     if (sideX.length > 0) {
       data.push({
-        type: "scatter", mode: "markers", name: "one-sided f′", x: sideX, y: sideY, text: sideText, hoverinfo: "text",
-        marker: { symbol: "circle-open", size: 10, color: "#111", line: { width: 2 } }, yaxis: "y2",
+        type: "scatter",
+        mode: "markers",
+        name: "one-sided f′",
+        x: sideX,
+        y: sideY,
+        text: sideText,
+        hoverinfo: "text",
+        marker: { symbol: "circle-open", size: 10, color: "#111", line: { width: 2 } },
+        yaxis: "y2",
       });
     }
   }

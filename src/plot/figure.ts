@@ -22,8 +22,17 @@ export interface FigureOptions {
 
 // Trace types the cartesian build of plotly.js registers; anything else needs the full build.
 const CARTESIAN_TYPES = new Set([
-  "scatter", "bar", "box", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-  "contour", "image", "pie", "violin",
+  "scatter",
+  "bar",
+  "box",
+  "heatmap",
+  "histogram",
+  "histogram2d",
+  "histogram2dcontour",
+  "contour",
+  "image",
+  "pie",
+  "violin",
 ]);
 
 /** The mime type JupyterLab (jupyterlab-plotly), VS Code and nteract draw natively. */
@@ -58,10 +67,12 @@ function formatNumber(v: number): string {
 export function plainJson(value: unknown): unknown {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (value === null || typeof value !== "object") return value;
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
   if (Array.isArray(value)) return value.map(plainJson);
   const o = value as Record<string, unknown>;
-  if (Array.isArray(o.shape) && typeof o.toArray === "function") return plainJson((o.toArray as () => unknown)());
+  if (Array.isArray(o.shape) && typeof o.toArray === "function")
+    return plainJson((o.toArray as () => unknown)());
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = plainJson(v);
   return out;
@@ -85,7 +96,11 @@ export class Figure {
   /** Things the reader should know (e.g. "downsampled from 80×80 to 30×30 arrows"). */
   readonly notes: string[];
 
-  constructor(data: PlotlyTrace[], layout: PlotlyLayout = {}, opts: { kind?: string; notes?: string[]; config?: Record<string, unknown> } = {}) {
+  constructor(
+    data: PlotlyTrace[],
+    layout: PlotlyLayout = {},
+    opts: { kind?: string; notes?: string[]; config?: Record<string, unknown> } = {},
+  ) {
     this.data = data;
     this.layout = layout;
     this.config = opts.config ?? { responsive: true, displaylogo: false };
@@ -105,7 +120,11 @@ export class Figure {
    * JSON.stringify(fig.toJSON());
    */
   toJSON(): { data: PlotlyTrace[]; layout: PlotlyLayout; config: Record<string, unknown> } {
-    return plainJson({ data: this.data, layout: this.layout, config: this.config }) as { data: PlotlyTrace[]; layout: PlotlyLayout; config: Record<string, unknown> };
+    return plainJson({ data: this.data, layout: this.layout, config: this.config }) as {
+      data: PlotlyTrace[];
+      layout: PlotlyLayout;
+      config: Record<string, unknown>;
+    };
   }
 
   /**
@@ -115,13 +134,23 @@ export class Figure {
    */
   summary(): string {
     const titleValue = this.layout.title;
-    const title = typeof titleValue === "string" ? titleValue : (titleValue as { text?: string } | undefined)?.text;
+    const title =
+      typeof titleValue === "string" ? titleValue : (titleValue as { text?: string } | undefined)?.text;
     const types = this.data.map((t) => t.type ?? "scatter");
-    const plain = (plainJson(this.data) as PlotlyTrace[]);
-    const parts = [`${this.kind}${title ? ` "${title}"` : ""}: ${this.data.length} trace${this.data.length === 1 ? "" : "s"} (${[...new Set(types)].join(", ")})`];
+    const plain = plainJson(this.data) as PlotlyTrace[];
+    const parts = [
+      `${this.kind}${title ? ` "${title}"` : ""}: ${this.data.length} trace${this.data.length === 1 ? "" : "s"} (${[...new Set(types)].join(", ")})`,
+    ];
     for (const axis of ["x", "y", "z"] as const) {
       const fixed = (this.layout[`${axis}axis`] as { range?: unknown } | undefined)?.range;
-      const range = Array.isArray(fixed) && fixed.length === 2 && fixed.every((v) => typeof v === "number") ? (fixed as [number, number]) : rangeOf(plain.filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap"))).map((t) => t[axis]));
+      const range =
+        Array.isArray(fixed) && fixed.length === 2 && fixed.every((v) => typeof v === "number")
+          ? (fixed as [number, number])
+          : rangeOf(
+              plain
+                .filter((t) => !(axis === "z" && (t.type === "contour" || t.type === "heatmap")))
+                .map((t) => t[axis]),
+            );
       if (range) parts.push(`${axis} ∈ [${formatNumber(range[0])}, ${formatNumber(range[1])}]`);
     }
     return [parts.join(", "), ...this.notes].join("; ");
@@ -138,7 +167,11 @@ export class Figure {
     const json = this.toJSON();
     if (parts.json !== false) bundle[PLOTLY_MIME] = json;
     bundle["text/html"] = figureHtml({
-      data: json.data, layout: json.layout, config: json.config, needsFull: this.requiredBundle() === "full", summary,
+      data: json.data,
+      layout: json.layout,
+      config: json.config,
+      needsFull: this.requiredBundle() === "full",
+      summary,
     });
     bundle["text/plain"] = `Figure(${summary})`;
     return bundle;
@@ -164,7 +197,10 @@ export class Figure {
    */
   toHTML(): string {
     const titleValue = this.layout.title;
-    const title = typeof titleValue === "string" ? titleValue : ((titleValue as { text?: string } | undefined)?.text ?? `gradlab ${this.kind}`);
+    const title =
+      typeof titleValue === "string"
+        ? titleValue
+        : ((titleValue as { text?: string } | undefined)?.text ?? `gradlab ${this.kind}`);
     const safeTitle = title.replace(/&/g, "&amp;").replace(/</g, "&lt;");
     return (
       `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${safeTitle}</title></head>\n<body>\n` +
@@ -200,7 +236,8 @@ export function baseLayout(opts: FigureOptions, extra: PlotlyLayout = {}): Plotl
   if (opts.title !== undefined && layout.title === undefined) layout.title = { text: opts.title };
   if (opts.width !== undefined) layout.width = opts.width;
   if (opts.height !== undefined) layout.height = opts.height;
-  if (layout.margin === undefined) layout.margin = { t: opts.title !== undefined ? 50 : 30, r: 20, b: 50, l: 60 };
+  if (layout.margin === undefined)
+    layout.margin = { t: opts.title !== undefined ? 50 : 30, r: 20, b: 50, l: 60 };
   return layout;
 }
 

@@ -44,7 +44,8 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
   if (nx !== requested[0] || ny !== requested[1]) {
     notes.push(`arrow grid downsampled from ${requested[0]}×${requested[1]} to ${nx}×${ny}`);
   }
-  const contourOpt = opts.contour === undefined || opts.contour === true ? {} : opts.contour === false ? null : opts.contour;
+  const contourOpt =
+    opts.contour === undefined || opts.contour === true ? {} : opts.contour === false ? null : opts.contour;
   let nc = 0;
   if (contourOpt !== null) {
     const asked = checkCount(where, "contour.n", contourOpt.n ?? 100);
@@ -55,7 +56,12 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
   // arrows sit at cell centres so none pokes out of the frame
   const cellX = (xr[1] - xr[0]) / nx;
   const cellY = (yr[1] - yr[0]) / ny;
-  const arrowGrid: Grid = { x: [xr[0] + cellX / 2, xr[1] - cellX / 2], y: [yr[0] + cellY / 2, yr[1] - cellY / 2], nx, ny };
+  const arrowGrid: Grid = {
+    x: [xr[0] + cellX / 2, xr[1] - cellX / 2],
+    y: [yr[0] + cellY / 2, yr[1] - cellY / 2],
+    nx,
+    ny,
+  };
 
   const contourPts = nc > 0 ? gridPoints(contourGrid) : { xs: new Float64Array(0), ys: new Float64Array(0) };
   const arrowPts = gridPoints(arrowGrid);
@@ -71,24 +77,58 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
   const arrows: Arrow[] = [];
   const offset = contourPts.xs.length;
   for (let i = 0; i < arrowPts.xs.length; i++) {
-    arrows.push({ x: arrowPts.xs[i], y: arrowPts.ys[i], u: sign * gradX[offset + i], v: sign * gradY[offset + i] });
+    arrows.push({
+      x: arrowPts.xs[i],
+      y: arrowPts.ys[i],
+      u: sign * gradX[offset + i],
+      v: sign * gradY[offset + i],
+    });
   }
   const span = Math.max(xr[1] - xr[0], yr[1] - yr[0]);
   const data = [];
   if (nc > 0) {
-    data.push(contourTrace(contourGrid, values.subarray(0, offset), { logZ: contourOpt?.logZ, levels: contourOpt?.levels }));
+    data.push(
+      contourTrace(contourGrid, values.subarray(0, offset), {
+        logZ: contourOpt?.logZ,
+        levels: contourOpt?.levels,
+      }),
+    );
   }
   const label = opts.descent ? "−∇f" : "∇f";
-  data.push(quiverTrace(arrows, {
-    length: 0.85 * Math.min(cellX, cellY), normalize: opts.normalize ?? true, span, name: label, colorbarTitle: `|∇f|`,
-  }));
+  data.push(
+    quiverTrace(arrows, {
+      length: 0.85 * Math.min(cellX, cellY),
+      normalize: opts.normalize ?? true,
+      span,
+      name: label,
+      colorbarTitle: `|∇f|`,
+    }),
+  );
   const layout = baseLayout(squareDefaults(opts), {
     xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
-    yaxis: { title: { text: "y" }, range: yr, scaleanchor: "x", scaleratio: 1, constrain: "domain", zeroline: false },
+    yaxis: {
+      title: { text: "y" },
+      range: yr,
+      scaleanchor: "x",
+      scaleratio: 1,
+      constrain: "domain",
+      zeroline: false,
+    },
     margin: { t: opts.title !== undefined ? 50 : 30, r: 30, b: 50, l: 60 },
   });
   if (notes.length > 0) {
-    layout.annotations = [{ text: notes.join("; "), xref: "paper", yref: "paper", x: 0, y: -0.14, showarrow: false, font: { size: 11, color: "#666" }, xanchor: "left" }];
+    layout.annotations = [
+      {
+        text: notes.join("; "),
+        xref: "paper",
+        yref: "paper",
+        x: 0,
+        y: -0.14,
+        showarrow: false,
+        font: { size: 11, color: "#666" },
+        xanchor: "left",
+      },
+    ];
   }
   return new Figure(data, layout, { kind: "gradientField", notes });
 }

@@ -29,8 +29,15 @@ function toFloat64(data: ArrayLike<number>): Float64Array {
 
 function checkOutput(where: string, out: unknown, n: number, signature: string): Tensor {
   if (!(out instanceof Tensor)) {
-    const got = out === null ? "null" : typeof out === "object" ? (out as object).constructor?.name ?? "object" : typeof out;
-    throw new TypeError(`${where}: ${signature} must return a Tensor (built from its arguments with tensor ops), got ${got}`);
+    const got =
+      out === null
+        ? "null"
+        : typeof out === "object"
+          ? ((out as object).constructor?.name ?? "object")
+          : typeof out;
+    throw new TypeError(
+      `${where}: ${signature} must return a Tensor (built from its arguments with tensor ops), got ${got}`,
+    );
   }
   if (out.size !== n) {
     throw new Error(
@@ -52,15 +59,26 @@ function gradientOf(t: Tensor, n: number): Float64Array {
  * const { values, gradX, gradY } = evaluate2D("demo", (x, y) => x.mul(x).add(y), Float64Array.of(1, 2), Float64Array.of(0, 5));
  * // values [1, 9], gradX [2, 4], gradY [1, 1]
  */
-export function evaluate2D(where: string, f: Function2D, xs: Float64Array, ys: Float64Array, wantGrad = true): PointValues {
-  if (typeof f !== "function") throw new TypeError(`${where}: expected f(x: Tensor, y: Tensor) => Tensor, got ${typeof f}`);
+export function evaluate2D(
+  where: string,
+  f: Function2D,
+  xs: Float64Array,
+  ys: Float64Array,
+  wantGrad = true,
+): PointValues {
+  if (typeof f !== "function")
+    throw new TypeError(`${where}: expected f(x: Tensor, y: Tensor) => Tensor, got ${typeof f}`);
   const n = xs.length;
   const X = tensor(xs, { dtype: "float64", requiresGrad: wantGrad });
   const Y = tensor(ys, { dtype: "float64", requiresGrad: wantGrad });
   const out = checkOutput(where, f(X, Y), n, "f(x, y)");
   const values = toFloat64(out.data);
   if (wantGrad && out.requiresGrad) out.sum().backward();
-  return { values, gradX: wantGrad ? gradientOf(X, n) : new Float64Array(0), gradY: wantGrad ? gradientOf(Y, n) : new Float64Array(0) };
+  return {
+    values,
+    gradX: wantGrad ? gradientOf(X, n) : new Float64Array(0),
+    gradY: wantGrad ? gradientOf(Y, n) : new Float64Array(0),
+  };
 }
 
 /**
@@ -69,7 +87,8 @@ export function evaluate2D(where: string, f: Function2D, xs: Float64Array, ys: F
  * const { values, gradX } = evaluate1D("demo", (x) => x.relu(), Float64Array.of(-1, 2)); // values [0, 2], gradX [0, 1]
  */
 export function evaluate1D(where: string, f: Function1D, xs: Float64Array, wantGrad = true): PointValues {
-  if (typeof f !== "function") throw new TypeError(`${where}: expected f(x: Tensor) => Tensor, got ${typeof f}`);
+  if (typeof f !== "function")
+    throw new TypeError(`${where}: expected f(x: Tensor) => Tensor, got ${typeof f}`);
   const n = xs.length;
   const X = tensor(xs, { dtype: "float64", requiresGrad: wantGrad });
   const out = checkOutput(where, f(X), n, "f(x)");

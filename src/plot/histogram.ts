@@ -25,7 +25,8 @@ export interface HistogramOptions extends FigureOptions {
 }
 
 function layersOf(input: HistogramInput, where: string): [string, Tensor | ArrayLike<number>][] {
-  if (input instanceof Tensor || ArrayBuffer.isView(input)) return [["values", input as Tensor | ArrayLike<number>]];
+  if (input instanceof Tensor || ArrayBuffer.isView(input))
+    return [["values", input as Tensor | ArrayLike<number>]];
   if (Array.isArray(input)) {
     if (input.every((v) => typeof v === "number")) return [["values", input as unknown as number[]]];
     return input.map((t, i) => [`param ${i}`, t as Tensor | ArrayLike<number>]);
@@ -34,28 +35,44 @@ function layersOf(input: HistogramInput, where: string): [string, Tensor | Array
     const o = input as Record<string, unknown>;
     if (typeof o.namedParameters === "function") {
       const named = (o.namedParameters as () => Iterable<[string, Tensor]> | Record<string, Tensor>)();
-      return Symbol.iterator in Object(named) ? [...(named as Iterable<[string, Tensor]>)] : Object.entries(named as Record<string, Tensor>);
+      return Symbol.iterator in Object(named)
+        ? [...(named as Iterable<[string, Tensor]>)]
+        : Object.entries(named as Record<string, Tensor>);
     }
     if (typeof o.parameters === "function") {
       return [...(o.parameters as () => Iterable<Tensor>)()].map((t, i) => [`param ${i}`, t]);
     }
     return Object.entries(o).map(([k, v]) => {
-      if (!(v instanceof Tensor) && !Array.isArray(v) && !ArrayBuffer.isView(v)) throw new Error(`${where}: layer "${k}" is not a Tensor or number[] (got ${typeof v})`);
+      if (!(v instanceof Tensor) && !Array.isArray(v) && !ArrayBuffer.isView(v))
+        throw new Error(`${where}: layer "${k}" is not a Tensor or number[] (got ${typeof v})`);
       return [k, v as Tensor | ArrayLike<number>];
     });
   }
-  throw new Error(`${where}: expected a Tensor, number[], a list or a record of them, or a model with parameters(); got ${typeof input}`);
+  throw new Error(
+    `${where}: expected a Tensor, number[], a list or a record of them, or a model with parameters(); got ${typeof input}`,
+  );
 }
 
-function valuesOf(name: string, v: Tensor | ArrayLike<number>, of: "value" | "grad", where: string): Float64Array {
+function valuesOf(
+  name: string,
+  v: Tensor | ArrayLike<number>,
+  of: "value" | "grad",
+  where: string,
+): Float64Array {
   if (v instanceof Tensor) {
     if (of === "grad") {
-      if (v.grad === null) throw new Error(`${where}: "${name}" (shape [${v.shape.join(", ")}]) has no gradient yet; call loss.backward() before plotting gradients`);
+      if (v.grad === null)
+        throw new Error(
+          `${where}: "${name}" (shape [${v.shape.join(", ")}]) has no gradient yet; call loss.backward() before plotting gradients`,
+        );
       return Float64Array.from(v.grad.data);
     }
     return Float64Array.from(v.data);
   }
-  if (of === "grad") throw new Error(`${where}: "${name}" is a plain array, it has no .grad; pass the parameter tensors to plot gradients`);
+  if (of === "grad")
+    throw new Error(
+      `${where}: "${name}" is a plain array, it has no .grad; pass the parameter tensors to plot gradients`,
+    );
   return Float64Array.from(v);
 }
 
@@ -76,9 +93,19 @@ export function histogram(input: HistogramInput, opts: HistogramOptions = {}): F
   });
   let lo = Infinity;
   let hi = -Infinity;
-  for (const l of layers) for (const v of l.vals) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  if (!(lo <= hi)) { lo = 0; hi = 1; }
-  if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  for (const l of layers)
+    for (const v of l.vals) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  if (!(lo <= hi)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const width = (hi - lo) / bins;
   const centers = Array.from({ length: bins }, (_, i) => significant(lo + (i + 0.5) * width, 6));
   const notes: string[] = [];
@@ -95,7 +122,12 @@ export function histogram(input: HistogramInput, opts: HistogramOptions = {}): F
     const std = l.vals.length > 0 ? Math.sqrt(Math.max(0, sq / l.vals.length - mean * mean)) : NaN;
     notes.push(`${l.name}: n=${l.vals.length} mean ${significant(mean, 3)} std ${significant(std, 3)}`);
     return {
-      type: "bar", name: l.name, x: centers, y: counts, width: significant(width, 6), opacity: layers.length > 1 ? 0.55 : 0.85,
+      type: "bar",
+      name: l.name,
+      x: centers,
+      y: counts,
+      width: significant(width, 6),
+      opacity: layers.length > 1 ? 0.55 : 0.85,
       marker: { color: RUN_COLORS[k % RUN_COLORS.length] },
       hovertemplate: `${l.name}<br>${opts.logAbs ? "log₁₀|v|" : "v"} ≈ %{x:.3g}<br>count %{y}<extra></extra>`,
     };

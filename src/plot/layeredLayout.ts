@@ -43,14 +43,17 @@ export function layeredLayout(dag: DagInput): DagLayout {
       if (--indegree[w] === 0) queue.push(w);
     }
   }
-  if (seen !== count) throw new Error(`layeredLayout: the graph has a cycle (${count - seen} nodes on or after it)`);
+  if (seen !== count)
+    throw new Error(`layeredLayout: the graph has a cycle (${count - seen} nodes on or after it)`);
   const layers = count === 0 ? 0 : Math.max(...layer) + 1;
   const byLayer: number[][] = Array.from({ length: layers }, () => []);
   for (let i = 0; i < count; i++) byLayer[layer[i]].push(i);
   const order = new Array<number>(count).fill(0);
-  const renumber = (): void => byLayer.forEach((ids) => ids.forEach((id, k) => (order[id] = k - (ids.length - 1) / 2)));
+  const renumber = (): void =>
+    byLayer.forEach((ids) => ids.forEach((id, k) => (order[id] = k - (ids.length - 1) / 2)));
   renumber();
-  const mean = (ids: number[]): number | undefined => (ids.length === 0 ? undefined : ids.reduce((s, i) => s + order[i], 0) / ids.length);
+  const mean = (ids: number[]): number | undefined =>
+    ids.length === 0 ? undefined : ids.reduce((s, i) => s + order[i], 0) / ids.length;
   for (let sweep = 0; sweep < 4; sweep++) {
     const downward = sweep % 2 === 0;
     const range = downward ? byLayer.keys() : [...byLayer.keys()].reverse().values();

@@ -67,8 +67,12 @@ export class LiveLossCurve {
       r = { name: run, steps: [], loss: [], valSteps: [], valLoss: [] };
       this.runs.set(run, r);
     }
-    const prev = Math.max(r.steps.length > 0 ? r.steps[r.steps.length - 1] : 0, r.valSteps.length > 0 ? r.valSteps[r.valSteps.length - 1] : 0);
-    const step = typeof p.step === "number" ? p.step : typeof p.loss === "number" ? prev + 1 : Math.max(prev, 1);
+    const prev = Math.max(
+      r.steps.length > 0 ? r.steps[r.steps.length - 1] : 0,
+      r.valSteps.length > 0 ? r.valSteps[r.valSteps.length - 1] : 0,
+    );
+    const step =
+      typeof p.step === "number" ? p.step : typeof p.loss === "number" ? prev + 1 : Math.max(prev, 1);
     if (typeof p.loss === "number") {
       r.steps.push(step);
       r.loss.push(p.loss);

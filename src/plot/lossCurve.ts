@@ -14,7 +14,18 @@ export interface LossCurveOptions extends FigureOptions {
 }
 
 /** Colours of successive runs (plotly's defaults, so they match other plotly figures). */
-export const RUN_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const RUN_COLORS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
 
 function rounded(values: readonly number[]): (number | null)[] {
   return values.map((v) => significant(v, 5));
@@ -33,7 +44,11 @@ export const MAX_CURVE_POINTS = 2000;
  * @example
  * bucketMeans([1, 2, 3, 4], [4, 3, 2, 1], 2); // { steps: [1.5, 3.5], values: [3.5, 1.5] }
  */
-export function bucketMeans(steps: readonly number[], values: readonly number[], max: number): { steps: number[]; values: number[] } {
+export function bucketMeans(
+  steps: readonly number[],
+  values: readonly number[],
+  max: number,
+): { steps: number[]; values: number[] } {
   if (values.length <= max) return { steps: steps.slice(), values: values.slice() };
   const k = Math.ceil(values.length / max);
   const out = { steps: [] as number[], values: [] as number[] };
@@ -63,33 +78,57 @@ export function lossCurveFromRuns(runs: LossRun[], opts: LossCurveOptions): Figu
   const finals: string[] = [];
   const notes: string[] = [];
   runs.forEach((run, i) => {
-    if (run.loss.length > MAX_CURVE_POINTS) notes.push(`${run.name}: ${run.loss.length} steps shown as ${Math.ceil(run.loss.length / Math.ceil(run.loss.length / MAX_CURVE_POINTS))} bucket means`);
+    if (run.loss.length > MAX_CURVE_POINTS)
+      notes.push(
+        `${run.name}: ${run.loss.length} steps shown as ${Math.ceil(run.loss.length / Math.ceil(run.loss.length / MAX_CURVE_POINTS))} bucket means`,
+      );
     const raw = bucketMeans(run.steps, run.loss, MAX_CURVE_POINTS);
-    const smooth = smoothing > 0 ? bucketMeans(run.steps, emaSmooth(run.loss, smoothing), MAX_CURVE_POINTS) : raw;
+    const smooth =
+      smoothing > 0 ? bucketMeans(run.steps, emaSmooth(run.loss, smoothing), MAX_CURVE_POINTS) : raw;
     const val = bucketMeans(run.valSteps, run.valLoss, MAX_CURVE_POINTS);
     const color = RUN_COLORS[i % RUN_COLORS.length];
     const trainName = single ? "train" : `${run.name} (train)`;
     if (smoothing > 0) {
       data.push({
-        type: "scatter", mode: "lines", name: `${trainName}, raw`, x: roundedSteps(raw.steps), y: rounded(raw.values),
-        line: { color, width: 1 }, opacity: 0.3, legendgroup: run.name, showlegend: false, hoverinfo: "skip",
+        type: "scatter",
+        mode: "lines",
+        name: `${trainName}, raw`,
+        x: roundedSteps(raw.steps),
+        y: rounded(raw.values),
+        line: { color, width: 1 },
+        opacity: 0.3,
+        legendgroup: run.name,
+        showlegend: false,
+        hoverinfo: "skip",
       });
     }
     data.push({
-      type: "scatter", mode: "lines", name: trainName, x: roundedSteps(smooth.steps), y: rounded(smooth.values),
-      line: { color, width: 2 }, legendgroup: run.name,
+      type: "scatter",
+      mode: "lines",
+      name: trainName,
+      x: roundedSteps(smooth.steps),
+      y: rounded(smooth.values),
+      line: { color, width: 2 },
+      legendgroup: run.name,
     });
     if ((opts.validation ?? true) && run.valLoss.length > 0) {
       data.push({
-        type: "scatter", mode: run.valLoss.length <= 60 ? "lines+markers" : "lines", name: single ? "validation" : `${run.name} (val)`,
-        x: roundedSteps(val.steps), y: rounded(val.values), line: { color, width: 2, dash: "dash" }, marker: { size: 5 }, legendgroup: run.name,
+        type: "scatter",
+        mode: run.valLoss.length <= 60 ? "lines+markers" : "lines",
+        name: single ? "validation" : `${run.name} (val)`,
+        x: roundedSteps(val.steps),
+        y: rounded(val.values),
+        line: { color, width: 2, dash: "dash" },
+        marker: { size: 5 },
+        legendgroup: run.name,
       });
     }
     const last = run.loss[run.loss.length - 1];
     if (last !== undefined) finals.push(`${single ? "final loss" : run.name} ${significant(last, 4)}`);
   });
   if (finals.length > 0) notes.push(single ? finals[0] : `final loss ${finals.join(", ")}`);
-  if (opts.logY && runs.some((r) => r.loss.some((v) => v <= 0))) notes.push("values ≤ 0 are not shown on the log axis");
+  if (opts.logY && runs.some((r) => r.loss.some((v) => v <= 0)))
+    notes.push("values ≤ 0 are not shown on the log axis");
   const layout = baseLayout(opts, {
     xaxis: { title: { text: "step" } },
     yaxis: { title: { text: "loss" }, type: opts.logY ? "log" : "linear" },

@@ -6,7 +6,14 @@
 /** A loss series: plain losses, or a History-like object. */
 export type SeriesLike =
   | ArrayLike<number>
-  | { loss: ArrayLike<number>; valLoss?: ArrayLike<number | null | undefined>; step?: ArrayLike<number>; steps?: ArrayLike<number>; valStep?: ArrayLike<number>; valSteps?: ArrayLike<number> }
+  | {
+      loss: ArrayLike<number>;
+      valLoss?: ArrayLike<number | null | undefined>;
+      step?: ArrayLike<number>;
+      steps?: ArrayLike<number>;
+      valStep?: ArrayLike<number>;
+      valSteps?: ArrayLike<number>;
+    }
   | { records: ArrayLike<StepRecord> }
   | ArrayLike<StepRecord>;
 
@@ -35,7 +42,13 @@ function isNumberArray(v: unknown): v is ArrayLike<number> {
 }
 
 function isRecordArray(v: unknown): v is ArrayLike<StepRecord> {
-  return Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "object" && e !== null && !Array.isArray(e) && ("loss" in e || "valLoss" in e));
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every(
+      (e) => typeof e === "object" && e !== null && !Array.isArray(e) && ("loss" in e || "valLoss" in e),
+    )
+  );
 }
 
 function isSeries(v: unknown): v is SeriesLike {
@@ -124,23 +137,34 @@ export function toLossRuns(histories: HistoriesLike, where = "plot.lossCurve"): 
   if (isSeries(histories)) return [toLossRun("train", histories)];
   if (Array.isArray(histories)) {
     return histories.map((h, i) => {
-      if (!isSeries(h)) throw new Error(`${where}: run ${i} is not a loss series (expected number[], a History, or {loss: number[]}), got ${describe(h)}`);
+      if (!isSeries(h))
+        throw new Error(
+          `${where}: run ${i} is not a loss series (expected number[], a History, or {loss: number[]}), got ${describe(h)}`,
+        );
       return toLossRun(`run ${i + 1}`, h);
     });
   }
   if (typeof histories === "object" && histories !== null) {
     return Object.entries(histories).map(([name, h]) => {
-      if (!isSeries(h)) throw new Error(`${where}: run "${name}" is not a loss series (expected number[], a History, or {loss: number[]}), got ${describe(h)}`);
+      if (!isSeries(h))
+        throw new Error(
+          `${where}: run "${name}" is not a loss series (expected number[], a History, or {loss: number[]}), got ${describe(h)}`,
+        );
       return toLossRun(name, h);
     });
   }
-  throw new Error(`${where}: expected a History, number[], {loss: number[]} or {name: History}, got ${describe(histories)}`);
+  throw new Error(
+    `${where}: expected a History, number[], {loss: number[]} or {name: History}, got ${describe(histories)}`,
+  );
 }
 
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return `an array of ${v.length} (first: ${typeof v[0]})`;
-  if (typeof v === "object") return `an object with keys [${Object.keys(v as object).slice(0, 6).join(", ")}]`;
+  if (typeof v === "object")
+    return `an object with keys [${Object.keys(v as object)
+      .slice(0, 6)
+      .join(", ")}]`;
   return typeof v;
 }
 
@@ -151,7 +175,8 @@ function describe(v: unknown): string {
  * emaSmooth([1, 0, 0], 0.5); // [1, 0.333.., 0.142..]
  */
 export function emaSmooth(values: readonly number[], weight: number): number[] {
-  if (!(weight >= 0 && weight < 1)) throw new Error(`plot.lossCurve: option smoothing must be in [0, 1), got ${weight}`);
+  if (!(weight >= 0 && weight < 1))
+    throw new Error(`plot.lossCurve: option smoothing must be in [0, 1), got ${weight}`);
   let acc = 0;
   let norm = 0;
   return values.map((v) => {

@@ -57,7 +57,11 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
   const { values } = evaluate2D(where, f, xs, ys, false);
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < g.xs.length; i++) if (Number.isFinite(values[i])) { min = Math.min(min, values[i]); max = Math.max(max, values[i]); }
+  for (let i = 0; i < g.xs.length; i++)
+    if (Number.isFinite(values[i])) {
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
+    }
   const eps = Math.max((max - min) * 1e-6, 1e-12);
   const shown = (v: number): number => (opts.logZ ? Math.log10(Math.max(v - min, 0) + eps) : v);
   const surfaceValues = roundValues(Array.from(values.subarray(0, g.xs.length), shown), 4);
@@ -65,11 +69,19 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
   for (let r = 0; r < n; r++) z.push(surfaceValues.slice(r * n, (r + 1) * n));
   const q = quantizer(Math.max(xr[1] - xr[0], yr[1] - yr[0]));
   const zLabel = opts.logZ ? "log₁₀(f − min)" : "f";
-  const data: PlotlyTrace[] = [{
-    type: "surface", name: zLabel, x: Array.from(evenlySpaced(xr[0], xr[1], n), (v) => q(v)), y: Array.from(evenlySpaced(yr[0], yr[1], n), (v) => q(v)), z,
-    colorscale: opts.colorscale ?? "Viridis", opacity: paths.length > 0 ? 0.85 : 1, colorbar: { title: { text: zLabel }, len: 0.8 },
-    contours: { z: { show: true, usecolormap: true, project: { z: true }, width: 1 } },
-  }];
+  const data: PlotlyTrace[] = [
+    {
+      type: "surface",
+      name: zLabel,
+      x: Array.from(evenlySpaced(xr[0], xr[1], n), (v) => q(v)),
+      y: Array.from(evenlySpaced(yr[0], yr[1], n), (v) => q(v)),
+      z,
+      colorscale: opts.colorscale ?? "Viridis",
+      opacity: paths.length > 0 ? 0.85 : 1,
+      colorbar: { title: { text: zLabel }, len: 0.8 },
+      contours: { z: { show: true, usecolormap: true, project: { z: true }, width: 1 } },
+    },
+  ];
   at = g.xs.length;
   // paths float slightly above the surface so the surface does not hide them
   const lift = 0.01 * (shown(max) - shown(min) || 1);
@@ -78,14 +90,28 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
     const pz = Array.from(values.subarray(at, at + p.x.length), (v) => significant(shown(v) + lift, 5));
     at += p.x.length;
     data.push({
-      type: "scatter3d", mode: "lines+markers", name: p.name, x: p.x.map((v) => q(v)), y: p.y.map((v) => q(v)), z: pz,
-      line: { color, width: 5 }, marker: { size: 2.5, color },
+      type: "scatter3d",
+      mode: "lines+markers",
+      name: p.name,
+      x: p.x.map((v) => q(v)),
+      y: p.y.map((v) => q(v)),
+      z: pz,
+      line: { color, width: 5 },
+      marker: { size: 2.5, color },
     });
     const last = p.x.length - 1;
-    if (last >= 0) notes.push(`${p.name} ends at (${significant(p.x[last], 4)}, ${significant(p.y[last], 4)}), f = ${significant(values[at - 1], 4)}`);
+    if (last >= 0)
+      notes.push(
+        `${p.name} ends at (${significant(p.x[last], 4)}, ${significant(p.y[last], 4)}), f = ${significant(values[at - 1], 4)}`,
+      );
   });
   const layout = baseLayout(opts, {
-    scene: { xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } }, zaxis: { title: { text: zLabel } }, camera: { eye: { x: 1.5, y: -1.6, z: 1.1 } } },
+    scene: {
+      xaxis: { title: { text: "x" } },
+      yaxis: { title: { text: "y" } },
+      zaxis: { title: { text: zLabel } },
+      camera: { eye: { x: 1.5, y: -1.6, z: 1.1 } },
+    },
     height: opts.height ?? 550,
     legend: { x: 0, y: 1 },
   });

@@ -5,9 +5,19 @@
  * @example
  * checkRange("plot.gradientField", "x", [-1, 1], [-2, 2]); // [-1, 1]
  */
-export function checkRange(where: string, name: string, r: unknown, fallback: [number, number]): [number, number] {
+export function checkRange(
+  where: string,
+  name: string,
+  r: unknown,
+  fallback: [number, number],
+): [number, number] {
   if (r === undefined) return fallback;
-  if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === "number" && Number.isFinite(v)) || !(r[0] < r[1])) {
+  if (
+    !Array.isArray(r) ||
+    r.length !== 2 ||
+    !r.every((v) => typeof v === "number" && Number.isFinite(v)) ||
+    !(r[0] < r[1])
+  ) {
     throw new Error(`${where}: option ${name} must be [low, high] with low < high, got ${JSON.stringify(r)}`);
   }
   return [r[0], r[1]];
@@ -19,6 +29,7 @@ export function checkRange(where: string, name: string, r: unknown, fallback: [n
  * checkCount("plot.gradientField", "n", 20); // 20
  */
 export function checkCount(where: string, name: string, v: unknown, min = 2): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new Error(`${where}: option ${name} must be an integer ≥ ${min}, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min)
+    throw new Error(`${where}: option ${name} must be an integer ≥ ${min}, got ${String(v)}`);
   return v;
 }

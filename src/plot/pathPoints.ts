@@ -17,11 +17,17 @@ export interface Path2D {
 
 function pairFrom(where: string, name: string, p: unknown, i: number): [number, number] {
   if (p instanceof Tensor) {
-    if (p.size !== 2) throw new Error(`${where}: path "${name}" point ${i} is a tensor of shape [${p.shape.join(", ")}], expected 2 elements (x, y)`);
+    if (p.size !== 2)
+      throw new Error(
+        `${where}: path "${name}" point ${i} is a tensor of shape [${p.shape.join(", ")}], expected 2 elements (x, y)`,
+      );
     return [Number(p.data[0]), Number(p.data[1])];
   }
-  if (Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && typeof p[1] === "number") return [p[0], p[1]];
-  throw new Error(`${where}: path "${name}" point ${i} must be [x, y] or a 2-element Tensor, got ${JSON.stringify(p)}`);
+  if (Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && typeof p[1] === "number")
+    return [p[0], p[1]];
+  throw new Error(
+    `${where}: path "${name}" point ${i} must be [x, y] or a 2-element Tensor, got ${JSON.stringify(p)}`,
+  );
 }
 
 /**
@@ -31,7 +37,10 @@ function pairFrom(where: string, name: string, p: unknown, i: number): [number, 
  */
 export function toPath2D(where: string, name: string, path: PathLike): Path2D {
   if (path instanceof Tensor) {
-    if (path.ndim !== 2 || path.shape[1] !== 2) throw new Error(`${where}: path "${name}" is a tensor of shape [${path.shape.join(", ")}], expected [steps, 2]`);
+    if (path.ndim !== 2 || path.shape[1] !== 2)
+      throw new Error(
+        `${where}: path "${name}" is a tensor of shape [${path.shape.join(", ")}], expected [steps, 2]`,
+      );
     const d = path.data;
     const x: number[] = [];
     const y: number[] = [];
@@ -43,7 +52,8 @@ export function toPath2D(where: string, name: string, path: PathLike): Path2D {
   }
   if (typeof path === "object" && path !== null && "x" in path && "y" in path && !Array.isArray(path)) {
     const p = path as { x: ArrayLike<number>; y: ArrayLike<number> };
-    if (p.x.length !== p.y.length) throw new Error(`${where}: path "${name}" has ${p.x.length} x values but ${p.y.length} y values`);
+    if (p.x.length !== p.y.length)
+      throw new Error(`${where}: path "${name}" has ${p.x.length} x values but ${p.y.length} y values`);
     return { name, x: Array.from(p.x, Number), y: Array.from(p.y, Number) };
   }
   if (Array.isArray(path) || ArrayBuffer.isView(path)) {
@@ -51,7 +61,9 @@ export function toPath2D(where: string, name: string, path: PathLike): Path2D {
     const pairs = items.map((p, i) => pairFrom(where, name, p, i));
     return { name, x: pairs.map((p) => p[0]), y: pairs.map((p) => p[1]) };
   }
-  throw new Error(`${where}: path "${name}" must be [[x, y], ...], {x, y}, a Tensor [steps, 2] or Tensor[]; got ${typeof path}`);
+  throw new Error(
+    `${where}: path "${name}" must be [[x, y], ...], {x, y}, a Tensor [steps, 2] or Tensor[]; got ${typeof path}`,
+  );
 }
 
 /**
@@ -61,7 +73,9 @@ export function toPath2D(where: string, name: string, path: PathLike): Path2D {
  */
 export function toPaths(where: string, paths: Record<string, PathLike>): Path2D[] {
   if (typeof paths !== "object" || paths === null || Array.isArray(paths)) {
-    throw new Error(`${where}: paths must be a record {name: path}, got ${Array.isArray(paths) ? "an array" : typeof paths}`);
+    throw new Error(
+      `${where}: paths must be a record {name: path}, got ${Array.isArray(paths) ? "an array" : typeof paths}`,
+    );
   }
   return Object.entries(paths).map(([name, p]) => toPath2D(where, name, p));
 }
@@ -72,12 +86,17 @@ export function toPaths(where: string, paths: Record<string, PathLike>): Path2D[
  * pathBounds([{ name: "p", x: [0, 10], y: [0, 1] }]); // { x: [-1, 11], y: [-0.1, 1.1] }
  */
 export function pathBounds(paths: Path2D[]): { x: [number, number]; y: [number, number] } | undefined {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (const p of paths) {
     for (let i = 0; i < p.x.length; i++) {
       if (!Number.isFinite(p.x[i]) || !Number.isFinite(p.y[i])) continue;
-      x0 = Math.min(x0, p.x[i]); x1 = Math.max(x1, p.x[i]);
-      y0 = Math.min(y0, p.y[i]); y1 = Math.max(y1, p.y[i]);
+      x0 = Math.min(x0, p.x[i]);
+      x1 = Math.max(x1, p.x[i]);
+      y0 = Math.min(y0, p.y[i]);
+      y1 = Math.max(y1, p.y[i]);
     }
   }
   if (!(x0 <= x1)) return undefined;

@@ -31,7 +31,10 @@ export function plotlySource(kind: PlotlyBundleKind): string {
   try {
     file = require.resolve(PACKAGE_OF[kind]);
   } catch (cause) {
-    throw new Error(`plot: cannot find the npm package ${PACKAGE_OF[kind]} (plotly.js ${kind} build); run npm ci`, { cause });
+    throw new Error(
+      `plot: cannot find the npm package ${PACKAGE_OF[kind]} (plotly.js ${kind} build); run npm ci`,
+      { cause },
+    );
   }
   const source = readFileSync(file, "utf8");
   sourceCache.set(kind, source);
@@ -44,7 +47,11 @@ export function plotlySource(kind: PlotlyBundleKind): string {
  * escapeForScript('var s = "</script>";'); // 'var s = "<\\/script>";'
  */
 export function escapeForScript(js: string): string {
-  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return js
+    .replace(/<\/(script)/gi, "<\\/$1")
+    .replace(/<!--/g, "<\\!--")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -89,9 +96,13 @@ export const PLOTLY_SENT_KEY = "gradlab.plot.plotlySent";
  * @example
  * ensurePlotlyLoaded("full"); // before displaying a figure with a surface trace
  */
-export function ensurePlotlyLoaded(kind: PlotlyBundleKind, host: DisplayHost | undefined = displayHost()): PlotlyBundleKind | undefined {
+export function ensurePlotlyLoaded(
+  kind: PlotlyBundleKind,
+  host: DisplayHost | undefined = displayHost(),
+): PlotlyBundleKind | undefined {
   if (host === undefined) return undefined;
-  const sent = (host.session.get(PLOTLY_SENT_KEY) as Set<PlotlyBundleKind> | undefined) ?? new Set<PlotlyBundleKind>();
+  const sent =
+    (host.session.get(PLOTLY_SENT_KEY) as Set<PlotlyBundleKind> | undefined) ?? new Set<PlotlyBundleKind>();
   if (sent.has("full") || sent.has(kind)) return undefined;
   host.display(plotlyLoaderBundle(kind));
   sent.add(kind);

@@ -27,7 +27,11 @@ export interface QuiverOptions {
 }
 
 // light orange to dark red: readable over a light contour at both ends
-const ARROW_COLORS = [[0, "#fdd49e"], [0.5, "#ef6548"], [1, "#7f0000"]];
+const ARROW_COLORS = [
+  [0, "#fdd49e"],
+  [0.5, "#ef6548"],
+  [1, "#7f0000"],
+];
 const BARB_ANGLE = (25 * Math.PI) / 180;
 const BARB_FRACTION = 0.3;
 
@@ -38,7 +42,10 @@ const BARB_FRACTION = 0.3;
  * const trace = quiverTrace([{ x: 0, y: 0, u: 1, v: 0 }], { length: 0.5, normalize: true, span: 2 });
  * trace.x; // [-0.25, 0.25, null, 0.1141, 0.25, 0.1141, null]
  */
-export function quiverTrace(arrows: readonly Arrow[], opts: QuiverOptions): PlotlyTrace & { x: (number | null)[]; y: (number | null)[] } {
+export function quiverTrace(
+  arrows: readonly Arrow[],
+  opts: QuiverOptions,
+): PlotlyTrace & { x: (number | null)[]; y: (number | null)[] } {
   let maxMagnitude = 0;
   for (const a of arrows) {
     const m = Math.hypot(a.u, a.v);
@@ -85,7 +92,12 @@ export function quiverTrace(arrows: readonly Arrow[], opts: QuiverOptions): Plot
       cmin: 0,
       cmax: significant(maxMagnitude, 3) ?? 0,
       showscale: true,
-      colorbar: { title: { text: opts.colorbarTitle ?? "|∇f|", side: "right" }, x: 1.14, len: 0.9, thickness: 14 },
+      colorbar: {
+        title: { text: opts.colorbarTitle ?? "|∇f|", side: "right" },
+        x: 1.14,
+        len: 0.9,
+        thickness: 14,
+      },
     },
     hovertemplate: `|v| = %{marker.color}<extra>${opts.name ?? "gradient"}</extra>`,
     showlegend: false,

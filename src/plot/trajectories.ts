@@ -39,7 +39,11 @@ function thin(n: number, max: number): number[] {
  * const rosen = (x: Tensor, y: Tensor) => x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
  * plot.trajectories(rosen, { sgd: sgdPath, momentum: momPath, adam: adamPath }, { logZ: true, minima: [[1, 1]] });
  */
-export function trajectories(f: Function2D, paths: Record<string, PathLike>, opts: TrajectoriesOptions = {}): Figure {
+export function trajectories(
+  f: Function2D,
+  paths: Record<string, PathLike>,
+  opts: TrajectoriesOptions = {},
+): Figure {
   const where = "plot.trajectories";
   const list = toPaths(where, paths);
   const bounds = pathBounds(list) ?? { x: [-2, 2] as [number, number], y: [-2, 2] as [number, number] };
@@ -52,22 +56,37 @@ export function trajectories(f: Function2D, paths: Record<string, PathLike>, opt
   const grid: Grid = { x: xr, y: yr, nx: n, ny: n };
   const { xs, ys } = gridPoints(grid);
   const { values } = evaluate2D(where, f, xs, ys, false);
-  const data: PlotlyTrace[] = [contourTrace(grid, values, { logZ: opts.logZ, colorscale: LIGHT_GREYS, showscale: true })];
+  const data: PlotlyTrace[] = [
+    contourTrace(grid, values, { logZ: opts.logZ, colorscale: LIGHT_GREYS, showscale: true }),
+  ];
   const q = quantizer(Math.max(xr[1] - xr[0], yr[1] - yr[0]), 1e5);
   const maxPoints = checkCount(where, "maxPoints", opts.maxPoints ?? 2000);
   list.forEach((p, i) => {
     const color = RUN_COLORS[i % RUN_COLORS.length];
     const idx = thin(p.x.length, maxPoints);
-    if (idx.length < p.x.length) notes.push(`path "${p.name}" thinned from ${p.x.length} to ${idx.length} points`);
+    if (idx.length < p.x.length)
+      notes.push(`path "${p.name}" thinned from ${p.x.length} to ${idx.length} points`);
     data.push({
-      type: "scatter", mode: idx.length <= 80 ? "lines+markers" : "lines", name: `${p.name} (${p.x.length} steps)`, legendgroup: p.name,
-      x: idx.map((k) => q(p.x[k])), y: idx.map((k) => q(p.y[k])), line: { color, width: 2 }, marker: { size: 4, color },
+      type: "scatter",
+      mode: idx.length <= 80 ? "lines+markers" : "lines",
+      name: `${p.name} (${p.x.length} steps)`,
+      legendgroup: p.name,
+      x: idx.map((k) => q(p.x[k])),
+      y: idx.map((k) => q(p.y[k])),
+      line: { color, width: 2 },
+      marker: { size: 4, color },
     });
     const last = p.x.length - 1;
     if (last >= 0) {
       data.push({
-        type: "scatter", mode: "markers", name: `${p.name} start/end`, legendgroup: p.name, showlegend: false,
-        x: [q(p.x[0]), q(p.x[last])], y: [q(p.y[0]), q(p.y[last])], text: ["start", "end"],
+        type: "scatter",
+        mode: "markers",
+        name: `${p.name} start/end`,
+        legendgroup: p.name,
+        showlegend: false,
+        x: [q(p.x[0]), q(p.x[last])],
+        y: [q(p.y[0]), q(p.y[last])],
+        text: ["start", "end"],
         marker: { color, size: [10, 12], symbol: ["circle-open", "circle"], line: { width: 2, color } },
       });
       notes.push(`${p.name} ends at (${significant(p.x[last], 4)}, ${significant(p.y[last], 4)})`);
@@ -75,14 +94,23 @@ export function trajectories(f: Function2D, paths: Record<string, PathLike>, opt
   });
   if (opts.minima && opts.minima.length > 0) {
     data.push({
-      type: "scatter", mode: "markers", name: "minimum", x: opts.minima.map((m) => m[0]), y: opts.minima.map((m) => m[1]),
+      type: "scatter",
+      mode: "markers",
+      name: "minimum",
+      x: opts.minima.map((m) => m[0]),
+      y: opts.minima.map((m) => m[1]),
       marker: { symbol: "star", size: 14, color: "gold", line: { color: "#333", width: 1 } },
     });
   }
   const equal = opts.equalAxes ?? true;
   const layout = baseLayout(squareDefaults(opts), {
     xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
-    yaxis: { title: { text: "y" }, range: yr, zeroline: false, ...(equal ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}) },
+    yaxis: {
+      title: { text: "y" },
+      range: yr,
+      zeroline: false,
+      ...(equal ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}),
+    },
     legend: { orientation: "h", y: -0.15 },
   });
   return new Figure(data, layout, { kind: "trajectories", notes });

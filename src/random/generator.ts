@@ -32,7 +32,10 @@ export class Generator {
   reseed(seed: number): void {
     if (!Number.isFinite(seed)) throw new Error(`seed must be a finite number, got ${seed}`);
     const sm = splitmix32(Math.floor(seed) ^ Math.floor(seed / 4294967296));
-    this.a = sm(); this.b = sm(); this.c = sm(); this.d = sm();
+    this.a = sm();
+    this.b = sm();
+    this.c = sm();
+    this.d = sm();
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
     this.spare = null;
   }
@@ -41,7 +44,10 @@ export class Generator {
   nextUint32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
     const t = this.b << 9;
-    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
     this.c ^= t;
     this.d = rotl(this.d, 11);
     return r;
@@ -49,13 +55,18 @@ export class Generator {
 
   /** Uniform double in [0, 1) with 53 random bits. @example generator(0).uniform() < 1 // true */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5, lo = this.nextUint32() >>> 6;
+    const hi = this.nextUint32() >>> 5,
+      lo = this.nextUint32() >>> 6;
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
   /** Standard normal sample (Box-Muller, caching the second value). @example generator(0).normal() */
   normal(): number {
-    if (this.spare !== null) { const s = this.spare; this.spare = null; return s; }
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
@@ -80,7 +91,9 @@ export class Generator {
   shuffle<T>(arr: T[]): T[] {
     for (let i = arr.length - 1; i > 0; i--) {
       const j = Math.floor(this.uniform() * (i + 1));
-      const tmp = arr[i]; arr[i] = arr[j]; arr[j] = tmp;
+      const tmp = arr[i];
+      arr[i] = arr[j];
+      arr[j] = tmp;
     }
     return arr;
   }

@@ -106,8 +106,12 @@ export function eye(n: number, opts?: CreateOptions & { m?: number }): Tensor {
  * @example arange(0, 1, 0.25).toArray() // [0, 0.25, 0.5, 0.75]
  */
 export function arange(start: number, stop?: number, step = 1, opts?: CreateOptions): Tensor {
-  if (stop === undefined) { stop = start; start = 0; }
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a nonzero finite number, got ${step}`);
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
+  if (step === 0 || !Number.isFinite(step))
+    throw new Error(`arange: step must be a nonzero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dt = dtypeOf(opts, "float64", "arange");
   const buf = acquire(dt, n);
@@ -128,7 +132,12 @@ export function linspace(a: number, b: number, n: number, opts?: CreateOptions):
   return finish(new Tensor([n], dt, buf), opts);
 }
 
-function randomFill(shape: number[], opts: RandomOptions | undefined, op: string, draw: (g: Generator) => number): Tensor {
+function randomFill(
+  shape: number[],
+  opts: RandomOptions | undefined,
+  op: string,
+  draw: (g: Generator) => number,
+): Tensor {
   const s = checkShape(shape, op);
   const dt = dtypeOf(opts, "float64", op);
   if (!isFloat(dt)) throw new Error(`${op}: dtype must be float32 or float64, got ${dt}`);
@@ -160,9 +169,15 @@ export function randn(shape: number[], opts?: RandomOptions): Tensor {
  * Uniform integers in [low, high), int32.
  * @example randint(0, 10, [5]).dtype // "int32"
  */
-export function randint(low: number, high: number, shape: number[], opts?: { generator?: Generator }): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: number[],
+  opts?: { generator?: Generator },
+): Tensor {
   const s = checkShape(shape, "randint");
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new ShapeError(`randint: need integers low < high, got [${low}, ${high})`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
+    throw new ShapeError(`randint: need integers low < high, got [${low}, ${high})`);
   const g = opts?.generator ?? globalGenerator();
   let n = 1;
   for (const d of s) n *= d;

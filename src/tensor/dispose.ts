@@ -15,7 +15,14 @@ export function dispose(tree: unknown): number {
   for (const leaf of treeLeaves<unknown>(tree)) {
     if (!(leaf instanceof Tensor)) continue;
     const t = leaf;
-    if (t._lazy !== null) { dropDeferred(t); t._op = null; t._inputs = null; t._attrs = null; t.grad = null; continue; }
+    if (t._lazy !== null) {
+      dropDeferred(t);
+      t._op = null;
+      t._inputs = null;
+      t._attrs = null;
+      t.grad = null;
+      continue;
+    }
     if ((t._flags & 1) !== 0 || t._data === null) continue;
     release(t._data);
     t._data = null;

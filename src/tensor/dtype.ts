@@ -14,10 +14,14 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
  */
 export function newArray(dtype: DType, n: number): TypedArray {
   switch (dtype) {
-    case "float64": return new Float64Array(n);
-    case "float32": return new Float32Array(n);
-    case "int32": return new Int32Array(n);
-    case "bool": return new Uint8Array(n);
+    case "float64":
+      return new Float64Array(n);
+    case "float32":
+      return new Float32Array(n);
+    case "int32":
+      return new Int32Array(n);
+    case "bool":
+      return new Uint8Array(n);
   }
 }
 
@@ -51,5 +55,7 @@ export function dtypeOfArray(a: ArrayLike<number>): DType | null {
 /** Validate a user-supplied dtype string, naming the bad value. @example checkDType("float32") */
 export function checkDType(d: unknown, where: string): DType {
   if (d === "float64" || d === "float32" || d === "int32" || d === "bool") return d;
-  throw new TypeError(`${where}: unknown dtype ${JSON.stringify(d)}; expected "float64", "float32", "int32" or "bool"`);
+  throw new TypeError(
+    `${where}: unknown dtype ${JSON.stringify(d)}; expected "float64", "float32", "int32" or "bool"`,
+  );
 }

@@ -8,7 +8,9 @@ const EDGE = 3;
 type Fmt = (v: number) => string;
 
 function floatFormatter(values: ArrayLike<number>): Fmt {
-  let maxAbs = 0, minAbs = Infinity, allInt = true;
+  let maxAbs = 0,
+    minAbs = Infinity,
+    allInt = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) continue;
@@ -17,7 +19,8 @@ function floatFormatter(values: ArrayLike<number>): Fmt {
     if (a !== 0 && a < minAbs) minAbs = a;
     if (allInt && !Number.isInteger(v)) allInt = false;
   }
-  const special = (v: number): string | null => (v !== v ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : null);
+  const special = (v: number): string | null =>
+    v !== v ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : null;
   const sci = maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs !== Infinity && !allInt);
   if (sci) {
     let digits = 0;
@@ -80,7 +83,8 @@ function suffix(t: Tensor): string {
 export function formatTensor(t: Tensor): string {
   const fmt = formatterFor(t);
   if (t.shape.length === 0) return `tensor(${fmt(t.item())}${suffix(t)})`;
-  if (t.size === 0) return `tensor([]${t.shape.length > 1 ? `, shape=[${t.shape.join(", ")}]` : ""}${suffix(t)})`;
+  if (t.size === 0)
+    return `tensor([]${t.shape.length > 1 ? `, shape=[${t.shape.join(", ")}]` : ""}${suffix(t)})`;
   const d = t._buf();
   const summarise = t.size > THRESHOLD;
   const shape = t.shape;
@@ -106,8 +110,15 @@ export function formatTensor(t: Tensor): string {
     const inner = n === 0 ? 0 : stride / n;
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
-      if (summarise && n > 2 * EDGE && i === EDGE) { parts.push("..."); i = n - EDGE; }
-      parts.push(dim === shape.length - 1 ? cells.get(offset + i)!.padStart(width) : render(dim + 1, offset + i * inner, inner));
+      if (summarise && n > 2 * EDGE && i === EDGE) {
+        parts.push("...");
+        i = n - EDGE;
+      }
+      parts.push(
+        dim === shape.length - 1
+          ? cells.get(offset + i)!.padStart(width)
+          : render(dim + 1, offset + i * inner, inner),
+      );
     }
     if (dim === shape.length - 1) return "[" + parts.join(", ") + "]";
     const sep = "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent + dim + 1);
@@ -134,10 +145,14 @@ export function tensorHtml(t: Tensor): string {
   const rows = t.shape.length === 1 ? 1 : t.shape[0];
   const cols = t.shape[t.shape.length - 1];
   let html = `<table class="gradlab-tensor" style="font-family:monospace;border-collapse:collapse">${caption}`;
-  html += "<tr><th></th>" + Array.from({ length: cols }, (_, j) => `<th style="padding:2px 6px;color:#888">${j}</th>`).join("") + "</tr>";
+  html +=
+    "<tr><th></th>" +
+    Array.from({ length: cols }, (_, j) => `<th style="padding:2px 6px;color:#888">${j}</th>`).join("") +
+    "</tr>";
   for (let i = 0; i < rows; i++) {
     html += `<tr><th style="padding:2px 6px;color:#888">${i}</th>`;
-    for (let j = 0; j < cols; j++) html += `<td style="padding:2px 6px;text-align:right">${esc(fmt(d[i * cols + j]))}</td>`;
+    for (let j = 0; j < cols; j++)
+      html += `<td style="padding:2px 6px;text-align:right">${esc(fmt(d[i * cols + j]))}</td>`;
     html += "</tr>";
   }
   return html + "</table>";

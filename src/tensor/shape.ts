@@ -34,7 +34,10 @@ export function sizeOf(shape: readonly number[]): number {
 export function stridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { s[d] = acc; acc *= shape[d]; }
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d] = acc;
+    acc *= shape[d];
+  }
   return s;
 }
 
@@ -58,7 +61,10 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
     const db = i < nd - b.length ? 1 : b[i - (nd - b.length)];
     if (da === db || db === 1) out[i] = da;
     else if (da === 1) out[i] = db;
-    else throw new ShapeError(`${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together (axis ${i - nd}: ${da} vs ${db})`);
+    else
+      throw new ShapeError(
+        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together (axis ${i - nd}: ${da} vs ${db})`,
+      );
   }
   return out;
 }
@@ -86,7 +92,10 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 export function normAxis(axis: number, ndim: number, op: string): number {
   if (!Number.isInteger(axis)) throw new ShapeError(`${op}: axis must be an integer, got ${axis}`);
   const a = axis < 0 ? axis + ndim : axis;
-  if (a < 0 || a >= ndim) throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? "" : "s"}`);
+  if (a < 0 || a >= ndim)
+    throw new ShapeError(
+      `${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? "" : "s"}`,
+    );
   return a;
 }
 
@@ -94,7 +103,11 @@ export function normAxis(axis: number, ndim: number, op: string): number {
  * Sorted, de-duplicated axes; undefined means all axes.
  * @example normAxes([-1, 0], 3, "sum") // [0, 2]
  */
-export function normAxes(axis: number | readonly number[] | undefined | null, ndim: number, op: string): number[] {
+export function normAxes(
+  axis: number | readonly number[] | undefined | null,
+  ndim: number,
+  op: string,
+): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : axis;
   const out = [...new Set(list.map((a) => normAxis(a, ndim, op)))];
@@ -104,9 +117,11 @@ export function normAxes(axis: number | readonly number[] | undefined | null, nd
 
 /** Check every dim is a non-negative integer. @example checkShape([2, 3], "zeros") */
 export function checkShape(shape: readonly number[], op: string): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${String(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${fmtShape(shape)}`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${fmtShape(shape)}`);
   }
   return shape.slice();
 }

@@ -33,10 +33,21 @@ type BeforeWriteImpl = (buf: TypedArray) => void;
  * each either materialised or itself deferred; `n` counts the ops in the inlinable tree.
  * @example x.mul(w)._lazy // { k: "mul", a: [x, w], n: 1 } for large float tensors on the js backend
  */
-export interface LazyNode { readonly k: string; readonly a: Tensor[]; readonly n: number }
+export interface LazyNode {
+  readonly k: string;
+  readonly a: Tensor[];
+  readonly n: number;
+}
 
 /** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: { backward: BackwardImpl | null; assign: AssignImpl | null; astype: CastImpl | null; materialise: MaterialiseImpl | null; materialiseTogether: ((ts: readonly Tensor[]) => void) | null; beforeWrite: BeforeWriteImpl | null } = {
+export const tensorHooks: {
+  backward: BackwardImpl | null;
+  assign: AssignImpl | null;
+  astype: CastImpl | null;
+  materialise: MaterialiseImpl | null;
+  materialiseTogether: ((ts: readonly Tensor[]) => void) | null;
+  beforeWrite: BeforeWriteImpl | null;
+} = {
   backward: null,
   materialise: null,
   materialiseTogether: null,
@@ -159,7 +170,10 @@ export class Tensor {
   }
 
   set data(v: TypedArray) {
-    if (v.length !== this.size) throw new Error(`Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`);
+    if (v.length !== this.size)
+      throw new Error(
+        `Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`,
+      );
     this._data = v;
     this._flags |= 1;
   }
@@ -174,7 +188,9 @@ export class Tensor {
 
   set requiresGrad(v: boolean) {
     if (v && !isFloat(this.dtype)) {
-      throw new Error(`requiresGrad: only float tensors can require gradients; this tensor is ${this.dtype} (convert with .astype("float64"))`);
+      throw new Error(
+        `requiresGrad: only float tensors can require gradients; this tensor is ${this.dtype} (convert with .astype("float64"))`,
+      );
     }
     this._rg = v;
   }
@@ -193,8 +209,15 @@ export class Tensor {
   }
 
   set _node(v: Node | null) {
-    if (v === null) { this._op = null; this._inputs = null; this._attrs = null; }
-    else { this._op = v.op; this._inputs = v.inputs; this._attrs = v.attrs; }
+    if (v === null) {
+      this._op = null;
+      this._inputs = null;
+      this._attrs = null;
+    } else {
+      this._op = v.op;
+      this._inputs = v.inputs;
+      this._attrs = v.attrs;
+    }
   }
 
   /**
@@ -202,7 +225,10 @@ export class Tensor {
    * @example tensor([[3]]).item() // 3
    */
   item(): number {
-    if (this.size !== 1) throw new Error(`item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
+    if (this.size !== 1)
+      throw new Error(
+        `item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`,
+      );
     if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return this._s;
     return this._buf()[0];
   }
@@ -255,7 +281,10 @@ export class Tensor {
   detach(): Tensor {
     if (this._lazy !== null) this._buf();
     const t = new Tensor(this.shape, this.dtype, this._data, this._s);
-    if (this._data !== null) { this._flags |= 1; t._flags |= 1; }
+    if (this._data !== null) {
+      this._flags |= 1;
+      t._flags |= 1;
+    }
     return t;
   }
 
@@ -264,7 +293,8 @@ export class Tensor {
    * @example const c = x.clone(); c.assign(0); // x unchanged
    */
   clone(): Tensor {
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return new Tensor(this.shape.slice(), this.dtype, null, this._s);
+    if (this._data === null && this._lazy === null && (this._flags & 2) === 0)
+      return new Tensor(this.shape.slice(), this.dtype, null, this._s);
     const src = this._buf();
     const d = acquire(this.dtype, this.size);
     d.set(src);

@@ -10,12 +10,17 @@ export type DataRecord = object;
 /** The fields of `data` that are tensors with rows, and the row count. @example rowFields({ x, y, name: "moons" }, "train") // { keys: ["x", "y"], n: 200 } */
 export function rowFields(record: DataRecord, who: string): { keys: string[]; n: number } {
   const data = record as Record<string, unknown>;
-  const keys = Object.keys(data).filter((k) => data[k] instanceof TensorClass && (data[k] as Tensor).ndim >= 1);
+  const keys = Object.keys(data).filter(
+    (k) => data[k] instanceof TensorClass && (data[k] as Tensor).ndim >= 1,
+  );
   if (keys.length === 0) throw new Error(`${who}: data has no tensor fields (expected e.g. {x, y})`);
   const n = (data[keys[0]!] as Tensor).shape[0]!;
   for (const k of keys) {
     const m = (data[k] as Tensor).shape[0]!;
-    if (m !== n) throw new Error(`${who}: data.${keys[0]} has ${n} rows but data.${k} has ${m}; every tensor field needs the same first dimension`);
+    if (m !== n)
+      throw new Error(
+        `${who}: data.${keys[0]} has ${n} rows but data.${k} has ${m}; every tensor field needs the same first dimension`,
+      );
   }
   if (n === 0) throw new Error(`${who}: data has no rows`);
   return { keys, n };
@@ -37,12 +42,18 @@ export class BatchSampler {
   private order: number[] = [];
   private cursor = 0;
 
-  constructor(private readonly data: DataRecord, batchSize: number | undefined, private readonly shuffle: boolean, seed: number) {
+  constructor(
+    private readonly data: DataRecord,
+    batchSize: number | undefined,
+    private readonly shuffle: boolean,
+    seed: number,
+  ) {
     const { keys, n } = rowFields(data, "train");
     this.keys = keys;
     this.n = n;
     this.batchSize = Math.min(batchSize ?? n, n);
-    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1)) throw new Error(`train: batchSize must be a positive integer, got ${batchSize}`);
+    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1))
+      throw new Error(`train: batchSize must be a positive integer, got ${batchSize}`);
     this.batchesPerEpoch = Math.ceil(n / this.batchSize);
     this.rng = generator(seed);
   }
@@ -50,7 +61,11 @@ export class BatchSampler {
   /** The next batch; `first` is true when it starts an epoch. @example const { batch } = sampler.next(); */
   next(): { batch: DataRecord; first: boolean } {
     const first = this.cursor === 0;
-    if (first) this.order = this.shuffle && this.batchSize < this.n ? this.rng.permutation(this.n) : Array.from({ length: this.n }, (_, i) => i);
+    if (first)
+      this.order =
+        this.shuffle && this.batchSize < this.n
+          ? this.rng.permutation(this.n)
+          : Array.from({ length: this.n }, (_, i) => i);
     const idx = this.order.slice(this.cursor * this.batchSize, (this.cursor + 1) * this.batchSize);
     this.cursor = (this.cursor + 1) % this.batchesPerEpoch;
     if (idx.length === this.n) return { batch: this.data, first };

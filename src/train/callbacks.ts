@@ -57,7 +57,8 @@ export class EarlyStopping {
     this.patience = options.patience ?? 10;
     this.minDelta = options.minDelta ?? 0;
     this.restoreBest = options.restoreBest ?? true;
-    if (!(Number.isInteger(this.patience) && this.patience >= 1)) throw new Error(`earlyStopping: patience must be an integer >= 1, got ${this.patience}`);
+    if (!(Number.isInteger(this.patience) && this.patience >= 1))
+      throw new Error(`earlyStopping: patience must be an integer >= 1, got ${this.patience}`);
     if (!(this.minDelta >= 0)) throw new Error(`earlyStopping: minDelta must be >= 0, got ${this.minDelta}`);
   }
 

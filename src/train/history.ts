@@ -36,7 +36,16 @@ export class History {
   }
 
   /** Append one step. @example h.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3, stepTime: 3 }) */
-  record(r: { step: number; epoch: number; loss: number; valLoss: number | null; gradNorm: number; lr: number; time: number; stepTime?: number }): void {
+  record(r: {
+    step: number;
+    epoch: number;
+    loss: number;
+    valLoss: number | null;
+    gradNorm: number;
+    lr: number;
+    time: number;
+    stepTime?: number;
+  }): void {
     const previous = this.time.length > 0 ? this.time[this.time.length - 1]! : 0;
     this.stepTime.push(r.stepTime ?? r.time - previous);
     this.step.push(r.step);
@@ -58,15 +67,26 @@ export class History {
     let best: { step: number; value: number } | null = null;
     const series = key === "loss" ? this.loss : this.valLoss;
     series.forEach((v, i) => {
-      if (v !== null && Number.isFinite(v) && (best === null || v < best.value)) best = { step: this.step[i]!, value: v };
+      if (v !== null && Number.isFinite(v) && (best === null || v < best.value))
+        best = { step: this.step[i]!, value: v };
     });
     return best;
   }
 
   /** The columns as plain arrays (JSON-ready). @example JSON.stringify(history) */
   toJSON(): Record<string, unknown> {
-    return { step: this.step, epoch: this.epoch, loss: this.loss, valLoss: this.valLoss, gradNorm: this.gradNorm, lr: this.lr,
-      time: this.time, stepTime: this.stepTime, stopReason: this.stopReason, evaluations: this.evaluations };
+    return {
+      step: this.step,
+      epoch: this.epoch,
+      loss: this.loss,
+      valLoss: this.valLoss,
+      gradNorm: this.gradNorm,
+      lr: this.lr,
+      time: this.time,
+      stepTime: this.stepTime,
+      stopReason: this.stopReason,
+      evaluations: this.evaluations,
+    };
   }
 
   /** One line. @example String(history) */
@@ -74,13 +94,18 @@ export class History {
     const last = this.loss.length - 1;
     if (last < 0) return "History(empty)";
     const val = this.valLoss.filter((v): v is number => v !== null).at(-1);
-    return `History(${this.loss.length} steps, ${this.stopReason}; loss ${this.loss[last]!.toPrecision(5)}` +
-      `${val !== undefined ? `, val ${val.toPrecision(5)}` : ""}, ${(this.time[last]! / 1000).toFixed(2)} s)`;
+    return (
+      `History(${this.loss.length} steps, ${this.stopReason}; loss ${this.loss[last]!.toPrecision(5)}` +
+      `${val !== undefined ? `, val ${val.toPrecision(5)}` : ""}, ${(this.time[last]! / 1000).toFixed(2)} s)`
+    );
   }
 
   [JUPYTER_DISPLAY](): Record<string, unknown> {
     if (this.loss.length === 0) return { "text/plain": this.toString() };
-    const fig = lossCurve(this, { title: this.toString() }) as unknown as Record<symbol, () => Record<string, unknown>>;
+    const fig = lossCurve(this, { title: this.toString() }) as unknown as Record<
+      symbol,
+      () => Record<string, unknown>
+    >;
     return { ...fig[JUPYTER_DISPLAY]!(), "text/plain": this.toString() };
   }
 }

@@ -56,7 +56,9 @@ export interface TrainResult<P> {
 }
 
 function globalNorm(grads: unknown): number {
-  const norms = (treeLeaves(grads as never) as unknown as Tensor[]).map((g) => vectorNorm(gradStorage(g), g.size, 2));
+  const norms = (treeLeaves(grads as never) as unknown as Tensor[]).map((g) =>
+    vectorNorm(gradStorage(g), g.size, 2),
+  );
   return vectorNorm(norms, norms.length, 2);
 }
 
@@ -73,20 +75,30 @@ function globalNorm(grads: unknown): number {
  * });
  * history.loss.at(-1);
  */
-export function train<P extends ParamTree, D extends DataRecord>(options: TrainOptions<P, D>): TrainResult<P> {
+export function train<P extends ParamTree, D extends DataRecord>(
+  options: TrainOptions<P, D>,
+): TrainResult<P> {
   const { params, data } = options;
-  if (typeof options.loss !== "function") throw new Error("train: loss must be a function (params, batch) => scalar Tensor");
+  if (typeof options.loss !== "function")
+    throw new Error("train: loss must be a function (params, batch) => scalar Tensor");
   const optimizer = options.optimizer ?? adam({ lr: 1e-2 });
   const sampler = new BatchSampler(data, options.batchSize, options.shuffle ?? true, options.seed ?? 0);
   const totalSteps = options.steps ?? (options.epochs ?? 1) * sampler.batchesPerEpoch;
-  if (!(Number.isInteger(totalSteps) && totalSteps >= 0)) throw new Error(`train: steps/epochs must give a whole number of steps, got ${totalSteps}`);
+  if (!(Number.isInteger(totalSteps) && totalSteps >= 0))
+    throw new Error(`train: steps/epochs must give a whole number of steps, got ${totalSteps}`);
   const validateEvery = options.validateEvery ?? sampler.batchesPerEpoch;
   const callbacks = options.callbacks ?? [];
-  const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping === true ? {} : options.earlyStopping) : null;
-  const monitorVal = options.validation !== undefined && (typeof options.earlyStopping !== "object" || options.earlyStopping.monitor !== "loss");
+  const early = options.earlyStopping
+    ? new EarlyStopping(options.earlyStopping === true ? {} : options.earlyStopping)
+    : null;
+  const monitorVal =
+    options.validation !== undefined &&
+    (typeof options.earlyStopping !== "object" || options.earlyStopping.monitor !== "loss");
   const host = displayHost();
   const liveOpts = options.live ?? host !== undefined;
-  const live: LiveLossCurve | null = liveOpts ? liveLossCurve({ title: "training loss", ...(typeof liveOpts === "object" ? liveOpts : {}) }) : null;
+  const live: LiveLossCurve | null = liveOpts
+    ? liveLossCurve({ title: "training loss", ...(typeof liveOpts === "object" ? liveOpts : {}) })
+    : null;
   const gradientBased = optimizer instanceof GradientOptimizer;
   const leaves = treeLeaves(params as never) as unknown as Tensor[];
   let bestSnapshot: Float64Array[] | null = null;
@@ -94,7 +106,9 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
   const history = new History();
   const start = performance.now();
   const startEvals = { ...optimizer.evaluations };
-  let epochLossSum = 0, epochLossCount = 0, epoch = 0;
+  let epochLossSum = 0,
+    epochLossCount = 0,
+    epoch = 0;
   const aborted = (): boolean => {
     if (options.signal?.aborted === true) return true;
     const h = displayHost();
@@ -113,7 +127,10 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
       let lossValue: number;
       let gradNorm = NaN;
       if (gradientBased) {
-        const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [Tensor, ParamTree];
+        const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [
+          Tensor,
+          ParamTree,
+        ];
         lossValue = lossNumber(value, "train");
         gradNorm = globalNorm(grads);
         if (options.clipGradNorm !== undefined) clipGradNorm(grads, options.clipGradNorm);
@@ -132,29 +149,56 @@ export function train<P extends ParamTree, D extends DataRecord>(options: TrainO
       const endOfEpoch = (step + 1) % sampler.batchesPerEpoch === 0;
       let valLoss: number | null = null;
       if (options.validation !== undefined && ((step + 1) % validateEvery === 0 || step === totalSteps - 1)) {
-        valLoss = noGrad(() => lossNumber(options.loss(params, options.validation as D), "train (validation)"));
+        valLoss = noGrad(() =>
+          lossNumber(options.loss(params, options.validation as D), "train (validation)"),
+        );
       }
       const now = performance.now();
-      history.record({ step, epoch, loss: lossValue, valLoss, gradNorm, lr, time: now - start, stepTime: now - stepStart });
+      history.record({
+        step,
+        epoch,
+        loss: lossValue,
+        valLoss,
+        gradNorm,
+        lr,
+        time: now - start,
+        stepTime: now - stepStart,
+      });
       live?.push({ loss: lossValue, valLoss, step });
 
       const info: StepInfo = { step, epoch, loss: lossValue, valLoss, gradNorm, lr, params, history };
       let stop = false;
       for (const cb of callbacks) if (cb.onStepEnd?.(info) === false) stop = true;
       if (endOfEpoch) for (const cb of callbacks) if (cb.onEpochEnd?.(info) === false) stop = true;
-      if (stop) { history.stopReason = "callback"; break; }
+      if (stop) {
+        history.stopReason = "callback";
+        break;
+      }
 
-      if (!Number.isFinite(lossValue)) { history.stopReason = "nonFinite"; break; }
+      if (!Number.isFinite(lossValue)) {
+        history.stopReason = "nonFinite";
+        break;
+      }
       if (early) {
         const checkValue = monitorVal ? valLoss : endOfEpoch ? epochLossSum / epochLossCount : null;
         if (checkValue !== null) {
           const verdict = early.update(checkValue, step);
-          if (verdict === "improved" && early.restoreBest) bestSnapshot = leaves.map((p) => Float64Array.from(p.data as ArrayLike<number>));
-          if (verdict === "stop") { history.stopReason = "earlyStopping"; break; }
+          if (verdict === "improved" && early.restoreBest)
+            bestSnapshot = leaves.map((p) => Float64Array.from(p.data as ArrayLike<number>));
+          if (verdict === "stop") {
+            history.stopReason = "earlyStopping";
+            break;
+          }
         }
       }
-      if (endOfEpoch) { epochLossSum = 0; epochLossCount = 0; }
-      if (aborted()) { history.stopReason = "interrupted"; break; }
+      if (endOfEpoch) {
+        epochLossSum = 0;
+        epochLossCount = 0;
+      }
+      if (aborted()) {
+        history.stopReason = "interrupted";
+        break;
+      }
     }
   } finally {
     if (history.stopReason === "earlyStopping" && bestSnapshot) {

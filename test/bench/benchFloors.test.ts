@@ -29,7 +29,8 @@ describe("sample statistics and tables", () => {
 describe("micrograd floor", () => {
   test("gradients of a small expression match central differences", () => {
     const f = (a: number, b: number) => {
-      const x = new Value(a), y = new Value(b);
+      const x = new Value(a),
+        y = new Value(b);
       const out = x.mul(y).add(x.tanh()).sub(y.square().mul(0.5));
       return { out, x, y };
     };
@@ -55,12 +56,19 @@ describe("micrograd floor", () => {
 
   test("the scalar-graph MLP's first parameter gradient matches a central difference", () => {
     const { xs, ys, params } = scalarGraphProblem();
-    const lossAt = (ps: number[]) => mlpLoss(ps.map((p) => new Value(p)), xs.slice(0, 5), ys.slice(0, 5)).data;
+    const lossAt = (ps: number[]) =>
+      mlpLoss(
+        ps.map((p) => new Value(p)),
+        xs.slice(0, 5),
+        ys.slice(0, 5),
+      ).data;
     const values = params.map((p) => new Value(p));
     mlpLoss(values, xs.slice(0, 5), ys.slice(0, 5)).backward();
     const h = 1e-6;
-    const plus = [...params], minus = [...params];
-    plus[0] += h; minus[0] -= h;
+    const plus = [...params],
+      minus = [...params];
+    plus[0] += h;
+    minus[0] -= h;
     const numeric = (lossAt(plus) - lossAt(minus)) / (2 * h);
     assert.ok(Math.abs(values[0].grad - numeric) < 1e-7, `${values[0].grad} vs ${numeric}`);
   });
@@ -78,7 +86,10 @@ describe("plain-JS floors", () => {
       const floor = await matmulFloor(dtype).setup();
       const tol = dtype === "float64" ? 1e-9 : 1e-3;
       const got = floor.step();
-      assert.ok(Math.abs(got - expected) <= tol * Math.max(1, Math.abs(expected)), `${dtype}: ${got} vs ${expected}`);
+      assert.ok(
+        Math.abs(got - expected) <= tol * Math.max(1, Math.abs(expected)),
+        `${dtype}: ${got} vs ${expected}`,
+      );
     }
   });
 
@@ -106,7 +117,8 @@ describe("plain-JS floors", () => {
     const db = (mse(p.ws[g], p.bs[g] + h) - mse(p.ws[g], p.bs[g] - h)) / (2 * h);
     let checksum = 0;
     for (let k = 0; k < GRID * GRID; k++) {
-      let sw = 0, sb = 0;
+      let sw = 0,
+        sb = 0;
       for (let i = 0; i < POINTS; i++) {
         const r = p.ws[k] * p.x[i] + p.bs[k] - p.y[i];
         sw += r * p.x[i];

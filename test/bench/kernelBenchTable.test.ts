@@ -5,25 +5,64 @@ import assert from "node:assert/strict";
 import { kernelTable, rssTrendMbPer1000, type KernelResult } from "../../bench/kernelBench.js";
 
 function result(curve: [number, number][], warmup: number, endSettled = curve.at(-1)![1]): KernelResult {
-  return { name: "gradlab", coldStartMs: [], firstCellMs: [], roundTripMs: [], rssCurve: curve, cellMsCurve: [], cellsRun: curve.at(-1)![0], lostIdles: 0, cellErrors: 0,
-    rssAfterWarmupMb: warmup + 3, rssWarmupSettledMb: warmup, rssEndSettledMb: endSettled };
+  return {
+    name: "gradlab",
+    coldStartMs: [],
+    firstCellMs: [],
+    roundTripMs: [],
+    rssCurve: curve,
+    cellMsCurve: [],
+    cellsRun: curve.at(-1)![0],
+    lostIdles: 0,
+    cellErrors: 0,
+    rssAfterWarmupMb: warmup + 3,
+    rssWarmupSettledMb: warmup,
+    rssEndSettledMb: endSettled,
+  };
 }
 
 function flatVerdict(table: string): string {
   const row = table.split("\n").find((l) => l.includes("RSS after the cells"))!;
-  return row.split("|").map((c) => c.trim()).filter((c) => c.length > 0).at(-1)!;
+  return row
+    .split("|")
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0)
+    .at(-1)!;
 }
 
 test("the trend is the least-squares slope from cell 100 on, per 1,000 cells", () => {
-  assert.equal(rssTrendMbPer1000([[0, 150], [100, 200], [200, 201], [300, 202]]), 10);
-  assert.equal(rssTrendMbPer1000([[0, 150], [100, 200]]), undefined);
+  assert.equal(
+    rssTrendMbPer1000([
+      [0, 150],
+      [100, 200],
+      [200, 201],
+      [300, 202],
+    ]),
+    10,
+  );
+  assert.equal(
+    rssTrendMbPer1000([
+      [0, 150],
+      [100, 200],
+    ]),
+    undefined,
+  );
 });
 
 test("flat needs both: settled within 10% of settled warm-up and no upward trend", () => {
-  const steps = (from: number, step: number): [number, number][] => Array.from({ length: 11 }, (_, i) => [i * 100, from + i * step] as [number, number]);
+  const steps = (from: number, step: number): [number, number][] =>
+    Array.from({ length: 11 }, (_, i) => [i * 100, from + i * step] as [number, number]);
   assert.equal(flatVerdict(kernelTable([result(steps(200, 0.5), 200)], 1000)), "yes");
-  assert.equal(flatVerdict(kernelTable([result(steps(225, 0), 200)], 1000)), "NO");   // 12.5% above warm-up
+  assert.equal(flatVerdict(kernelTable([result(steps(225, 0), 200)], 1000)), "NO"); // 12.5% above warm-up
   assert.equal(flatVerdict(kernelTable([result(steps(200, 1.5), 200)], 1000)), "NO"); // +15 MB per 1,000 cells
-  assert.equal(flatVerdict(kernelTable([result(steps(225, 0), 200, 210)], 1000)), "yes", "the settled end counts, not the burst's last point");
-  assert.equal(flatVerdict(kernelTable([result(steps(205, 0), 200, 225)], 1000)), "NO", "settled higher than the burst: still 12.5%");
+  assert.equal(
+    flatVerdict(kernelTable([result(steps(225, 0), 200, 210)], 1000)),
+    "yes",
+    "the settled end counts, not the burst's last point",
+  );
+  assert.equal(
+    flatVerdict(kernelTable([result(steps(205, 0), 200, 225)], 1000)),
+    "NO",
+    "settled higher than the burst: still 12.5%",
+  );
 });

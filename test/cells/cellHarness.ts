@@ -50,7 +50,10 @@ export class NotebookHarness {
   }
 
   /** Executes a cell; `keepRouting` leaves stdout routed to its sink (stray-output tests). */
-  async run(code: string, opts: { sink?: RecordingSink; options?: Partial<ExecuteOptions>; keepRouting?: boolean } = {}): Promise<CellRun> {
+  async run(
+    code: string,
+    opts: { sink?: RecordingSink; options?: Partial<ExecuteOptions>; keepRouting?: boolean } = {},
+  ): Promise<CellRun> {
     const sink = opts.sink ?? new RecordingSink();
     // Let the test runner flush its pending reports to the real stdout before output is
     // routed to the cell again (it writes them asynchronously after each test).
@@ -66,7 +69,8 @@ export class NotebookHarness {
   /** Executes a cell that must succeed and returns its text/plain result. */
   async value(code: string): Promise<string | undefined> {
     const { outcome, sink } = await this.run(code);
-    if (outcome.status !== "ok") throw new Error(`cell failed: ${outcome.ename}: ${outcome.evalue}\n${outcome.traceback.join("\n")}`);
+    if (outcome.status !== "ok")
+      throw new Error(`cell failed: ${outcome.ename}: ${outcome.evalue}\n${outcome.traceback.join("\n")}`);
     return sink.resultText();
   }
 }

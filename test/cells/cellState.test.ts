@@ -20,7 +20,10 @@ type Pair = [number, number];`);
     assert.equal(await nb.value("bump(1); counter"), "11");
     assert.equal(await nb.value("new Point(3, 4).norm()"), "5");
     assert.equal(await nb.value("Mode.Eval"), "1");
-    assert.equal(await nb.value("const who: Named = { name: 'ada' }; const pair: Pair = [1, 2]; who.name + pair[1]"), "'ada2'");
+    assert.equal(
+      await nb.value("const who: Named = { name: 'ada' }; const pair: Pair = [1, 2]; who.name + pair[1]"),
+      "'ada2'",
+    );
   });
 
   test("a function from an earlier cell sees later changes of a global it closes over", async () => {
@@ -38,18 +41,35 @@ type Pair = [number, number];`);
   });
 
   test("destructuring declarations bind every name", async () => {
-    assert.equal(await nb.value("const { p, q: [r = 7, ...rest] } = { p: 1, q: [undefined, 8, 9] as (number | undefined)[] };\np + (r ?? 0) + rest.length"), "10");
+    assert.equal(
+      await nb.value(
+        "const { p, q: [r = 7, ...rest] } = { p: 1, q: [undefined, 8, 9] as (number | undefined)[] };\np + (r ?? 0) + rest.length",
+      ),
+      "10",
+    );
   });
 
   test("top-level await, including a timer the cell waits for", async () => {
-    const { sink } = await nb.run("const waited = await new Promise<string>((r) => setTimeout(() => { console.log('tick'); r('done'); }, 20));\nwaited");
+    const { sink } = await nb.run(
+      "const waited = await new Promise<string>((r) => setTimeout(() => { console.log('tick'); r('done'); }, 20));\nwaited",
+    );
     assert.equal(sink.resultText(), "'done'");
     assert.equal(sink.text(), "tick\n");
   });
 
   test("export modifiers, export default, namespaces and top-level for await", async () => {
-    assert.equal(await nb.value("export const exported = 5;\nexport function twice(v: number) { return v * 2; }\nexport { exported as alias };\nexport default twice(exported)"), "10");
-    assert.equal(await nb.value("namespace Units { export const meter = 1; }\nasync function* gen() { yield 1; yield 2; }\nlet acc = exported;\nfor await (const v of gen()) acc += v;\nacc + Units.meter"), "9");
+    assert.equal(
+      await nb.value(
+        "export const exported = 5;\nexport function twice(v: number) { return v * 2; }\nexport { exported as alias };\nexport default twice(exported)",
+      ),
+      "10",
+    );
+    assert.equal(
+      await nb.value(
+        "namespace Units { export const meter = 1; }\nasync function* gen() { yield 1; yield 2; }\nlet acc = exported;\nfor await (const v of gen()) acc += v;\nacc + Units.meter",
+      ),
+      "9",
+    );
   });
 
   test("undefined and declarations-only cells show no result", async () => {
@@ -59,13 +79,20 @@ type Pair = [number, number];`);
   });
 
   test("the result uses Symbol.for('Jupyter.display') when the value has it", async () => {
-    const { sink } = await nb.run("({ [Symbol.for('Jupyter.display')]() { return { 'text/html': '<b>rich</b>', 'text/plain': 'rich' }; } })");
+    const { sink } = await nb.run(
+      "({ [Symbol.for('Jupyter.display')]() { return { 'text/html': '<b>rich</b>', 'text/plain': 'rich' }; } })",
+    );
     const result = sink.events.find((e) => e.kind === "result");
-    assert.deepEqual(result && result.kind === "result" ? result.data : undefined, { "text/html": "<b>rich</b>", "text/plain": "rich" });
+    assert.deepEqual(result && result.kind === "result" ? result.data : undefined, {
+      "text/html": "<b>rich</b>",
+      "text/plain": "rich",
+    });
   });
 
   test("console.* and process.stdout/stderr.write reach the sink", async () => {
-    const { sink } = await nb.run("console.log('a', 1); console.error('b'); process.stdout.write('c'); process.stderr.write(new TextEncoder().encode('d'));");
+    const { sink } = await nb.run(
+      "console.log('a', 1); console.error('b'); process.stdout.write('c'); process.stderr.write(new TextEncoder().encode('d'));",
+    );
     assert.equal(sink.text("stdout"), "a 1\nc");
     assert.equal(sink.text("stderr"), "b\nd");
   });
@@ -87,7 +114,9 @@ describe("errors", () => {
   const nb = new NotebookHarness();
 
   test("runtime errors show a source-mapped traceback in cell coordinates", async () => {
-    const first = await nb.run("function explode(n: number): number {\n  if (n > 2) {\n    throw new RangeError(`too big: ${n}`);\n  }\n  return n;\n}");
+    const first = await nb.run(
+      "function explode(n: number): number {\n  if (n > 2) {\n    throw new RangeError(`too big: ${n}`);\n  }\n  return n;\n}",
+    );
     assert.equal(first.outcome.status, "ok");
     const count = 2;
     const { outcome } = await nb.run("const ok = 1;\nexplode(ok + 4)");
@@ -97,8 +126,14 @@ describe("errors", () => {
     const frames = err.traceback.filter((l) => l.startsWith("    at "));
     assert.match(frames[0]!, /at explode \(cell\[1\]:3:11\)/);
     assert.match(frames[1]!, new RegExp(`cell\\[${count}\\]:2:1`));
-    assert.ok(!err.traceback.some((l) => /kernel[\\/]cells|node:internal|gradlab-cell-/.test(l)), err.traceback.join("\n"));
-    assert.ok(err.traceback.includes("      throw new RangeError(`too big: ${n}`);"), err.traceback.join("\n"));
+    assert.ok(
+      !err.traceback.some((l) => /kernel[\\/]cells|node:internal|gradlab-cell-/.test(l)),
+      err.traceback.join("\n"),
+    );
+    assert.ok(
+      err.traceback.includes("      throw new RangeError(`too big: ${n}`);"),
+      err.traceback.join("\n"),
+    );
   });
 
   test("thrown non-errors are reported", async () => {
@@ -121,7 +156,9 @@ describe("errors", () => {
 
   test("stacks of errors thrown later (stray timers) are mapped too", async () => {
     // Whoever reports a stray error (the kernel server) prints err.stack: it must be mapped.
-    await nb.value("let lateStack = '';\nsetTimeout(() => { try { throw new Error('late failure'); } catch (e) { lateStack = (e as Error).stack ?? ''; } }, 5);");
+    await nb.value(
+      "let lateStack = '';\nsetTimeout(() => { try { throw new Error('late failure'); } catch (e) { lateStack = (e as Error).stack ?? ''; } }, 5);",
+    );
     await new Promise((r) => setTimeout(r, 40));
     const stack = await nb.value("lateStack");
     assert.match(stack ?? "", /late failure[\s\S]*cell\[\d+\]:2:32/);
@@ -133,13 +170,20 @@ describe("errors", () => {
     const router = OutputRouter.install();
     // The stray timer fires well after the next request has started (a loaded machine can take
     // tens of ms to compile that cell); the next cell waits for it rather than for a fixed time.
-    const first = await nb.run("let strayDone = false;\nsetTimeout(() => { console.log('stray'); strayDone = true; }, 1500); 'started'", { keepRouting: true });
+    const first = await nb.run(
+      "let strayDone = false;\nsetTimeout(() => { console.log('stray'); strayDone = true; }, 1500); 'started'",
+      { keepRouting: true },
+    );
     assert.equal(router.currentSink(), first.sink);
     process.stdout.write("late line\n");
     router.release();
     assert.equal(first.sink.text(), "late line\n");
     const second = await nb.run("while (!strayDone) await new Promise((r) => setTimeout(r, 10));\n'waited'");
-    assert.equal(second.sink.text(), "stray\n", "a timer from an earlier cell prints into the running request");
+    assert.equal(
+      second.sink.text(),
+      "stray\n",
+      "a timer from an earlier cell prints into the running request",
+    );
   });
 });
 
@@ -166,7 +210,10 @@ describe("type checking", () => {
   });
 
   test("the //@gradlab-nocheck directive runs a cell with type errors", async () => {
-    assert.equal(await nb.value("//@gradlab-nocheck\nconst loose: number = 'text';\ntypeof loose"), "'string'");
+    assert.equal(
+      await nb.value("//@gradlab-nocheck\nconst loose: number = 'text';\ntypeof loose"),
+      "'string'",
+    );
     assert.equal(await nb.value("// @ts-nocheck\nconst n: number = 'still runs'; n"), "'still runs'");
   });
 

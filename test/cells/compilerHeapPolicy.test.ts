@@ -5,7 +5,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import vm from "node:vm";
 import ts from "typescript";
-import { applyCompilerHeapPolicy, limitHeapGrowth, neverOptimize } from "../../kernel/cells/compilerHeapPolicy.js";
+import {
+  applyCompilerHeapPolicy,
+  limitHeapGrowth,
+  neverOptimize,
+} from "../../kernel/cells/compilerHeapPolicy.js";
 
 test("neverOptimize marks functions and turns natives syntax off again", () => {
   const f = (x: number): number => x + 1;

@@ -14,12 +14,20 @@ display({ a: [1, 2] });
 display({ "text/html": "<i>raw</i>", "text/plain": "raw" });
 display({ [Symbol.for("Jupyter.display")]: () => ({ "text/markdown": "**rich**" }) });`);
     assert.equal(outcome.status, "ok");
-    const shown = sink.events.filter((e) => e.kind === "display").map((e) => (e.kind === "display" ? e.data : {}));
-    assert.deepEqual(shown, [{ "text/plain": "{ a: [ 1, 2 ] }" }, { "text/html": "<i>raw</i>", "text/plain": "raw" }, { "text/markdown": "**rich**" }]);
+    const shown = sink.events
+      .filter((e) => e.kind === "display")
+      .map((e) => (e.kind === "display" ? e.data : {}));
+    assert.deepEqual(shown, [
+      { "text/plain": "{ a: [ 1, 2 ] }" },
+      { "text/html": "<i>raw</i>", "text/plain": "raw" },
+      { "text/markdown": "**rich**" },
+    ]);
   });
 
   test("a handle's update() targets the same display id, also from a later cell", async () => {
-    const first = await nb.run("const progress = display.html('<b>0%</b>');\nawait progress.update({ 'text/html': '<b>50%</b>' });");
+    const first = await nb.run(
+      "const progress = display.html('<b>0%</b>');\nawait progress.update({ 'text/html': '<b>50%</b>' });",
+    );
     const [shown, updated] = first.sink.events;
     assert.equal(shown?.kind, "display");
     assert.equal(updated?.kind, "update");
@@ -34,7 +42,10 @@ display({ [Symbol.for("Jupyter.display")]: () => ({ "text/markdown": "**rich**" 
 
   test("display(value, { id }) reuses a display id", async () => {
     const { sink } = await nb.run("display('a', { id: 'fixed-id' }); display('b', { id: 'fixed-id' });");
-    assert.deepEqual(sink.events.map((e) => (e.kind === "display" ? e.displayId : undefined)), ["fixed-id", "fixed-id"]);
+    assert.deepEqual(
+      sink.events.map((e) => (e.kind === "display" ? e.displayId : undefined)),
+      ["fixed-id", "fixed-id"],
+    );
   });
 
   test("MIME helpers", async () => {
@@ -48,21 +59,27 @@ display.latex("$x^2$");
 display.text("plain");
 display.javascript("1");`);
     assert.equal(outcome.status, "ok");
-    assert.deepEqual(sink.events.map((e) => (e.kind === "display" ? e.data : undefined)), [
-      { "text/markdown": "# T" },
-      { "image/svg+xml": "<svg/>" },
-      { "image/png": "iVBORw==" },
-      { "image/jpeg": "base64data" },
-      { "application/json": { k: [1, null] } },
-      { "text/latex": "$x^2$" },
-      { "text/plain": "plain" },
-      { "application/javascript": "1" },
-    ]);
+    assert.deepEqual(
+      sink.events.map((e) => (e.kind === "display" ? e.data : undefined)),
+      [
+        { "text/markdown": "# T" },
+        { "image/svg+xml": "<svg/>" },
+        { "image/png": "iVBORw==" },
+        { "image/jpeg": "base64data" },
+        { "application/json": { k: [1, null] } },
+        { "text/latex": "$x^2$" },
+        { "text/plain": "plain" },
+        { "application/javascript": "1" },
+      ],
+    );
   });
 
   test("clearOutput(wait)", async () => {
     const { sink } = await nb.run("clearOutput(); clearOutput(true);");
-    assert.deepEqual(sink.events, [{ kind: "clear", wait: false }, { kind: "clear", wait: true }]);
+    assert.deepEqual(sink.events, [
+      { kind: "clear", wait: false },
+      { kind: "clear", wait: true },
+    ]);
   });
 
   test("the globals are declared for the type checker", async () => {
@@ -73,9 +90,15 @@ display.javascript("1");`);
 
   test("input() and password() ask the front end", async () => {
     const sink = new RecordingSink(["Ada", "s3cret"]);
-    const { sink: done } = await nb.run("const who = await input('Name? ');\nconst pw = await password('Password: ');\n`${who}:${pw.length}`", { sink });
+    const { sink: done } = await nb.run(
+      "const who = await input('Name? ');\nconst pw = await password('Password: ');\n`${who}:${pw.length}`",
+      { sink },
+    );
     assert.equal(done.resultText(), "'Ada:6'");
-    assert.deepEqual(done.events.slice(0, 2), [{ kind: "input", prompt: "Name? ", password: false }, { kind: "input", prompt: "Password: ", password: true }]);
+    assert.deepEqual(done.events.slice(0, 2), [
+      { kind: "input", prompt: "Name? ", password: false },
+      { kind: "input", prompt: "Password: ", password: true },
+    ]);
   });
 
   test("input() fails clearly when the front end does not allow stdin", async () => {
@@ -96,7 +119,10 @@ void host.session.set("plotly", "sent");`);
       { kind: "update", data: { "text/plain": "figure v2" }, displayId: "fig-1" },
       { kind: "clear", wait: true },
     ]);
-    assert.equal(await nb.value("(globalThis as any)[Symbol.for('gradlab.displayHost')].session.get('plotly')"), "'sent'");
+    assert.equal(
+      await nb.value("(globalThis as any)[Symbol.for('gradlab.displayHost')].session.get('plotly')"),
+      "'sent'",
+    );
   });
 
   test("comms is the kernel's registry, typed, with a clear error outside the kernel", async () => {
@@ -104,10 +130,21 @@ void host.session.set("plotly", "sent");`);
     assert.match(err.evalue, /only inside the gradlab kernel/);
     const opened: string[] = [];
     (globalThis as Record<symbol, unknown>)[Symbol.for("gradlab.comms")] = {
-      registerTarget: (name: string) => opened.push(name), unregisterTarget() {}, open() { throw new Error("unused"); }, get: () => undefined, list: () => [],
+      registerTarget: (name: string) => opened.push(name),
+      unregisterTarget() {},
+      open() {
+        throw new Error("unused");
+      },
+      get: () => undefined,
+      list: () => [],
     };
     try {
-      assert.equal(await nb.value("comms.registerTarget('echo', (comm) => { comm.onMsg = (m) => comm.send(m.data); }); comms.list().length"), "0");
+      assert.equal(
+        await nb.value(
+          "comms.registerTarget('echo', (comm) => { comm.onMsg = (m) => comm.send(m.data); }); comms.list().length",
+        ),
+        "0",
+      );
       assert.deepEqual(opened, ["echo"]);
       assert.equal(expectError((await nb.run("comms.registerTarget(42)")).outcome).ename, "TSError");
     } finally {

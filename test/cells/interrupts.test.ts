@@ -57,7 +57,9 @@ describe("interrupts", () => {
     await nb.value("spins = 0;");
     // The executor clears the flag when a cell starts; the listener's abort stands in for the
     // SIGINT that came during compilation. The loop ends by itself if the check were missing.
-    const { outcome } = await nb.run("spins = 12345;\nwhile (spins < 0) { spins++; }", { options: { signal: AbortSignal.abort() } });
+    const { outcome } = await nb.run("spins = 12345;\nwhile (spins < 0) { spins++; }", {
+      options: { signal: AbortSignal.abort() },
+    });
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
     assert.equal(await nb.value("spins"), "0");
   });
@@ -66,7 +68,10 @@ describe("interrupts", () => {
     const sink = new RecordingSink();
     await armInterrupter(sink.flag);
     // The import makes the loop run after an await, outside breakOnSigint's reach.
-    const { outcome } = await nb.run("import { EOL } from 'node:os';\nspins = EOL.length - 1;\n(globalThis as any).__armed();\nfor (;;) { spins++; }", { sink });
+    const { outcome } = await nb.run(
+      "import { EOL } from 'node:os';\nspins = EOL.length - 1;\n(globalThis as any).__armed();\nfor (;;) { spins++; }",
+      { sink },
+    );
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
     assert.ok(Number(await nb.value("spins")) > 0);
   });
@@ -87,7 +92,10 @@ describe("interrupts", () => {
   test("a microtask loop (for (;;) await null) stops: the flag is polled after each await", async () => {
     const sink = new RecordingSink();
     await armInterrupter(sink.flag);
-    const { outcome } = await nb.run("ticks = 0;\n(globalThis as any).__armed();\nfor (;;) { await null; ticks++; }", { sink });
+    const { outcome } = await nb.run(
+      "ticks = 0;\n(globalThis as any).__armed();\nfor (;;) { await null; ticks++; }",
+      { sink },
+    );
     assert.equal(expectError(outcome).ename, "KeyboardInterrupt");
     assert.ok(Number(await nb.value("ticks")) > 0);
   });
@@ -103,7 +111,10 @@ describe("interrupts", () => {
     const sink = new RecordingSink();
     (globalThis as Record<string, unknown>)["__expectedSignal"] = sink.controller.signal;
     (globalThis as Record<string, unknown>)["__expectedFlag"] = sink.flag;
-    const { sink: shown } = await nb.run("const hostNow = (globalThis as any)[Symbol.for('gradlab.displayHost')];\nhostNow.signal === (globalThis as any).__expectedSignal && hostNow.interruptFlag === (globalThis as any).__expectedFlag", { sink });
+    const { sink: shown } = await nb.run(
+      "const hostNow = (globalThis as any)[Symbol.for('gradlab.displayHost')];\nhostNow.signal === (globalThis as any).__expectedSignal && hostNow.interruptFlag === (globalThis as any).__expectedFlag",
+      { sink },
+    );
     assert.equal(shown.resultText(), "true");
   });
 

@@ -26,7 +26,8 @@ const config = { learningRate: 0.1, epochs: 5, label: "run" };`);
   test("t. lists the methods of a gradlab Tensor", async () => {
     const code = "t.";
     const r = await nb.executor.complete(code, code.length);
-    for (const member of ["matmul", "sum", "reshape", "backward", "shape", "item"]) assert.ok(r.matches.includes(member), `missing ${member} in ${r.matches.join(",")}`);
+    for (const member of ["matmul", "sum", "reshape", "backward", "shape", "item"])
+      assert.ok(r.matches.includes(member), `missing ${member} in ${r.matches.join(",")}`);
     assert.equal(r.cursorStart, 2);
     assert.equal(r.cursorEnd, 2);
   });
@@ -37,7 +38,10 @@ const config = { learningRate: 0.1, epochs: 5, label: "run" };`);
     assert.deepEqual(r.matches, ["learningRate"]);
     assert.equal(r.cursorStart, code.length - 3);
     const types = r.metadata["_jupyter_types_experimental"] as Array<{ text: string; type: string }>;
-    assert.deepEqual(types.map((x) => [x.text, x.type]), [["learningRate", "property"]]);
+    assert.deepEqual(
+      types.map((x) => [x.text, x.type]),
+      [["learningRate", "property"]],
+    );
   });
 
   test("earlier cells' names complete at top level", async () => {
@@ -85,9 +89,15 @@ describe("is_complete", () => {
     assert.deepEqual(checkCompleteness("1 + 1"), { status: "complete" });
     assert.deepEqual(checkCompleteness(""), { status: "complete" });
     assert.deepEqual(checkCompleteness("function f() {"), { status: "incomplete", indent: "  " });
-    assert.deepEqual(checkCompleteness("const xs = [\n  [1, 2],\n  [3,"), { status: "incomplete", indent: "    " });
+    assert.deepEqual(checkCompleteness("const xs = [\n  [1, 2],\n  [3,"), {
+      status: "incomplete",
+      indent: "    ",
+    });
     assert.deepEqual(checkCompleteness("call(a, {"), { status: "incomplete", indent: "    " });
-    assert.deepEqual(checkCompleteness("const s = `line ${1 + 1}\nmore"), { status: "incomplete", indent: "" });
+    assert.deepEqual(checkCompleteness("const s = `line ${1 + 1}\nmore"), {
+      status: "incomplete",
+      indent: "",
+    });
     assert.deepEqual(checkCompleteness("const s = `a ${ f("), { status: "incomplete", indent: "    " });
     assert.deepEqual(checkCompleteness("/* still a comment"), { status: "incomplete", indent: "" });
     assert.deepEqual(checkCompleteness("const total ="), { status: "incomplete", indent: "" });
@@ -108,20 +118,26 @@ describe("is_complete", () => {
         (tie("seq") as fc.Arbitrary<string>).map((s) => `f(${s})`),
       ),
     })).item;
-    fc.assert(fc.property(balanced, (expr) => {
-      assert.equal(checkCompleteness(`const v = ${expr};`).status, "complete");
-      const open = expr.lastIndexOf("[") >= 0 ? expr.slice(0, expr.lastIndexOf("[") + 1) : undefined;
-      if (open !== undefined) assert.equal(checkCompleteness(`const v = ${open}`).status, "incomplete");
-    }), { seed: 20261127, numRuns: 200 });
+    fc.assert(
+      fc.property(balanced, (expr) => {
+        assert.equal(checkCompleteness(`const v = ${expr};`).status, "complete");
+        const open = expr.lastIndexOf("[") >= 0 ? expr.slice(0, expr.lastIndexOf("[") + 1) : undefined;
+        if (open !== undefined) assert.equal(checkCompleteness(`const v = ${open}`).status, "incomplete");
+      }),
+      { seed: 20261127, numRuns: 200 },
+    );
   });
 });
 
 describe("code point offsets", () => {
   test("utf16 <-> code points round-trip", () => {
-    fc.assert(fc.property(fc.string({ unit: "grapheme" }), fc.nat(), (text, k) => {
-      const cps = [...text].length;
-      const cp = cps === 0 ? 0 : k % (cps + 1);
-      assert.equal(utf16ToCodePoints(text, codePointsToUtf16(text, cp)), cp);
-    }), { seed: 7, numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), fc.nat(), (text, k) => {
+        const cps = [...text].length;
+        const cp = cps === 0 ? 0 : k % (cps + 1);
+        assert.equal(utf16ToCodePoints(text, codePointsToUtf16(text, cp)), cp);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

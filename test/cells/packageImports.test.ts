@@ -29,16 +29,32 @@ describe("package imports", () => {
       "lib/main.js": "exports.add = (a, b) => a + b;\nexports.kind = 'cjs';\n",
     });
     writePackage(root, "esm-only", {
-      "package.json": JSON.stringify({ name: "esm-only", version: "1.0.0", type: "module", exports: { ".": { import: "./index.js" }, "./extra": { import: "./extra.js" } } }),
+      "package.json": JSON.stringify({
+        name: "esm-only",
+        version: "1.0.0",
+        type: "module",
+        exports: { ".": { import: "./index.js" }, "./extra": { import: "./extra.js" } },
+      }),
       "index.js": "export const mul = (a, b) => a * b;\nexport default 'esm default';\n",
       "extra.js": "export const extra = 'subpath';\n",
     });
     writePackage(root, "esm-tla", {
-      "package.json": JSON.stringify({ name: "esm-tla", version: "1.0.0", type: "module", exports: "./index.js" }),
-      "index.js": "await new Promise((r) => setTimeout(r, 5));\nexport const ready = 'after top-level await';\n",
+      "package.json": JSON.stringify({
+        name: "esm-tla",
+        version: "1.0.0",
+        type: "module",
+        exports: "./index.js",
+      }),
+      "index.js":
+        "await new Promise((r) => setTimeout(r, 5));\nexport const ready = 'after top-level await';\n",
     });
     writePackage(root, "typed-pkg", {
-      "package.json": JSON.stringify({ name: "typed-pkg", version: "1.0.0", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }),
+      "package.json": JSON.stringify({
+        name: "typed-pkg",
+        version: "1.0.0",
+        type: "module",
+        exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
+      }),
       "index.js": "export function shout(s) { return s.toUpperCase() + '!'; }\n",
       "index.d.ts": "/** Upper-cases and exclaims. */\nexport declare function shout(s: string): string;\n",
     });
@@ -46,11 +62,21 @@ describe("package imports", () => {
   });
 
   test("a CommonJS package: named and default imports", async () => {
-    assert.equal(await nb.value("import { add, kind } from 'cjs-pkg';\nimport cjs from 'cjs-pkg';\n`${add(2, 3)} ${kind} ${typeof cjs.add}`"), "'5 cjs function'");
+    assert.equal(
+      await nb.value(
+        "import { add, kind } from 'cjs-pkg';\nimport cjs from 'cjs-pkg';\n`${add(2, 3)} ${kind} ${typeof cjs.add}`",
+      ),
+      "'5 cjs function'",
+    );
   });
 
   test("an ESM-only package and its subpath export", async () => {
-    assert.equal(await nb.value("import esmDefault, { mul } from 'esm-only';\nimport { extra } from 'esm-only/extra';\n`${mul(3, 4)} ${esmDefault} ${extra}`"), "'12 esm default subpath'");
+    assert.equal(
+      await nb.value(
+        "import esmDefault, { mul } from 'esm-only';\nimport { extra } from 'esm-only/extra';\n`${mul(3, 4)} ${esmDefault} ${extra}`",
+      ),
+      "'12 esm default subpath'",
+    );
   });
 
   test("an ESM package that uses top-level await itself", async () => {
@@ -58,11 +84,21 @@ describe("package imports", () => {
   });
 
   test("dynamic await import() of each kind", async () => {
-    assert.equal(await nb.value("const dyn = await import('esm-tla');\nconst dynCjs = await import('cjs-pkg');\n`${dyn.ready} / ${dynCjs.default.add(1, 1)}`"), "'after top-level await / 2'");
+    assert.equal(
+      await nb.value(
+        "const dyn = await import('esm-tla');\nconst dynCjs = await import('cjs-pkg');\n`${dyn.ready} / ${dynCjs.default.add(1, 1)}`",
+      ),
+      "'after top-level await / 2'",
+    );
   });
 
   test("require() works in cells and resolves from the notebook's folder", async () => {
-    assert.equal(await nb.value("const viaRequire = require('cjs-pkg');\n`${viaRequire.add(20, 22)} ${typeof require('node:path').join}`"), "'42 function'");
+    assert.equal(
+      await nb.value(
+        "const viaRequire = require('cjs-pkg');\n`${viaRequire.add(20, 22)} ${typeof require('node:path').join}`",
+      ),
+      "'42 function'",
+    );
   });
 
   test("imports stay bound in later cells", async () => {
@@ -71,19 +107,29 @@ describe("package imports", () => {
 
   test("typed packages are type-checked", async () => {
     const err = expectError((await nb.run("import { shout } from 'typed-pkg';\nshout(42)")).outcome);
-    assert.match(err.evalue, /:2:7 Argument of type 'number' is not assignable to parameter of type 'string'/);
+    assert.match(
+      err.evalue,
+      /:2:7 Argument of type 'number' is not assignable to parameter of type 'string'/,
+    );
     assert.equal(await nb.value("import { shout } from 'typed-pkg';\nshout('hi')"), "'HI!'");
   });
 
   test("a missing package fails with a clear message", async () => {
-    const err = expectError((await nb.run("//@gradlab-nocheck\nimport nothing from 'no-such-package';")).outcome);
+    const err = expectError(
+      (await nb.run("//@gradlab-nocheck\nimport nothing from 'no-such-package';")).outcome,
+    );
     assert.match(err.evalue, /no-such-package/);
     assert.match(err.evalue, /not found in node_modules/);
   });
 
   test("node builtins and relative files resolve from the notebook folder", async () => {
     writeFileSync(join(notebookDir, "helper.mjs"), "export const helped = 'relative';\n");
-    assert.equal(await nb.value("//@gradlab-nocheck\nimport { helped } from './helper.mjs';\nimport { EOL } from 'os';\nhelped + EOL.length"), "'relative1'");
+    assert.equal(
+      await nb.value(
+        "//@gradlab-nocheck\nimport { helped } from './helper.mjs';\nimport { EOL } from 'os';\nhelped + EOL.length",
+      ),
+      "'relative1'",
+    );
     assert.equal(await nb.value("import.meta.dirname"), `'${notebookDir}'`);
   });
 
@@ -94,13 +140,20 @@ describe("package imports", () => {
   });
 
   test("'tslab' resolves to the display shim so tslab notebooks run unchanged", async () => {
-    const { sink, outcome } = await nb.run("import * as tslab from 'tslab';\ntslab.display.html('<b>hi</b>');\nconst live = tslab.newDisplay();\nlive.text('one');\nlive.text('two');");
+    const { sink, outcome } = await nb.run(
+      "import * as tslab from 'tslab';\ntslab.display.html('<b>hi</b>');\nconst live = tslab.newDisplay();\nlive.text('one');\nlive.text('two');",
+    );
     assert.equal(outcome.status, "ok");
     const [html, first, second] = sink.events;
     assert.deepEqual(html, { kind: "display", data: { "text/html": "<b>hi</b>" }, displayId: undefined });
     assert.equal(first?.kind, "display");
     assert.equal(second?.kind, "update");
-    assert.ok(first?.kind === "display" && second?.kind === "update" && first.displayId === second.displayId && first.displayId !== undefined);
+    assert.ok(
+      first?.kind === "display" &&
+        second?.kind === "update" &&
+        first.displayId === second.displayId &&
+        first.displayId !== undefined,
+    );
     assert.deepEqual(second?.kind === "update" ? second.data : undefined, { "text/plain": "two" });
   });
 });

@@ -47,14 +47,22 @@ export class RecordingSink implements OutputSink {
   /** Execute options bound to this sink's abort controller and interrupt flag. */
   options(executionCount: number, overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
     return {
-      silent: false, storeHistory: true, allowStdin: true, executionCount,
-      signal: this.controller.signal, interruptFlag: this.flag, ...overrides,
+      silent: false,
+      storeHistory: true,
+      allowStdin: true,
+      executionCount,
+      signal: this.controller.signal,
+      interruptFlag: this.flag,
+      ...overrides,
     };
   }
 
   /** Everything written to a stream, concatenated. */
   text(name: "stdout" | "stderr" = "stdout"): string {
-    return this.events.filter((e): e is Extract<SinkEvent, { kind: "stream" }> => e.kind === "stream" && e.name === name).map((e) => e.text).join("");
+    return this.events
+      .filter((e): e is Extract<SinkEvent, { kind: "stream" }> => e.kind === "stream" && e.name === name)
+      .map((e) => e.text)
+      .join("");
   }
 
   /** The text/plain of the execute_result, if any. */

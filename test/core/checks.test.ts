@@ -3,18 +3,40 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  abs, argmax, checkDifferentiable, floor, gradcheck, gt, maximum, oneHot, relu, round, scalar, sign, step,
-  stopGradient, tanh, tensor, Tensor, where,
+  abs,
+  argmax,
+  checkDifferentiable,
+  floor,
+  gradcheck,
+  gt,
+  maximum,
+  oneHot,
+  relu,
+  round,
+  scalar,
+  sign,
+  step,
+  stopGradient,
+  tanh,
+  tensor,
+  Tensor,
+  where,
 } from "../../src/index.js";
 
 const close = (actual: number, expected: number, tol = 1e-6, what = "value"): void => {
-  assert.ok(Math.abs(actual - expected) <= tol * (1 + Math.abs(expected)), `${what}: ${actual} is not within ${tol} of ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tol * (1 + Math.abs(expected)),
+    `${what}: ${actual} is not within ${tol} of ${expected}`,
+  );
 };
 
 describe("gradcheck", () => {
   test("agrees with autodiff on a smooth two-input function", () => {
     const x = tensor([0.5, -1.2, 2.0]);
-    const w = tensor([[1.0, 2.0, -0.5], [0.3, -0.7, 1.1]]);
+    const w = tensor([
+      [1.0, 2.0, -0.5],
+      [0.3, -0.7, 1.1],
+    ]);
     const r = gradcheck((x, w) => tanh(w.mul(x)).sum(), [x, w]);
     assert.equal(r.ok, true);
     assert.ok(r.maxAbsError < 1e-8, `maxAbsError ${r.maxAbsError}`);
@@ -26,7 +48,10 @@ describe("gradcheck", () => {
   });
 
   test("accepts a single tensor and leaves the caller's data untouched", () => {
-    const x = tensor([[1.5, -2.0], [0.25, 3.0]]);
+    const x = tensor([
+      [1.5, -2.0],
+      [0.25, 3.0],
+    ]);
     const before = Array.from(x.data);
     const r = gradcheck((x) => x.mul(x).mul(x).sum(), x);
     assert.equal(r.ok, true);
@@ -37,7 +62,10 @@ describe("gradcheck", () => {
   test("catches a wrong gradient and names the input and element where it is worst", () => {
     // stopGradient hides one factor from the tape: autodiff sees d(c*x)/dx = x instead of 2x.
     const a = tensor([0.1, 0.2]);
-    const x = tensor([[1.0, -2.0, 0.5], [4.0, 0.25, -1.0]]);
+    const x = tensor([
+      [1.0, -2.0, 0.5],
+      [4.0, 0.25, -1.0],
+    ]);
     const r = gradcheck((a, x) => a.sum().add(stopGradient(x).mul(x).sum()), [a, x]);
     assert.equal(r.ok, false);
     assert.ok(r.worstIndex !== null);
@@ -49,19 +77,40 @@ describe("gradcheck", () => {
     close(r.worstIndex.numeric, 8, 1e-6, "numeric");
     close(r.maxAbsError, 4, 1e-6, "maxAbsError");
     close(r.maxRelError, 0.5, 1e-6, "maxRelError");
-    assert.match(r.summary, /^gradcheck failed at inputs\[1\]\[1, 0\]: autodiff says 4, central differences say (8|7\.99+)\d* /);
+    assert.match(
+      r.summary,
+      /^gradcheck failed at inputs\[1\]\[1, 0\]: autodiff says 4, central differences say (8|7\.99+)\d* /,
+    );
   });
 
   test("checks every tensor of a parameter object (pytree) and names the worst by path", () => {
-    const params = { w1: tensor([[0.5, -0.3], [0.8, 0.1]]), b1: tensor([0.1, -0.2]), out: { w2: tensor([1.5, -0.7]) } };
-    const xs = tensor([[1.0, 2.0], [-0.5, 0.3], [0.2, -1.1]]);
-    const mlp = (p: typeof params): Tensor => tanh(xs.matmul(p.w1).add(p.b1)).matmul(p.out.w2).square().mean();
+    const params = {
+      w1: tensor([
+        [0.5, -0.3],
+        [0.8, 0.1],
+      ]),
+      b1: tensor([0.1, -0.2]),
+      out: { w2: tensor([1.5, -0.7]) },
+    };
+    const xs = tensor([
+      [1.0, 2.0],
+      [-0.5, 0.3],
+      [0.2, -1.1],
+    ]);
+    const mlp = (p: typeof params): Tensor =>
+      tanh(xs.matmul(p.w1).add(p.b1)).matmul(p.out.w2).square().mean();
     const good = gradcheck(mlp, [params]);
     assert.equal(good.ok, true, good.summary);
     assert.equal(good.analytic.length, 3);
-    assert.deepEqual(good.numeric.map((t) => t.shape), [[2, 2], [2], [2]]);
+    assert.deepEqual(
+      good.numeric.map((t) => t.shape),
+      [[2, 2], [2], [2]],
+    );
     // Hide w2 from the tape in one factor: only the gradient of out.w2 goes wrong.
-    const bad = gradcheck((p: typeof params) => mlp(p).add(p.out.w2.mul(stopGradient(p.out.w2)).sum()), [params]);
+    const bad = gradcheck(
+      (p: typeof params) => mlp(p).add(p.out.w2.mul(stopGradient(p.out.w2)).sum()),
+      [params],
+    );
     assert.equal(bad.ok, false);
     assert.equal(bad.worstIndex?.path, "inputs[0].out.w2");
     assert.equal(bad.worstIndex?.input, 2);
@@ -89,14 +138,29 @@ describe("gradcheck", () => {
 
   test("clear errors for bad inputs", () => {
     const x = tensor([1.0, 2.0]);
-    assert.throws(() => gradcheck((x) => x.mul(2), x), /gradcheck: f must return a scalar \(shape \[\]\), got shape \[2\]/);
-    assert.throws(() => gradcheck((x) => x.sum(), tensor([1, 2], { dtype: "int32" })), /inputs\[0\] has dtype int32/);
+    assert.throws(
+      () => gradcheck((x) => x.mul(2), x),
+      /gradcheck: f must return a scalar \(shape \[\]\), got shape \[2\]/,
+    );
+    assert.throws(
+      () => gradcheck((x) => x.sum(), tensor([1, 2], { dtype: "int32" })),
+      /inputs\[0\] has dtype int32/,
+    );
     assert.throws(() => gradcheck((x) => x.sum(), []), /inputs is an empty array/);
-    assert.throws(() => gradcheck((x) => x.sum(), [x, [1, 2] as unknown as Tensor]), /inputs\[1\]\[0\] must be a Tensor, got number 1/);
-    assert.throws(() => gradcheck((p) => p.w.sum(), [{ w: x, b: "bias" } as unknown as Tensor]), /inputs\[0\]\.b must be a Tensor, got string bias/);
+    assert.throws(
+      () => gradcheck((x) => x.sum(), [x, [1, 2] as unknown as Tensor]),
+      /inputs\[1\]\[0\] must be a Tensor, got number 1/,
+    );
+    assert.throws(
+      () => gradcheck((p) => p.w.sum(), [{ w: x, b: "bias" } as unknown as Tensor]),
+      /inputs\[0\]\.b must be a Tensor, got string bias/,
+    );
     assert.throws(() => gradcheck(() => scalar(1), [{}]), /inputs hold no tensors/);
     assert.throws(() => gradcheck((x) => x.sum(), x, { eps: 0 }), /eps must be a finite positive number/);
-    assert.throws(() => gradcheck((x) => x.sum(), x, { atol: -1 }), /atol must be a finite non-negative number/);
+    assert.throws(
+      () => gradcheck((x) => x.sum(), x, { atol: -1 }),
+      /atol must be a finite non-negative number/,
+    );
     assert.throws(() => gradcheck("sum" as unknown as (x: Tensor) => Tensor, x), /f must be a function/);
   });
 });
@@ -136,7 +200,10 @@ describe("checkDifferentiable", () => {
     assert.equal(r.kind, "kink");
     close(r.left, -1, 1e-9, "left");
     close(r.right, 1, 1e-9, "right");
-    assert.deepEqual(r.subgradient.map((v) => Math.round(v * 1e9) / 1e9), [-1, 1]);
+    assert.deepEqual(
+      r.subgradient.map((v) => Math.round(v * 1e9) / 1e9),
+      [-1, 1],
+    );
     assert.ok(r.autodiff >= -1 && r.autodiff <= 1, `autodiff picks a subgradient, got ${r.autodiff}`);
     assert.equal(r.op, "abs", "the op sitting on its corner is named");
     assert.equal(
@@ -179,8 +246,14 @@ describe("checkDifferentiable", () => {
   test("the hinge loss max(0, 1 - x) at its margin x = 1 is a kink with subgradient [-1, 0]", () => {
     const r = checkDifferentiable((x) => relu(scalar(1).sub(x)), 1);
     assert.equal(r.kind, "kink");
-    assert.deepEqual(r.subgradient.map((v) => Math.round(v * 1e9) / 1e9), [-1, 0]);
-    assert.ok(r.autodiff === 0, "relu'(0) = 0 by convention, so autodiff reports the right derivative (-0 counts)");
+    assert.deepEqual(
+      r.subgradient.map((v) => Math.round(v * 1e9) / 1e9),
+      [-1, 0],
+    );
+    assert.ok(
+      r.autodiff === 0,
+      "relu'(0) = 0 by convention, so autodiff reports the right derivative (-0 counts)",
+    );
   });
 
   test("comparisons and argmax are named as zero-gradient ops", () => {
@@ -204,7 +277,10 @@ describe("checkDifferentiable", () => {
     close(r.limits.right, 1, 0);
     assert.equal(r.op, "step");
     assert.equal(r.autodiff, 0, "autodiff passes zero gradient through step");
-    assert.match(r.summary, /^not differentiable at x = 0: f jumps \(from 0 through 0 to 1\), so it is not even continuous there \(op: step\)/);
+    assert.match(
+      r.summary,
+      /^not differentiable at x = 0: f jumps \(from 0 through 0 to 1\), so it is not even continuous there \(op: step\)/,
+    );
   });
 
   test("step away from 0 is flat but still names the op that hides jumps from autodiff", () => {
@@ -257,7 +333,10 @@ describe("checkDifferentiable", () => {
     assert.equal(r.kind, "kink");
     assert.deepEqual(r.kinds, ["kink", "smooth", "smooth"]);
     assert.deepEqual(r.worstIndex, [0]);
-    assert.match(r.summary, /^not differentiable at coordinate \[0\] of x: a kink \(op: abs\).* 1 of 3 coordinates are not smooth\.$/);
+    assert.match(
+      r.summary,
+      /^not differentiable at coordinate \[0\] of x: a kink \(op: abs\).* 1 of 3 coordinates are not smooth\.$/,
+    );
     const left = r.left.toArray() as number[];
     const right = r.right.toArray() as number[];
     close(left[0], -1, 1e-9);
@@ -269,22 +348,40 @@ describe("checkDifferentiable", () => {
   });
 
   test("per coordinate for a 2-D x: mean squared error is smooth everywhere", () => {
-    const x = tensor([[0.5, -1.0], [2.0, 0.0]]);
+    const x = tensor([
+      [0.5, -1.0],
+      [2.0, 0.0],
+    ]);
     const r = checkDifferentiable((w) => w.sub(1).square().mean(), x);
     assert.equal(r.kind, "smooth");
     assert.deepEqual(r.right.shape, [2, 2]);
-    const expected = [[-0.25, -1.0], [0.5, -0.5]];
+    const expected = [
+      [-0.25, -1.0],
+      [0.5, -0.5],
+    ];
     const right = r.right.toArray() as number[][];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) close(right[i][j], expected[i][j], 1e-7);
   });
 
   test("clear errors for bad inputs", () => {
-    assert.throws(() => checkDifferentiable((x) => x.mul(tensor([1, 2])), 0), /f must return a scalar, got shape \[2\]/);
+    assert.throws(
+      () => checkDifferentiable((x) => x.mul(tensor([1, 2])), 0),
+      /f must return a scalar, got shape \[2\]/,
+    );
     assert.throws(() => checkDifferentiable((x) => x, NaN), /x must be a finite number, got NaN/);
     assert.throws(() => checkDifferentiable((x) => x, 0, { h: -1 }), /h must be a finite positive number/);
     assert.throws(() => checkDifferentiable((x) => x.log(), -1), /f\(-1\) = NaN; f must be finite/);
-    assert.throws(() => checkDifferentiable((x) => x.sum(), tensor([1, 2], { dtype: "int32" })), /x has dtype int32/);
-    assert.throws(() => checkDifferentiable((x) => x.sum(), "1" as unknown as number), /x must be a number or a Tensor, got string/);
-    assert.throws(() => checkDifferentiable((() => "a") as unknown as (x: Tensor) => Tensor, 1), /f must return a Tensor or a number, got string/);
+    assert.throws(
+      () => checkDifferentiable((x) => x.sum(), tensor([1, 2], { dtype: "int32" })),
+      /x has dtype int32/,
+    );
+    assert.throws(
+      () => checkDifferentiable((x) => x.sum(), "1" as unknown as number),
+      /x must be a number or a Tensor, got string/,
+    );
+    assert.throws(
+      () => checkDifferentiable((() => "a") as unknown as (x: Tensor) => Tensor, 1),
+      /f must return a Tensor or a number, got string/,
+    );
   });
 });

@@ -29,6 +29,8 @@ export function withFusion<T>(on: boolean, fn: () => T): T {
 export function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shapes differ`);
   assert.equal(actual.dtype, expected.dtype, `${what}: dtypes differ`);
-  const a = actual.data, e = expected.data;
-  for (let i = 0; i < e.length; i++) assert.ok(Object.is(a[i], e[i]), `${what}: element ${i} is ${a[i]}, eager gives ${e[i]}`);
+  const a = actual.data,
+    e = expected.data;
+  for (let i = 0; i < e.length; i++)
+    assert.ok(Object.is(a[i], e[i]), `${what}: element ${i} is ${a[i]}, eager gives ${e[i]}`);
 }

@@ -6,7 +6,13 @@ import { availableParallelism } from "node:os";
 import * as g from "../../src/index.js";
 import { gemm } from "../../src/backend/gemmKernel.js";
 import { GemmHelpers, type SpawnHelper } from "../../src/backend/jsGemmHelpers.js";
-import { jsGemm, jsGemmHelpers, splitGemm, THREADED_GEMM_MADDS, type SplitAxis } from "../../src/backend/jsGemm.js";
+import {
+  jsGemm,
+  jsGemmHelpers,
+  splitGemm,
+  THREADED_GEMM_MADDS,
+  type SplitAxis,
+} from "../../src/backend/jsGemm.js";
 import { CTRL, STATE } from "../../src/backend/jsGemmProtocol.js";
 
 type Floats = Float32Array | Float64Array;
@@ -29,27 +35,48 @@ function sameBits(got: Floats, want: Floats, what: string): void {
   assert.equal(at, -1, `${what}: first differing element ${Math.floor(at / got.BYTES_PER_ELEMENT)}`);
 }
 
-interface Case { m: number; n: number; k: number; ta: boolean; tb: boolean; f32: boolean }
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  ta: boolean;
+  tb: boolean;
+  f32: boolean;
+}
 
 /** Operands embedded at odd offsets in larger arrays, and the one-thread result. */
 function problem({ m, n, k, ta, tb, f32 }: Case, seed: number) {
-  const aOff = 3, bOff = 7, cOff = 5;
-  const a = seeded(aOff + m * k + 2, seed, f32), b = seeded(bOff + k * n + 4, seed + 1, f32);
-  const make = (): Floats => { const c = seeded(cOff + m * n + 3, seed + 2, f32); return c; };
+  const aOff = 3,
+    bOff = 7,
+    cOff = 5;
+  const a = seeded(aOff + m * k + 2, seed, f32),
+    b = seeded(bOff + k * n + 4, seed + 1, f32);
+  const make = (): Floats => {
+    const c = seeded(cOff + m * n + 3, seed + 2, f32);
+    return c;
+  };
   const want = make();
   gemm(ta, tb, m, n, k, a, aOff, b, bOff, want, cOff);
   return { a, b, aOff, bOff, cOff, want, make };
 }
 
 // Odd sizes on purpose: edge micro-tiles, k across the 256-deep packing blocks, n across the 1024-wide ones.
-const SHAPES: Array<[number, number, number]> = [[37, 29, 41], [130, 67, 300], [9, 1100, 20], [601, 11, 270], [64, 64, 513]];
+const SHAPES: Array<[number, number, number]> = [
+  [37, 29, 41],
+  [130, 67, 300],
+  [9, 1100, 20],
+  [601, 11, 270],
+  [64, 64, 513],
+];
 
 describe("js gemm over threads", () => {
   const pool = new GemmHelpers();
   const pool2 = new GemmHelpers();
   before(async () => {
-    pool.ready(1); pool2.ready(2);
-    await pool.settled(); await pool2.settled();
+    pool.ready(1);
+    pool2.ready(2);
+    await pool.settled();
+    await pool2.settled();
     assert.equal(pool.threads, 2, "the helper thread started");
     assert.equal(pool2.threads, 3, "both helper threads started");
   });
@@ -63,14 +90,34 @@ describe("js gemm over threads", () => {
             const cs: Case = { m, n, k, ta, tb, f32 };
             const p = problem(cs, seed++);
             const variants: Array<[GemmHelpers, number, SplitAxis, number]> = [
-              [pool, 1, "rows", 0.5], [pool, 1, "cols", 0.5], [pool, 1, "auto", 0.3], [pool2, 2, "auto", 0.5], [pool2, 2, "cols", 0.4],
+              [pool, 1, "rows", 0.5],
+              [pool, 1, "cols", 0.5],
+              [pool, 1, "auto", 0.3],
+              [pool2, 2, "auto", 0.5],
+              [pool2, 2, "cols", 0.4],
             ];
             for (const [pl, helpers, axis, share] of variants) {
               const dim = axis === "cols" || (axis === "auto" && n > m) ? n : m;
               // A helper found late by the previous product may still be finishing it.
               while (pl.ready(helpers).length < helpers) await new Promise((r) => setTimeout(r, 1));
               const c = p.make();
-              const split = splitGemm(pl, helpers, ta, tb, m, n, k, p.a, p.aOff, p.b, p.bOff, c, p.cOff, axis, share);
+              const split = splitGemm(
+                pl,
+                helpers,
+                ta,
+                tb,
+                m,
+                n,
+                k,
+                p.a,
+                p.aOff,
+                p.b,
+                p.bOff,
+                c,
+                p.cOff,
+                axis,
+                share,
+              );
               assert.equal(split, dim >= 16, `${JSON.stringify(cs)} split along ${axis}`);
               if (!split) continue;
               sameBits(c, p.want, `${JSON.stringify(cs)} ${helpers} helpers along ${axis}`);
@@ -83,21 +130,29 @@ describe("js gemm over threads", () => {
   }
 
   test("refuses what it cannot split: mixed or integer arrays, tiny products, a dimension under 16", () => {
-    const a = new Float32Array(64 * 64), b = new Float64Array(64 * 64), c = new Float32Array(64 * 64);
+    const a = new Float32Array(64 * 64),
+      b = new Float64Array(64 * 64),
+      c = new Float32Array(64 * 64);
     assert.equal(splitGemm(pool, 1, false, false, 64, 64, 64, a, 0, b, 0, c, 0), false);
     const i = new Int32Array(64 * 64);
     assert.equal(splitGemm(pool, 1, false, false, 64, 64, 64, i, 0, i, 0, i, 0), false);
     const s = new Float64Array(16 * 16);
     assert.equal(splitGemm(pool, 1, false, false, 16, 15, 16, s, 0, s, 0, s, 0), false);
     const t = new Float64Array(8 * 600);
-    assert.equal(splitGemm(pool, 1, false, false, 8, 8, 600, t, 0, t, 0, new Float64Array(64), 0, "rows"), false);
+    assert.equal(
+      splitGemm(pool, 1, false, false, 8, 8, 600, t, 0, t, 0, new Float64Array(64), 0, "rows"),
+      false,
+    );
   });
 
   test("a product needing more than 32 MiB of scratch does not keep it; the next product gets a new one", () => {
     const cs: Case = { m: 4200, n: 16, k: 1100, ta: true, tb: false, f32: false };
     const p = problem(cs, 11);
     const c = p.make();
-    assert.equal(splitGemm(pool, 1, cs.ta, cs.tb, cs.m, cs.n, cs.k, p.a, p.aOff, p.b, p.bOff, c, p.cOff), true);
+    assert.equal(
+      splitGemm(pool, 1, cs.ta, cs.tb, cs.m, cs.n, cs.k, p.a, p.aOff, p.b, p.bOff, c, p.cOff),
+      true,
+    );
     sameBits(c, p.want, "large product");
     assert.equal(pool.scratchBytes, 0);
     const q = problem({ m: 100, n: 100, k: 100, ta: false, tb: false, f32: true }, 12);
@@ -113,7 +168,22 @@ describe("js gemm over threads", () => {
     assert.ok(h !== undefined);
     // What a product interrupted during the main thread's share leaves behind: a posted job nobody waits for.
     pool.scratchOf(4 * 3 * 300 * 300);
-    pool.post(h, { ta: false, tb: false, m: 300, n: 300, k: 300, aKind: 0, aOff: 0, lda: 300, bKind: 0, bOff: 0, ldb: 300, cKind: 0, cOff: 0, ldc: 300 });
+    pool.post(h, {
+      ta: false,
+      tb: false,
+      m: 300,
+      n: 300,
+      k: 300,
+      aKind: 0,
+      aOff: 0,
+      lda: 300,
+      bKind: 0,
+      bOff: 0,
+      ldb: 300,
+      cKind: 0,
+      cOff: 0,
+      ldc: 300,
+    });
     const c = p.make();
     const split = splitGemm(pool, 1, false, false, 300, 300, 300, p.a, p.aOff, p.b, p.bOff, c, p.cOff);
     if (!split) gemm(false, false, 300, 300, 300, p.a, p.aOff, p.b, p.bOff, c, p.cOff);
@@ -138,7 +208,8 @@ describe("js gemm threads under a kernel interrupt", () => {
     // What the kernel's cell runner does: run the cell's synchronous code under breakOnSigint.
     const cell = new Script("for (let i = 0; i < 3000; i++) product();");
     const product = (): void => {
-      if (!splitGemm(pool, 1, false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff)) gemm(false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff);
+      if (!splitGemm(pool, 1, false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff))
+        gemm(false, false, 256, 256, 256, p.a, p.aOff, p.b, p.bOff, c, p.cOff);
       products++;
     };
     // The kernel's I/O thread sends the SIGINT while the main thread is busy; so does this one.
@@ -162,14 +233,15 @@ describe("js gemm threads under a kernel interrupt", () => {
 
 /** A pool whose helper runs `body` (CommonJS, with ctrl: Int32Array and the STATE values in scope). */
 function poolRunning(body: string, mainSpinMicros = 50): GemmHelpers {
-  const spawn: SpawnHelper = (data, transferList) => new Worker(
-    `const { workerData } = require("node:worker_threads");
+  const spawn: SpawnHelper = (data, transferList) =>
+    new Worker(
+      `const { workerData } = require("node:worker_threads");
      const ctrl = new Int32Array(workerData.ctrl);
      const S = ${JSON.stringify(STATE)};
      const waitPosted = () => { while (Atomics.load(ctrl, 0) !== S.posted) Atomics.wait(ctrl, 0, Atomics.load(ctrl, 0), 50); };
      ${body}`,
-    { eval: true, workerData: data, transferList },
-  );
+      { eval: true, workerData: data, transferList },
+    );
   return new GemmHelpers({ spawn, mainSpinMicros });
 }
 
@@ -190,7 +262,11 @@ describe("js gemm thread failures fall back to one thread", () => {
   }
 
   test("a helper that cannot be created", async () => {
-    const pool = new GemmHelpers({ spawn: () => { throw new Error("no threads here"); } });
+    const pool = new GemmHelpers({
+      spawn: () => {
+        throw new Error("no threads here");
+      },
+    });
     const r = await splitWith(pool);
     assert.equal(r.split, false);
     assert.equal(pool.failed, true);
@@ -209,8 +285,11 @@ describe("js gemm thread failures fall back to one thread", () => {
   });
 
   test("a helper that dies in the middle of a job", async () => {
-    const pool = poolRunning(`Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
-      waitPosted(); Atomics.compareExchange(ctrl, 0, S.posted, S.running); process.exit(3);`, PICKUP_MICROS);
+    const pool = poolRunning(
+      `Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
+      waitPosted(); Atomics.compareExchange(ctrl, 0, S.posted, S.running); process.exit(3);`,
+      PICKUP_MICROS,
+    );
     const r = await splitWith(pool);
     assert.equal(r.split, true);
     sameBits(r.c, r.want, "dies mid-job");
@@ -222,8 +301,11 @@ describe("js gemm thread failures fall back to one thread", () => {
   });
 
   test("a helper that is late: the main thread computes its block, and does not hand it another job meanwhile", async () => {
-    const pool = poolRunning(`Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
-      waitPosted(); Atomics.compareExchange(ctrl, 0, S.posted, S.running); setInterval(() => {}, 1000);`, PICKUP_MICROS);
+    const pool = poolRunning(
+      `Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
+      waitPosted(); Atomics.compareExchange(ctrl, 0, S.posted, S.running); setInterval(() => {}, 1000);`,
+      PICKUP_MICROS,
+    );
     const r = await splitWith(pool);
     assert.equal(r.split, true);
     assert.equal(pool.stats.late, 1);
@@ -235,9 +317,12 @@ describe("js gemm thread failures fall back to one thread", () => {
   });
 
   test("a helper whose kernel throws", async () => {
-    const pool = poolRunning(`Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
+    const pool = poolRunning(
+      `Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0);
       waitPosted(); Atomics.compareExchange(ctrl, 0, S.posted, S.running); Atomics.store(ctrl, 0, S.failed); Atomics.notify(ctrl, 0);
-      setInterval(() => {}, 1000);`, PICKUP_MICROS);
+      setInterval(() => {}, 1000);`,
+      PICKUP_MICROS,
+    );
     const r = await splitWith(pool);
     assert.equal(r.split, true, `split (stats ${JSON.stringify(pool.stats)}, threads ${pool.threads})`);
     assert.equal(pool.failed, true);
@@ -245,7 +330,9 @@ describe("js gemm thread failures fall back to one thread", () => {
   });
 
   test("a helper that never picks its job up: the main thread takes the job back", async () => {
-    const pool = poolRunning(`Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0); setInterval(() => {}, 1000);`);
+    const pool = poolRunning(
+      `Atomics.store(ctrl, 0, S.idle); Atomics.notify(ctrl, 0); setInterval(() => {}, 1000);`,
+    );
     const r = await splitWith(pool);
     assert.equal(r.split, true);
     assert.equal(pool.stats.reclaimed, 1);
@@ -260,8 +347,22 @@ describe("setThreads / threads", () => {
   });
 
   test("rejects anything but an integer from 1 to 64, naming the argument", () => {
-    for (const bad of [0, -1, 1.5, NaN, Infinity, 65, "2" as unknown as number, undefined as unknown as number]) {
-      assert.throws(() => g.setThreads(bad), (e: Error) => e instanceof RangeError && /setThreads\(n\): n must be an integer from 1 to 64/.test(e.message), String(bad));
+    for (const bad of [
+      0,
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      65,
+      "2" as unknown as number,
+      undefined as unknown as number,
+    ]) {
+      assert.throws(
+        () => g.setThreads(bad),
+        (e: Error) =>
+          e instanceof RangeError && /setThreads\(n\): n must be an integer from 1 to 64/.test(e.message),
+        String(bad),
+      );
     }
     assert.equal(g.threads(), Math.min(2, availableParallelism()), "unchanged after the errors");
   });
@@ -297,7 +398,9 @@ describe("setThreads / threads", () => {
         await jsGemmHelpers.settled();
         if (jsGemmHelpers.threads < 2) continue; // no threads in this runtime: the one-thread result stands
         // On a loaded machine the helper may still be finishing a block it was late with.
-        const idle = async (): Promise<void> => { while (jsGemmHelpers.ready(1).length === 0) await new Promise((r) => setTimeout(r, 1)); };
+        const idle = async (): Promise<void> => {
+          while (jsGemmHelpers.ready(1).length === 0) await new Promise((r) => setTimeout(r, 1));
+        };
         await idle();
         const two = a.matmul(b).data as Floats;
         await idle();

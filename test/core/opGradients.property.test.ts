@@ -39,12 +39,14 @@ const NEAR_ONE: Domain = (u) => (u() < 0.5 ? -1 : 1) * (0.5 + u()); // prod stay
 /** Values in [k, k+0.4] vs [k+0.5, k+0.9]: two such tensors never come within 0.1 (no ties). */
 const LOW_BAND: Domain = (u) => Math.floor(-2 + 4 * u()) + 0.4 * u();
 const HIGH_BAND: Domain = (u) => Math.floor(-2 + 4 * u()) + 0.5 + 0.4 * u();
-const awayFrom = (points: number[]): Domain => (u) => {
-  for (;;) {
-    const v = -2 + 4 * u();
-    if (points.every((p) => Math.abs(v - p) > 0.1)) return v;
-  }
-};
+const awayFrom =
+  (points: number[]): Domain =>
+  (u) => {
+    for (;;) {
+      const v = -2 + 4 * u();
+      if (points.every((p) => Math.abs(v - p) > 0.1)) return v;
+    }
+  };
 
 const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -76,14 +78,27 @@ const exercised = new Set<string>();
  * sum(grad(sum(sin(f) * c))(x) * v), i.e. that the op's gradient rule is itself differentiated
  * correctly (what makes grad(grad(f)) and hessian exact).
  */
-function checkVjp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number, order: 1 | 2 = 1): void {
+function checkVjp(
+  name: string,
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  seed: number,
+  order: 1 | 2 = 1,
+): void {
   const outShape = f(...inputs).shape;
   const cotangent = make(outShape, seed ^ 0x5bd1e995);
-  let target = (...xs: Tensor[]): Tensor => f(...xs).mul(cotangent).sum();
+  let target = (...xs: Tensor[]): Tensor =>
+    f(...xs)
+      .mul(cotangent)
+      .sum();
   if (order === 2) {
     // sin() makes the cotangent reaching f's backward depend on x, so even a linear op's
     // gradient rule (slice -> sliceGrad, gather -> scatterAdd) gets differentiated.
-    const first = (...xs: Tensor[]): Tensor => g.sin(f(...xs)).mul(cotangent).sum();
+    const first = (...xs: Tensor[]): Tensor =>
+      g
+        .sin(f(...xs))
+        .mul(cotangent)
+        .sum();
     const argnums = inputs.map((_, i) => i);
     const directions = inputs.map((t, i) => make(t.shape, seed + 101 * (i + 1)));
     target = (...xs: Tensor[]): Tensor => {
@@ -109,14 +124,24 @@ const secondOrderRuns = new Map<string, number>();
  */
 function checkJvp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], seed: number): void {
   const tangents = inputs.map((t, i) => make(t.shape, seed + 31 * (i + 1)));
-  const { value: [, tangentOut], ops } = g.traceOps(() => g.jvp(f, inputs, tangents) as [Tensor, Tensor]);
+  const {
+    value: [, tangentOut],
+    ops,
+  } = g.traceOps(() => g.jvp(f, inputs, tangents) as [Tensor, Tensor]);
   for (const op of ops) if (op.differentiable && op.inputsRequireGrad) exercised.add(op.name);
   const h = CHECK.eps;
   const along = (s: number): Float64Array =>
-    Float64Array.from(g.noGrad(() => f(...inputs.map((x, i) => x.add(tangents[i].mul(s * h))))).astype("float64").data);
-  const plus = along(1), minus = along(-1);
+    Float64Array.from(
+      g.noGrad(() => f(...inputs.map((x, i) => x.add(tangents[i].mul(s * h))))).astype("float64").data,
+    );
+  const plus = along(1),
+    minus = along(-1);
   const jvpData = tangentOut.astype("float64").data;
-  assert.equal(jvpData.length, plus.length, `${name} (jvp): tangent output has ${jvpData.length} elements, f has ${plus.length}`);
+  assert.equal(
+    jvpData.length,
+    plus.length,
+    `${name} (jvp): tangent output has ${jvpData.length} elements, f has ${plus.length}`,
+  );
   for (let k = 0; k < plus.length; k++) {
     const numeric = (plus[k] - minus[k]) / (2 * h);
     assert.ok(
@@ -141,12 +166,18 @@ function check(name: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], s
 // ----------------------------------------------------------------------------- shapes
 
 const dim = fc.integer({ min: 1, max: 4 });
-const shapeArb = (minRank: number, maxRank: number): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank });
+const shapeArb = (minRank: number, maxRank: number): fc.Arbitrary<number[]> =>
+  fc.array(dim, { minLength: minRank, maxLength: maxRank });
 const seedArb = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 
 /** Two shapes that broadcast together: b is a with some dims set to 1 and some leading dims dropped; maybe swapped. */
 const broadcastPair: fc.Arbitrary<[number[], number[]]> = fc
-  .tuple(shapeArb(0, 3), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 3 }), fc.boolean())
+  .tuple(
+    shapeArb(0, 3),
+    fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.boolean(),
+  )
   .map(([a, ones, drop, swap]) => {
     const b = a.map((d, i) => (ones[i] ? 1 : d)).slice(Math.min(drop, a.length));
     return swap ? [b, a] : [a, b];
@@ -246,7 +277,11 @@ describe("op gradients match central differences: elementwise", () => {
 // ----------------------------------------------------------------------------- reductions
 
 describe("op gradients match central differences: reductions", () => {
-  const SMOOTH: [string, (x: Tensor, o: { axis?: number | number[]; keepdims: boolean }) => Tensor, Domain][] = [
+  const SMOOTH: [
+    string,
+    (x: Tensor, o: { axis?: number | number[]; keepdims: boolean }) => Tensor,
+    Domain,
+  ][] = [
     ["sum", (x, o) => g.sum(x, o), ANY],
     ["mean", (x, o) => g.mean(x, o), ANY],
     ["prod", (x, o) => g.prod(x, o), NEAR_ONE],
@@ -272,10 +307,13 @@ describe("op gradients match central differences: reductions", () => {
 
   for (const name of ["var", "std"] as const) {
     test(`${name} with correction 0 and 1`, () => {
-      property(fc.tuple(reductionArb, fc.integer({ min: 0, max: 1 }), seedArb), ([{ shape, axis, keepdims }, correction, seed]) => {
-        fc.pre(reducedSize(shape, axis) > 1);
-        check(name, (x) => g[name](x, { axis, keepdims, correction }), [make(shape, seed)], seed);
-      });
+      property(
+        fc.tuple(reductionArb, fc.integer({ min: 0, max: 1 }), seedArb),
+        ([{ shape, axis, keepdims }, correction, seed]) => {
+          fc.pre(reducedSize(shape, axis) > 1);
+          check(name, (x) => g[name](x, { axis, keepdims, correction }), [make(shape, seed)], seed);
+        },
+      );
     });
   }
 
@@ -293,12 +331,23 @@ describe("op gradients match central differences: reductions", () => {
 
 describe("op gradients match central differences: matmul family", () => {
   test("matmul: batched with broadcasting batch dims, and the 1-D rules", () => {
-    const arb = fc.tuple(broadcastPair, dim, dim, dim, fc.constantFrom("mm", "vec-mat", "mat-vec", "vec-vec"), seedArb);
-    property(arb, ([[ba, bb], m, k, n, mode, seed]) => {
-      const sa = mode === "vec-mat" || mode === "vec-vec" ? [k] : [...ba.slice(-2), m, k];
-      const sb = mode === "mat-vec" || mode === "vec-vec" ? [k] : [...bb.slice(-2), k, n];
-      check(`matmul ${mode}`, (a, b) => g.matmul(a, b), [make(sa, seed), make(sb, seed + 1)], seed);
-    }, 20);
+    const arb = fc.tuple(
+      broadcastPair,
+      dim,
+      dim,
+      dim,
+      fc.constantFrom("mm", "vec-mat", "mat-vec", "vec-vec"),
+      seedArb,
+    );
+    property(
+      arb,
+      ([[ba, bb], m, k, n, mode, seed]) => {
+        const sa = mode === "vec-mat" || mode === "vec-vec" ? [k] : [...ba.slice(-2), m, k];
+        const sb = mode === "mat-vec" || mode === "vec-vec" ? [k] : [...bb.slice(-2), k, n];
+        check(`matmul ${mode}`, (a, b) => g.matmul(a, b), [make(sa, seed), make(sb, seed + 1)], seed);
+      },
+      20,
+    );
   });
 
   test("dot and outer", () => {
@@ -340,13 +389,26 @@ describe("op gradients match central differences: shape ops", () => {
   });
 
   test("slice and index", () => {
-    const arb = fc.tuple(shapeArb(1, 3), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 3, maxLength: 3 }), seedArb);
+    const arb = fc.tuple(
+      shapeArb(1, 3),
+      fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 3, maxLength: 3 }),
+      seedArb,
+    );
     property(arb, ([shape, cuts, seed]) => {
       const starts = shape.map((d, i) => cuts[i][0] % d);
       const ends = shape.map((d, i) => starts[i] + 1 + (cuts[i][1] % (d - starts[i])));
       const x = make(shape, seed);
       check("slice", (t) => g.slice(t, starts, ends), [x], seed);
-      check("slice with step 2", (t) => g.slice(t, shape.map((d) => [d - 1, null, -2] as [number, null, number])), [x], seed);
+      check(
+        "slice with step 2",
+        (t) =>
+          g.slice(
+            t,
+            shape.map((d) => [d - 1, null, -2] as [number, null, number]),
+          ),
+        [x],
+        seed,
+      );
       check("index", (t) => g.index(t, starts[0]), [x], seed);
     });
   });
@@ -361,17 +423,25 @@ describe("op gradients match central differences: shape ops", () => {
   });
 
   test("gather (NumPy take) and takeAlongAxis (torch.gather), with repeated indices", () => {
-    property(fc.tuple(shapeArb(1, 3), shapeArb(0, 2), dim, fc.nat(), seedArb), ([shape, takeShape, k, a, seed]) => {
-      const axis = a % shape.length;
-      const u = prng(seed + 7);
-      const indices = (s: number[]): Tensor =>
-        g.tensor(Int32Array.from({ length: sizeOf(s) }, () => Math.floor(u() * shape[axis])), { dtype: "int32" }).reshape(s);
-      const x = make(shape, seed);
-      const taken = indices(takeShape);
-      check("gather", (t) => g.gather(t, taken, axis), [x], seed);
-      const along = indices(shape.map((d, i) => (i === axis ? k : d)));
-      check("takeAlongAxis", (t) => g.takeAlongAxis(t, along, axis), [x], seed);
-    });
+    property(
+      fc.tuple(shapeArb(1, 3), shapeArb(0, 2), dim, fc.nat(), seedArb),
+      ([shape, takeShape, k, a, seed]) => {
+        const axis = a % shape.length;
+        const u = prng(seed + 7);
+        const indices = (s: number[]): Tensor =>
+          g
+            .tensor(
+              Int32Array.from({ length: sizeOf(s) }, () => Math.floor(u() * shape[axis])),
+              { dtype: "int32" },
+            )
+            .reshape(s);
+        const x = make(shape, seed);
+        const taken = indices(takeShape);
+        check("gather", (t) => g.gather(t, taken, axis), [x], seed);
+        const along = indices(shape.map((d, i) => (i === axis ? k : d)));
+        check("takeAlongAxis", (t) => g.takeAlongAxis(t, along, axis), [x], seed);
+      },
+    );
   });
 });
 
@@ -383,9 +453,18 @@ describe("op gradients match central differences: casts, broadcastTo, and covera
       const x = g.tensor(make(shape, seed).data, { dtype: "float32" }).reshape(shape);
       const c = make(shape, seed + 3);
       // float32 inputs: central differences in float32 steps, f itself exact in float64 (a quadratic).
-      const r = g.gradcheck((t) => t.astype("float64").mul(c).square().sum(), x, { eps: 1e-2, atol: 1e-6, rtol: 1e-6 });
+      const r = g.gradcheck((t) => t.astype("float64").mul(c).square().sum(), x, {
+        eps: 1e-2,
+        atol: 1e-6,
+        rtol: 1e-6,
+      });
       assert.ok(r.ok, `astype: ${JSON.stringify(r.worstIndex)}`);
-      check("astype float64 -> float32 -> float64", (t) => t.astype("float32").astype("float64").mul(0), [make(shape, seed)], seed);
+      check(
+        "astype float64 -> float32 -> float64",
+        (t) => t.astype("float32").astype("float64").mul(0),
+        [make(shape, seed)],
+        seed,
+      );
     });
   });
 
@@ -400,26 +479,78 @@ describe("op gradients match central differences: casts, broadcastTo, and covera
 
   test("every differentiable op the core registers (src/ops) was exercised above", (t) => {
     const core = new Set(coreOpNames());
-    const registered = g.listOps().filter((o) => o.differentiable).map((o) => o.name);
+    const registered = g
+      .listOps()
+      .filter((o) => o.differentiable)
+      .map((o) => o.name);
     const missing = registered.filter((n) => core.has(n) && !exercised.has(n));
     // An op added after these properties were written gets a generic elementwise check when
     // it is exported under its own name and takes one tensor (or two of the same shape).
     const unchecked = missing.filter((name) => !genericCheck(name));
     const listedHere = unchecked.filter((n) => KNOWN_CORE_OPS.has(n));
-    assert.deepEqual(listedHere, [], `core ops whose gradient properties stopped exercising them: ${listedHere.join(", ")}`);
+    assert.deepEqual(
+      listedHere,
+      [],
+      `core ops whose gradient properties stopped exercising them: ${listedHere.join(", ")}`,
+    );
     const fresh = unchecked.filter((n) => !KNOWN_CORE_OPS.has(n));
-    if (fresh.length > 0) t.diagnostic(`new core ops without a gradient property (add one here): ${fresh.join(", ")}`);
+    if (fresh.length > 0)
+      t.diagnostic(`new core ops without a gradient property (add one here): ${fresh.join(", ")}`);
     const elsewhere = registered.filter((n) => !core.has(n));
-    if (elsewhere.length > 0) t.diagnostic(`ops registered outside src/ops (tested by their owners): ${elsewhere.join(", ")}`);
+    if (elsewhere.length > 0)
+      t.diagnostic(`ops registered outside src/ops (tested by their owners): ${elsewhere.join(", ")}`);
   });
 });
 
 /** The core's differentiable ops when these properties were written: each must stay exercised. */
 const KNOWN_CORE_OPS = new Set([
-  "neg", "exp", "log", "log1p", "expm1", "sqrt", "square", "abs", "sin", "cos", "tanh", "sigmoid", "softplus", "relu",
-  "leakyRelu", "elu", "clip", "powScalar", "normalCdf", "normalPdf", "reciprocal", "astype", "identity", "reshape",
-  "transpose", "slice", "sliceGrad", "concat", "gather", "scatterAdd", "sum", "max", "min", "prod", "norm",
-  "broadcastTo", "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "matmul", "softmax", "logSoftmax",
+  "neg",
+  "exp",
+  "log",
+  "log1p",
+  "expm1",
+  "sqrt",
+  "square",
+  "abs",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "softplus",
+  "relu",
+  "leakyRelu",
+  "elu",
+  "clip",
+  "powScalar",
+  "normalCdf",
+  "normalPdf",
+  "reciprocal",
+  "astype",
+  "identity",
+  "reshape",
+  "transpose",
+  "slice",
+  "sliceGrad",
+  "concat",
+  "gather",
+  "scatterAdd",
+  "sum",
+  "max",
+  "min",
+  "prod",
+  "norm",
+  "broadcastTo",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "where",
+  "matmul",
+  "softmax",
+  "logSoftmax",
 ]);
 
 /**
@@ -455,7 +586,9 @@ function genericCheck(name: string): boolean {
  */
 function coreOpNames(): string[] {
   const opsDir = fileURLToPath(new URL("../../src/ops/", import.meta.url));
-  const modules = readdirSync(opsDir).filter((f) => f.endsWith(".js")).map((f) => pathToFileURL(join(opsDir, f)).href);
+  const modules = readdirSync(opsDir)
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => pathToFileURL(join(opsDir, f)).href);
   const registry = pathToFileURL(join(opsDir, "..", "autodiff", "opRegistry.js")).href;
   const code = [
     ...modules.map((m) => `await import(${JSON.stringify(m)});`),

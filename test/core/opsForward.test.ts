@@ -35,12 +35,16 @@ describe("elementwise forward values", () => {
     let worst = 0;
     for (let i = -40000; i <= 40000; i++) {
       const v = i * 0.0005 + (i % 7) * 1e-7;
-      const a = g.fastTanh(v), b = Math.tanh(v);
+      const a = g.fastTanh(v),
+        b = Math.tanh(v);
       const ulp = Math.max(Number.MIN_VALUE, Math.abs(b) * Number.EPSILON);
       worst = Math.max(worst, Math.abs(a - b) / ulp);
     }
     for (const v of [1e-300, -1e-20, 1e-8, 0.624999, 0.625, 21.9, 22.1, 400, -400]) {
-      assert.ok(Math.abs(g.fastTanh(v) - Math.tanh(v)) <= 3 * Number.EPSILON * Math.abs(Math.tanh(v)), `tanh(${v})`);
+      assert.ok(
+        Math.abs(g.fastTanh(v) - Math.tanh(v)) <= 3 * Number.EPSILON * Math.abs(Math.tanh(v)),
+        `tanh(${v})`,
+      );
     }
     assert.ok(worst <= 3.5, `worst error ${worst} ulp`);
     assert.equal(g.fastTanh(0), 0);
@@ -58,7 +62,10 @@ describe("elementwise forward values", () => {
       const y = g.tanh(tensor(xs, { dtype: "float32" })).data;
       xs.forEach((v, i) => {
         const ref = Math.fround(Math.tanh(v));
-        assert.ok(Math.abs(y[i] - ref) <= 2.5e-7 * Math.max(Math.abs(ref), 1e-30), `tanh(${v}) = ${y[i]} vs ${ref}`);
+        assert.ok(
+          Math.abs(y[i] - ref) <= 2.5e-7 * Math.max(Math.abs(ref), 1e-30),
+          `tanh(${v}) = ${y[i]} vs ${ref}`,
+        );
       });
       assert.equal(g.tanh(tensor([30], { dtype: "float32" })).item(), 1);
     } finally {
@@ -72,13 +79,25 @@ describe("elementwise forward values", () => {
     assertClose(g.erf(2.9), 0.9999589021219005, 1e-15);
     assertClose(g.erf(-3.5), -0.9999992569016276, 1e-15);
     assertClose(g.erfc(5), 1.5374597944280347e-12, 1e-13);
-    assertClose(g.erfc(3.2) / 6.025761151762095e-06, 1, 1e-13);
+    assertClose(g.erfc(3.2) / 6.025761151762095e-6, 1, 1e-13);
   });
   test("binary ops broadcast NumPy-style and take numbers on either side", () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
-    assert.deepEqual(g.add(a, tensor([10, 20, 30])).toArray(), [[11, 22, 33], [14, 25, 36]]);
-    assert.deepEqual(g.add(a, tensor([[100], [200]])).toArray(), [[101, 102, 103], [204, 205, 206]]);
-    assert.deepEqual(g.mul(tensor([[1], [2]]), tensor([1, 10])).toArray(), [[1, 10], [2, 20]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    assert.deepEqual(g.add(a, tensor([10, 20, 30])).toArray(), [
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    assert.deepEqual(g.add(a, tensor([[100], [200]])).toArray(), [
+      [101, 102, 103],
+      [204, 205, 206],
+    ]);
+    assert.deepEqual(g.mul(tensor([[1], [2]]), tensor([1, 10])).toArray(), [
+      [1, 10],
+      [2, 20],
+    ]);
     assert.deepEqual(g.sub(1, tensor([1, 2])).toArray(), [0, -1]);
     assert.deepEqual(g.div(tensor([1, 2]), 4).toArray(), [0.25, 0.5]);
     assert.deepEqual(g.pow(tensor([2, 3]), 2).toArray(), [4, 9]);
@@ -90,8 +109,22 @@ describe("elementwise forward values", () => {
     assert.equal(a.mul(2).add(1).sum().item(), 2 * 21 + 6);
   });
   test("broadcast errors name the op and both shapes", () => {
-    assert.throws(() => g.add(g.ones([2, 3]), g.ones([4])), (e: Error) => e instanceof ShapeError && /add/.test(e.message) && /\[2, 3\]/.test(e.message) && /\[4\]/.test(e.message));
-    assert.throws(() => g.matmul(g.ones([2, 3]), g.ones([4, 5])), (e: Error) => e instanceof ShapeError && /matmul/.test(e.message) && /\[2, 3\]/.test(e.message) && /\[4, 5\]/.test(e.message));
+    assert.throws(
+      () => g.add(g.ones([2, 3]), g.ones([4])),
+      (e: Error) =>
+        e instanceof ShapeError &&
+        /add/.test(e.message) &&
+        /\[2, 3\]/.test(e.message) &&
+        /\[4\]/.test(e.message),
+    );
+    assert.throws(
+      () => g.matmul(g.ones([2, 3]), g.ones([4, 5])),
+      (e: Error) =>
+        e instanceof ShapeError &&
+        /matmul/.test(e.message) &&
+        /\[2, 3\]/.test(e.message) &&
+        /\[4, 5\]/.test(e.message),
+    );
   });
   test("dtype promotion", () => {
     const i = tensor([1, 2], i32);
@@ -111,12 +144,18 @@ describe("elementwise forward values", () => {
     assert.deepEqual(g.le(x, 2).toArray(), [true, true, false]);
     assert.deepEqual(g.gt(x, 2).toArray(), [false, false, true]);
     assert.deepEqual(g.ge(x, 2).toArray(), [false, true, true]);
-    assert.deepEqual(g.where(g.gt(x, 1), x, tensor([[0], [-1]])).toArray(), [[0, 2, 3], [-1, 2, 3]]);
+    assert.deepEqual(g.where(g.gt(x, 1), x, tensor([[0], [-1]])).toArray(), [
+      [0, 2, 3],
+      [-1, 2, 3],
+    ]);
   });
 });
 
 describe("reductions", () => {
-  const a = tensor([[1, 5, 3], [7, 2, 4]]);
+  const a = tensor([
+    [1, 5, 3],
+    [7, 2, 4],
+  ]);
   test("sum/mean/max/min/prod with axis and keepdims; full reductions give shape []", () => {
     assert.deepEqual(g.sum(a).shape, []);
     assert.equal(g.sum(a).item(), 22);
@@ -137,14 +176,36 @@ describe("reductions", () => {
   test("logsumexp, var, std, norm", () => {
     assertClose(g.logsumexp(tensor([0, 0])).item(), Math.LN2);
     assertClose(g.logsumexp(tensor([1000, 1000])).item(), 1000 + Math.LN2);
-    assertClose(g.logsumexp(tensor([[1, 2], [3, 4]]), { axis: 1 }).toArray(), [2 + Math.log1p(Math.exp(-1)), 4 + Math.log1p(Math.exp(-1))]);
+    assertClose(
+      g
+        .logsumexp(
+          tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+          { axis: 1 },
+        )
+        .toArray(),
+      [2 + Math.log1p(Math.exp(-1)), 4 + Math.log1p(Math.exp(-1))],
+    );
     assertClose(g.variance(tensor([1, 2, 3, 4])).item(), 1.25);
     assertClose(g.var(tensor([1, 2, 3, 4]), { correction: 1 }).item(), 5 / 3);
     assertClose(g.std(tensor([1, 3])).item(), 1);
     assertClose(g.norm(tensor([3, 4])).item(), 5);
     assertClose(g.norm(tensor([3, -4]), { ord: 1 }).item(), 7);
     assertClose(g.norm(tensor([3, -4]), { ord: Infinity }).item(), 4);
-    assertClose(g.norm(tensor([[3, 4], [0, 0]]), { axis: 1 }).toArray(), [5, 0]);
+    assertClose(
+      g
+        .norm(
+          tensor([
+            [3, 4],
+            [0, 0],
+          ]),
+          { axis: 1 },
+        )
+        .toArray(),
+      [5, 0],
+    );
   });
   test("argmax/argmin are int32", () => {
     assert.deepEqual(g.argmax(a, { axis: 1 }).toArray(), [1, 0]);
@@ -154,42 +215,105 @@ describe("reductions", () => {
   });
   test("softmax and logSoftmax along an axis", () => {
     assertClose(g.softmax(tensor([0, 0])).toArray(), [0.5, 0.5]);
-    const s = g.softmax(tensor([[1, 2, 3], [1, 1, 1000]]), { axis: 1 }).toArray();
+    const s = g
+      .softmax(
+        tensor([
+          [1, 2, 3],
+          [1, 1, 1000],
+        ]),
+        { axis: 1 },
+      )
+      .toArray();
     const e = [Math.exp(1), Math.exp(2), Math.exp(3)];
     const z = e[0] + e[1] + e[2];
-    assertClose(s, [[e[0] / z, e[1] / z, e[2] / z], [0, 0, 1]]);
-    assertClose(g.logSoftmax(tensor([[1, 2, 3]])).toArray(), [[1 - Math.log(z), 2 - Math.log(z), 3 - Math.log(z)]]);
-    assertClose(g.softmax(tensor([[1, 1], [2, 2]]), { axis: 0 }).toArray(), [[1 / (1 + Math.E), 1 / (1 + Math.E)], [Math.E / (1 + Math.E), Math.E / (1 + Math.E)]]);
+    assertClose(s, [
+      [e[0] / z, e[1] / z, e[2] / z],
+      [0, 0, 1],
+    ]);
+    assertClose(g.logSoftmax(tensor([[1, 2, 3]])).toArray(), [
+      [1 - Math.log(z), 2 - Math.log(z), 3 - Math.log(z)],
+    ]);
+    assertClose(
+      g
+        .softmax(
+          tensor([
+            [1, 1],
+            [2, 2],
+          ]),
+          { axis: 0 },
+        )
+        .toArray(),
+      [
+        [1 / (1 + Math.E), 1 / (1 + Math.E)],
+        [Math.E / (1 + Math.E), Math.E / (1 + Math.E)],
+      ],
+    );
   });
 });
 
 describe("matmul and shape ops", () => {
   test("matmul 2-D, 1-D rules, batched broadcasting, dot, outer", () => {
-    const a = tensor([[1, 2], [3, 4]]);
-    assert.deepEqual(g.matmul(a, a).toArray(), [[7, 10], [15, 22]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    assert.deepEqual(g.matmul(a, a).toArray(), [
+      [7, 10],
+      [15, 22],
+    ]);
     assert.deepEqual(g.matmul(a, tensor([1, 1])).toArray(), [3, 7]);
     assert.deepEqual(g.matmul(tensor([1, 1]), a).toArray(), [4, 6]);
     assert.equal(g.dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(), 32);
-    assert.deepEqual(g.outer(tensor([1, 2]), tensor([1, 10])).toArray(), [[1, 10], [2, 20]]);
+    assert.deepEqual(g.outer(tensor([1, 2]), tensor([1, 10])).toArray(), [
+      [1, 10],
+      [2, 20],
+    ]);
     const b = g.stack([a, g.mul(a, 2)]);
-    assert.deepEqual(g.matmul(b, a).toArray(), [[[7, 10], [15, 22]], [[14, 20], [30, 44]]]);
-    assert.deepEqual(g.matmul(a, b).toArray(), [[[7, 10], [15, 22]], [[14, 20], [30, 44]]]);
+    assert.deepEqual(g.matmul(b, a).toArray(), [
+      [
+        [7, 10],
+        [15, 22],
+      ],
+      [
+        [14, 20],
+        [30, 44],
+      ],
+    ]);
+    assert.deepEqual(g.matmul(a, b).toArray(), [
+      [
+        [7, 10],
+        [15, 22],
+      ],
+      [
+        [14, 20],
+        [30, 44],
+      ],
+    ]);
     assert.deepEqual(g.matmul(g.ones([3, 1, 2, 4]), g.ones([5, 4, 2])).shape, [3, 5, 2, 2]);
-    assert.deepEqual(g.matmulT(a, a, false, true).toArray(), [[5, 11], [11, 25]]);
-    assert.deepEqual(a.T.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual(g.matmulT(a, a, false, true).toArray(), [
+      [5, 11],
+      [11, 25],
+    ]);
+    assert.deepEqual(a.T.toArray(), [
+      [1, 3],
+      [2, 4],
+    ]);
   });
   test("larger matmul matches a naive product (float32 and float64, both transposes)", () => {
     const gen = g.generator(3);
     for (const dtype of ["float64", "float32"] as const) {
-      const A = gen.randn([37, 70], { dtype }), B = gen.randn([70, 45], { dtype });
+      const A = gen.randn([37, 70], { dtype }),
+        B = gen.randn([70, 45], { dtype });
       const C = g.matmul(A, B).data;
-      const ad = A.data, bd = B.data;
+      const ad = A.data,
+        bd = B.data;
       let worst = 0;
-      for (let i = 0; i < 37; i++) for (let j = 0; j < 45; j++) {
-        let s = 0;
-        for (let p = 0; p < 70; p++) s += ad[i * 70 + p] * bd[p * 45 + j];
-        worst = Math.max(worst, Math.abs(s - C[i * 45 + j]));
-      }
+      for (let i = 0; i < 37; i++)
+        for (let j = 0; j < 45; j++) {
+          let s = 0;
+          for (let p = 0; p < 70; p++) s += ad[i * 70 + p] * bd[p * 45 + j];
+          worst = Math.max(worst, Math.abs(s - C[i * 45 + j]));
+        }
       assert.ok(worst < (dtype === "float32" ? 1e-4 : 1e-12), `${dtype} worst ${worst}`);
       const T1 = g.matmulT(A.T, B, true, false).data;
       const T2 = g.matmulT(A, B.T, false, true).data;
@@ -200,10 +324,20 @@ describe("matmul and shape ops", () => {
   });
   test("reshape, flatten, transpose, permute, expandDims, squeeze", () => {
     const x = g.arange(6);
-    assert.deepEqual(x.reshape([2, -1]).toArray(), [[0, 1, 2], [3, 4, 5]]);
-    assert.throws(() => x.reshape([4, -1]), (e: Error) => e instanceof ShapeError && /\[6\]/.test(e.message));
+    assert.deepEqual(x.reshape([2, -1]).toArray(), [
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    assert.throws(
+      () => x.reshape([4, -1]),
+      (e: Error) => e instanceof ShapeError && /\[6\]/.test(e.message),
+    );
     assert.deepEqual(g.flatten(g.zeros([2, 3, 4]), 1).shape, [2, 12]);
-    assert.deepEqual(g.transpose(x.reshape([2, 3])).toArray(), [[0, 3], [1, 4], [2, 5]]);
+    assert.deepEqual(g.transpose(x.reshape([2, 3])).toArray(), [
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     const y = g.arange(24).reshape([2, 3, 4]);
     const p = g.permute(y, [2, 0, 1]);
     assert.deepEqual(p.shape, [4, 2, 3]);
@@ -219,23 +353,46 @@ describe("matmul and shape ops", () => {
     assert.deepEqual(g.slice(g.arange(5), [[undefined, undefined, -1]]).toArray(), [4, 3, 2, 1, 0]);
     assert.deepEqual(g.slice(g.arange(5), [[-2]]).toArray(), [3, 4]);
     const m = g.arange(12).reshape([3, 4]);
-    assert.deepEqual(g.slice(m, [1, 0], [3, 2]).toArray(), [[4, 5], [8, 9]]);
-    assert.deepEqual(g.slice(m, [null, [1, 3]]).toArray(), [[1, 2], [5, 6], [9, 10]]);
+    assert.deepEqual(g.slice(m, [1, 0], [3, 2]).toArray(), [
+      [4, 5],
+      [8, 9],
+    ]);
+    assert.deepEqual(g.slice(m, [null, [1, 3]]).toArray(), [
+      [1, 2],
+      [5, 6],
+      [9, 10],
+    ]);
     assert.deepEqual(g.index(m, 1).toArray(), [4, 5, 6, 7]);
     assert.deepEqual(g.index(m, -1, 1).toArray(), [3, 7, 11]);
     assert.throws(() => g.index(m, 3), /out of range/);
-    assert.deepEqual(g.concat([g.ones([2, 1]), g.zeros([2, 2])], 1).toArray(), [[1, 0, 0], [1, 0, 0]]);
+    assert.deepEqual(g.concat([g.ones([2, 1]), g.zeros([2, 2])], 1).toArray(), [
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
     assert.throws(() => g.concat([g.ones([2, 1]), g.zeros([3, 2])], 1), ShapeError);
-    assert.deepEqual(g.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual(g.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(), [
+      [1, 3],
+      [2, 4],
+    ]);
     const idx = tensor([2, 0, 2], i32);
-    assert.deepEqual(g.gather(m, idx, 0).toArray(), [[8, 9, 10, 11], [0, 1, 2, 3], [8, 9, 10, 11]]);
+    assert.deepEqual(g.gather(m, idx, 0).toArray(), [
+      [8, 9, 10, 11],
+      [0, 1, 2, 3],
+      [8, 9, 10, 11],
+    ]);
     assert.deepEqual(g.gather(m, tensor([[3, 0]], i32), 1).shape, [3, 1, 2]);
     assert.deepEqual(g.takeAlongAxis(m, tensor([[1], [0], [3]], i32), 1).toArray(), [[1], [4], [11]]);
-    assert.deepEqual(g.oneHot(tensor([0, 2], i32), 3).toArray(), [[1, 0, 0], [0, 0, 1]]);
+    assert.deepEqual(g.oneHot(tensor([0, 2], i32), 3).toArray(), [
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     assert.throws(() => g.gather(m, tensor([5], i32), 0), /out of range/);
   });
   test("broadcastTo and sumTo are adjoint", () => {
-    assert.deepEqual(g.broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [[1, 2], [1, 2]]);
+    assert.deepEqual(g.broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [
+      [1, 2],
+      [1, 2],
+    ]);
     assert.deepEqual(g.sumTo(g.ones([2, 3]), [3]).toArray(), [2, 2, 2]);
     assert.deepEqual(g.sumTo(g.ones([2, 3]), [2, 1]).toArray(), [[3], [3]]);
   });

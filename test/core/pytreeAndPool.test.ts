@@ -8,7 +8,10 @@ describe("pytrees", () => {
   const tree = { w: tensor([1, 2]), layers: [tensor(3), { b: tensor([[4]]) }] };
   test("flatten / unflatten round-trip in depth-first, insertion order", () => {
     const [leaves, def] = treeFlatten(tree);
-    assert.deepEqual(leaves.map((t) => t.toArray()), [[1, 2], 3, [[4]]]);
+    assert.deepEqual(
+      leaves.map((t) => t.toArray()),
+      [[1, 2], 3, [[4]]],
+    );
     const back = treeUnflatten(def, leaves);
     assert.equal(back.w, tree.w);
     assert.equal(back.layers[1].b, (tree.layers[1] as { b: Tensor }).b);
@@ -25,10 +28,19 @@ describe("pytrees", () => {
 describe("remaining elementwise ops", () => {
   test("ceil, logical ops, isNonFinite", () => {
     assert.deepEqual(g.ceil(tensor([1.2, -1.2])).toArray(), [2, -1]);
-    assert.deepEqual(g.logicalAnd(tensor([true, true, false]), tensor([true, false, false])).toArray(), [true, false, false]);
+    assert.deepEqual(g.logicalAnd(tensor([true, true, false]), tensor([true, false, false])).toArray(), [
+      true,
+      false,
+      false,
+    ]);
     assert.deepEqual(g.logicalOr(tensor([true, false]), false).toArray(), [true, false]);
     assert.deepEqual(g.logicalNot(tensor([true, false])).toArray(), [false, true]);
-    assert.deepEqual(g.isNonFinite(tensor([1, NaN, Infinity, -Infinity])).toArray(), [false, true, true, true]);
+    assert.deepEqual(g.isNonFinite(tensor([1, NaN, Infinity, -Infinity])).toArray(), [
+      false,
+      true,
+      true,
+      true,
+    ]);
     assert.deepEqual(g.normalCdf(tensor([0])).toArray(), [0.5]);
   });
   test("float32 stays float32 through ops and gradients", () => {
@@ -55,13 +67,20 @@ describe("buffer pool", () => {
     for (const dtype of ["float32", "float64", "int32"] as const) {
       const fresh = acquireForOverwrite(dtype, 4099);
       assert.equal(fresh.length, 4099);
-      assert.equal(fresh.constructor, dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : Int32Array);
+      assert.equal(
+        fresh.constructor,
+        dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : Int32Array,
+      );
       assert.equal(fresh.byteOffset % fresh.BYTES_PER_ELEMENT, 0);
       fresh.fill(3);
       release(fresh);
       assert.equal(acquireForOverwrite(dtype, 4099), fresh, "the released buffer comes back");
     }
-    assert.deepEqual(Array.from(acquireForOverwrite("float64", 3)), [0, 0, 0], "below the pool's minimum: a plain (zeroed) array");
+    assert.deepEqual(
+      Array.from(acquireForOverwrite("float64", 3)),
+      [0, 0, 0],
+      "below the pool's minimum: a plain (zeroed) array",
+    );
   });
   test("clearPool empties it", () => {
     g.clearPool();

@@ -1,18 +1,42 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
-  tensor, scalar, zeros, ones, full, eye, arange, linspace, rand, randn, randint, seed, generator,
-  zerosLike, onesLike, Tensor, ShapeError, info, setBackend, getBackend,
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  full,
+  eye,
+  arange,
+  linspace,
+  rand,
+  randn,
+  randint,
+  seed,
+  generator,
+  zerosLike,
+  onesLike,
+  Tensor,
+  ShapeError,
+  info,
+  setBackend,
+  getBackend,
 } from "../../src/index.js";
 
 describe("creation", () => {
   test("tensor from nested arrays, typed arrays, numbers, booleans", () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.deepEqual(t.shape, [2, 3]);
     assert.equal(t.dtype, "float64");
     assert.equal(t.size, 6);
     assert.equal(t.ndim, 2);
-    assert.deepEqual(t.toArray(), [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(t.toArray(), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.equal(tensor(new Float32Array([1, 2])).dtype, "float32");
     assert.equal(tensor(new Int32Array([1, 2])).dtype, "int32");
     assert.equal(tensor([true, false]).dtype, "bool");
@@ -29,13 +53,22 @@ describe("creation", () => {
     assert.deepEqual(t.toArray(), [1, 2]);
   });
   test("ragged arrays are rejected with the shape", () => {
-    assert.throws(() => tensor([[1, 2], [3]]), (e: Error) => e instanceof ShapeError && /ragged/.test(e.message));
+    assert.throws(
+      () => tensor([[1, 2], [3]]),
+      (e: Error) => e instanceof ShapeError && /ragged/.test(e.message),
+    );
   });
   test("zeros, ones, full, eye, arange, linspace, like", () => {
-    assert.deepEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);
+    assert.deepEqual(zeros([2, 2]).toArray(), [
+      [0, 0],
+      [0, 0],
+    ]);
     assert.deepEqual(ones([3], { dtype: "int32" }).toArray(), [1, 1, 1]);
     assert.deepEqual(full([2], 7).toArray(), [7, 7]);
-    assert.deepEqual(eye(2).toArray(), [[1, 0], [0, 1]]);
+    assert.deepEqual(eye(2).toArray(), [
+      [1, 0],
+      [0, 1],
+    ]);
     assert.deepEqual(arange(4).toArray(), [0, 1, 2, 3]);
     assert.deepEqual(arange(0, 1, 0.25).toArray(), [0, 0.25, 0.5, 0.75]);
     assert.deepEqual(linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
@@ -50,21 +83,32 @@ describe("creation", () => {
     seed(42);
     const b = randn([5]).toArray();
     assert.deepEqual(a, b);
-    const g1 = generator(7), g2 = generator(7);
+    const g1 = generator(7),
+      g2 = generator(7);
     assert.deepEqual(g1.rand([4]).toArray(), g2.rand([4]).toArray());
     const u = rand([1000], { generator: generator(1) }).data;
     let mean = 0;
-    for (const v of u) { assert.ok(v >= 0 && v < 1); mean += v / 1000; }
+    for (const v of u) {
+      assert.ok(v >= 0 && v < 1);
+      mean += v / 1000;
+    }
     assert.ok(Math.abs(mean - 0.5) < 0.05);
     const n = randn([4000], { generator: generator(2) }).data;
-    let m = 0, v2 = 0;
-    for (const v of n) { m += v / 4000; v2 += (v * v) / 4000; }
+    let m = 0,
+      v2 = 0;
+    for (const v of n) {
+      m += v / 4000;
+      v2 += (v * v) / 4000;
+    }
     assert.ok(Math.abs(m) < 0.06 && Math.abs(v2 - 1) < 0.08, `mean ${m} var ${v2}`);
     const r = randint(0, 3, [100], { generator: generator(3) });
     assert.equal(r.dtype, "int32");
     for (const v of r.data) assert.ok(v >= 0 && v < 3);
     const p = generator(5).permutation(10);
-    assert.deepEqual([...p].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      [...p].sort((x, y) => x - y),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
   });
   test("requiresGrad only on float tensors", () => {
     assert.throws(() => tensor([1], { dtype: "int32", requiresGrad: true }), /only float tensors/);
@@ -73,15 +117,27 @@ describe("creation", () => {
 
 describe("tensor methods", () => {
   test("item, clone, detach, assign, astype", () => {
-    const t = tensor([[1, 2], [3, 4]]);
+    const t = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     assert.throws(() => t.item(), /exactly one/);
     const c = t.clone();
     c.assign(0);
-    assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
+    assert.deepEqual(t.toArray(), [
+      [1, 2],
+      [3, 4],
+    ]);
     c.assign(tensor([5, 6]));
-    assert.deepEqual(c.toArray(), [[5, 6], [5, 6]]);
+    assert.deepEqual(c.toArray(), [
+      [5, 6],
+      [5, 6],
+    ]);
     c.assign([1, 2, 3, 4]);
-    assert.deepEqual(c.toArray(), [[1, 2], [3, 4]]);
+    assert.deepEqual(c.toArray(), [
+      [1, 2],
+      [3, 4],
+    ]);
     assert.throws(() => c.assign(tensor([1, 2, 3])), ShapeError);
     assert.deepEqual(tensor([1.7, -1.7]).astype("int32").toArray(), [1, -1]);
     assert.equal(t.astype("float32").dtype, "float32");
@@ -89,9 +145,25 @@ describe("tensor methods", () => {
     assert.equal(x.mul(2).detach().requiresGrad, false);
   });
   test("printing is NumPy-like", () => {
-    assert.equal(String(tensor([[1, 2], [3, 4]])), "tensor([[1., 2.],\n        [3., 4.]])");
+    assert.equal(
+      String(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      "tensor([[1., 2.],\n        [3., 4.]])",
+    );
     assert.equal(String(tensor([0.5, 1])), "tensor([0.5, 1. ])");
-    assert.equal(String(tensor([[0.25, -1], [3, 0.5]])), "tensor([[ 0.25, -1.  ],\n        [ 3.  ,  0.5 ]])");
+    assert.equal(
+      String(
+        tensor([
+          [0.25, -1],
+          [3, 0.5],
+        ]),
+      ),
+      "tensor([[ 0.25, -1.  ],\n        [ 3.  ,  0.5 ]])",
+    );
     assert.equal(String(scalar(3)), "tensor(3.)");
     assert.equal(String(tensor([1, 2], { dtype: "int32" })), "tensor([1, 2], dtype=int32)");
     assert.equal(String(tensor([true, false])), "tensor([ true, false], dtype=bool)");

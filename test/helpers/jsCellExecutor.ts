@@ -30,7 +30,8 @@ class KeyboardInterrupt extends Error {
 export function createJsCellExecutor(): CellExecutor {
   let sink: OutputSink | undefined;
   let opts: ExecuteOptions | undefined;
-  const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ") + "\n";
+  const text = (args: unknown[]) =>
+    args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ") + "\n";
   const g = globalThis as Record<string, unknown>;
   Object.assign(g, {
     print: (...args: unknown[]) => sink?.stream("stdout", text(args)),
@@ -64,7 +65,9 @@ export function createJsCellExecutor(): CellExecutor {
           const body = /[;\n]/.test(code.trim()) ? code : `return (${code});`;
           const run = evaluate(`(async () => {\n${body}\n})()`, true) as Promise<unknown>;
           value = await new Promise((resolve, reject) => {
-            o.signal.addEventListener("abort", () => reject(new KeyboardInterrupt("interrupted")), { once: true });
+            o.signal.addEventListener("abort", () => reject(new KeyboardInterrupt("interrupted")), {
+              once: true,
+            });
             run.then(resolve, reject);
           });
         } else {
@@ -74,7 +77,8 @@ export function createJsCellExecutor(): CellExecutor {
         return { status: "ok" };
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        const ename = /interrupted/.test(e.message) && !(err instanceof KeyboardInterrupt) ? "KeyboardInterrupt" : e.name;
+        const ename =
+          /interrupted/.test(e.message) && !(err instanceof KeyboardInterrupt) ? "KeyboardInterrupt" : e.name;
         return { status: "error", ename, evalue: e.message, traceback: [`${ename}: ${e.message}`] };
       }
     },
@@ -92,7 +96,9 @@ export function createJsCellExecutor(): CellExecutor {
     },
     async complete(code: string, cursorPos: number): Promise<CompleteResult> {
       const prefix = /[A-Za-z_$][\w$]*$/.exec(code.slice(0, cursorPos))?.[0] ?? "";
-      const names = Object.getOwnPropertyNames(globalThis).filter((n) => n.startsWith(prefix)).sort();
+      const names = Object.getOwnPropertyNames(globalThis)
+        .filter((n) => n.startsWith(prefix))
+        .sort();
       return { matches: names, cursorStart: cursorPos - prefix.length, cursorEnd: cursorPos, metadata: {} };
     },
     async inspect(code: string, cursorPos: number): Promise<InspectResult> {
@@ -105,7 +111,8 @@ export function createJsCellExecutor(): CellExecutor {
         new vm.Script(code);
         return { status: "complete" };
       } catch (err) {
-        if (/Unexpected end of input|missing \)|Unterminated/.test((err as Error).message)) return { status: "incomplete", indent: "  " };
+        if (/Unexpected end of input|missing \)|Unterminated/.test((err as Error).message))
+          return { status: "incomplete", indent: "  " };
         return { status: "invalid" };
       }
     },

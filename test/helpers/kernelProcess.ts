@@ -40,7 +40,12 @@ export function buildRoot(): string {
  */
 export function kernelArgv(flavor: KernelFlavor): string[] {
   if (flavor === "typescript") return kernelJson().argv;
-  return [process.execPath, join(buildRoot(), "test", "helpers", "jsKernelMain.js"), "--connection-file", "{connection_file}"];
+  return [
+    process.execPath,
+    join(buildRoot(), "test", "helpers", "jsKernelMain.js"),
+    "--connection-file",
+    "{connection_file}",
+  ];
 }
 
 /**
@@ -48,22 +53,36 @@ export function kernelArgv(flavor: KernelFlavor): string[] {
  * @example
  * writeTestKernelspec(dataDir, "gradlab-test", "js", "message");
  */
-export function writeTestKernelspec(dataDir: string, name: string, flavor: KernelFlavor, interruptMode: "signal" | "message" = "signal"): string {
+export function writeTestKernelspec(
+  dataDir: string,
+  name: string,
+  flavor: KernelFlavor,
+  interruptMode: "signal" | "message" = "signal",
+): string {
   const dir = join(dataDir, "kernels", name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "kernel.json"), JSON.stringify({ ...kernelJson({ interruptMode, displayName: name }), argv: kernelArgv(flavor) }, null, 2));
+  writeFileSync(
+    join(dir, "kernel.json"),
+    JSON.stringify(
+      { ...kernelJson({ interruptMode, displayName: name }), argv: kernelArgv(flavor) },
+      null,
+      2,
+    ),
+  );
   return dir;
 }
 
 /** Free loopback TCP ports (bound once to port 0, then released). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<import("node:net").Server>((resolve, reject) => {
-        const s = createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => resolve(s));
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import("node:net").Server>((resolve, reject) => {
+          const s = createServer();
+          s.once("error", reject);
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
     ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
@@ -77,7 +96,9 @@ export async function freePorts(count: number): Promise<number[]> {
  * const kernel = await startKernelProcess({ flavor: "js" });
  * try { ... run a client against kernel.connectionFile ... } finally { await kernel.stop(); }
  */
-export async function startKernelProcess(opts: { flavor?: KernelFlavor; transport?: "tcp" | "ipc"; key?: string; cwd?: string } = {}): Promise<KernelProcess> {
+export async function startKernelProcess(
+  opts: { flavor?: KernelFlavor; transport?: "tcp" | "ipc"; key?: string; cwd?: string } = {},
+): Promise<KernelProcess> {
   const dir = mkdtempSync(join(tmpdir(), "gradlab-kernel-"));
   const transport = opts.transport ?? "tcp";
   const ports = transport === "tcp" ? await freePorts(5) : [1, 2, 3, 4, 5];
@@ -95,16 +116,27 @@ export async function startKernelProcess(opts: { flavor?: KernelFlavor; transpor
   };
   const connectionFile = join(dir, "connection.json");
   writeFileSync(connectionFile, JSON.stringify(connection));
-  const argv = kernelArgv(opts.flavor ?? "typescript").map((a) => (a === "{connection_file}" ? connectionFile : a));
-  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd ?? packageRoot(), stdio: ["ignore", "pipe", "pipe"] });
+  const argv = kernelArgv(opts.flavor ?? "typescript").map((a) =>
+    a === "{connection_file}" ? connectionFile : a,
+  );
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: opts.cwd ?? packageRoot(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   child.stdout!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   // jupyter_client 7.4's wait_for_ready declares a kernel dead when its heartbeat has not
   // answered within a second, which a loaded CI machine can exceed while the kernel starts;
   // the heartbeat socket is bound last, so once it accepts, every channel is up.
-  await waitForHeartbeat(connection, () => child.exitCode !== null || child.signalCode !== null, () => stderr);
+  await waitForHeartbeat(
+    connection,
+    () => child.exitCode !== null || child.signalCode !== null,
+    () => stderr,
+  );
   return {
     child,
     connectionFile,
@@ -122,7 +154,11 @@ export async function startKernelProcess(opts: { flavor?: KernelFlavor; transpor
   };
 }
 
-async function waitForHeartbeat(info: ConnectionInfo, exited: () => boolean, log: () => string): Promise<void> {
+async function waitForHeartbeat(
+  info: ConnectionInfo,
+  exited: () => boolean,
+  log: () => string,
+): Promise<void> {
   const bound = (): Promise<boolean> => {
     if (info.transport === "ipc") return Promise.resolve(existsSync(`${info.ip}-${info.hb_port}`));
     return new Promise((resolve) => {

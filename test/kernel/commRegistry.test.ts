@@ -5,7 +5,10 @@ import { CommRegistry } from "../../kernel/comm/commRegistry.js";
 function registry() {
   const published: [string, Record<string, unknown>][] = [];
   const logs: string[] = [];
-  const comms = new CommRegistry((type, content) => published.push([type, content]), (t) => logs.push(t));
+  const comms = new CommRegistry(
+    (type, content) => published.push([type, content]),
+    (t) => logs.push(t),
+  );
   return { comms, published, logs };
 }
 
@@ -54,7 +57,10 @@ test("kernel-side open, send and close; a closed comm refuses to send", () => {
   comm.send({ b: 2 });
   comm.close();
   comm.close();
-  assert.deepEqual(published.map(([t]) => t), ["comm_open", "comm_msg", "comm_close"]);
+  assert.deepEqual(
+    published.map(([t]) => t),
+    ["comm_open", "comm_msg", "comm_close"],
+  );
   assert.equal(published[0][1].target_name, "plots");
   assert.throws(() => comm.send({}), /closed/);
   assert.equal(comms.get(comm.commId), undefined);

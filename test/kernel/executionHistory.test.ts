@@ -24,15 +24,33 @@ test("tail returns the last n entries, with output on request", () => {
 
 test("range counts lines start <= line < stop in the current session only", () => {
   const h = sample();
-  assert.deepEqual(h.query({ hist_access_type: "range", session: 0, start: 2, stop: 4 }).map((e) => e[1]), [2, 3]);
-  assert.deepEqual(h.query({ hist_access_type: "range", session: 1, start: 3 }).map((e) => e[1]), [3, 4]);
+  assert.deepEqual(
+    h.query({ hist_access_type: "range", session: 0, start: 2, stop: 4 }).map((e) => e[1]),
+    [2, 3],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "range", session: 1, start: 3 }).map((e) => e[1]),
+    [3, 4],
+  );
   assert.deepEqual(h.query({ hist_access_type: "range", session: 7, start: 1 }), []);
 });
 
 test("search matches globs against the whole input, unique keeps the latest", () => {
   const h = sample();
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "a*" }).map((e) => e[1]), [2, 4]);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "a*", unique: true }).map((e) => e[1]), [4]);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "print(?)" }).map((e) => e[1]), [3]);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "*", n: 1 }).map((e) => e[1]), [4]);
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "a*" }).map((e) => e[1]),
+    [2, 4],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "a*", unique: true }).map((e) => e[1]),
+    [4],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "print(?)" }).map((e) => e[1]),
+    [3],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "*", n: 1 }).map((e) => e[1]),
+    [4],
+  );
 });

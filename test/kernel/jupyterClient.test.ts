@@ -11,7 +11,10 @@ import { cellCode, kernelFlavor } from "./cellCode.js";
 const flavor = kernelFlavor();
 const cells = cellCode(flavor);
 
-async function withKernel<T>(fn: (k: KernelProcess) => Promise<T>, opts: { transport?: "tcp" | "ipc" } = {}): Promise<T> {
+async function withKernel<T>(
+  fn: (k: KernelProcess) => Promise<T>,
+  opts: { transport?: "tcp" | "ipc" } = {},
+): Promise<T> {
   const kernel = await startKernelProcess({ flavor, ...opts });
   try {
     return await fn(kernel);
@@ -46,7 +49,10 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     const [okReply, okOut] = r.execute_ok as [any, Output[]];
     assert.equal(okReply.status, "ok");
     assert.equal(okReply.execution_count, 1);
-    assert.deepEqual(okOut.map(([t]) => t), ["status", "execute_input", "stream", "execute_result", "status"]);
+    assert.deepEqual(
+      okOut.map(([t]) => t),
+      ["status", "execute_input", "stream", "execute_result", "status"],
+    );
     assert.equal(ofType(okOut, "execute_input")[0].execution_count, 1);
     assert.equal(ofType(okOut, "stream")[0].text, "hello\n");
     assert.equal(ofType(okOut, "execute_result")[0].data["text/plain"], "42");
@@ -70,11 +76,19 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
 
     const [silentReply, silentOut] = r.silent as [any, Output[]];
     assert.equal(silentReply.status, "ok");
-    assert.deepEqual(silentOut.map(([t]) => t), ["status", "status"], "silent publishes no outputs");
+    assert.deepEqual(
+      silentOut.map(([t]) => t),
+      ["status", "status"],
+      "silent publishes no outputs",
+    );
     const countBeforeSilent = errReply.execution_count + 1; // the display cell took one more
     assert.equal(silentReply.execution_count, countBeforeSilent, "silent does not advance the count");
     const [keptReply] = r.no_history as [any];
-    assert.equal(keptReply.execution_count, countBeforeSilent, "store_history false does not advance the count");
+    assert.equal(
+      keptReply.execution_count,
+      countBeforeSilent,
+      "store_history false does not advance the count",
+    );
 
     const [ueReply] = r.user_expressions as [any];
     assert.equal(ueReply.user_expressions.double.status, "ok");
@@ -85,24 +99,45 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.ok(r.complete.matches.length > 0, "completion finds matches");
     assert.equal(r.inspect.status, "ok");
     assert.equal(r.inspect.found, true);
-    assert.deepEqual(r.is_complete.map((c: any) => c.status), ["complete", "incomplete", "invalid"]);
+    assert.deepEqual(
+      r.is_complete.map((c: any) => c.status),
+      ["complete", "incomplete", "invalid"],
+    );
 
     assert.equal(r.history_tail.status, "ok");
     assert.equal(r.history_tail.history.length, 2);
     const range = r.history_range.history;
-    assert.deepEqual(range.map((h: any) => h[1]), [1, 2]);
+    assert.deepEqual(
+      range.map((h: any) => h[1]),
+      [1, 2],
+    );
     assert.equal(range[0][2][0], cells.tour.hello);
     assert.equal(range[0][2][1], "42", "history with output carries the result text");
-    assert.deepEqual(r.history_search.history.map((h: any) => h[2]), [cells.tour.hello]);
+    assert.deepEqual(
+      r.history_search.history.map((h: any) => h[2]),
+      [cells.tour.hello],
+    );
     assert.ok(r.history_tail.history.every((h: any) => typeof h[2] === "string"));
 
-    assert.deepEqual(ofType(r.comm_open_out, "comm_msg").map((c) => c.data), [{ opened: "hi" }]);
+    assert.deepEqual(
+      ofType(r.comm_open_out, "comm_msg").map((c) => c.data),
+      [{ opened: "hi" }],
+    );
     assert.deepEqual(r.comm_info.comms, { "client-comm-1": { target_name: "echo" } });
-    assert.deepEqual(ofType(r.comm_msg_out, "comm_msg").map((c) => c.data), [{ echo: 42 }]);
+    assert.deepEqual(
+      ofType(r.comm_msg_out, "comm_msg").map((c) => c.data),
+      [{ echo: 42 }],
+    );
     assert.deepEqual(r.comm_info_after_close.comms, {});
-    assert.deepEqual(ofType(r.comm_unknown_target_out, "comm_close").map((c) => c.comm_id), ["c2"]);
+    assert.deepEqual(
+      ofType(r.comm_unknown_target_out, "comm_close").map((c) => c.comm_id),
+      ["c2"],
+    );
     const kernelComm = r.kernel_comm[1] as Output[];
-    assert.deepEqual(kernelComm.map(([t]) => t).filter((t) => t.startsWith("comm_")), ["comm_open", "comm_msg", "comm_close"]);
+    assert.deepEqual(
+      kernelComm.map(([t]) => t).filter((t) => t.startsWith("comm_")),
+      ["comm_open", "comm_msg", "comm_close"],
+    );
     assert.equal(ofType(kernelComm, "comm_open")[0].target_name, "from-kernel");
 
     assert.equal(r.input_request.type, "input_request");
@@ -126,7 +161,9 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
   });
 
   test("heartbeat, control and streamed output during a synchronous loop", async () => {
-    const r = await withKernel((k) => runPythonClient("busy_kernel.py", [k.connectionFile, join(k.dir, "release"), cells.waitForFile]));
+    const r = await withKernel((k) =>
+      runPythonClient("busy_kernel.py", [k.connectionFile, join(k.dir, "release"), cells.waitForFile]),
+    );
     assert.match(r.streamed_before_release, /waiting/);
     assert.equal(r.heartbeats, 3);
     assert.equal(r.control_reply, "ok");
@@ -134,12 +171,17 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
   });
 
   test("works over the ipc transport", async () => {
-    const r = await withKernel((k) => runPythonClient("many_executions.py", [k.connectionFile, "20", cells.printAndResult]), { transport: "ipc" });
+    const r = await withKernel(
+      (k) => runPythonClient("many_executions.py", [k.connectionFile, "20", cells.printAndResult]),
+      { transport: "ipc" },
+    );
     assert.deepEqual(r, { executions: 20, replies_ok: 20, outputs: 40, late: 0 });
   });
 
   test("stop_on_error aborts only the requests queued behind the failure", async () => {
-    const r = await withKernel((k) => runPythonClient("stop_on_error.py", [k.connectionFile, join(k.dir, "release"), cells.waitThenFail]));
+    const r = await withKernel((k) =>
+      runPythonClient("stop_on_error.py", [k.connectionFile, join(k.dir, "release"), cells.waitThenFail]),
+    );
     assert.deepEqual(r.stop, ["error", "aborted", "aborted"]);
     assert.equal(r.later_status, "ok", "a request sent after the failure runs");
     assert.deepEqual(r.ran_after_stop, ["0"]);
@@ -148,12 +190,18 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
   });
 
   test("1,000 executions, each printing from an awaited timer: every output arrives before its idle", async () => {
-    const r = await withKernel((k) => runPythonClient("many_executions.py", [k.connectionFile, "1000", cells.timerPrintAndResult], { timeoutMs: 300_000 }));
+    const r = await withKernel((k) =>
+      runPythonClient("many_executions.py", [k.connectionFile, "1000", cells.timerPrintAndResult], {
+        timeoutMs: 300_000,
+      }),
+    );
     assert.deepEqual(r, { executions: 1000, replies_ok: 1000, outputs: 3000, late: 0 });
   });
 
   test("a 1,000-line print in one cell is delivered whole, then idle", async () => {
-    const r = await withKernel((k) => runPythonClient("big_print.py", [k.connectionFile, cells.bigPrint(1000), "1000"]));
+    const r = await withKernel((k) =>
+      runPythonClient("big_print.py", [k.connectionFile, cells.bigPrint(1000), "1000"]),
+    );
     assert.equal(r.status, "ok");
     assert.equal(r.lines, 1000);
     assert.equal(r.in_order, true);
@@ -184,12 +232,26 @@ describe(`kernel through jupyter_client's KernelManager (${flavor} executor)`, (
         assert.equal(loop.ename, "KeyboardInterrupt");
         assert.deepEqual(loop.error_out, ["KeyboardInterrupt"]);
       }
-      assert.deepEqual(r.state_after.map((s: string) => s.replace(/'/g, "")), ["kept"]);
+      assert.deepEqual(
+        r.state_after.map((s: string) => s.replace(/'/g, "")),
+        ["kept"],
+      );
       assert.equal(r.next_cell_ok, "ok");
       assert.equal(r.restarted_new_pid, true);
-      assert.deepEqual(r.state_after_restart.map((s: string) => s.replace(/'/g, "")), ["fresh"]);
-      assert.equal(r.exit_code, 0, "shutdown_request ends the process itself, with a timer and a server still open");
-      assert.equal(r.busy_exit_code, 0, "shutdown_request during a synchronous loop interrupts it and exits cleanly");
+      assert.deepEqual(
+        r.state_after_restart.map((s: string) => s.replace(/'/g, "")),
+        ["fresh"],
+      );
+      assert.equal(
+        r.exit_code,
+        0,
+        "shutdown_request ends the process itself, with a timer and a server still open",
+      );
+      assert.equal(
+        r.busy_exit_code,
+        0,
+        "shutdown_request during a synchronous loop interrupts it and exits cleanly",
+      );
     });
   }
 });

@@ -33,11 +33,18 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test("install writes kernel.json and logos that `jupyter kernelspec list` shows; uninstall removes them", async () => {
-    const installed = await run(process.execPath, [cli, "install", "--prefix", root, "--name", "gradlab-extra"], { env });
+    const installed = await run(
+      process.execPath,
+      [cli, "install", "--prefix", root, "--name", "gradlab-extra"],
+      { env },
+    );
     assert.match(installed.stdout, /Installed kernelspec gradlab-extra/);
     const dir = join(root, "share", "jupyter", "kernels", "gradlab-extra");
-    for (const f of ["kernel.json", "logo-32x32.png", "logo-64x64.png"]) assert.ok(existsSync(join(dir, f)), f);
-    const listed = JSON.parse((await run(PYTHON, ["-m", "jupyter_client.kernelspecapp", "list", "--json"], { env })).stdout);
+    for (const f of ["kernel.json", "logo-32x32.png", "logo-64x64.png"])
+      assert.ok(existsSync(join(dir, f)), f);
+    const listed = JSON.parse(
+      (await run(PYTHON, ["-m", "jupyter_client.kernelspecapp", "list", "--json"], { env })).stdout,
+    );
     const spec = listed.kernelspecs["gradlab-extra"];
     assert.ok(spec, `kernelspec list: ${JSON.stringify(Object.keys(listed.kernelspecs))}`);
     assert.equal(spec.spec.language, "typescript");
@@ -56,7 +63,16 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
     const token = "gradlab-test-token";
     const server = spawn(
       PYTHON,
-      ["-m", "jupyter_server", `--ServerApp.token=${token}`, `--port=${port}`, "--ip=127.0.0.1", "--no-browser", `--ServerApp.root_dir=${join(root, "notebooks")}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
+      [
+        "-m",
+        "jupyter_server",
+        `--ServerApp.token=${token}`,
+        `--port=${port}`,
+        "--ip=127.0.0.1",
+        "--no-browser",
+        `--ServerApp.root_dir=${join(root, "notebooks")}`,
+        ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+      ],
       { env, stdio: ["ignore", "pipe", "pipe"] },
     );
     let log = "";
@@ -89,8 +105,10 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
         });
         future.onIOPub = (msg) => {
           types.push(msg.header.msg_type);
-          if (msg.header.msg_type === "display_data") displays.push((msg.content as { data: Record<string, unknown> }).data);
-          if (msg.header.msg_type === "execute_result") results.push((msg.content as { data: Record<string, unknown> }).data);
+          if (msg.header.msg_type === "display_data")
+            displays.push((msg.content as { data: Record<string, unknown> }).data);
+          if (msg.header.msg_type === "execute_result")
+            results.push((msg.content as { data: Record<string, unknown> }).data);
         };
         const reply = await future.done;
         assert.equal(reply.content.status, "ok");
@@ -109,7 +127,12 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
   });
 });
 
-async function waitForServer(baseUrl: string, token: string, server: ChildProcess, log: () => string): Promise<void> {
+async function waitForServer(
+  baseUrl: string,
+  token: string,
+  server: ChildProcess,
+  log: () => string,
+): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (server.exitCode !== null) throw new Error(`jupyter_server exited early:\n${log()}`);
     try {

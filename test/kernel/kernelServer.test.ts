@@ -4,8 +4,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KernelServer } from "../../kernel/kernelServer.js";
 import type { IoLink } from "../../kernel/ioWorkerHost.js";
-import type { CellExecutor, ExecuteOptions, ExecuteOutcome, OutputSink } from "../../kernel/executorContract.js";
-import { INTERRUPT_STATE_LENGTH, SELF_SIGINT_LENGTH, SELF_SIGINT_SERIAL, SELF_SIGINT_TIME, type SendChannel } from "../../kernel/ioWorkerMessages.js";
+import type {
+  CellExecutor,
+  ExecuteOptions,
+  ExecuteOutcome,
+  OutputSink,
+} from "../../kernel/executorContract.js";
+import {
+  INTERRUPT_STATE_LENGTH,
+  SELF_SIGINT_LENGTH,
+  SELF_SIGINT_SERIAL,
+  SELF_SIGINT_TIME,
+  type SendChannel,
+} from "../../kernel/ioWorkerMessages.js";
 import { makeMessage, type JupyterMessage } from "../../kernel/wire/jupyterMessage.js";
 
 const client = { session: "client", username: "test" };
@@ -28,7 +39,9 @@ class FakeIo implements IoLink {
     return this.sent.filter(([, m]) => m.header.msg_type === type).map(([, m]) => m.content);
   }
   iopubTypes(parent: JupyterMessage) {
-    return this.sent.filter(([ch, m]) => ch === "iopub" && m.parent_header.msg_id === parent.header.msg_id).map(([, m]) => m.header.msg_type);
+    return this.sent
+      .filter(([ch, m]) => ch === "iopub" && m.parent_header.msg_id === parent.header.msg_id)
+      .map(([, m]) => m.header.msg_type);
   }
 }
 
@@ -37,9 +50,12 @@ function scriptedExecutor(log: string[]): CellExecutor {
   return {
     async execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome> {
       log.push(code);
-      if (code === "fail") return { status: "error", ename: "Error", evalue: "planned", traceback: ["Error: planned"] };
+      if (code === "fail")
+        return { status: "error", ename: "Error", evalue: "planned", traceback: ["Error: planned"] };
       if (code === "wait") {
-        await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+        await new Promise<void>((resolve) =>
+          opts.signal.addEventListener("abort", () => resolve(), { once: true }),
+        );
         return { status: "error", ename: "AbortError", evalue: "aborted", traceback: [] };
       }
       sink.stream("stdout", `ran ${code}\n`);
@@ -62,11 +78,16 @@ function scriptedExecutor(log: string[]): CellExecutor {
 }
 
 function execute(code: string, extra: Record<string, unknown> = {}): JupyterMessage {
-  return makeMessage("execute_request", { code, silent: false, store_history: true, stop_on_error: true, ...extra }, client) as JupyterMessage;
+  return makeMessage(
+    "execute_request",
+    { code, silent: false, store_history: true, stop_on_error: true, ...extra },
+    client,
+  ) as JupyterMessage;
 }
 
 async function settle(io: FakeIo, count: number): Promise<void> {
-  for (let i = 0; i < 200 && io.replies("execute_reply").length < count; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 200 && io.replies("execute_reply").length < count; i++)
+    await new Promise((r) => setTimeout(r, 5));
 }
 
 function setup() {
@@ -84,11 +105,17 @@ function setup() {
 test("stop_on_error aborts requests that arrived before the failure, not later ones", async () => {
   const { io, log, server } = setup();
   server.enqueue("shell", execute("fail"));
-  io.arriving.push(() => server.enqueue("shell", execute("queued-1")), () => server.enqueue("shell", execute("queued-2")));
+  io.arriving.push(
+    () => server.enqueue("shell", execute("queued-1")),
+    () => server.enqueue("shell", execute("queued-2")),
+  );
   await settle(io, 3);
   server.enqueue("shell", execute("later"));
   await settle(io, 4);
-  assert.deepEqual(io.replies("execute_reply").map((r) => r.status), ["error", "aborted", "aborted", "ok"]);
+  assert.deepEqual(
+    io.replies("execute_reply").map((r) => r.status),
+    ["error", "aborted", "aborted", "ok"],
+  );
   assert.deepEqual(log, ["fail", "later"]);
 });
 
@@ -97,7 +124,10 @@ test("stop_on_error: false lets queued requests run", async () => {
   server.enqueue("shell", execute("fail", { stop_on_error: false }));
   server.enqueue("shell", execute("next"));
   await settle(io, 2);
-  assert.deepEqual(io.replies("execute_reply").map((r) => r.status), ["error", "ok"]);
+  assert.deepEqual(
+    io.replies("execute_reply").map((r) => r.status),
+    ["error", "ok"],
+  );
   assert.deepEqual(log, ["fail", "next"]);
 });
 
@@ -110,7 +140,10 @@ test("silent publishes only status and keeps the count; outputs precede idle", a
   await settle(io, 2);
   assert.deepEqual(io.iopubTypes(loud), ["status", "execute_input", "stream", "execute_result", "status"]);
   assert.deepEqual(io.iopubTypes(quiet), ["status", "status"]);
-  assert.deepEqual(io.replies("execute_reply").map((r) => r.execution_count), [1, 1]);
+  assert.deepEqual(
+    io.replies("execute_reply").map((r) => r.execution_count),
+    [1, 1],
+  );
 });
 
 test("a real SIGINT interrupts the running cell as KeyboardInterrupt; a stale self-SIGINT does not", async () => {

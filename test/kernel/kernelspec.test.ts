@@ -19,15 +19,25 @@ test("install writes kernel.json with the absolute node path, message interrupts
     assert.deepEqual(spec.argv.slice(2), ["kernel", "--connection-file", "{connection_file}"]);
     assert.equal(spec.interrupt_mode, "message");
     assert.equal(spec.language, "typescript");
-    assert.deepEqual(spec.env, { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "1048576", MALLOC_TRIM_THRESHOLD_: "4194304" });
+    assert.deepEqual(spec.env, {
+      MALLOC_ARENA_MAX: "2",
+      MALLOC_MMAP_THRESHOLD_: "1048576",
+      MALLOC_TRIM_THRESHOLD_: "4194304",
+    });
     for (const size of [32, 64]) {
       const png = readFileSync(join(dir, `logo-${size}x${size}.png`));
       assert.equal(png.readUInt32BE(16), size);
     }
     assert.equal(uninstallKernelspec({ scope: { kind: "prefix", dir: root }, name: "gradlab-test" }), dir);
     assert.equal(existsSync(dir), false);
-    assert.equal(uninstallKernelspec({ scope: { kind: "prefix", dir: root }, name: "gradlab-test" }), undefined);
-    assert.throws(() => installKernelspec({ scope: { kind: "prefix", dir: root }, name: "../evil" }), /invalid/);
+    assert.equal(
+      uninstallKernelspec({ scope: { kind: "prefix", dir: root }, name: "gradlab-test" }),
+      undefined,
+    );
+    assert.throws(
+      () => installKernelspec({ scope: { kind: "prefix", dir: root }, name: "../evil" }),
+      /invalid/,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -24,8 +24,14 @@ test("the probe writes after the first execution and then every `every` executio
   const probe = new MemoryProbe(file, 3);
   for (let i = 0; i < 7; i++) probe.executed(1);
   probe.executed(0);
-  const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { executions: number });
-  assert.deepEqual(lines.map((l) => l.executions), [1, 3, 6]);
+  const lines = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { executions: number });
+  assert.deepEqual(
+    lines.map((l) => l.executions),
+    [1, 3, 6],
+  );
 });
 
 test("without a file the probe does nothing", () => {

@@ -48,12 +48,18 @@ describe("messageCodec", () => {
     const signer = new HmacSigner("hmac-sha256", "k");
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 32 }), { maxLength: 8 }), (frames) => {
-        const result = decodeMessage(frames.map((f) => Buffer.from(f)), signer);
+        const result = decodeMessage(
+          frames.map((f) => Buffer.from(f)),
+          signer,
+        );
         assert.equal(result.ok, false);
       }),
     );
     const noSig = new HmacSigner("hmac-sha256", "");
-    const bad = decodeMessage([DELIMITER, Buffer.from(""), Buffer.from("{"), Buffer.from("{}"), Buffer.from("{}"), Buffer.from("{}")], noSig);
+    const bad = decodeMessage(
+      [DELIMITER, Buffer.from(""), Buffer.from("{"), Buffer.from("{}"), Buffer.from("{}"), Buffer.from("{}")],
+      noSig,
+    );
     assert.equal(!bad.ok && bad.reason, "bad-json");
   });
 
@@ -67,7 +73,16 @@ describe("messageCodec", () => {
 
 describe("connectionFile", () => {
   test("parses tcp and ipc endpoints as jupyter_client spells them", () => {
-    const base = { ip: "127.0.0.1", shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5, key: "k", signature_scheme: "hmac-sha256" };
+    const base = {
+      ip: "127.0.0.1",
+      shell_port: 1,
+      iopub_port: 2,
+      stdin_port: 3,
+      control_port: 4,
+      hb_port: 5,
+      key: "k",
+      signature_scheme: "hmac-sha256",
+    };
     const tcp = parseConnectionInfo(JSON.stringify({ ...base, transport: "tcp" }));
     assert.equal(channelEndpoint(tcp, "control"), "tcp://127.0.0.1:4");
     const ipc = parseConnectionInfo(JSON.stringify({ ...base, transport: "ipc", ip: "/tmp/k" }));

@@ -10,17 +10,26 @@ export const PYTHON = "/usr/bin/python3";
  * @example
  * const r = await runPythonClient("big_print.py", [kernel.connectionFile, code, "1000"]);
  */
-export function runPythonClient(script: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Record<string, any>> {
+export function runPythonClient(
+  script: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Record<string, any>> {
   const file = join(packageRoot(import.meta.url), "test", "kernel", "clients", script);
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
       [file, ...args],
       // No __pycache__ folders in the source tree.
-      { env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env },
+        timeout: opts.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const last = stdout.trim().split("\n").pop() ?? "";
-        if (err) return reject(new Error(`${script} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        if (err)
+          return reject(new Error(`${script} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
         try {
           resolve(JSON.parse(last));
         } catch {

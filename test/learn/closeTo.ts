@@ -8,7 +8,8 @@ export function maxScaledError(actual: ArrayLike<number>, expected: ArrayLike<nu
   assert.equal(actual.length, expected.length, `length ${actual.length} vs expected ${expected.length}`);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, b = expected[i]!;
+    const a = actual[i]!,
+      b = expected[i]!;
     if (Number.isNaN(b) && Number.isNaN(a)) continue;
     if (a === b) continue;
     const e = Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -18,7 +19,15 @@ export function maxScaledError(actual: ArrayLike<number>, expected: ArrayLike<nu
 }
 
 /** Assert every element agrees to `tol` (scaled as in maxScaledError). */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+): void {
   const e = maxScaledError(actual, expected);
-  assert.ok(e <= tol, `${what}: max scaled error ${e} > ${tol}\n  actual   ${Array.from(actual).slice(0, 8).join(", ")}\n  expected ${Array.from(expected).slice(0, 8).join(", ")}`);
+  assert.ok(
+    e <= tol,
+    `${what}: max scaled error ${e} > ${tol}\n  actual   ${Array.from(actual).slice(0, 8).join(", ")}\n  expected ${Array.from(expected).slice(0, 8).join(", ")}`,
+  );
 }

@@ -1,7 +1,26 @@
 // Seeded teaching datasets and the shipped Iris data.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { add, argmax, data, div, eq, loss, matmul, mean, mul, optim, square, std, sub, sum, train, where, zeros, type Tensor } from "../../src/index.js";
+import {
+  add,
+  argmax,
+  data,
+  div,
+  eq,
+  loss,
+  matmul,
+  mean,
+  mul,
+  optim,
+  square,
+  std,
+  sub,
+  sum,
+  train,
+  where,
+  zeros,
+  type Tensor,
+} from "../../src/index.js";
 
 const arr = (t: Tensor): number[] => Array.from(t.data as ArrayLike<number>);
 const counts = (t: Tensor): Map<number, number> => {
@@ -16,8 +35,12 @@ describe("synthetic datasets", () => {
     assert.deepEqual(ds.x.shape, [201, 2]);
     assert.deepEqual(ds.y.shape, [201]);
     assert.equal(ds.y.dtype, "int32");
-    assert.deepEqual([...counts(ds.y)].sort(), [[0, 100], [1, 101]]);
-    const x = arr(ds.x), y = arr(ds.y);
+    assert.deepEqual([...counts(ds.y)].sort(), [
+      [0, 100],
+      [1, 101],
+    ]);
+    const x = arr(ds.x),
+      y = arr(ds.y);
     for (let i = 0; i < 201; i++) {
       const [a, b] = [x[2 * i]!, x[2 * i + 1]!];
       const r = y[i] === 0 ? Math.hypot(a, b) : Math.hypot(a - 1, b - 0.5);
@@ -27,19 +50,36 @@ describe("synthetic datasets", () => {
 
   test("circles, spirals and blobs: shapes and classes", () => {
     const c = data.circles({ n: 100, factor: 0.3, noise: 0, seed: 1 });
-    const radii = arr(c.x).reduce<number[]>((acc, v, i, all) => (i % 2 === 0 ? [...acc, Math.hypot(v, all[i + 1]!)] : acc), []);
+    const radii = arr(c.x).reduce<number[]>(
+      (acc, v, i, all) => (i % 2 === 0 ? [...acc, Math.hypot(v, all[i + 1]!)] : acc),
+      [],
+    );
     arr(c.y).forEach((label, i) => assert.ok(Math.abs(radii[i]! - (label === 0 ? 1 : 0.3)) < 1e-12));
     const s = data.spirals({ n: 300, classes: 3, seed: 2 });
     assert.deepEqual(s.x.shape, [300, 2]);
     assert.deepEqual([...counts(s.y).values()], [100, 100, 100]);
-    const b = data.blobs({ n: 90, centers: [[0, 0, 0], [10, 10, 10]], std: 0.5, seed: 4 });
+    const b = data.blobs({
+      n: 90,
+      centers: [
+        [0, 0, 0],
+        [10, 10, 10],
+      ],
+      std: 0.5,
+      seed: 4,
+    });
     assert.deepEqual(b.x.shape, [90, 3]);
     assert.deepEqual(b.classNames, ["blob 0", "blob 1"]);
   });
 
   test("regression sets: x [n, 1], y [n, 1] following their formula", () => {
     const l = data.linear({ n: 50, slope: 3, intercept: -2, noise: 0, seed: 0 });
-    assert.deepEqual([l.x.shape, l.y.shape], [[50, 1], [50, 1]]);
+    assert.deepEqual(
+      [l.x.shape, l.y.shape],
+      [
+        [50, 1],
+        [50, 1],
+      ],
+    );
     arr(l.x).forEach((x, i) => assert.ok(Math.abs(arr(l.y)[i]! - (3 * x - 2)) < 1e-12));
     const p = data.polynomial({ n: 20, coefficients: [1, 0, -2], noise: 0, seed: 0 });
     arr(p.x).forEach((x, i) => assert.ok(Math.abs(arr(p.y)[i]! - (1 - 2 * x * x)) < 1e-12));
@@ -49,8 +89,18 @@ describe("synthetic datasets", () => {
   });
 
   test("same seed, same data; another seed, other data", () => {
-    for (const make of [data.moons, data.circles, data.spirals, data.blobs, data.linear, data.polynomial, data.sine] as ((o: { seed: number }) => data.Dataset)[]) {
-      const a = make({ seed: 9 }), b = make({ seed: 9 }), c = make({ seed: 10 });
+    for (const make of [
+      data.moons,
+      data.circles,
+      data.spirals,
+      data.blobs,
+      data.linear,
+      data.polynomial,
+      data.sine,
+    ] as ((o: { seed: number }) => data.Dataset)[]) {
+      const a = make({ seed: 9 }),
+        b = make({ seed: 9 }),
+        c = make({ seed: 10 });
       assert.deepEqual(arr(a.x), arr(b.x));
       assert.deepEqual(arr(a.y), arr(b.y));
       assert.notDeepEqual(arr(a.x), arr(c.x));
@@ -77,7 +127,14 @@ describe("Iris (Fisher 1936)", () => {
   test("150 rows, 4 features, 3 species of 50, with its citation", () => {
     const ds = data.iris();
     assert.deepEqual(ds.x.shape, [150, 4]);
-    assert.deepEqual([...counts(ds.y)], [[0, 50], [1, 50], [2, 50]]);
+    assert.deepEqual(
+      [...counts(ds.y)],
+      [
+        [0, 50],
+        [1, 50],
+        [2, 50],
+      ],
+    );
     assert.deepEqual(ds.classNames, ["setosa", "versicolor", "virginica"]);
     assert.deepEqual(ds.featureNames, ["sepalLength", "sepalWidth", "petalLength", "petalWidth"]);
     assert.match(ds.citation!, /Fisher \(1936\)/);
@@ -107,8 +164,14 @@ describe("Iris (Fisher 1936)", () => {
     const x = div(sub(ds.x, mean(ds.x, { axis: 0 })), std(ds.x, { axis: 0 }));
     const p = { w: zeros([4, 3]), b: zeros([3]) };
     const model = (q: typeof p, xs: Tensor): Tensor => add(matmul(xs, q.w), q.b);
-    const { history } = train({ params: p, data: { x, y: ds.y }, optimizer: optim.lbfgs({ lineSearchFn: "strong_wolfe" }), steps: 5, live: false,
-      loss: (q, b) => add(loss.crossEntropy(model(q, b.x), b.y), mul(sum(square(q.w)), 1e-3)) });
+    const { history } = train({
+      params: p,
+      data: { x, y: ds.y },
+      optimizer: optim.lbfgs({ lineSearchFn: "strong_wolfe" }),
+      steps: 5,
+      live: false,
+      loss: (q, b) => add(loss.crossEntropy(model(q, b.x), b.y), mul(sum(square(q.w)), 1e-3)),
+    });
     const acc = mean(where(eq(argmax(model(p, x), { axis: 1 }), ds.y), 1, 0)).item();
     assert.ok(acc > 0.95, `accuracy ${acc}`);
     assert.ok(history.evaluations.loss > 5, "L-BFGS evaluates several times per step");

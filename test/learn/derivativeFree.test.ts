@@ -7,7 +7,8 @@ import { add, index, mul, optim, square, sub, sum, tensor, zeros, type Tensor } 
 
 type XY = { xy: Tensor };
 const rosenbrock = (p: XY): Tensor => {
-  const x = index(p.xy, 0), y = index(p.xy, 1);
+  const x = index(p.xy, 0),
+    y = index(p.xy, 1);
   return add(square(sub(1, x)), mul(square(sub(y, mul(x, x))), 100));
 };
 const start = (): XY => ({ xy: tensor([-1.2, 1]) });
@@ -17,7 +18,13 @@ describe("derivative-free optimizers on Rosenbrock (start loss 24.2)", () => {
     ["nelderMead", () => optim.nelderMead(), 300, 1e-10, () => NaN],
     ["randomSearch", () => optim.randomSearch({ sigma: 0.05, seed: 0 }), 300, 1e-3, (s) => 1 + 16 * s],
     ["evolutionStrategy", () => optim.evolutionStrategy({ sigma: 0.5, seed: 0 }), 300, 0.05, (s) => 6 * s],
-    ["geneticAlgorithm", () => optim.geneticAlgorithm({ populationSize: 40, mutationScale: 0.05, seed: 0 }), 200, 0.2, (s) => 40 + 38 * s],
+    [
+      "geneticAlgorithm",
+      () => optim.geneticAlgorithm({ populationSize: 40, mutationScale: 0.05, seed: 0 }),
+      200,
+      0.2,
+      (s) => 40 + 38 * s,
+    ],
   ];
   for (const [name, make, steps, target, expectedEvals] of cases) {
     test(`${name}: gets below ${target} in ${steps} steps, counting only loss evaluations`, () => {
@@ -30,7 +37,8 @@ describe("derivative-free optimizers on Rosenbrock (start loss 24.2)", () => {
       if (!Number.isNaN(expectedEvals(steps))) assert.equal(r.evaluations.loss, expectedEvals(steps));
       assert.ok(r.evaluations.loss > steps, "several evaluations per step");
       assert.equal(rosenbrock(params).item(), final, "the parameters hold the best point found");
-      for (let i = 1; i < r.losses.length; i++) assert.ok(r.losses[i]! <= r.losses[i - 1]!, "best-so-far never gets worse");
+      for (let i = 1; i < r.losses.length; i++)
+        assert.ok(r.losses[i]! <= r.losses[i - 1]!, "best-so-far never gets worse");
     });
   }
 
@@ -55,9 +63,15 @@ describe("derivative-free optimizers on Rosenbrock (start loss 24.2)", () => {
   });
 
   test("the contrast the seed asks about: gradient steps vs loss evaluations to reach 1e-6", () => {
-    const lbfgs = optim.minimize(rosenbrock, start(), optim.lbfgs({ lineSearchFn: "strong_wolfe" }), { steps: 20, target: 1e-6 });
+    const lbfgs = optim.minimize(rosenbrock, start(), optim.lbfgs({ lineSearchFn: "strong_wolfe" }), {
+      steps: 20,
+      target: 1e-6,
+    });
     const nm = optim.minimize(rosenbrock, start(), optim.nelderMead(), { steps: 1000, target: 1e-6 });
-    assert.ok(lbfgs.evaluations.loss < nm.evaluations.loss, `lbfgs ${lbfgs.evaluations.loss} vs nelderMead ${nm.evaluations.loss}`);
+    assert.ok(
+      lbfgs.evaluations.loss < nm.evaluations.loss,
+      `lbfgs ${lbfgs.evaluations.loss} vs nelderMead ${nm.evaluations.loss}`,
+    );
     assert.equal(nm.evaluations.grad, 0);
     assert.equal(lbfgs.evaluations.grad, lbfgs.evaluations.loss);
   });

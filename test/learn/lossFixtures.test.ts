@@ -24,7 +24,10 @@ function run(c: LossCase): { value: Tensor; grads: Record<string, Tensor | null>
   for (const [k, v] of Object.entries(c.inputs)) ts[k] = toTensor(v, { requiresGrad: k in c.grads });
   const fn = (loss as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.loss];
   assert.ok(fn, `loss.${c.loss} exists`);
-  const value = c.loss === "cosineEmbedding" ? fn(ts.x1, ts.x2, ts.target, c.options) : fn(ts.input, ts.target, c.options);
+  const value =
+    c.loss === "cosineEmbedding"
+      ? fn(ts.x1, ts.x2, ts.target, c.options)
+      : fn(ts.input, ts.target, c.options);
   const grads: Record<string, Tensor | null> = {};
   if (Object.keys(c.grads).length > 0) {
     sum(mul(value, toTensor(c.cotangent))).backward();
@@ -42,11 +45,21 @@ describe("losses match torch.nn.functional (float64, 1e-10)", () => {
         const what = `${name} #${i} ${c.label} ${JSON.stringify(c.options)}`;
         const { value, grads } = run(c);
         assert.deepEqual(value.shape, c.value.shape, `${what}: shape`);
-        assertClose(Float64Array.from(value.data as ArrayLike<number>), fixtureData(c.value) as Float64Array, TOL, `${what}: value`);
+        assertClose(
+          Float64Array.from(value.data as ArrayLike<number>),
+          fixtureData(c.value) as Float64Array,
+          TOL,
+          `${what}: value`,
+        );
         for (const [k, g] of Object.entries(c.grads)) {
           const actual = grads[k];
           assert.ok(actual, `${what}: no gradient for ${k}`);
-          assertClose(Float64Array.from(actual.data as ArrayLike<number>), fixtureData(g) as Float64Array, TOL, `${what}: d/d${k}`);
+          assertClose(
+            Float64Array.from(actual.data as ArrayLike<number>),
+            fixtureData(g) as Float64Array,
+            TOL,
+            `${what}: d/d${k}`,
+          );
         }
       }
     });
@@ -54,8 +67,25 @@ describe("losses match torch.nn.functional (float64, 1e-10)", () => {
 
   test("the fixture covers every loss PyTorch has a counterpart for", () => {
     const covered = new Set(fx.cases.map((c) => c.loss));
-    for (const name of ["mse", "mae", "l1", "huber", "smoothL1", "pseudoHuber", "logCosh", "quantile", "hinge", "squaredHinge", "bce",
-      "bceWithLogits", "crossEntropy", "nll", "klDiv", "focal", "cosineEmbedding"]) {
+    for (const name of [
+      "mse",
+      "mae",
+      "l1",
+      "huber",
+      "smoothL1",
+      "pseudoHuber",
+      "logCosh",
+      "quantile",
+      "hinge",
+      "squaredHinge",
+      "bce",
+      "bceWithLogits",
+      "crossEntropy",
+      "nll",
+      "klDiv",
+      "focal",
+      "cosineEmbedding",
+    ]) {
       assert.ok(covered.has(name), `fixture has cases for ${name}`);
     }
   });

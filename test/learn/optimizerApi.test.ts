@@ -5,16 +5,27 @@ import assert from "node:assert/strict";
 import { grad, matmul, mean, optim, square, sub, sum, tensor, zeros, type Tensor } from "../../src/index.js";
 
 type P = { w: Tensor; b: Tensor };
-const X = tensor([[1, 2], [3, 4], [5, 6]]);
+const X = tensor([
+  [1, 2],
+  [3, 4],
+  [5, 6],
+]);
 const Y = tensor([1, 0, -1]);
 const f = (p: P): Tensor => mean(square(sub(sub(matmul(X, p.w), p.b), Y)));
 const fresh = (): P => ({ w: tensor([0.1, -0.2]), b: tensor(0.3) });
-const snapshot = (p: P): number[] => [...Array.from(p.w.data as ArrayLike<number>), ...Array.from(p.b.data as ArrayLike<number>)];
+const snapshot = (p: P): number[] => [
+  ...Array.from(p.w.data as ArrayLike<number>),
+  ...Array.from(p.b.data as ArrayLike<number>),
+];
 
 describe("optimizer interface", () => {
   test("explicit grads, an objective, and leaves' .grad give the same update", () => {
-    const a = fresh(), b = fresh(), c = fresh();
-    const oa = optim.adam({ lr: 0.1 }), ob = optim.adam({ lr: 0.1 }), oc = optim.adam({ lr: 0.1 });
+    const a = fresh(),
+      b = fresh(),
+      c = fresh();
+    const oa = optim.adam({ lr: 0.1 }),
+      ob = optim.adam({ lr: 0.1 }),
+      oc = optim.adam({ lr: 0.1 });
     for (let i = 0; i < 3; i++) {
       oa.step(a, grad(f)(a));
       ob.step(b, f);
@@ -74,7 +85,10 @@ describe("optimizer interface", () => {
     const opt = optim.sgd({ lr: 1 });
     const s = optim.schedule.step(opt, { stepSize: 2, gamma: 0.5 });
     const lrs: number[] = [];
-    for (let i = 0; i < 5; i++) { lrs.push(opt.lr); s.step(); }
+    for (let i = 0; i < 5; i++) {
+      lrs.push(opt.lr);
+      s.step();
+    }
     assert.deepEqual(lrs, [1, 1, 0.5, 0.5, 0.25]);
     const w = optim.schedule.linearWarmup(optim.adam({ lr: 1 }), { startFactor: 0.5, totalIters: 2 });
     assert.equal(w.lr, 0.5);
@@ -82,7 +96,10 @@ describe("optimizer interface", () => {
 
   test("errors name the problem", () => {
     const p = fresh();
-    assert.throws(() => optim.adam().step(p, { w: zeros([3]), b: zeros([]) }), /parameter 0 has shape \[2\] but its gradient has shape \[3\]/);
+    assert.throws(
+      () => optim.adam().step(p, { w: zeros([3]), b: zeros([]) }),
+      /parameter 0 has shape \[2\] but its gradient has shape \[3\]/,
+    );
     assert.throws(() => optim.adam().step(p, { w: zeros([2]) }), /2 parameters but 1 gradients/);
     assert.throws(() => optim.lbfgs().step(p, grad(f)(p)), /needs the objective/);
     assert.throws(() => optim.sgd().step({ w: tensor([1, 2], { dtype: "int32" }) }), /dtype int32/);
@@ -95,5 +112,8 @@ describe("optimizer interface", () => {
 test("schedules name a forgotten optimizer argument instead of failing inside", () => {
   const call = optim.schedule.step as unknown as (o: unknown) => unknown;
   assert.throws(() => call({ stepSize: 2, gamma: 0.5 }), /first argument must be the optimizer/);
-  assert.throws(() => optim.schedule.exponential(optim.sgd({ lr: 0.1 }), { gamma: -1 }), /gamma must be a positive number/);
+  assert.throws(
+    () => optim.schedule.exponential(optim.sgd({ lr: 0.1 }), { gamma: -1 }),
+    /gamma must be a positive number/,
+  );
 });

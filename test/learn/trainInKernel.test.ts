@@ -23,23 +23,36 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host: "127.0.0.1", port }, () => { sock.destroy(); resolve(true); });
+      const sock = connect({ host: "127.0.0.1", port }, () => {
+        sock.destroy();
+        resolve(true);
+      });
       sock.on("error", () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`kernel did not listen on ${port} within ${timeoutMs} ms: ${kernel.stderr()}`);
+    if (Date.now() > deadline)
+      throw new Error(`kernel did not listen on ${port} within ${timeoutMs} ms: ${kernel.stderr()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-after(async () => { await kernel.stop(); });
+after(async () => {
+  await kernel.stop();
+});
 
-function client(code: string): Promise<{ displays: [string, string | null, string[]][]; result: string | null; error: string | null }> {
+function client(
+  code: string,
+): Promise<{ displays: [string, string | null, string[]][]; result: string | null; error: string | null }> {
   const script = join(packageRoot(import.meta.url), "test", "learn", "clients", "train_live.py");
   return new Promise((resolve, reject) => {
-    execFile("/usr/bin/python3", [script, kernel.connectionFile, code], { timeout: 150_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}\nkernel: ${kernel.stderr()}`));
-      resolve(JSON.parse(stdout.trim().split("\n").pop()!));
-    });
+    execFile(
+      "/usr/bin/python3",
+      [script, kernel.connectionFile, code],
+      { timeout: 150_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${err.message}\n${stderr}\nkernel: ${kernel.stderr()}`));
+        resolve(JSON.parse(stdout.trim().split("\n").pop()!));
+      },
+    );
   });
 }
 
@@ -61,9 +74,15 @@ test("training in the kernel shows one live loss curve updated in place", async 
   assert.ok(live.length >= 2, JSON.stringify(r.displays));
   assert.equal(new Set(live.map(([, id]) => id)).size, 1, "a single display id");
   assert.equal(live[0]![0], "display_data");
-  assert.ok(live.slice(1).every(([kind]) => kind === "update_display_data"), "later outputs update it in place");
+  assert.ok(
+    live.slice(1).every(([kind]) => kind === "update_display_data"),
+    "later outputs update it in place",
+  );
   assert.ok(live.length < 200, `throttled: ${live.length} redraws for 4000 steps`);
-  assert.ok(live.at(-1)![2].includes("application/vnd.plotly.v1+json"), "the final state carries the full figure");
+  assert.ok(
+    live.at(-1)![2].includes("application/vnd.plotly.v1+json"),
+    "the final state carries the full figure",
+  );
 });
 
 test("interrupt_request stops a running train() at the end of a step, keeping params and history", async () => {
@@ -76,16 +95,26 @@ const model2 = (q: typeof q2, x: any) => add(matmul(tanh(add(matmul(x, q.w1), q.
 let run2: any;`;
   const long = `run2 = train({ params: q2, data: data.moons({ n: 200, seed: 0 }), optimizer: optim.adam({ lr: 0.02 }), steps: 10_000_000, batchSize: 32,
   loss: (q, b) => loss.crossEntropy(model2(q, b.x), b.y) }); run2.history.stopReason`;
-  const check = "[run2.history.stopReason, run2.history.loss.length > 0, run2.history.loss.length < 10_000_000, Number.isFinite(q2.w1.data[0])].join(' ')";
+  const check =
+    "[run2.history.stopReason, run2.history.loss.length > 0, run2.history.loss.length < 10_000_000, Number.isFinite(q2.w1.data[0])].join(' ')";
   const out = await new Promise<string>((resolve, reject) => {
-    execFile("/usr/bin/python3", [script, kernel.connectionFile, setup, long, check], { timeout: 150_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}\nkernel: ${kernel.stderr()}`));
-      resolve(stdout.trim().split("\n").pop()!);
-    });
+    execFile(
+      "/usr/bin/python3",
+      [script, kernel.connectionFile, setup, long, check],
+      { timeout: 150_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${err.message}\n${stderr}\nkernel: ${kernel.stderr()}`));
+        resolve(stdout.trim().split("\n").pop()!);
+      },
+    );
   });
   const r = JSON.parse(out) as Record<string, { status: string; results: string[]; errors: string[] }>;
   assert.equal(r.setup.status, "ok", JSON.stringify(r.setup));
-  assert.equal(r.interrupted.status, "ok", `the training cell ends normally: ${JSON.stringify(r.interrupted)}`);
+  assert.equal(
+    r.interrupted.status,
+    "ok",
+    `the training cell ends normally: ${JSON.stringify(r.interrupted)}`,
+  );
   assert.deepEqual(r.interrupted.results, ["'interrupted'"]);
   assert.deepEqual(r.after.results, ["'interrupted true true true'"]);
 });

@@ -4,7 +4,8 @@ import { type Tensor } from "../../src/index.js";
 import { derivative } from "../../src/plot/derivative.js";
 
 type Line = { x: number[]; y: number[]; name: string };
-const trace = (fig: { data: unknown[] }, name: string): Line => fig.data.find((t) => (t as Line).name === name) as Line;
+const trace = (fig: { data: unknown[] }, name: string): Line =>
+  fig.data.find((t) => (t as Line).name === name) as Line;
 
 describe("derivative", () => {
   test("f, autodiff f′ and the finite difference of a smooth function agree; no kinks", () => {
@@ -22,7 +23,10 @@ describe("derivative", () => {
   });
 
   test("kinks of relu and |x| are located and their one-sided derivatives reported", () => {
-    const fig = derivative((x: Tensor) => x.sub(0.3).relu().add(x.add(1).abs().mul(2)), { range: [-2, 2], n: 200 });
+    const fig = derivative((x: Tensor) => x.sub(0.3).relu().add(x.add(1).abs().mul(2)), {
+      range: [-2, 2],
+      n: 200,
+    });
     assert.equal(fig.kinks.length, 2);
     const [a, b] = fig.kinks;
     assert.ok(Math.abs(a.x + 1) < 1e-7 && a.kind === "kink");
@@ -48,7 +52,13 @@ describe("derivative", () => {
 
   test("f is called on all sample points at once", () => {
     const sizes: number[] = [];
-    derivative((x: Tensor) => { sizes.push(x.size); return x.square(); }, { n: 101 });
+    derivative(
+      (x: Tensor) => {
+        sizes.push(x.size);
+        return x.square();
+      },
+      { n: 101 },
+    );
     assert.deepEqual(sizes, [303], "the samples and the ±h shifts in one call");
   });
 });

@@ -8,8 +8,21 @@ import { plotlyLoaderBundle, ensurePlotlyLoaded, PLOTLY_SENT_KEY } from "../../s
 import { JUPYTER_DISPLAY } from "../../src/displayHost.js";
 import { RecordingHost, withHost } from "./recordingHost.js";
 
-const line = (): Figure => new Figure([{ type: "scatter", x: [0, 1, 2], y: [1, 0, 4] }], { title: { text: "demo </script> & co" } });
-const surface = (): Figure => new Figure([{ type: "surface", z: [[1, 2], [3, 4]] }], {});
+const line = (): Figure =>
+  new Figure([{ type: "scatter", x: [0, 1, 2], y: [1, 0, 4] }], { title: { text: "demo </script> & co" } });
+const surface = (): Figure =>
+  new Figure(
+    [
+      {
+        type: "surface",
+        z: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    {},
+  );
 
 describe("Figure bundle", () => {
   test("carries plotly JSON, HTML that draws with window.Plotly, and a one-line summary", () => {
@@ -26,7 +39,10 @@ describe("Figure bundle", () => {
     assert.equal(scriptBody.toLowerCase().indexOf("</script"), -1);
     const plain = bundle["text/plain"] as string;
     assert.ok(!plain.includes("\n"), "one line");
-    assert.match(plain, /^Figure\(figure "demo <\/script> & co": 1 trace \(scatter\), x ∈ \[0, 2\], y ∈ \[0, 4\]\)$/);
+    assert.match(
+      plain,
+      /^Figure\(figure "demo <\/script> & co": 1 trace \(scatter\), x ∈ \[0, 2\], y ∈ \[0, 4\]\)$/,
+    );
   });
 
   test("a figure's own output never inlines plotly.js", () => {

@@ -3,12 +3,20 @@ import { tensor, scalar, type Tensor } from "../../src/index.js";
 import * as plot from "../../src/plot/index.js";
 
 /** Himmelblau's function: four minima, a good picture of a gradient field. */
-export const himmelblau = (x: Tensor, y: Tensor): Tensor => x.square().add(y).sub(11).square().add(x.add(y.square()).sub(7).square());
+export const himmelblau = (x: Tensor, y: Tensor): Tensor =>
+  x.square().add(y).sub(11).square().add(x.add(y.square()).sub(7).square());
 /** Rosenbrock's banana valley, minimum at (1, 1). */
-export const rosenbrock = (x: Tensor, y: Tensor): Tensor => x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
+export const rosenbrock = (x: Tensor, y: Tensor): Tensor =>
+  x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
 
 /** Plain gradient descent (optionally with momentum) from a start point, recorded each step. */
-export function descentPath(f: (x: Tensor, y: Tensor) => Tensor, start: [number, number], lr: number, steps: number, momentum = 0): [number, number][] {
+export function descentPath(
+  f: (x: Tensor, y: Tensor) => Tensor,
+  start: [number, number],
+  lr: number,
+  steps: number,
+  momentum = 0,
+): [number, number][] {
   const path: [number, number][] = [start];
   let [px, py] = start;
   let vx = 0;
@@ -29,7 +37,10 @@ export function descentPath(f: (x: Tensor, y: Tensor) => Tensor, start: [number,
 /** Every figure kind, keyed by name. */
 export function figureGallery(): Record<string, plot.Figure> {
   const steps = 120;
-  const loss = Array.from({ length: steps }, (_, i) => 2 * Math.exp(-i / 25) + 0.05 + 0.08 * Math.sin(i * 1.7) ** 2);
+  const loss = Array.from(
+    { length: steps },
+    (_, i) => 2 * Math.exp(-i / 25) + 0.05 + 0.08 * Math.sin(i * 1.7) ** 2,
+  );
   const val = Array.from({ length: 6 }, (_, k) => 2 * Math.exp(-((k + 1) * 20) / 25) + 0.12);
   const live = plot.liveLossCurve({ title: "live loss (finished)" });
   loss.forEach((l) => live.push({ loss: l }));
@@ -38,18 +49,60 @@ export function figureGallery(): Record<string, plot.Figure> {
   const a = scalar(2, { dtype: "float64", requiresGrad: true });
   const b = scalar(-1, { dtype: "float64", requiresGrad: true });
   const expr = a.mul(b).add(a.sin()).mul(a.exp().add(b.square()));
-  const w1 = tensor(Array.from({ length: 400 }, (_, i) => Math.sin(i * 12.9898) * 0.5), { dtype: "float64", requiresGrad: true });
-  const w2 = tensor(Array.from({ length: 200 }, (_, i) => Math.cos(i * 78.233) * 0.1), { dtype: "float64", requiresGrad: true });
+  const w1 = tensor(
+    Array.from({ length: 400 }, (_, i) => Math.sin(i * 12.9898) * 0.5),
+    { dtype: "float64", requiresGrad: true },
+  );
+  const w2 = tensor(
+    Array.from({ length: 200 }, (_, i) => Math.cos(i * 78.233) * 0.1),
+    { dtype: "float64", requiresGrad: true },
+  );
   w1.square().sum().add(w2.mul(3).sum()).backward();
   return {
-    lossCurve: plot.lossCurve({ sgd: { loss, valLoss: val }, adam: loss.map((l, i) => l * Math.exp(-i / 80)) }, { smoothing: 0.6, logY: true, title: "loss curves" }),
+    lossCurve: plot.lossCurve(
+      { sgd: { loss, valLoss: val }, adam: loss.map((l, i) => l * Math.exp(-i / 80)) },
+      { smoothing: 0.6, logY: true, title: "loss curves" },
+    ),
     liveLossCurve: live.finish(),
-    gradientField: plot.gradientField(himmelblau, { x: [-5, 5], y: [-5, 5], n: 25, descent: true, contour: { logZ: true }, title: "Himmelblau: −∇f" }),
-    lossSurface: plot.lossSurface(rosenbrock, { x: [-2, 2], y: [-1, 3], logZ: true, paths: { sgd, momentum }, title: "Rosenbrock surface" }),
-    trajectories: plot.trajectories(rosenbrock, { sgd, momentum }, { x: [-2, 2], y: [-1, 3], logZ: true, minima: [[1, 1]], title: "SGD vs momentum on Rosenbrock" }),
-    derivative: plot.derivative((x) => x.abs().add(x.sub(1).relu().mul(2)).add(x.sin().mul(0.3)), { range: [-2, 2.5], title: "|x| + 2 relu(x − 1) + 0.3 sin x" }),
+    gradientField: plot.gradientField(himmelblau, {
+      x: [-5, 5],
+      y: [-5, 5],
+      n: 25,
+      descent: true,
+      contour: { logZ: true },
+      title: "Himmelblau: −∇f",
+    }),
+    lossSurface: plot.lossSurface(rosenbrock, {
+      x: [-2, 2],
+      y: [-1, 3],
+      logZ: true,
+      paths: { sgd, momentum },
+      title: "Rosenbrock surface",
+    }),
+    trajectories: plot.trajectories(
+      rosenbrock,
+      { sgd, momentum },
+      { x: [-2, 2], y: [-1, 3], logZ: true, minima: [[1, 1]], title: "SGD vs momentum on Rosenbrock" },
+    ),
+    derivative: plot.derivative((x) => x.abs().add(x.sub(1).relu().mul(2)).add(x.sin().mul(0.3)), {
+      range: [-2, 2.5],
+      title: "|x| + 2 relu(x − 1) + 0.3 sin x",
+    }),
     computationGraph: plot.computationGraph(expr, { names: { a, b }, title: "(a·b + sin a)(eᵃ + b²)" }),
     histogram: plot.histogram({ w1, w2 }, { of: "grad", title: "gradients per layer" }),
-    heatmap: plot.heatmap([[50, 2, 0], [3, 45, 4], [0, 6, 40]], { x: ["cat", "dog", "fox"], y: ["cat", "dog", "fox"], xTitle: "predicted", yTitle: "true", title: "confusion" }),
+    heatmap: plot.heatmap(
+      [
+        [50, 2, 0],
+        [3, 45, 4],
+        [0, 6, 40],
+      ],
+      {
+        x: ["cat", "dog", "fox"],
+        y: ["cat", "dog", "fox"],
+        xTitle: "predicted",
+        yTitle: "true",
+        title: "confusion",
+      },
+    ),
   };
 }

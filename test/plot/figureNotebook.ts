@@ -23,16 +23,28 @@ const sgd = descent([-1.5, 2], 0.0008, 300), momentum = descent([-1.5, 2], 0.000
 const losses = Array.from({ length: 120 }, (_, i) => 2 * Math.exp(-i / 25) + 0.05 + 0.08 * Math.sin(i * 1.7) ** 2);
 console.log("ready");`,
   },
-  { kind: "lossCurve", source: `plot.lossCurve({ sgd: { loss: losses, valLoss: [1.1, 0.5, 0.3, 0.2] }, adam: losses.map((l, i) => l * Math.exp(-i / 80)) }, { smoothing: 0.6, logY: true, title: "loss curves" })` },
+  {
+    kind: "lossCurve",
+    source: `plot.lossCurve({ sgd: { loss: losses, valLoss: [1.1, 0.5, 0.3, 0.2] }, adam: losses.map((l, i) => l * Math.exp(-i / 80)) }, { smoothing: 0.6, logY: true, title: "loss curves" })`,
+  },
   {
     kind: "liveLossCurve",
     source: `const live = plot.liveLossCurve({ title: "live loss", throttleMs: 0 });
 for (const l of losses) live.push({ loss: l });
 live.finish()`,
   },
-  { kind: "gradientField", source: `plot.gradientField(himmelblau, { x: [-5, 5], y: [-5, 5], n: 25, descent: true, contour: { logZ: true }, title: "Himmelblau: −∇f" })` },
-  { kind: "trajectories", source: `plot.trajectories(rosenbrock, { sgd, momentum }, { x: [-2, 2], y: [-1, 3], logZ: true, minima: [[1, 1]], title: "SGD vs momentum" })` },
-  { kind: "derivative", source: `plot.derivative((x: Tensor) => x.abs().add(x.sub(1).relu().mul(2)), { range: [-2, 2.5], title: "kinks" })` },
+  {
+    kind: "gradientField",
+    source: `plot.gradientField(himmelblau, { x: [-5, 5], y: [-5, 5], n: 25, descent: true, contour: { logZ: true }, title: "Himmelblau: −∇f" })`,
+  },
+  {
+    kind: "trajectories",
+    source: `plot.trajectories(rosenbrock, { sgd, momentum }, { x: [-2, 2], y: [-1, 3], logZ: true, minima: [[1, 1]], title: "SGD vs momentum" })`,
+  },
+  {
+    kind: "derivative",
+    source: `plot.derivative((x: Tensor) => x.abs().add(x.sub(1).relu().mul(2)), { range: [-2, 2.5], title: "kinks" })`,
+  },
   {
     kind: "computationGraph",
     source: `const a = scalar(2, { requiresGrad: true }), b = scalar(-1, { requiresGrad: true });
@@ -44,8 +56,14 @@ plot.computationGraph(a.mul(b).add(a.sin()).mul(a.exp()), { names: { a, b }, tit
 w.square().sum().backward();
 plot.histogram({ w }, { of: "grad", title: "gradients" })`,
   },
-  { kind: "heatmap", source: `plot.heatmap([[50, 2, 0], [3, 45, 4], [0, 6, 40]], { x: ["a", "b", "c"], y: ["a", "b", "c"], title: "confusion" })` },
-  { kind: "lossSurface", source: `plot.lossSurface(rosenbrock, { x: [-2, 2], y: [-1, 3], logZ: true, paths: { sgd, momentum }, title: "surface" })` },
+  {
+    kind: "heatmap",
+    source: `plot.heatmap([[50, 2, 0], [3, 45, 4], [0, 6, 40]], { x: ["a", "b", "c"], y: ["a", "b", "c"], title: "confusion" })`,
+  },
+  {
+    kind: "lossSurface",
+    source: `plot.lossSurface(rosenbrock, { x: [-2, 2], y: [-1, 3], logZ: true, paths: { sgd, momentum }, title: "surface" })`,
+  },
 ];
 
 /** The number of figures the notebook draws. */

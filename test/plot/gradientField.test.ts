@@ -9,7 +9,12 @@ const f = (x: Tensor, y: Tensor): Tensor => x.square().mul(y).add(x.mul(3).sin()
 const fValue = (x: number, y: number): number => x * x * y + Math.sin(3 * x) - (y * y) / 2;
 const fGrad = (x: number, y: number): [number, number] => [2 * x * y + 3 * Math.cos(3 * x), x * x - y];
 
-type Quiver = { x: (number | null)[]; y: (number | null)[]; marker: { color: (number | null)[] }; mode: string };
+type Quiver = {
+  x: (number | null)[];
+  y: (number | null)[];
+  marker: { color: (number | null)[] };
+  mode: string;
+};
 type Contour = { x0: number; dx: number; y0: number; dy: number; z: (number | null)[][] };
 
 describe("gradientField", () => {
@@ -18,9 +23,17 @@ describe("gradientField", () => {
     assert.equal(fig.data[0].type, "contour");
     const c = fig.data[0] as unknown as Contour;
     assert.equal(c.z.length, 40);
-    for (const [r, col] of [[0, 0], [13, 27], [39, 39], [20, 5]]) {
+    for (const [r, col] of [
+      [0, 0],
+      [13, 27],
+      [39, 39],
+      [20, 5],
+    ]) {
       const want = fValue(c.x0 + col * c.dx, c.y0 + r * c.dy);
-      assert.ok(Math.abs(c.z[r][col]! - want) <= 5e-4 * Math.max(1, Math.abs(want)), `z[${r}][${col}] = ${c.z[r][col]}, f = ${want}`);
+      assert.ok(
+        Math.abs(c.z[r][col]! - want) <= 5e-4 * Math.max(1, Math.abs(want)),
+        `z[${r}][${col}] = ${c.z[r][col]}, f = ${want}`,
+      );
     }
   });
 
@@ -34,7 +47,9 @@ describe("gradientField", () => {
     const cellX = (xr[1] - xr[0]) / n;
     const cellY = (yr[1] - yr[0]) / n;
     let maxM = 0;
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) maxM = Math.max(maxM, Math.hypot(...fGrad(xr[0] + (c + 0.5) * cellX, yr[0] + (r + 0.5) * cellY)));
+    for (let r = 0; r < n; r++)
+      for (let c = 0; c < n; c++)
+        maxM = Math.max(maxM, Math.hypot(...fGrad(xr[0] + (c + 0.5) * cellX, yr[0] + (r + 0.5) * cellY)));
     for (let k = 0; k < n * n; k++) {
       const [r, c] = [Math.floor(k / n), k % n];
       const gx = xr[0] + (c + 0.5) * cellX;
@@ -46,12 +61,18 @@ describe("gradientField", () => {
       assert.equal(q.x[7 * k + 6], null);
       const [tail, tip] = [p(0), p(1)];
       assert.deepEqual(p(4), tip, "heads meet at the tip");
-      assert.ok(Math.abs((tail[0] + tip[0]) / 2 - gx) < 1e-3 && Math.abs((tail[1] + tip[1]) / 2 - gy) < 1e-3, "centred");
+      assert.ok(
+        Math.abs((tail[0] + tip[0]) / 2 - gx) < 1e-3 && Math.abs((tail[1] + tip[1]) / 2 - gy) < 1e-3,
+        "centred",
+      );
       const len = Math.hypot(tip[0] - tail[0], tip[1] - tail[1]);
       const dir = [(tip[0] - tail[0]) / len, (tip[1] - tail[1]) / len];
       // coordinates are rounded to 1e-4 (span/10⁴), so short arrows' angles are that coarse
       const tol = 1e-3 + 2e-4 / len;
-      assert.ok(Math.abs(dir[0] - u / m) < tol && Math.abs(dir[1] - v / m) < tol, `arrow ${k} direction ${dir} vs ∇f ${[u / m, v / m]}`);
+      assert.ok(
+        Math.abs(dir[0] - u / m) < tol && Math.abs(dir[1] - v / m) < tol,
+        `arrow ${k} direction ${dir} vs ∇f ${[u / m, v / m]}`,
+      );
       assert.ok(Math.abs(len - (0.85 * Math.min(cellX, cellY) * m) / maxM) < 1e-3, "length ∝ |∇f|");
       assert.ok(Math.abs(q.marker.color[7 * k]! - m) <= 5e-3 * m, "colour is |∇f|");
     }
@@ -71,7 +92,14 @@ describe("gradientField", () => {
   test("one call of f on every point and one backward pass", () => {
     let calls = 0;
     let shape: number[] = [];
-    gradientField((x, y) => { calls++; shape = x.shape; return f(x, y); }, { n: 20, contour: { n: 50 } });
+    gradientField(
+      (x, y) => {
+        calls++;
+        shape = x.shape;
+        return f(x, y);
+      },
+      { n: 20, contour: { n: 50 } },
+    );
     assert.equal(calls, 1);
     assert.deepEqual(shape, [50 * 50 + 20 * 20]);
   });
@@ -95,7 +123,10 @@ describe("gradientField", () => {
   });
 
   test("errors name the function and the problem", () => {
-    assert.throws(() => gradientField((x) => x.sum(), { n: 4 }), /plot\.gradientField: f\(x, y\) must be elementwise.*returned shape \[\]/);
+    assert.throws(
+      () => gradientField((x) => x.sum(), { n: 4 }),
+      /plot\.gradientField: f\(x, y\) must be elementwise.*returned shape \[\]/,
+    );
     assert.throws(() => gradientField(f, { x: [2, 1] }), /option x must be \[low, high\]/);
     assert.throws(() => gradientField(f, { n: 1 }), /option n must be an integer ≥ 2/);
     assert.throws(() => gradientField((() => 3) as never, { n: 4 }), /must return a Tensor/);

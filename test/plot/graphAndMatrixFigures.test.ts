@@ -41,10 +41,28 @@ describe("computationGraph", () => {
   });
 
   test("layered layout: edges point to later layers, cycles are refused", () => {
-    const { layer, layers } = layeredLayout({ count: 4, edges: [[0, 2], [1, 2], [2, 3], [0, 3]] });
+    const { layer, layers } = layeredLayout({
+      count: 4,
+      edges: [
+        [0, 2],
+        [1, 2],
+        [2, 3],
+        [0, 3],
+      ],
+    });
     assert.deepEqual(layer, [0, 0, 1, 2]);
     assert.equal(layers, 3);
-    assert.throws(() => layeredLayout({ count: 2, edges: [[0, 1], [1, 0]] }), /cycle/);
+    assert.throws(
+      () =>
+        layeredLayout({
+          count: 2,
+          edges: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+      /cycle/,
+    );
   });
 });
 
@@ -53,24 +71,44 @@ describe("histogram", () => {
     const w1 = tensor([0.1, 0.2, -0.3, 0.4], { dtype: "float64", requiresGrad: true });
     const w2 = tensor([1, 2], { dtype: "float64", requiresGrad: true });
     const fig = histogram({ w1, w2 }, { bins: 10 });
-    assert.deepEqual(fig.data.map((t) => t.name), ["w1", "w2"]);
-    assert.equal((fig.data[0].y as number[]).reduce((s, v) => s + v, 0), 4);
+    assert.deepEqual(
+      fig.data.map((t) => t.name),
+      ["w1", "w2"],
+    );
+    assert.equal(
+      (fig.data[0].y as number[]).reduce((s, v) => s + v, 0),
+      4,
+    );
     assert.deepEqual(fig.data[0].x, fig.data[1].x, "shared bins");
     assert.throws(() => histogram({ w1 }, { of: "grad" }), /"w1" \(shape \[4\]\) has no gradient yet/);
     w1.square().sum().add(w2.sum()).backward();
     const g = histogram({ w1, w2 }, { of: "grad", bins: 4 });
-    assert.equal((g.data[1].y as number[]).reduce((s, v) => s + v, 0), 2);
+    assert.equal(
+      (g.data[1].y as number[]).reduce((s, v) => s + v, 0),
+      2,
+    );
     assert.equal((g.layout.xaxis as { title: { text: string } }).title.text, "gradient");
     const logged = histogram([tensor([1e-6, 1e-3, 1]), [10, 100]], { logAbs: true, bins: 8 });
-    assert.deepEqual(logged.data.map((t) => t.name), ["param 0", "param 1"]);
+    assert.deepEqual(
+      logged.data.map((t) => t.name),
+      ["param 0", "param 1"],
+    );
   });
 });
 
 describe("heatmap", () => {
   test("a matrix with row 0 on top, diverging colours around 0, values written when small", () => {
-    const fig = heatmap(tensor([[1, -2, 3], [-4, 5, -6]]));
+    const fig = heatmap(
+      tensor([
+        [1, -2, 3],
+        [-4, 5, -6],
+      ]),
+    );
     const t = fig.data[0] as unknown as { z: number[][]; zmid?: number; texttemplate?: string };
-    assert.deepEqual(t.z, [[1, -2, 3], [-4, 5, -6]]);
+    assert.deepEqual(t.z, [
+      [1, -2, 3],
+      [-4, 5, -6],
+    ]);
     assert.equal(t.zmid, 0);
     assert.ok(t.texttemplate);
     assert.equal((fig.layout.yaxis as { autorange: string }).autorange, "reversed");
@@ -90,7 +128,8 @@ describe("heatmap", () => {
 
 describe("computationGraph names", () => {
   test("named intermediates read name = op; constants have no gradient", () => {
-    const x = scalar(1.5), t = scalar(0.5);
+    const x = scalar(1.5),
+      t = scalar(0.5);
     const w = scalar(0.8, { dtype: "float64", requiresGrad: true });
     const b = scalar(-0.3, { dtype: "float64", requiresGrad: true });
     const z = w.mul(x).add(b);
@@ -98,7 +137,8 @@ describe("computationGraph names", () => {
     const L = y.sub(t).square();
     const fig = computationGraph(L, { names: { x, t, w, b, z, y } });
     const labels = fig.nodes.map((n) => n.label);
-    for (const l of ["x", "t", "w", "b", "z = add", "y = tanh", "square"]) assert.ok(labels.includes(l), `${l} in ${labels}`);
+    for (const l of ["x", "t", "w", "b", "z = add", "y = tanh", "square"])
+      assert.ok(labels.includes(l), `${l} in ${labels}`);
     assert.equal(fig.nodes.find((n) => n.label === "x")!.grad, "—");
     const yv = Math.tanh(0.8 * 1.5 - 0.3);
     const dLdw = 2 * (yv - 0.5) * (1 - yv * yv) * 1.5;

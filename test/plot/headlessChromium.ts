@@ -7,8 +7,13 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 
 export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
 ];
 
 /** Launches headless Debian chromium. */
@@ -17,15 +22,24 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A page whose outside requests are aborted and whose console errors are collected. */
-export async function offlinePage(browser: Browser): Promise<{ page: Page; errors: string[]; blocked: string[] }> {
+export async function offlinePage(
+  browser: Browser,
+): Promise<{ page: Page; errors: string[]; blocked: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const errors: string[] = [];
   const blocked: string[] = [];
-  page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
   page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
   await page.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    const local = url.protocol === "file:" || url.protocol === "data:" || url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+    const local =
+      url.protocol === "file:" ||
+      url.protocol === "data:" ||
+      url.hostname === "127.0.0.1" ||
+      url.hostname === "localhost" ||
+      url.hostname === "[::1]";
     if (local) return route.continue();
     blocked.push(url.href);
     return route.abort();

@@ -14,10 +14,19 @@ describe("loss series", () => {
     assert.deepEqual(epochVal.valSteps, [2, 4]);
     const aligned = toLossRun("a", { loss: [1, 0.5, 0.3], valLoss: [NaN, 0.6, null] });
     assert.deepEqual([aligned.valSteps, aligned.valLoss], [[2], [0.6]]);
-    const records = toLossRun("a", [{ loss: 1, step: 10 }, { loss: 0.5, valLoss: 0.7, step: 20 }]);
+    const records = toLossRun("a", [
+      { loss: 1, step: 10 },
+      { loss: 0.5, valLoss: 0.7, step: 20 },
+    ]);
     assert.deepEqual([records.steps, records.valSteps], [[10, 20], [20]]);
-    assert.deepEqual(toLossRuns({ sgd: [1, 0.8], adam: { loss: [1, 0.4] } }).map((r) => r.name), ["sgd", "adam"]);
-    assert.deepEqual(toLossRuns([[1], [2]]).map((r) => r.name), ["run 1", "run 2"]);
+    assert.deepEqual(
+      toLossRuns({ sgd: [1, 0.8], adam: { loss: [1, 0.4] } }).map((r) => r.name),
+      ["sgd", "adam"],
+    );
+    assert.deepEqual(
+      toLossRuns([[1], [2]]).map((r) => r.name),
+      ["run 1", "run 2"],
+    );
     assert.throws(() => toLossRuns({ sgd: "nope" } as never), /run "sgd" is not a loss series/);
   });
 
@@ -38,7 +47,13 @@ describe("lossCurve", () => {
     );
     assert.equal(fig.kind, "lossCurve");
     const names = fig.data.map((t) => t.name);
-    assert.deepEqual(names, ["sgd (train), raw", "sgd (train)", "sgd (val)", "adam (train), raw", "adam (train)"]);
+    assert.deepEqual(names, [
+      "sgd (train), raw",
+      "sgd (train)",
+      "sgd (val)",
+      "adam (train), raw",
+      "adam (train)",
+    ]);
     assert.deepEqual(fig.data[0].y, [1, 0.8, 0.6, 0.5]);
     const smoothed = emaSmooth([1, 0.8, 0.6, 0.5], 0.6);
     (fig.data[1].y as number[]).forEach((v, i) => assert.ok(Math.abs(v - smoothed[i]) < 1e-4));
@@ -50,7 +65,10 @@ describe("lossCurve", () => {
 
   test("validation can be hidden", () => {
     const fig = lossCurve({ loss: [1, 0.5], valLoss: [0.7, 0.6] }, { validation: false });
-    assert.deepEqual(fig.data.map((t) => t.name), ["train"]);
+    assert.deepEqual(
+      fig.data.map((t) => t.name),
+      ["train"],
+    );
   });
 });
 
@@ -69,9 +87,16 @@ describe("liveLossCurve", () => {
     assert.equal(loader.length, 1, "plotly.js sent once");
     assert.ok(host.published.indexOf(loader[0]) < host.published.indexOf(own[0]), "loader before the figure");
     assert.equal(own[0].update, false);
-    assert.ok(own.slice(1).every((p) => p.update), "later ones are update_display_data");
-    assert.ok(own.length >= 4 && own.length <= 7, `throttled to every 100 ms of 500 ms: ${own.length} displays`);
-    for (const p of own.slice(0, -1)) assert.deepEqual(Object.keys(p.bundle).sort(), ["text/html", "text/plain"]);
+    assert.ok(
+      own.slice(1).every((p) => p.update),
+      "later ones are update_display_data",
+    );
+    assert.ok(
+      own.length >= 4 && own.length <= 7,
+      `throttled to every 100 ms of 500 ms: ${own.length} displays`,
+    );
+    for (const p of own.slice(0, -1))
+      assert.deepEqual(Object.keys(p.bundle).sort(), ["text/html", "text/plain"]);
     const last = own[own.length - 1].bundle;
     assert.ok(last[PLOTLY_MIME], "final state carries the plotly JSON");
     assert.equal((fig.data[0].y as number[]).length, 50);
@@ -88,7 +113,10 @@ describe("liveLossCurve", () => {
     live.push({ loss: 0.7 }, "other");
     const fig = live.finish();
     assert.equal(fig.kind, "lossCurve");
-    assert.deepEqual(fig.data.map((t) => t.name), ["train (train)", "other (train)"]);
+    assert.deepEqual(
+      fig.data.map((t) => t.name),
+      ["train (train)", "other (train)"],
+    );
     assert.ok(fig[JUPYTER_DISPLAY]()["text/html"]);
   });
 
@@ -97,7 +125,10 @@ describe("liveLossCurve", () => {
     const live = liveLossCurve({ host, throttleMs: 0, now: () => 0 });
     live.update({ a: [1, 0.5] });
     live.update({ a: [1, 0.5, 0.2], b: [2, 1] });
-    assert.deepEqual(live.figure().data.map((t) => t.name), ["a (train)", "b (train)"]);
+    assert.deepEqual(
+      live.figure().data.map((t) => t.name),
+      ["a (train)", "b (train)"],
+    );
   });
 });
 

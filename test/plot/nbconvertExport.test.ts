@@ -11,36 +11,68 @@ import { installKernelspec, tempDir, writeNotebook } from "../runner/runnerTestK
 import { FIGURE_CELLS, FIGURE_COUNT } from "./figureNotebook.js";
 import { drawnFigures, launchChromium, offlinePage, outputDir } from "./headlessChromium.js";
 
-function nbconvertHtml(notebook: string, outDir: string, jupyterPath: string): Promise<{ code: number; stderr: string }> {
+function nbconvertHtml(
+  notebook: string,
+  outDir: string,
+  jupyterPath: string,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("/usr/bin/jupyter", ["nbconvert", "--to", "html", "--execute", "--ExecutePreprocessor.kernel_name=gradlab",
-      "--ExecutePreprocessor.timeout=120", "--output-dir", outDir, notebook],
-    { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
-    (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }));
+    execFile(
+      "/usr/bin/jupyter",
+      [
+        "nbconvert",
+        "--to",
+        "html",
+        "--execute",
+        "--ExecutePreprocessor.kernel_name=gradlab",
+        "--ExecutePreprocessor.timeout=120",
+        "--output-dir",
+        outDir,
+        notebook,
+      ],
+      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
+      (err, _stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
+    );
   });
 }
 
-test("every figure kind draws in the nbconvert HTML export of an executed notebook", { timeout: 180_000 }, async () => {
-  const jupyterPath = await installKernelspec(tempDir("gradlab-plot-prefix-"));
-  const work = tempDir("gradlab-plot-nb-");
-  const notebook = writeNotebook(work, "figures.ipynb", FIGURE_CELLS.map((c) => c.source));
-  const out = outputDir("plot");
-  const r = await nbconvertHtml(notebook, out, jupyterPath);
-  assert.equal(r.code, 0, `nbconvert failed:\n${r.stderr.slice(-3000)}`);
-  const html = readFileSync(join(out, "figures.html"), "utf8");
-  assert.equal((html.match(/class="gradlab-plotly-loader"/g) ?? []).length, 2, "plotly.js loaded once (cartesian), then the full build for the 3-D figure");
-  const browser = await launchChromium();
-  try {
-    const { page, errors } = await offlinePage(browser);
-    await page.goto(pathToFileURL(join(out, "figures.html")).href);
-    const figures = await drawnFigures(page, FIGURE_COUNT, 40_000);
-    await page.screenshot({ path: join(out, "nbconvert-export.png"), fullPage: true });
-    assert.equal(figures.length, FIGURE_COUNT, `figure divs: ${JSON.stringify(figures)}`);
-    const notDrawn = figures.filter((f) => !f.drawn);
-    assert.deepEqual(notDrawn, [], "every figure drew");
-    // the export's own CDN assets (require.js, MathJax) are blocked offline; nothing else may fail
-    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
-  } finally {
-    await browser.close();
-  }
-});
+test(
+  "every figure kind draws in the nbconvert HTML export of an executed notebook",
+  { timeout: 180_000 },
+  async () => {
+    const jupyterPath = await installKernelspec(tempDir("gradlab-plot-prefix-"));
+    const work = tempDir("gradlab-plot-nb-");
+    const notebook = writeNotebook(
+      work,
+      "figures.ipynb",
+      FIGURE_CELLS.map((c) => c.source),
+    );
+    const out = outputDir("plot");
+    const r = await nbconvertHtml(notebook, out, jupyterPath);
+    assert.equal(r.code, 0, `nbconvert failed:\n${r.stderr.slice(-3000)}`);
+    const html = readFileSync(join(out, "figures.html"), "utf8");
+    assert.equal(
+      (html.match(/class="gradlab-plotly-loader"/g) ?? []).length,
+      2,
+      "plotly.js loaded once (cartesian), then the full build for the 3-D figure",
+    );
+    const browser = await launchChromium();
+    try {
+      const { page, errors } = await offlinePage(browser);
+      await page.goto(pathToFileURL(join(out, "figures.html")).href);
+      const figures = await drawnFigures(page, FIGURE_COUNT, 40_000);
+      await page.screenshot({ path: join(out, "nbconvert-export.png"), fullPage: true });
+      assert.equal(figures.length, FIGURE_COUNT, `figure divs: ${JSON.stringify(figures)}`);
+      const notDrawn = figures.filter((f) => !f.drawn);
+      assert.deepEqual(notDrawn, [], "every figure drew");
+      // the export's own CDN assets (require.js, MathJax) are blocked offline; nothing else may fail
+      assert.deepEqual(
+        errors.filter((e) => !/Failed to load resource/.test(e)),
+        [],
+      );
+    } finally {
+      await browser.close();
+    }
+  },
+);

@@ -14,18 +14,43 @@ type Contour = { x0: number; dx: number; y0: number; dy: number; z: (number | nu
 describe("paths", () => {
   test("pairs, {x, y}, a [steps, 2] tensor and 2-element tensors are the same path", () => {
     const want = { name: "p", x: [0, 1, 2], y: [5, 4, 3] };
-    assert.deepEqual(toPath2D("t", "p", [[0, 5], [1, 4], [2, 3]]), want);
+    assert.deepEqual(
+      toPath2D("t", "p", [
+        [0, 5],
+        [1, 4],
+        [2, 3],
+      ]),
+      want,
+    );
     assert.deepEqual(toPath2D("t", "p", { x: [0, 1, 2], y: [5, 4, 3] }), want);
-    assert.deepEqual(toPath2D("t", "p", tensor([[0, 5], [1, 4], [2, 3]])), want);
+    assert.deepEqual(
+      toPath2D(
+        "t",
+        "p",
+        tensor([
+          [0, 5],
+          [1, 4],
+          [2, 3],
+        ]),
+      ),
+      want,
+    );
     assert.deepEqual(toPath2D("t", "p", [tensor([0, 5]), tensor([1, 4]), tensor([2, 3])]), want);
-    assert.throws(() => toPath2D("plot.trajectories", "p", tensor([1, 2, 3])), /path "p" is a tensor of shape \[3\], expected \[steps, 2\]/);
+    assert.throws(
+      () => toPath2D("plot.trajectories", "p", tensor([1, 2, 3])),
+      /path "p" is a tensor of shape \[3\], expected \[steps, 2\]/,
+    );
   });
 });
 
 describe("trajectories", () => {
   test("paths over the contour of f, start and end marked, axes locked", () => {
     const sgd = descentPath(rosenbrock, [-1.5, 2], 0.001, 200);
-    const fig = trajectories(rosenbrock, { sgd, momentum: descentPath(rosenbrock, [-1.5, 2], 0.001, 200, 0.9) }, { x: [-2, 2], y: [-1, 3], n: 60, logZ: true, minima: [[1, 1]] });
+    const fig = trajectories(
+      rosenbrock,
+      { sgd, momentum: descentPath(rosenbrock, [-1.5, 2], 0.001, 200, 0.9) },
+      { x: [-2, 2], y: [-1, 3], n: 60, logZ: true, minima: [[1, 1]] },
+    );
     assert.equal(fig.data[0].type, "contour");
     const c = fig.data[0] as unknown as Contour;
     // log10(f − min + ε): the grid point nearest the valley floor is the lowest
@@ -44,7 +69,10 @@ describe("trajectories", () => {
   });
 
   test("contour values equal f; range defaults to the paths' extent; long paths are thinned", () => {
-    const long = Array.from({ length: 5000 }, (_, i) => [Math.cos(i / 800), Math.sin(i / 800) - 0.5] as [number, number]);
+    const long = Array.from(
+      { length: 5000 },
+      (_, i) => [Math.cos(i / 800), Math.sin(i / 800) - 0.5] as [number, number],
+    );
     const fig = trajectories(bowl, { circle: long }, { n: 30 });
     const c = fig.data[0] as unknown as Contour;
     assert.ok(c.x0 < -0.9 && c.x0 > -1.5, `x range starts near the path: ${c.x0}`);
@@ -62,14 +90,22 @@ describe("lossSurface", () => {
     assert.equal(fig.requiredBundle(), "full");
     const s = fig.data[0] as unknown as { x: number[]; y: number[]; z: number[][] };
     assert.equal(s.z.length, 25);
-    for (const [r, col] of [[0, 0], [12, 20], [24, 3]]) {
+    for (const [r, col] of [
+      [0, 0],
+      [12, 20],
+      [24, 3],
+    ]) {
       assert.ok(Math.abs(s.z[r][col] - bowlValue(s.x[col], s.y[r])) < 1e-3 * Math.max(1, s.z[r][col]));
     }
     const p = fig.data[1] as unknown as { type: string; x: number[]; y: number[]; z: number[] };
     assert.equal(p.type, "scatter3d");
     const lift = p.z[0] - bowlValue(path[0][0], path[0][1]);
     assert.ok(lift > 0 && lift < 0.02 * 30, "slightly above the surface");
-    for (let i = 0; i < path.length; i++) assert.ok(Math.abs(p.z[i] - lift - bowlValue(path[i][0], path[i][1])) < 1e-3);
-    assert.ok(Buffer.byteLength(JSON.stringify(lossSurface(bowl, { n: 200 }).toJSON())) < 150_000, "capped at 80×80");
+    for (let i = 0; i < path.length; i++)
+      assert.ok(Math.abs(p.z[i] - lift - bowlValue(path[i][0], path[i][1])) < 1e-3);
+    assert.ok(
+      Buffer.byteLength(JSON.stringify(lossSurface(bowl, { n: 200 }).toJSON())) < 150_000,
+      "capped at 80×80",
+    );
   });
 });

@@ -10,20 +10,41 @@ import type { Notebook } from "../../kernel/runner/notebookFormat.js";
 import { errorOutputs, installKernelspec, nbformatValidate, runCli, tempDir } from "./runnerTestKit.js";
 
 const folder = join(packageRoot(), "notebooks");
-const notebooks = readdirSync(folder).filter((f) => f.endsWith(".ipynb")).sort();
+const notebooks = readdirSync(folder)
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 
-function nbconvert(input: string, outDir: string, jupyterPath: string): Promise<{ code: number; stderr: string }> {
+function nbconvert(
+  input: string,
+  outDir: string,
+  jupyterPath: string,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("/usr/bin/jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=gradlab",
-      "--ExecutePreprocessor.timeout=120", "--output-dir", outDir, input],
-    { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
-    (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }));
+    execFile(
+      "/usr/bin/jupyter",
+      [
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.kernel_name=gradlab",
+        "--ExecutePreprocessor.timeout=120",
+        "--output-dir",
+        outDir,
+        input,
+      ],
+      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
+      (err, _stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
+    );
   });
 }
 
 describe("tutorial notebooks", () => {
   let jupyterPath = "";
-  before(async () => { jupyterPath = await installKernelspec(tempDir("gradlab-prefix-")); });
+  before(async () => {
+    jupyterPath = await installKernelspec(tempDir("gradlab-prefix-"));
+  });
 
   test("there are the seven tutorials", () => {
     assert.equal(notebooks.length, 7, notebooks.join(", "));
@@ -36,7 +57,16 @@ describe("tutorial notebooks", () => {
       const viaNbconvert = join(out, "nbconvert");
       // The two clients run side by side: each waits mostly on its own kernel.
       const [r, c] = await Promise.all([
-        runCli(["run", join(folder, name), "-o", executed, "--html", join(out, name.replace(/\.ipynb$/, ".html")), "--timeout", "120"]),
+        runCli([
+          "run",
+          join(folder, name),
+          "-o",
+          executed,
+          "--html",
+          join(out, name.replace(/\.ipynb$/, ".html")),
+          "--timeout",
+          "120",
+        ]),
         nbconvert(join(folder, name), viaNbconvert, jupyterPath),
       ]);
       assert.equal(r.code, 0, r.stderr);
@@ -44,7 +74,10 @@ describe("tutorial notebooks", () => {
       assert.deepEqual(errorOutputs(nb), []);
       assert.equal(await nbformatValidate(executed), "valid");
       assert.equal(c.code, 0, c.stderr.slice(-4000));
-      assert.deepEqual(errorOutputs(JSON.parse(readFileSync(join(viaNbconvert, name), "utf8")) as Notebook), []);
+      assert.deepEqual(
+        errorOutputs(JSON.parse(readFileSync(join(viaNbconvert, name), "utf8")) as Notebook),
+        [],
+      );
     });
   }
 });

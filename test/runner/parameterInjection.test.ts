@@ -1,19 +1,30 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { injectParameters, parseParameter, parametersSource } from "../../kernel/runner/parameterInjection.js";
+import {
+  injectParameters,
+  parseParameter,
+  parametersSource,
+} from "../../kernel/runner/parameterInjection.js";
 import { parseNotebook } from "../../kernel/runner/notebookFile.js";
 import { cellTags, joinSource } from "../../kernel/runner/notebookFormat.js";
 
-
 function notebook(cells: Array<{ source: string; tags?: string[]; type?: "code" | "markdown" }>) {
-  return parseNotebook(JSON.stringify({
-    nbformat: 4, nbformat_minor: 5, metadata: {},
-    cells: cells.map((c, i) => ({
-      id: `cell${i}`, cell_type: c.type ?? "code", metadata: c.tags ? { tags: c.tags } : {}, source: c.source,
-      ...(c.type === "markdown" ? {} : { outputs: [], execution_count: null }),
-    })),
-  }), "test");
+  return parseNotebook(
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: cells.map((c, i) => ({
+        id: `cell${i}`,
+        cell_type: c.type ?? "code",
+        metadata: c.tags ? { tags: c.tags } : {},
+        source: c.source,
+        ...(c.type === "markdown" ? {} : { outputs: [], execution_count: null }),
+      })),
+    }),
+    "test",
+  );
 }
 
 describe("parseParameter", () => {
@@ -39,32 +50,47 @@ describe("parseParameter", () => {
   });
 
   test("any finite number survives parse + TypeScript literal round trip", () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-      const [, v] = parseParameter(`x=${String(x)}`);
-      assert.equal(Object.is(v, x) || v === x, true);
-      const src = parametersSource({ x: v });
-      assert.match(src, /^\/\/ Injected by gradlab run\nconst x: number = [^\n]+;\n$/);
-    }));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const [, v] = parseParameter(`x=${String(x)}`);
+        assert.equal(Object.is(v, x) || v === x, true);
+        const src = parametersSource({ x: v });
+        assert.match(src, /^\/\/ Injected by gradlab run\nconst x: number = [^\n]+;\n$/);
+      }),
+    );
   });
 
   test("any string value survives as a JSON string literal", () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      fc.pre(!/^\s*["[{]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) && !["true", "false", "null"].includes(s));
-      const [, v] = parseParameter(`s=${s}`);
-      assert.equal(v, s);
-      const line = parametersSource({ s: v }).split("\n")[1];
-      assert.equal(JSON.parse(line.slice("const s: string = ".length, -1)), s);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        fc.pre(
+          !/^\s*["[{]/.test(s) &&
+            !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) &&
+            !["true", "false", "null"].includes(s),
+        );
+        const [, v] = parseParameter(`s=${s}`);
+        assert.equal(v, s);
+        const line = parametersSource({ s: v }).split("\n")[1];
+        assert.equal(JSON.parse(line.slice("const s: string = ".length, -1)), s);
+      }),
+    );
   });
 });
 
 describe("injectParameters", () => {
   test("puts the injected cell right after the cell tagged parameters", () => {
-    const nb = notebook([{ source: "# Title", type: "markdown" }, { source: "const lr: number = 0.5;", tags: ["parameters"] }, { source: "lr" }]);
+    const nb = notebook([
+      { source: "# Title", type: "markdown" },
+      { source: "const lr: number = 0.5;", tags: ["parameters"] },
+      { source: "lr" },
+    ]);
     injectParameters(nb, { lr: 0.01, name: "sgd" });
     assert.equal(nb.cells.length, 4);
     assert.deepEqual(cellTags(nb.cells[2]), ["injected-parameters"]);
-    assert.equal(joinSource(nb.cells[2].source), '// Injected by gradlab run\nconst lr: number = 0.01;\nconst name: string = "sgd";\n');
+    assert.equal(
+      joinSource(nb.cells[2].source),
+      '// Injected by gradlab run\nconst lr: number = 0.01;\nconst name: string = "sgd";\n',
+    );
     assert.equal(joinSource(nb.cells[3].source), "lr");
   });
 

@@ -6,31 +6,72 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CodeCell, Notebook } from "../../kernel/runner/notebookFormat.js";
 import { cellTags, joinSource } from "../../kernel/runner/notebookFormat.js";
-import { errorOutputs, nbformatValidate, runCli, tempDir, withoutTimings, writeNotebook } from "./runnerTestKit.js";
+import {
+  errorOutputs,
+  nbformatValidate,
+  runCli,
+  tempDir,
+  withoutTimings,
+  writeNotebook,
+} from "./runnerTestKit.js";
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Notebook;
 const codeCells = (nb: Notebook) => nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
-const textOf = (cell: CodeCell) => cell.outputs.map((o) =>
-  o.output_type === "stream" ? joinSource(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : joinSource((o.data["text/plain"] ?? "") as string)).join("");
+const textOf = (cell: CodeCell) =>
+  cell.outputs
+    .map((o) =>
+      o.output_type === "stream"
+        ? joinSource(o.text)
+        : o.output_type === "error"
+          ? `${o.ename}: ${o.evalue}`
+          : joinSource((o.data["text/plain"] ?? "") as string),
+    )
+    .join("");
 
 describe("gradlab run", () => {
   test("-p values are injected after the parameters cell as typed TypeScript constants", async () => {
     const dir = tempDir();
     const input = writeNotebook(dir, "params.ipynb", [
       { source: "# Parameters", markdown: true },
-      { source: 'const lr: number = 0.5;\nconst name: string = "sgd";\nconst verbose: boolean = false;', tags: ["parameters"] },
+      {
+        source: 'const lr: number = 0.5;\nconst name: string = "sgd";\nconst verbose: boolean = false;',
+        tags: ["parameters"],
+      },
       "console.log(lr, typeof lr, name, verbose, typeof verbose);",
     ]);
     const out = join(dir, "out.ipynb");
-    const r = await runCli(["run", input, "-p", "lr=0.01", "-p", "name=adam", "-p", "verbose=true", "-o", out]);
+    const r = await runCli([
+      "run",
+      input,
+      "-p",
+      "lr=0.01",
+      "-p",
+      "name=adam",
+      "-p",
+      "verbose=true",
+      "-o",
+      out,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const nb = read(out);
-    assert.deepEqual(nb.cells.map((c) => cellTags(c)), [[], ["parameters"], ["injected-parameters"], []]);
-    assert.equal(joinSource(nb.cells[2].source),
-      '// Injected by gradlab run\nconst lr: number = 0.01;\nconst name: string = "adam";\nconst verbose: boolean = true;\n');
+    assert.deepEqual(
+      nb.cells.map((c) => cellTags(c)),
+      [[], ["parameters"], ["injected-parameters"], []],
+    );
+    assert.equal(
+      joinSource(nb.cells[2].source),
+      '// Injected by gradlab run\nconst lr: number = 0.01;\nconst name: string = "adam";\nconst verbose: boolean = true;\n',
+    );
     assert.equal(textOf(nb.cells[3] as CodeCell), "0.01 number adam true boolean\n");
-    assert.deepEqual((nb.metadata["gradlab"] as Record<string, unknown>)["parameters"], { lr: 0.01, name: "adam", verbose: true });
-    assert.deepEqual(codeCells(nb).map((c) => c.execution_count), [1, 2, 3]);
+    assert.deepEqual((nb.metadata["gradlab"] as Record<string, unknown>)["parameters"], {
+      lr: 0.01,
+      name: "adam",
+      verbose: true,
+    });
+    assert.deepEqual(
+      codeCells(nb).map((c) => c.execution_count),
+      [1, 2, 3],
+    );
     assert.equal(await nbformatValidate(out), "valid");
   });
 
@@ -59,13 +100,21 @@ describe("gradlab run", () => {
     const r2 = await runCli(["run", input, "-o", allowed, "--allow-errors"]);
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(textOf(codeCells(read(allowed))[2]), "after\n");
-    assert.doesNotMatch(r2.stdout + r2.stderr, /failed at cell/, "a run that went on is not reported as stopped");
+    assert.doesNotMatch(
+      r2.stdout + r2.stderr,
+      /failed at cell/,
+      "a run that went on is not reported as stopped",
+    );
     assert.match(r2.stdout + r2.stderr, /1 raised errors \(cells 3\)/);
   });
 
   test("a kernel that dies mid-run fails the run with DeadKernelError, and what ran is written", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "dies.ipynb", ["console.log('alive');", "process.exit(3);", "console.log('never');"]);
+    const input = writeNotebook(dir, "dies.ipynb", [
+      "console.log('alive');",
+      "process.exit(3);",
+      "console.log('never');",
+    ]);
     const out = join(dir, "dies.out.ipynb");
     const r = await runCli(["run", input, "-o", out]);
     assert.equal(r.code, 1);
@@ -79,11 +128,20 @@ describe("gradlab run", () => {
 
   test("Ctrl-C (SIGINT to the runner) interrupts the cell, writes what ran and exits 130", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "ctrlc.ipynb", ["console.log('first');", "console.log('sleeping');\nawait new Promise((r) => setTimeout(r, 60_000));", "console.log('never');"]);
+    const input = writeNotebook(dir, "ctrlc.ipynb", [
+      "console.log('first');",
+      "console.log('sleeping');\nawait new Promise((r) => setTimeout(r, 60_000));",
+      "console.log('never');",
+    ]);
     const out = join(dir, "ctrlc.out.ipynb");
     let sent = false;
     const r = await runCli(["run", input, "-o", out], {
-      onStderr: (text, child) => { if (!sent && text.includes("cell 2/3")) { sent = true; setTimeout(() => child.kill("SIGINT"), 1500); } },
+      onStderr: (text, child) => {
+        if (!sent && text.includes("cell 2/3")) {
+          sent = true;
+          setTimeout(() => child.kill("SIGINT"), 1500);
+        }
+      },
     });
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /cell 2 failed: KeyboardInterrupt/);
@@ -96,7 +154,11 @@ describe("gradlab run", () => {
 
   test("--timeout interrupts a runaway cell and fails the run with the notebook written", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "slow.ipynb", ["console.log('start');", "let spins = 0;\nwhile (true) { spins++; }", "console.log('never');"]);
+    const input = writeNotebook(dir, "slow.ipynb", [
+      "console.log('start');",
+      "let spins = 0;\nwhile (true) { spins++; }",
+      "console.log('never');",
+    ]);
     const out = join(dir, "slow.out.ipynb");
     const r = await runCli(["run", input, "-o", out, "--timeout", "3"]);
     assert.equal(r.code, 1);
@@ -109,7 +171,11 @@ describe("gradlab run", () => {
 
   test("writes are atomic: while a run is busy the target keeps its old content, and no temp file remains", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "atomic.ipynb", ["console.log(1);", "await new Promise((r) => setTimeout(r, 1500));", "console.log(2);"]);
+    const input = writeNotebook(dir, "atomic.ipynb", [
+      "console.log(1);",
+      "await new Promise((r) => setTimeout(r, 1500));",
+      "console.log(2);",
+    ]);
     const out = join(dir, "atomic.out.ipynb");
     writeFileSync(out, "old content");
     const seen = new Set<string>();
@@ -140,7 +206,8 @@ describe("gradlab run", () => {
       // A live curve redraws as often as its throttle allows: a timing-dependent number of renders.
       "const live = plot.liveLossCurve({ throttleMs: 30 });\nfor (let i = 0; i < 60; i++) { live.push({ loss: 1 / (i + 1) }); if (i % 7 === 0) await new Promise((r) => setTimeout(r, 10 + (Date.now() % 40))); }\nconst finished = live.finish();",
     ]);
-    const a = join(dir, "a.ipynb"), b = join(dir, "b.ipynb");
+    const a = join(dir, "a.ipynb"),
+      b = join(dir, "b.ipynb");
     const [ra, rb] = [await runCli(["run", input, "-o", a]), await runCli(["run", input, "-o", b])];
     assert.equal(ra.code, 0, ra.stderr);
     assert.equal(rb.code, 0, rb.stderr);
@@ -151,8 +218,13 @@ describe("gradlab run", () => {
     assert.equal(typeof run["gradlab_version"], "string");
     assert.equal(run["node_version"], process.version);
     assert.match(String(run["start_time"]), /^\d{4}-\d\d-\d\dT/);
-    assert.equal(typeof (codeCells(na)[1].metadata["gradlab"] as { duration_ms: number }).duration_ms, "number");
-    assert.deepEqual(codeCells(na)[2].outputs, [{ output_type: "display_data", data: { "text/plain": "v2" }, metadata: {} }]);
+    assert.equal(
+      typeof (codeCells(na)[1].metadata["gradlab"] as { duration_ms: number }).duration_ms,
+      "number",
+    );
+    assert.deepEqual(codeCells(na)[2].outputs, [
+      { output_type: "display_data", data: { "text/plain": "v2" }, metadata: {} },
+    ]);
   });
 
   test("--html writes a self-contained report: markdown rendered, plotly.js inlined once, no network, print CSS", async () => {
@@ -180,17 +252,25 @@ describe("gradlab run", () => {
 
   test("--static embeds a PNG of each figure where Chromium exists, and says clearly when it does not", async () => {
     const dir = tempDir();
-    const input = writeNotebook(dir, "static.ipynb", ['import { plot } from "gradlab";\nnew plot.Figure([{ type: "scatter", y: [1, 3, 2] }]);']);
+    const input = writeNotebook(dir, "static.ipynb", [
+      'import { plot } from "gradlab";\nnew plot.Figure([{ type: "scatter", y: [1, 3, 2] }]);',
+    ]);
     const [withChromium, without] = await Promise.all([
       runCli(["run", input, "-o", join(dir, "a.ipynb"), "--html", join(dir, "a.html"), "--static"]),
       runCli(["run", input, "-o", join(dir, "b.ipynb"), "--static", "--chromium", "/nonexistent/chromium"]),
     ]);
     assert.equal(withChromium.code, 0, withChromium.stderr);
-    for (const text of [readFileSync(join(dir, "a.html"), "utf8"), readFileSync(join(dir, "a.ipynb"), "utf8")]) {
+    for (const text of [
+      readFileSync(join(dir, "a.html"), "utf8"),
+      readFileSync(join(dir, "a.ipynb"), "utf8"),
+    ]) {
       assert.match(text, /<img class=\\?"gradlab-static-figure\\?" src=\\?"data:image\/png;base64,/);
     }
     assert.equal(without.code, 0, without.stderr);
-    assert.match(without.stderr, /--static is unavailable: \/nonexistent\/chromium is not an executable Chromium/);
+    assert.match(
+      without.stderr,
+      /--static is unavailable: \/nonexistent\/chromium is not an executable Chromium/,
+    );
     assert.doesNotMatch(readFileSync(join(dir, "b.ipynb"), "utf8"), /gradlab-static-figure/);
   });
 

@@ -13,20 +13,48 @@ import type { Notebook } from "../../kernel/runner/notebookFormat.js";
 /** The built CLI (dist/kernel/cli.js or .build/<name>/kernel/cli.js). */
 export const CLI = fileURLToPath(new URL("../../kernel/cli.js", import.meta.url));
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs `node cli.js ...args` and collects its output.
  * @example const r = await runCli(["run", "nb.ipynb", "-o", "out.ipynb"]);
  */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutMs?: number;
+    onStderr?: (text: string, child: ChildProcess) => void;
+  } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (t: string) => { stdout += t; });
-    child.stderr.setEncoding("utf8").on("data", (t: string) => { stderr += t; opts.onStderr?.(t, child); });
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`gradlab ${args.join(" ")} timed out; stderr:\n${stderr}`)); }, opts.timeoutMs ?? 180_000);
-    child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "",
+      stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => {
+      stdout += t;
+    });
+    child.stderr.setEncoding("utf8").on("data", (t: string) => {
+      stderr += t;
+      opts.onStderr?.(t, child);
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gradlab ${args.join(" ")} timed out; stderr:\n${stderr}`));
+    }, opts.timeoutMs ?? 180_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -43,13 +71,23 @@ export type CellSpec = string | { source: string; tags?: string[]; markdown?: bo
  */
 export function writeNotebook(dir: string, name: string, cells: CellSpec[]): string {
   const nb = {
-    nbformat: 4, nbformat_minor: 5,
-    metadata: { kernelspec: { name: "gradlab", display_name: "TypeScript (gradlab)", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: "gradlab", display_name: "TypeScript (gradlab)", language: "typescript" },
+    },
     cells: cells.map((c, i) => {
       const spec = typeof c === "string" ? { source: c } : c;
       return spec.markdown
         ? { id: `m${i}`, cell_type: "markdown", metadata: {}, source: spec.source }
-        : { id: `c${i}`, cell_type: "code", metadata: spec.tags ? { tags: spec.tags } : {}, source: spec.source, execution_count: null, outputs: [] };
+        : {
+            id: `c${i}`,
+            cell_type: "code",
+            metadata: spec.tags ? { tags: spec.tags } : {},
+            source: spec.source,
+            execution_count: null,
+            outputs: [],
+          };
     }),
   };
   const path = join(dir, name);
@@ -62,15 +100,19 @@ export function writeNotebook(dir: string, name: string, cells: CellSpec[]): str
  * @example assert.equal(await nbformatValidate("out.ipynb"), "valid");
  */
 export function nbformatValidate(path: string): Promise<string> {
-  const script = "import sys, nbformat\ntry:\n nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT)); print('valid')\nexcept Exception as e: print(e)";
+  const script =
+    "import sys, nbformat\ntry:\n nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT)); print('valid')\nexcept Exception as e: print(e)";
   return new Promise((resolve, reject) => {
-    execFile("/usr/bin/python3", ["-c", script, path], (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
+    execFile("/usr/bin/python3", ["-c", script, path], (err, stdout) =>
+      err ? reject(err) : resolve(stdout.trim()),
+    );
   });
 }
 
 /** Every error output of an executed notebook, as "ename: evalue". */
 export function errorOutputs(nb: Notebook): string[] {
-  return nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+  return nb.cells
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
     .flatMap((o) => (o.output_type === "error" ? [`${o.ename}: ${o.evalue}`] : []));
 }
 
@@ -106,7 +148,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface JupyterServer { url: string; token: string; process: ChildProcess; stop(): Promise<void> }
+export interface JupyterServer {
+  url: string;
+  token: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /**
  * Starts Debian's Jupyter Server on loopback with a token and the given JUPYTER_PATH.
@@ -116,14 +163,36 @@ export async function startJupyterServer(jupyterPath: string): Promise<JupyterSe
   const port = await freePort();
   const token = `t${Math.random().toString(36).slice(2)}`;
   const root = tempDir("gradlab-server-root-");
-  const child = spawn("/usr/bin/python3", ["-m", "jupyter_server", `--ServerApp.token=${token}`, "--ip=127.0.0.1",
-    `--port=${port}`, "--no-browser", "--allow-root", `--ServerApp.root_dir=${root}`, "--ServerApp.port_retries=0"], {
-    env: { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(root, ".runtime"), JUPYTER_CONFIG_DIR: join(root, ".config") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    "/usr/bin/python3",
+    [
+      "-m",
+      "jupyter_server",
+      `--ServerApp.token=${token}`,
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--no-browser",
+      "--allow-root",
+      `--ServerApp.root_dir=${root}`,
+      "--ServerApp.port_retries=0",
+    ],
+    {
+      env: {
+        ...process.env,
+        JUPYTER_PATH: jupyterPath,
+        JUPYTER_RUNTIME_DIR: join(root, ".runtime"),
+        JUPYTER_CONFIG_DIR: join(root, ".config"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let log = "";
-  child.stdout!.setEncoding("utf8").on("data", (t: string) => { log += t; });
-  child.stderr!.setEncoding("utf8").on("data", (t: string) => { log += t; });
+  child.stdout!.setEncoding("utf8").on("data", (t: string) => {
+    log += t;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (t: string) => {
+    log += t;
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -131,17 +200,25 @@ export async function startJupyterServer(jupyterPath: string): Promise<JupyterSe
     try {
       const res = await fetch(`${url}/api/kernelspecs?token=${token}`);
       if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill(); throw new Error(`jupyter_server did not start within 60 s:\n${log}`); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`jupyter_server did not start within 60 s:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
-    url, token, process: child,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    }),
+    url,
+    token,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
   };
 }

@@ -16,7 +16,12 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as g from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { materialiseTogether, setFusedEvaluator, setFusionMinSize, type FusedEvaluator } from "../../src/ops/lazyElementwise.js";
+import {
+  materialiseTogether,
+  setFusedEvaluator,
+  setFusionMinSize,
+  type FusedEvaluator,
+} from "../../src/ops/lazyElementwise.js";
 import { compileProgram, wasmFusedEvaluator } from "../../src/backend/wasm/fusedPlanRunner.js";
 import { wasmRuntime } from "../../src/backend/wasm/wasmRuntime.js";
 import { fusedVmInstance } from "../../src/backend/wasm/fusedVmInstance.js";
@@ -83,19 +88,34 @@ function on(backend: string, fn: () => Array<Tensor | number>): number[][] {
 /** Every element identical (Object.is: signed zeros and NaN included). */
 function assertBits(got: number[], want: number[], what: string): void {
   assert.equal(got.length, want.length, `${what}: lengths differ`);
-  for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${what}: element ${i} is ${got[i]}, js gives ${want[i]}`);
+  for (let i = 0; i < want.length; i++)
+    assert.ok(Object.is(got[i], want[i]), `${what}: element ${i} is ${got[i]}, js gives ${want[i]}`);
 }
 
 /** Within `ulps` eps relative to each element, or `norm` eps of the largest magnitude. */
-function assertNear(got: number[], want: number[], eps: number, ulps: number, norm: number, what: string): void {
+function assertNear(
+  got: number[],
+  want: number[],
+  eps: number,
+  ulps: number,
+  norm: number,
+  what: string,
+): void {
   assert.equal(got.length, want.length, `${what}: lengths differ`);
   let big = 0;
   for (const v of want) big = Math.max(big, Math.abs(v));
   for (let i = 0; i < want.length; i++) {
-    const e = want[i], a = got[i];
-    if (Number.isNaN(e) || Number.isNaN(a)) { assert.ok(Number.isNaN(e) && Number.isNaN(a), `${what}: element ${i} NaN mismatch`); continue; }
+    const e = want[i],
+      a = got[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      assert.ok(Number.isNaN(e) && Number.isNaN(a), `${what}: element ${i} NaN mismatch`);
+      continue;
+    }
     const err = Math.abs(a - e);
-    assert.ok(err <= ulps * eps * Math.abs(e) || err <= norm * eps * big, `${what}: element ${i} is ${a}, js gives ${e}`);
+    assert.ok(
+      err <= ulps * eps * Math.abs(e) || err <= norm * eps * big,
+      `${what}: element ${i} is ${a}, js gives ${e}`,
+    );
   }
 }
 
@@ -106,15 +126,23 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
   for (const dtype of ["float32", "float64"] as Float[]) {
     test(`${dtype}: arithmetic, relu and their gradients bit for bit, at sizes around the block sizes`, () => {
       for (const n of [64, 255, 256, 257, 1023, 4097, 8191, 8192, 8193, 20011]) {
-        const x = tensorOf([n], dtype, n), w = tensorOf([n], dtype, n + 1), b = tensorOf([n], dtype, n + 2, 0.5);
+        const x = tensorOf([n], dtype, n),
+          w = tensorOf([n], dtype, n + 1),
+          b = tensorOf([n], dtype, n + 2, 0.5);
         for (const op of BINARY) {
           for (const u of UNARY_EXACT) {
-            const f = (wt: Tensor, bt: Tensor): Tensor => (g[op](x, wt) as Tensor)[u]().mul(bt).add(1.5).sum();
-            const run = () => { const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]]; return [v, ...grads, (g[op](x, w) as Tensor)[u]().sub(b)]; };
+            const f = (wt: Tensor, bt: Tensor): Tensor =>
+              (g[op](x, wt) as Tensor)[u]().mul(bt).add(1.5).sum();
+            const run = () => {
+              const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]];
+              return [v, ...grads, (g[op](x, w) as Tensor)[u]().sub(b)];
+            };
             const js = on("js", run);
             for (const backend of ["wasm", "auto"]) {
               const got = on(backend, run);
-              js.forEach((want, i) => assertBits(got[i], want, `${dtype} n=${n} ${op}/${u} ${backend} result ${i}`));
+              js.forEach((want, i) =>
+                assertBits(got[i], want, `${dtype} n=${n} ${op}/${u} ${backend} result ${i}`),
+              );
             }
           }
         }
@@ -124,14 +152,21 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
 
     test(`${dtype}: tanh, sigmoid and exp chains with their gradients`, () => {
       for (const n of [300, 8193]) {
-        const x = tensorOf([n], dtype, 7 * n), y = tensorOf([n], dtype, 7 * n + 1, 1);
-        const w = tensorOf([n], dtype, 7 * n + 2, 1), b = tensorOf([n], dtype, 7 * n + 3, 0.5);
+        const x = tensorOf([n], dtype, 7 * n),
+          y = tensorOf([n], dtype, 7 * n + 1, 1);
+        const w = tensorOf([n], dtype, 7 * n + 2, 1),
+          b = tensorOf([n], dtype, 7 * n + 3, 0.5);
         for (const u of ["tanh", "sigmoid", "exp"] as const) {
           const f = (wt: Tensor, bt: Tensor): Tensor => x.mul(wt).add(bt)[u]().sub(y).square().mean();
-          const run = () => { const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]]; return [v, ...grads, x.mul(w).add(b)[u]()]; };
+          const run = () => {
+            const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]];
+            return [v, ...grads, x.mul(w).add(b)[u]()];
+          };
           const js = on("js", run);
           const got = on("wasm", run);
-          js.forEach((want, i) => assertNear(got[i], want, EPS[dtype], 4, 16, `${dtype} n=${n} ${u} result ${i}`));
+          js.forEach((want, i) =>
+            assertNear(got[i], want, EPS[dtype], 4, 16, `${dtype} n=${n} ${u} result ${i}`),
+          );
         }
       }
     });
@@ -139,9 +174,18 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
 
   test("broadcast parameters against data, row sums of odd lengths and their sibling gradients (grid chain)", () => {
     for (const dtype of ["float32", "float64"] as Float[]) {
-      for (const [rows, cols, pts] of [[3, 5, 1001], [2, 7, 3], [4, 4, 255], [1, 3, 257], [5, 1, 8195], [64, 3, 1]]) {
-        const x = tensorOf([pts], dtype, pts), y = tensorOf([pts], dtype, pts + 1);
-        const ws = tensorOf([rows, cols, 1], dtype, rows * cols), bs = tensorOf([rows, cols, 1], dtype, rows * cols + 1);
+      for (const [rows, cols, pts] of [
+        [3, 5, 1001],
+        [2, 7, 3],
+        [4, 4, 255],
+        [1, 3, 257],
+        [5, 1, 8195],
+        [64, 3, 1],
+      ]) {
+        const x = tensorOf([pts], dtype, pts),
+          y = tensorOf([pts], dtype, pts + 1);
+        const ws = tensorOf([rows, cols, 1], dtype, rows * cols),
+          bs = tensorOf([rows, cols, 1], dtype, rows * cols + 1);
         const f = (w: Tensor, b: Tensor): Tensor => w.mul(x).add(b).sub(y).square().mean({ axis: -1 }).sum();
         const run = () => {
           const [gw, gb] = g.grad(f, { argnums: [0, 1] })(ws, bs) as Tensor[];
@@ -170,14 +214,23 @@ describe("fused chains on the wasm interpreter equal the js backend", () => {
           const shape = dims.slice();
           shape[shape.length - 1] *= 37; // rows long enough to cross sub-blocks now and then
           const bshape = shape.map((d, i) => ((mask >> i) & 1 ? 1 : d));
-          const x = tensorOf(shape, dtype, seed), w = tensorOf(bshape, dtype, seed + 1), c = tensorOf(bshape.slice(1), dtype, seed + 2);
+          const x = tensorOf(shape, dtype, seed),
+            w = tensorOf(bshape, dtype, seed + 1),
+            c = tensorOf(bshape.slice(1), dtype, seed + 2);
           const run = () => {
             const t = x.mul(w).sub(c).relu().add(x.square());
-            return [t, t.sum(), x.mul(w).add(c).sum({ axis: -1 }), x.neg().div(w.square().add(1)).sum({ axis: -1 })];
+            return [
+              t,
+              t.sum(),
+              x.mul(w).add(c).sum({ axis: -1 }),
+              x.neg().div(w.square().add(1)).sum({ axis: -1 }),
+            ];
           };
           const js = on("js", run);
           const got = on("wasm", run);
-          js.forEach((want, i) => assertBits(got[i], want, `${dtype} ${JSON.stringify(shape)} mask ${mask} result ${i}`));
+          js.forEach((want, i) =>
+            assertBits(got[i], want, `${dtype} ${JSON.stringify(shape)} mask ${mask} result ${i}`),
+          );
         },
       ),
       { seed: 20261127, numRuns: 60 },
@@ -198,13 +251,16 @@ test("float32 tanh: within 3 eps of the js backend's and of the true tanh over a
   const [js] = on("js", () => [x.mul(1).tanh()]);
   const [got] = on("wasm", () => [x.mul(1).tanh()]);
   assert.ok(counter.ran > 0, "the interpreter ran");
-  let worstJs = 0, worstTrue = 0;
+  let worstJs = 0,
+    worstTrue = 0;
   for (let i = 0; i < xs.length; i++) {
     const mag = Math.max(Math.abs(js[i]), 1e-38);
     worstJs = Math.max(worstJs, Math.abs(got[i] - js[i]) / mag / EPS.float32);
     worstTrue = Math.max(worstTrue, Math.abs(got[i] - Math.fround(Math.tanh(xs[i]))) / mag / EPS.float32);
-    if (Math.abs(xs[i]) < 0.0004) assert.ok(Object.is(got[i], xs[i]), `tanh(${xs[i]}) is ${got[i]}, not the argument itself`);
-    if (Math.abs(xs[i]) >= 7.90531110763549805) assert.equal(got[i], Math.sign(xs[i]), `tanh(${xs[i]}) saturates`);
+    if (Math.abs(xs[i]) < 0.0004)
+      assert.ok(Object.is(got[i], xs[i]), `tanh(${xs[i]}) is ${got[i]}, not the argument itself`);
+    if (Math.abs(xs[i]) >= 7.90531110763549805)
+      assert.equal(got[i], Math.sign(xs[i]), `tanh(${xs[i]}) saturates`);
   }
   assert.ok(worstJs <= 3, `worst error against the js backend ${worstJs} eps`);
   assert.ok(worstTrue <= 3, `worst error against Math.tanh ${worstTrue} eps`);
@@ -214,9 +270,14 @@ test("special values (NaN, infinities, signed zeros) go through arithmetic, relu
   const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3.4e38, -3.4e38, 9, -9, 9.5, 0.625];
   for (const dtype of ["float32", "float64"] as Float[]) {
     const n = 4099;
-    const xs = values(n, 17), ws = values(n, 18);
-    for (let i = 0; i < n; i++) { xs[i] = special[i % special.length]; if (i % 3 === 0) ws[i] = special[(i * 7) % special.length]; }
-    const x = g.tensor(xs, { dtype }), w = g.tensor(ws, { dtype });
+    const xs = values(n, 17),
+      ws = values(n, 18);
+    for (let i = 0; i < n; i++) {
+      xs[i] = special[i % special.length];
+      if (i % 3 === 0) ws[i] = special[(i * 7) % special.length];
+    }
+    const x = g.tensor(xs, { dtype }),
+      w = g.tensor(ws, { dtype });
     const run = () => {
       const out = [x.mul(w).sub(x).relu(), x.div(w).neg().square(), x.add(w).mul(x).sum()];
       if (dtype === "float32") out.push(x.mul(w).tanh(), x.tanh().neg());
@@ -230,7 +291,10 @@ test("special values (NaN, infinities, signed zeros) go through arithmetic, relu
       if (i < 3) assertBits(got[i], want, what);
       else {
         assertNear(got[i], want, EPS.float32, 3, 0, what);
-        want.forEach((v, j) => { if (!Number.isFinite(v) || v === 0 || Math.abs(v) === 1) assert.ok(Object.is(got[i][j], v), `${what}: element ${j} is ${got[i][j]}, js gives ${v}`); });
+        want.forEach((v, j) => {
+          if (!Number.isFinite(v) || v === 0 || Math.abs(v) === 1)
+            assert.ok(Object.is(got[i][j], v), `${what}: element ${j} is ${got[i][j]}, js gives ${v}`);
+        });
       }
     });
   }
@@ -240,7 +304,9 @@ test("large store plans split each chunk over two threads (policy twoThreads) an
   const twoThread = wasmFusedEvaluator(rt, { autoFloat64: "branchy", twoThreads: true });
   setFusedEvaluator(twoThread);
   const n = 600_011; // three two-thread chunks, the last one ragged
-  const x = tensorOf([n], "float32", 11), w = tensorOf([n], "float32", 12), b = tensorOf([n], "float32", 13);
+  const x = tensorOf([n], "float32", 11),
+    w = tensorOf([n], "float32", 12),
+    b = tensorOf([n], "float32", 13);
   const run = () => [x.mul(w).add(b).tanh(), x.sub(w).mul(b).relu()];
   const oneThread = wasmFusedEvaluator(rt);
   setFusedEvaluator(oneThread);
@@ -260,9 +326,15 @@ test("large store plans split each chunk over two threads (policy twoThreads) an
 describe("side stores: a shared intermediate is written by the loop that first needs it", () => {
   /** The tanh chain's value and gradients (row c of bench:core, small). */
   function chainStep(n: number, dtype: Float): () => Tensor[] {
-    const x = tensorOf([n], dtype, 41), y = tensorOf([n], dtype, 42, 1), w = tensorOf([n], dtype, 43, 1), b = tensorOf([n], dtype, 44, 0.5);
+    const x = tensorOf([n], dtype, 41),
+      y = tensorOf([n], dtype, 42, 1),
+      w = tensorOf([n], dtype, 43, 1),
+      b = tensorOf([n], dtype, 44, 0.5);
     const f = (wt: Tensor, bt: Tensor): Tensor => x.mul(wt).add(bt).tanh().sub(y).square().mean();
-    return () => { const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]]; return [v, ...grads]; };
+    return () => {
+      const [v, grads] = g.valueAndGrad(f, { argnums: [0, 1] })(w, b) as [Tensor, Tensor[]];
+      return [v, ...grads];
+    };
   }
 
   for (const dtype of ["float32", "float64"] as Float[]) {
@@ -282,32 +354,51 @@ describe("side stores: a shared intermediate is written by the loop that first n
     const step = chainStep(5000, "float64");
     const js = on("js", step);
     // Defer on wasm, decline every plan: the generated JS loops run the plans built for wasm.
-    let plans = 0, stores = 0;
-    setFusedEvaluator({ defers: (b) => b === "wasm", run(plan) { plans++; stores += plan.stores.length; return null; } });
+    let plans = 0,
+      stores = 0;
+    setFusedEvaluator({
+      defers: (b) => b === "wasm",
+      run(plan) {
+        plans++;
+        stores += plan.stores.length;
+        return null;
+      },
+    });
     const got = on("wasm", step);
     assert.ok(plans > 0 && stores >= 2, `side stores were planned (${plans} plans, ${stores} stores)`);
     js.forEach((want, i) => assertBits(got[i], want, `declined plans, result ${i}`));
   });
 
   test("materialiseTogether computes same-shape deferred tensors in one plan, equal to computing them one by one", () => {
-    const x = tensorOf([9000], "float32", 51), w = tensorOf([9000], "float32", 52), row = tensorOf([3, 1], "float32", 53);
-    const make = () => { const t = x.mul(w).tanh(); return [t, t.mul(x), x.sub(w).square(), x.reshape([3, 3000]).mul(row)]; };
+    const x = tensorOf([9000], "float32", 51),
+      w = tensorOf([9000], "float32", 52),
+      row = tensorOf([3, 1], "float32", 53);
+    const make = () => {
+      const t = x.mul(w).tanh();
+      return [t, t.mul(x), x.sub(w).square(), x.reshape([3, 3000]).mul(row)];
+    };
     g.setBackend("wasm");
     const alone = make().map((t) => Array.from(t.data));
     const together = make();
     counter.ran = 0;
     materialiseTogether(together);
     assert.equal(counter.ran, 2, "the three [9000] tensors share one plan; the [3, 3000] one has its own");
-    together.forEach((t, i) => { assert.equal(t._lazy, null); assertBits(Array.from(t.data), alone[i], `tensor ${i}`); });
+    together.forEach((t, i) => {
+      assert.equal(t._lazy, null);
+      assertBits(Array.from(t.data), alone[i], `tensor ${i}`);
+    });
   });
 });
 
 describe("plain-memory and shared-memory instances", () => {
   /** Store, total and per-row plans, with broadcast inputs and scalars, in both float types. */
   function plans(dtype: Float): () => Array<Tensor | number> {
-    const x = tensorOf([37, 1001], dtype, 21), w = tensorOf([37, 1001], dtype, 22);
-    const row = tensorOf([1001], dtype, 23), col = tensorOf([37, 1], dtype, 24);
-    const big = tensorOf([300_007], dtype, 25), big2 = tensorOf([300_007], dtype, 26);
+    const x = tensorOf([37, 1001], dtype, 21),
+      w = tensorOf([37, 1001], dtype, 22);
+    const row = tensorOf([1001], dtype, 23),
+      col = tensorOf([37, 1], dtype, 24);
+    const big = tensorOf([300_007], dtype, 25),
+      big2 = tensorOf([300_007], dtype, 26);
     return () => [
       x.mul(w).add(row).tanh(),
       x.sub(col).square().mul(0.5).sum(),
@@ -324,7 +415,10 @@ describe("plain-memory and shared-memory instances", () => {
     assert.ok(e.runs.plain >= 5, `plain runs: ${e.runs.plain}`);
     assert.equal(e.runs.shared, 0);
     const vm = fusedVmInstance();
-    assert.ok(vm !== null && !(vm.memory.buffer instanceof SharedArrayBuffer), "the plain instance's memory is not shared");
+    assert.ok(
+      vm !== null && !(vm.memory.buffer instanceof SharedArrayBuffer),
+      "the plain instance's memory is not shared",
+    );
     assert.ok(rt.memory.buffer instanceof SharedArrayBuffer, "the kernels' memory is shared");
   });
 
@@ -337,8 +431,14 @@ describe("plain-memory and shared-memory instances", () => {
       const plain = wasmFusedEvaluator(rt, { autoFloat64: "all" });
       setFusedEvaluator(plain);
       const got = on("wasm", run);
-      assert.ok(shared.runs.shared >= 5 && shared.runs.plain === 0, "memory: shared ran every plan in the shared instance");
-      assert.ok(plain.runs.plain >= 5 && plain.runs.shared === 0, "the default ran every plan in the plain instance");
+      assert.ok(
+        shared.runs.shared >= 5 && shared.runs.plain === 0,
+        "memory: shared ran every plan in the shared instance",
+      );
+      assert.ok(
+        plain.runs.plain >= 5 && plain.runs.shared === 0,
+        "the default ran every plan in the plain instance",
+      );
       want.forEach((w, i) => assertBits(got[i], w, `${dtype} plain vs shared, result ${i}`));
     });
   }
@@ -347,7 +447,8 @@ describe("plain-memory and shared-memory instances", () => {
 describe("declining and falling back", () => {
   test("plans the interpreter cannot run fall back to the JS loop (9 axes), with the same results", () => {
     const shape = [2, 2, 2, 2, 2, 2, 2, 2, 3];
-    const x = tensorOf(shape, "float64", 1), w = tensorOf(shape, "float64", 2);
+    const x = tensorOf(shape, "float64", 1),
+      w = tensorOf(shape, "float64", 2);
     const js = on("js", () => [x.mul(w).tanh().sub(w)]);
     const got = on("wasm", () => [x.mul(w).tanh().sub(w)]);
     assertBits(got[0], js[0], "9-d chain");
@@ -355,7 +456,8 @@ describe("declining and falling back", () => {
   });
 
   test("auto leaves plain float64 arithmetic to the JS loop and takes float64 plans with tanh", () => {
-    const x = tensorOf([5000], "float64", 3), w = tensorOf([5000], "float64", 4);
+    const x = tensorOf([5000], "float64", 3),
+      w = tensorOf([5000], "float64", 4);
     on("auto", () => [x.mul(w).add(x).sum(), x.sub(w).square()]);
     assert.equal(counter.ran, 0, "plain arithmetic declined");
     assert.ok(counter.declined >= 2);
@@ -366,7 +468,8 @@ describe("declining and falling back", () => {
   test("auto may decline every float64 plan (policy) and then runs the JS loop, bit for bit", () => {
     const declining = countingEvaluator(wasmFusedEvaluator(rt, { autoFloat64: "none" }));
     setFusedEvaluator(declining);
-    const x = tensorOf([5000], "float64", 3), w = tensorOf([5000], "float64", 4);
+    const x = tensorOf([5000], "float64", 3),
+      w = tensorOf([5000], "float64", 4);
     const js = on("js", () => [x.mul(w).tanh().sum(), x.mul(w).exp()]);
     const auto = on("auto", () => [x.mul(w).tanh().sum(), x.mul(w).exp()]);
     js.forEach((want, i) => assertBits(auto[i], want, `auto f64 result ${i}`));
@@ -384,13 +487,24 @@ describe("declining and falling back", () => {
 
   test("compileProgram reuses registers after their last reader and rejects unknown kernels", () => {
     const plan = {
-      body: [], leaves: [], leafKinds: [], scalars: [], results: ["t3"], stores: [],
+      body: [],
+      leaves: [],
+      leafKinds: [],
+      scalars: [],
+      results: ["t3"],
+      stores: [],
       ops: [
-        { k: "mul", a: ["v0", "v1"], out: "t0" }, { k: "tanh", a: ["t0"], out: "t1" },
-        { k: "add", a: ["t1", "v2"], out: "t2" }, { k: "mul", a: ["t2", "t2"], out: "t3" },
+        { k: "mul", a: ["v0", "v1"], out: "t0" },
+        { k: "tanh", a: ["t0"], out: "t1" },
+        { k: "add", a: ["t1", "v2"], out: "t2" },
+        { k: "mul", a: ["t2", "t2"], out: "t3" },
       ],
     };
-    const p = compileProgram({ ...plan, leaves: [null, null, null] as unknown as Tensor[], leafKinds: ["f", "f", "f"] });
+    const p = compileProgram({
+      ...plan,
+      leaves: [null, null, null] as unknown as Tensor[],
+      leafKinds: ["f", "f", "f"],
+    });
     assert.ok(p !== null);
     assert.equal(p.regs, 1, "one register suffices for a chain");
     assert.deepEqual(p.results, [3]);
@@ -398,7 +512,8 @@ describe("declining and falling back", () => {
   });
 
   test("a run abandoned midway leaves nothing behind: the next plans are correct", () => {
-    const x = tensorOf([9000], "float32", 6), w = tensorOf([9000], "float32", 7);
+    const x = tensorOf([9000], "float32", 6),
+      w = tensorOf([9000], "float32", 7);
     const js = on("js", () => [x.mul(w).sigmoid().sum(), x.sub(w).square()]);
     g.setBackend("wasm");
     // Abandon a run after its program is written (as an interrupt would): the evaluator throws from inside.

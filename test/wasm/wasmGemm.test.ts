@@ -36,8 +36,18 @@ async function helperStarted(): Promise<void> {
 // blocks (1030 and 2100: blocks added into C, where the helper is waited for rather than
 // overtaken) and the ~32 output blocks of a plan; the last four are above the two-thread size.
 const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 1], [3, 5, 2], [4, 8, 3], [5, 9, 7], [1, 300, 17], [300, 1, 17], [9, 4, 1030], [67, 33, 130],
-  [96, 97, 96], [129, 65, 515], [40, 24, 1030], [21, 23, 2100],
+  [1, 1, 1],
+  [3, 5, 2],
+  [4, 8, 3],
+  [5, 9, 7],
+  [1, 300, 17],
+  [300, 1, 17],
+  [9, 4, 1030],
+  [67, 33, 130],
+  [96, 97, 96],
+  [129, 65, 515],
+  [40, 24, 1030],
+  [21, 23, 2100],
 ];
 
 test("wasm gemm equals the JS backend within k ulps for every transpose, offset and ragged shape, both dtypes", async () => {
@@ -48,9 +58,13 @@ test("wasm gemm equals the JS backend within k ulps for every transpose, offset 
       for (const [m, n, k] of SHAPES) {
         for (const ta of [false, true]) {
           for (const tb of [false, true]) {
-            const aOff = 5, bOff = 3, cOff = 7;
-            const a = filled(T, aOff + m * k, m * 31 + k), b = filled(T, bOff + k * n, n * 17 + k);
-            const ref = new (T as typeof Float64Array)(cOff + m * n + 2), got = new (T as typeof Float64Array)(cOff + m * n + 2);
+            const aOff = 5,
+              bOff = 3,
+              cOff = 7;
+            const a = filled(T, aOff + m * k, m * 31 + k),
+              b = filled(T, bOff + k * n, n * 17 + k);
+            const ref = new (T as typeof Float64Array)(cOff + m * n + 2),
+              got = new (T as typeof Float64Array)(cOff + m * n + 2);
             got.fill(9);
             ref.fill(9);
             jsBackend.gemm(ta, tb, m, n, k, a, aOff, b, bOff, ref, cOff);
@@ -59,7 +73,11 @@ test("wasm gemm equals the JS backend within k ulps for every transpose, offset 
             for (let i = 0; i < got.length; i++) {
               const outside = i < cOff || i >= cOff + m * n;
               if (outside) assert.equal(got[i], 9, `gemm wrote outside C at ${i}`);
-              else assert.ok(Math.abs(ref[i] - got[i]) <= tol, `${T.name} ${m}x${n}x${k} ta=${ta} tb=${tb} threads=${threads} at ${i}: ${ref[i]} vs ${got[i]}`);
+              else
+                assert.ok(
+                  Math.abs(ref[i] - got[i]) <= tol,
+                  `${T.name} ${m}x${n}x${k} ta=${ta} tb=${tb} threads=${threads} at ${i}: ${ref[i]} vs ${got[i]}`,
+                );
             }
           }
         }
@@ -72,8 +90,14 @@ test("wasm gemm equals the JS backend within k ulps for every transpose, offset 
 test("wasm gemm gives the same bits on one and two threads, product after product", async () => {
   await helperStarted();
   for (const T of [Float32Array, Float64Array] as FloatCtor[]) {
-    for (const [m, n, k, ta, tb] of [[200, 136, 120, false, false], [131, 250, 97, true, false], [256, 64, 600, false, true], [64, 40, 1100, true, true]] as Array<[number, number, number, boolean, boolean]>) {
-      const a = filled(T, m * k, m + k), b = filled(T, k * n, n + 2 * k);
+    for (const [m, n, k, ta, tb] of [
+      [200, 136, 120, false, false],
+      [131, 250, 97, true, false],
+      [256, 64, 600, false, true],
+      [64, 40, 1100, true, true],
+    ] as Array<[number, number, number, boolean, boolean]>) {
+      const a = filled(T, m * k, m + k),
+        b = filled(T, k * n, n + 2 * k);
       setWasmThreads(1);
       const one = new (T as typeof Float64Array)(m * n);
       wasm.gemm(ta, tb, m, n, k, a, 0, b, 0, one, 0);

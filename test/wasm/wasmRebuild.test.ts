@@ -27,11 +27,18 @@ for (const [file, build, sources] of [
   ["kernelsWasm.ts", "buildKernelsModule", "matmul.c, elementwise.c and fusedVm.c"],
   ["fusedVmWasm.ts", "buildFusedVmModule", "fusedVm.c (plain memory)"],
 ] as const) {
-  test(`${file} is reproducible from ${sources}`, { skip: hasClang() ? false : "clang-14/lld-14 not installed (.ci/run installs them)" }, async () => {
-    const root = repoRoot();
-    const script = (await import(pathToFileURL(join(root, "scripts/build-wasm.mjs")).href)) as Record<typeof build, () => string>;
-    const rebuilt = script[build]();
-    const committed = readFileSync(join(root, "src/backend/wasm", file), "utf8");
-    assert.equal(rebuilt, committed, `run \`npm run build:wasm\` and commit src/backend/wasm/${file}`);
-  });
+  test(
+    `${file} is reproducible from ${sources}`,
+    { skip: hasClang() ? false : "clang-14/lld-14 not installed (.ci/run installs them)" },
+    async () => {
+      const root = repoRoot();
+      const script = (await import(pathToFileURL(join(root, "scripts/build-wasm.mjs")).href)) as Record<
+        typeof build,
+        () => string
+      >;
+      const rebuilt = script[build]();
+      const committed = readFileSync(join(root, "src/backend/wasm", file), "utf8");
+      assert.equal(rebuilt, committed, `run \`npm run build:wasm\` and commit src/backend/wasm/${file}`);
+    },
+  );
 }

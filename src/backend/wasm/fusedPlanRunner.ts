@@ -33,7 +33,25 @@ const CHUNK_TWO = 1 << 18;
 const THREADS_MIN = 1 << 16;
 
 // Word offsets of the program header (struct Prog in fusedVm.c).
-const W = { f64: 0, mode: 1, nd: 2, nslots: 3, ninstr: 4, nres: 5, last: 6, out: 7, rowsums: 8, rows: 9, shape: 12, instr: 20, res: 148, nst: 156, stSlot: 157, stOut: 165, slots: 173 } as const;
+const W = {
+  f64: 0,
+  mode: 1,
+  nd: 2,
+  nslots: 3,
+  ninstr: 4,
+  nres: 5,
+  last: 6,
+  out: 7,
+  rowsums: 8,
+  rows: 9,
+  shape: 12,
+  instr: 20,
+  res: 148,
+  nst: 156,
+  stSlot: 157,
+  stOut: 165,
+  slots: 173,
+} as const;
 const SLOT_WORDS = 12;
 
 interface FusedExports {
@@ -116,9 +134,13 @@ interface Program {
  * @example compileProgram(plan) // { instrs: [12, 3, 0, 1, 2, 3, 3, 3], regs: 1, results: [3] }
  */
 export function compileProgram(plan: FusedPlan): Program | null {
-  const nl = plan.leaves.length, ns = plan.scalars.length, base = nl + ns;
+  const nl = plan.leaves.length,
+    ns = plan.scalars.length,
+    base = nl + ns;
   const lastUse = new Map<string, number>();
-  plan.ops.forEach((op, i) => { for (const a of op.a) lastUse.set(a, i); });
+  plan.ops.forEach((op, i) => {
+    for (const a of op.a) lastUse.set(a, i);
+  });
   for (const r of [...plan.results, ...plan.stores]) lastUse.set(r, Infinity);
   const slotOf = new Map<string, number>();
   const free: number[] = [];
@@ -136,9 +158,11 @@ export function compileProgram(plan: FusedPlan): Program | null {
     const op = plan.ops[i];
     const code = OPCODE[op.k];
     if (code === undefined || op.a.length !== (code >= 10 ? 2 : 1)) return null;
-    const a = operand(op.a[0]), b = op.a.length === 2 ? operand(op.a[1]) : a;
+    const a = operand(op.a[0]),
+      b = op.a.length === 2 ? operand(op.a[1]) : a;
     if (a < 0 || b < 0) return null;
-    for (const name of new Set(op.a)) if (name[0] === "t" && lastUse.get(name) === i) free.push(slotOf.get(name)!);
+    for (const name of new Set(op.a))
+      if (name[0] === "t" && lastUse.get(name) === i) free.push(slotOf.get(name)!);
     const dst = free.length > 0 ? free.pop()! : base + regs++;
     slotOf.set(op.out, dst);
     instrs.push(code, dst, a, b);
@@ -152,7 +176,8 @@ export function compileProgram(plan: FusedPlan): Program | null {
     }
     return out;
   };
-  const results = slotsOf(plan.results), stores = slotsOf(plan.stores);
+  const results = slotsOf(plan.results),
+    stores = slotsOf(plan.stores);
   return results === null || stores === null ? null : { instrs, regs, results, stores };
 }
 
@@ -162,13 +187,19 @@ export function compileProgram(plan: FusedPlan): Program | null {
  * declining (JS loop) what it cannot run and, on "auto", the float64 plans `policy` leaves to the JS loop.
  * @example setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!))
  */
-export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { autoFloat64: "branchy" }): FusedEvaluator & { readonly runs: FusedRunCounts } {
+export function wasmFusedEvaluator(
+  rt: WasmRuntime,
+  policy: FusedPolicy = { autoFloat64: "branchy" },
+): FusedEvaluator & { readonly runs: FusedRunCounts } {
   const k = rt.k as unknown as FusedExports;
   const sub = k.fused_sub();
-  if (k.fused_slot_offset() !== W.slots * 4) throw new Error("internal: fusedVm.c's program layout does not match fusedPlanRunner.ts");
+  if (k.fused_slot_offset() !== W.slots * 4)
+    throw new Error("internal: fusedVm.c's program layout does not match fusedPlanRunner.ts");
   const plain: FusedVmInstance | null = policy.memory === "shared" ? null : fusedVmInstance();
   if (plain !== null && (plain.k.fused_slot_offset() !== W.slots * 4 || plain.k.fused_sub() !== sub)) {
-    throw new Error("internal: the plain-memory fusedVm.c does not match the shared one (rebuild with scripts/build-wasm.mjs)");
+    throw new Error(
+      "internal: the plain-memory fusedVm.c does not match the shared one (rebuild with scripts/build-wasm.mjs)",
+    );
   }
   const runs: FusedRunCounts = { plain: 0, shared: 0, jit: 0 };
   return {
@@ -179,7 +210,22 @@ export function wasmFusedEvaluator(rt: WasmRuntime, policy: FusedPolicy = { auto
       if (dt === "float64" && backend === "auto" && policy.autoFloat64 !== "all") {
         if (policy.autoFloat64 === "none" || !plan.ops.some((op) => BRANCHY.has(op.k))) return null;
       }
-      return runPlan(rt, k, plain, policy.twoThreads === true, policy.jit !== false, runs, sub, plan, mode, shape, dt, out, outs, stored);
+      return runPlan(
+        rt,
+        k,
+        plain,
+        policy.twoThreads === true,
+        policy.jit !== false,
+        runs,
+        sub,
+        plan,
+        mode,
+        shape,
+        dt,
+        out,
+        outs,
+        stored,
+      );
     },
   };
 }
@@ -202,22 +248,62 @@ function progLayout(vm: FusedVmInstance): ProgLayout {
 }
 
 /** The compiled form of a plan without broadcast inputs, or null (then the interpreter runs it). */
-function compiled(vm: FusedVmInstance, prog: Program, plan: FusedPlan, mode: 0 | 1, f64: boolean): JitRun | null {
-  const nl = plan.leaves.length, ns = plan.scalars.length;
+function compiled(
+  vm: FusedVmInstance,
+  prog: Program,
+  plan: FusedPlan,
+  mode: 0 | 1,
+  f64: boolean,
+): JitRun | null {
+  const nl = plan.leaves.length,
+    ns = plan.scalars.length;
   const kinds: number[] = [];
-  for (let s = 0; s < nl + ns + prog.regs; s++) kinds.push(s < nl ? KIND.full : s < nl + ns ? KIND.constant : KIND.reg);
-  return jitPlan({ f64, mode, kinds, instrs: prog.instrs, result: prog.results[0], stores: prog.stores }, progLayout(vm), vm.memory);
+  for (let s = 0; s < nl + ns + prog.regs; s++)
+    kinds.push(s < nl ? KIND.full : s < nl + ns ? KIND.constant : KIND.reg);
+  return jitPlan(
+    { f64, mode, kinds, instrs: prog.instrs, result: prog.results[0], stores: prog.stores },
+    progLayout(vm),
+    vm.memory,
+  );
 }
 
-function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance | null, twoThreads: boolean, useJit: boolean, runs: FusedRunCounts, sub: number, plan: FusedPlan, mode: FusedMode, shape: readonly number[], dt: DType, out: TypedArray, outs: TypedArray[], stored: TypedArray[]): number | null {
+function runPlan(
+  rt: WasmRuntime,
+  sharedK: FusedExports,
+  plain: FusedVmInstance | null,
+  twoThreads: boolean,
+  useJit: boolean,
+  runs: FusedRunCounts,
+  sub: number,
+  plan: FusedPlan,
+  mode: FusedMode,
+  shape: readonly number[],
+  dt: DType,
+  out: TypedArray,
+  outs: TypedArray[],
+  stored: TypedArray[],
+): number | null {
   const f64 = dt === "float64";
   if (!f64 && dt !== "float32") return null;
   const Ctor = f64 ? Float64Array : Float32Array;
   const nd = shape.length;
-  const nl = plan.leaves.length, ns = plan.scalars.length;
-  if (nd === 0 || nd > FUSED_LIMITS.dims || plan.results.length > FUSED_LIMITS.results || plan.stores.length > FUSED_LIMITS.results || (mode !== 2 && plan.results.length !== 1)) return null;
+  const nl = plan.leaves.length,
+    ns = plan.scalars.length;
+  if (
+    nd === 0 ||
+    nd > FUSED_LIMITS.dims ||
+    plan.results.length > FUSED_LIMITS.results ||
+    plan.stores.length > FUSED_LIMITS.results ||
+    (mode !== 2 && plan.results.length !== 1)
+  )
+    return null;
   const prog = compileProgram(plan);
-  if (prog === null || prog.instrs.length / 4 > FUSED_LIMITS.instrs || nl + ns + prog.regs > FUSED_LIMITS.slots) return null;
+  if (
+    prog === null ||
+    prog.instrs.length / 4 > FUSED_LIMITS.instrs ||
+    nl + ns + prog.regs > FUSED_LIMITS.slots
+  )
+    return null;
   const data: Array<Float32Array | Float64Array> = [];
   for (const t of plan.leaves) {
     const d = t._buf();
@@ -233,7 +319,14 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   const bpe = Ctor.BYTES_PER_ELEMENT;
 
   // Two threads (policy.twoThreads): a second program with its own registers evaluates the second half of each chunk.
-  const two = twoThreads && mode === 0 && !hasB && plan.stores.length === 0 && n >= THREADS_MIN && wasmMaxThreads() === 2 && rt.helperIfReady() !== null;
+  const two =
+    twoThreads &&
+    mode === 0 &&
+    !hasB &&
+    plan.stores.length === 0 &&
+    n >= THREADS_MIN &&
+    wasmMaxThreads() === 2 &&
+    rt.helperIfReady() !== null;
   const chunk = two ? CHUNK_TWO : CHUNK;
   const arena: Arena = two || plain === null ? rt : plain;
   const k: FusedExports = two || plain === null ? sharedK : plain.k;
@@ -241,7 +334,9 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   else runs.plain++;
   arena.reset();
   const P = arena.alloc(k.fused_prog_bytes());
-  const slotReg: number[] = [], slotData: number[] = [], stage: Array<[Float32Array | Float64Array, number]> = [];
+  const slotReg: number[] = [],
+    slotData: number[] = [],
+    stage: Array<[Float32Array | Float64Array, number]> = [];
   plan.leaves.forEach((t, i) => {
     if (plan.leafKinds[i] === "f") {
       const at = arena.alloc(chunk * bpe);
@@ -267,7 +362,8 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   arena.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
   // Views only after the last allocation (an allocation may grow the memory).
   const buf = arena.memory.buffer;
-  const i32 = new Int32Array(buf), view = new Ctor(buf);
+  const i32 = new Int32Array(buf),
+    view = new Ctor(buf);
   const p = P >> 2;
   i32[p + W.f64] = f64 ? 1 : 0;
   i32[p + W.mode] = mode;
@@ -287,7 +383,8 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
   i32.set(storeAt, p + W.stOut);
   for (let s = 0; s < nl + ns + prog.regs; s++) {
     const at = p + W.slots + s * SLOT_WORDS;
-    const kind = s < nl ? (plan.leafKinds[s] === "f" ? KIND.full : KIND.bcast) : s < nl + ns ? KIND.constant : KIND.reg;
+    const kind =
+      s < nl ? (plan.leafKinds[s] === "f" ? KIND.full : KIND.bcast) : s < nl + ns ? KIND.constant : KIND.reg;
     i32[at] = kind;
     i32[at + 1] = slotReg[s];
     i32[at + 2] = slotData[s];
@@ -299,11 +396,16 @@ function runPlan(rt: WasmRuntime, sharedK: FusedExports, plain: FusedVmInstance 
     if (kind === KIND.constant) view.fill(plan.scalars[s - nl], slotReg[s] / bpe, slotReg[s] / bpe + sub);
   }
   k.fused_begin(P);
-  const jit = useJit && arena === plain && plain !== null && mode !== 2 && !hasB ? compiled(plain, prog, plan, mode, f64) : null;
+  const jit =
+    useJit && arena === plain && plain !== null && mode !== 2 && !hasB
+      ? compiled(plain, prog, plan, mode, f64)
+      : null;
   if (jit !== null) runs.jit++;
   if (two) {
     i32.copyWithin(P2 >> 2, p, p + (progBytes >> 2));
-    regs2.forEach((at, j) => { i32[(P2 >> 2) + W.slots + (nl + ns + j) * SLOT_WORDS + 1] = at; });
+    regs2.forEach((at, j) => {
+      i32[(P2 >> 2) + W.slots + (nl + ns + j) * SLOT_WORDS + 1] = at;
+    });
   }
   for (let start = 0; start < n; start += chunk) {
     const len = Math.min(chunk, n - start);

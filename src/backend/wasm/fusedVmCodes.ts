@@ -6,8 +6,20 @@
  * @example FUSED_OPCODE.tanh // 2
  */
 export const FUSED_OPCODE = {
-  neg: 0, square: 1, tanh: 2, sigmoid: 3, relu: 4, exp: 5,
-  add: 10, sub: 11, mul: 12, div: 13, tanhGrad: 14, sigmoidGrad: 15, reluGrad: 16, squareGrad: 17,
+  neg: 0,
+  square: 1,
+  tanh: 2,
+  sigmoid: 3,
+  relu: 4,
+  exp: 5,
+  add: 10,
+  sub: 11,
+  mul: 12,
+  div: 13,
+  tanhGrad: 14,
+  sigmoidGrad: 15,
+  reluGrad: 16,
+  squareGrad: 17,
 } as const;
 
 /**

@@ -4,7 +4,13 @@
 // the shared memory the kernels' helper thread needs (Node 20: ~62 vs ~31 GB/s). Only plans
 // split over two threads still need the shared instance (wasmRuntime.ts).
 import { FUSED_VM_WASM_BASE64 } from "./fusedVmWasm.js";
-import { alignUp, moduleFromBase64, webAssembly, type WasmGlobal, type WasmMemory } from "./webAssemblyApi.js";
+import {
+  alignUp,
+  moduleFromBase64,
+  webAssembly,
+  type WasmGlobal,
+  type WasmMemory,
+} from "./webAssemblyApi.js";
 
 /** Exports of the standalone fusedVm.c (pointer arguments are byte offsets into its memory). */
 export interface FusedVmExports {
@@ -37,7 +43,8 @@ export class FusedVmInstance {
     if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
     const module = moduleFromBase64(FUSED_VM_WASM_BASE64);
     this.memory = new webAssembly.Memory({ initial: 16, maximum: 32768 });
-    this.k = new webAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as FusedVmExports;
+    this.k = new webAssembly.Instance(module, { env: { memory: this.memory } })
+      .exports as unknown as FusedVmExports;
     this.arenaStart = alignUp(this.k.__heap_base.value, 64);
     this.top = this.arenaStart;
   }

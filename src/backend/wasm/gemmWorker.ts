@@ -7,7 +7,10 @@ import { CTRL, JOBS, STATE, type KernelExports } from "./wasmRuntime.js";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
 
 const { module, memory, ctrlIndex, stackTop } = workerData as {
-  module: WasmModule; memory: WasmMemory; ctrlIndex: number; stackTop: number;
+  module: WasmModule;
+  memory: WasmMemory;
+  ctrlIndex: number;
+  stackTop: number;
 };
 const k = new webAssembly!.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 k.__stack_pointer.value = stackTop;

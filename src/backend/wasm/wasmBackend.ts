@@ -8,10 +8,27 @@ import { MATMUL_JOB_BYTES, wasmRuntime, type WasmRuntime } from "./wasmRuntime.j
 import { threads } from "../threadBudget.js";
 
 const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
-  exp: 0, tanh: 1, sigmoid: 2, relu: 3, neg: 4, square: 5, sqrt: 6, abs: 7, copy: 8,
+  exp: 0,
+  tanh: 1,
+  sigmoid: 2,
+  relu: 3,
+  neg: 4,
+  square: 5,
+  sqrt: 6,
+  abs: 7,
+  copy: 8,
 };
 const BINARY_CODE: Partial<Record<BinaryKernel, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, tanhGrad: 6, sigmoidGrad: 7, reluGrad: 8, squareGrad: 9,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  tanhGrad: 6,
+  sigmoidGrad: 7,
+  reluGrad: 8,
+  squareGrad: 9,
 };
 const REDUCE_CODE: Partial<Record<ReduceKernel, number>> = { sum: 0, max: 1, min: 2 };
 const MODE = { full: 0, aScalar: 1, bScalar: 2, bPeriodic: 3, aPeriodic: 4 } as const;
@@ -36,11 +53,24 @@ export interface WasmThresholds {
 
 /** Thresholds for the "auto" backend; the forced "wasm" backend uses zero for all of them. */
 export const AUTO_THRESHOLDS: WasmThresholds = {
-  gemmWasm: 8 * 8 * 8, gemmThreads: 96 * 96 * 96, transcendental: 256, arithmeticF32: 16384, arithmeticF64: Infinity, reduce: 4096,
+  gemmWasm: 8 * 8 * 8,
+  gemmThreads: 96 * 96 * 96,
+  transcendental: 256,
+  arithmeticF32: 16384,
+  arithmeticF64: Infinity,
+  reduce: 4096,
   elementwiseThreads: 1 << 16,
 };
-const FORCED: WasmThresholds = { ...AUTO_THRESHOLDS, gemmWasm: 0, transcendental: 0, arithmeticF32: 0, arithmeticF64: 0, reduce: 0 };
-const arithmetic = (t: WasmThresholds, x: TypedArray): number => (x instanceof Float32Array ? t.arithmeticF32 : t.arithmeticF64);
+const FORCED: WasmThresholds = {
+  ...AUTO_THRESHOLDS,
+  gemmWasm: 0,
+  transcendental: 0,
+  arithmeticF32: 0,
+  arithmeticF64: 0,
+  reduce: 0,
+};
+const arithmetic = (t: WasmThresholds, x: TypedArray): number =>
+  x instanceof Float32Array ? t.arithmeticF32 : t.arithmeticF64;
 
 let maxThreads = 2;
 
@@ -59,12 +89,17 @@ const isFloats = (x: TypedArray): x is Floats => x instanceof Float32Array || x 
 const sameType = (a: TypedArray, b: TypedArray): boolean => a.constructor === b.constructor;
 
 /** How a broadcast operand repeats over `shape`: whole, scalar, or a trailing block (period). */
-function layout(strides: number[], len: number, shape: number[]): { kind: "full" | "scalar" | "periodic"; period: number } | null {
+function layout(
+  strides: number[],
+  len: number,
+  shape: number[],
+): { kind: "full" | "scalar" | "periodic"; period: number } | null {
   const n = shape.reduce((p, d) => p * d, 1);
   if (len === n) return { kind: "full", period: n };
   if (len === 1) return { kind: "scalar", period: 1 };
   // Leading axes broadcast (stride 0), trailing axes contiguous.
-  let expect = 1, d = shape.length - 1;
+  let expect = 1,
+    d = shape.length - 1;
   for (; d >= 0 && strides[d] === expect && expect < len; d--) expect *= shape[d];
   if (expect !== len) return null;
   for (; d >= 0; d--) if (strides[d] !== 0 && shape[d] !== 1) return null;
@@ -74,12 +109,27 @@ function layout(strides: number[], len: number, shape: number[]): { kind: "full"
 function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThresholds): Backend {
   const k = rt.k;
 
-  function gemmWasm(ta: boolean, tb: boolean, m: number, n: number, kk: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number): void {
-    const f32 = a instanceof Float32Array, bpe = a.BYTES_PER_ELEMENT;
+  function gemmWasm(
+    ta: boolean,
+    tb: boolean,
+    m: number,
+    n: number,
+    kk: number,
+    a: Floats,
+    aOff: number,
+    b: Floats,
+    bOff: number,
+    c: Floats,
+    cOff: number,
+  ): void {
+    const f32 = a instanceof Float32Array,
+      bpe = a.BYTES_PER_ELEMENT;
     rt.reset();
     const two = wasmMaxThreads() === 2 && m * n * kk >= t.gemmThreads && rt.helperIfReady() !== null;
-    const A = rt.put(a, aOff, m * kk), B = rt.put(b, bOff, kk * n);
-    const C = rt.alloc(m * n * bpe), J = rt.alloc(MATMUL_JOB_BYTES);
+    const A = rt.put(a, aOff, m * kk),
+      B = rt.put(b, bOff, kk * n);
+    const C = rt.alloc(m * n * bpe),
+      J = rt.alloc(MATMUL_JOB_BYTES);
     const S = rt.alloc((f32 ? k.matmul_f32_scratch : k.matmul_f64_scratch)(m, n, kk) * bpe);
     (f32 ? k.matmul_f32_plan : k.matmul_f64_plan)(J, m, n, kk, A, ta ? 1 : 0, B, tb ? 1 : 0, C, 0, S);
     // Both threads take packing items and output blocks from the job's counters until none is
@@ -93,10 +143,13 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     name,
     unary(op, x, out, p0, p1) {
       const code = UNARY_CODE[op];
-      const threshold = op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : arithmetic(t, x);
-      if (code === undefined || !isFloats(x) || !sameType(x, out) || x.length < threshold || x.length === 0) return js.unary(op, x, out, p0, p1);
+      const threshold =
+        op === "exp" || op === "tanh" || op === "sigmoid" ? t.transcendental : arithmetic(t, x);
+      if (code === undefined || !isFloats(x) || !sameType(x, out) || x.length < threshold || x.length === 0)
+        return js.unary(op, x, out, p0, p1);
       rt.reset();
-      const n = x.length, bpe = x.BYTES_PER_ELEMENT;
+      const n = x.length,
+        bpe = x.BYTES_PER_ELEMENT;
       const X = rt.put(x);
       const Y = rt.alloc(n * bpe);
       const job = x instanceof Float32Array ? "unary_float" : "unary_double";
@@ -109,21 +162,38 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     binary(op, a, as, b, bs, out, shape) {
       const code = BINARY_CODE[op];
       const n = out.length;
-      if (code === undefined || n < arithmetic(t, out) || n === 0 || !isFloats(a) || !isFloats(b) || !isFloats(out) || !sameType(a, b) || !sameType(a, out)) {
+      if (
+        code === undefined ||
+        n < arithmetic(t, out) ||
+        n === 0 ||
+        !isFloats(a) ||
+        !isFloats(b) ||
+        !isFloats(out) ||
+        !sameType(a, b) ||
+        !sameType(a, out)
+      ) {
         return js.binary(op, a, as, b, bs, out, shape);
       }
-      const la = layout(as, a.length, shape), lb = layout(bs, b.length, shape);
-      let mode: number, period = n;
+      const la = layout(as, a.length, shape),
+        lb = layout(bs, b.length, shape);
+      let mode: number,
+        period = n;
       if (la === null || lb === null) return js.binary(op, a, as, b, bs, out, shape);
       if (la.kind === "full" && lb.kind === "full") mode = MODE.full;
       else if (la.kind === "scalar" && lb.kind === "full") mode = MODE.aScalar;
       else if (la.kind === "full" && lb.kind === "scalar") mode = MODE.bScalar;
-      else if (la.kind === "full" && lb.kind === "periodic") { mode = MODE.bPeriodic; period = lb.period; }
-      else if (la.kind === "periodic" && lb.kind === "full") { mode = MODE.aPeriodic; period = la.period; }
-      else return js.binary(op, a, as, b, bs, out, shape);
+      else if (la.kind === "full" && lb.kind === "periodic") {
+        mode = MODE.bPeriodic;
+        period = lb.period;
+      } else if (la.kind === "periodic" && lb.kind === "full") {
+        mode = MODE.aPeriodic;
+        period = la.period;
+      } else return js.binary(op, a, as, b, bs, out, shape);
       rt.reset();
       const bpe = out.BYTES_PER_ELEMENT;
-      const A = rt.put(a), B = rt.put(b), O = rt.alloc(n * bpe);
+      const A = rt.put(a),
+        B = rt.put(b),
+        O = rt.alloc(n * bpe);
       const job = a instanceof Float32Array ? "binary_float" : "binary_double";
       if (wasmMaxThreads() === 2 && n >= t.elementwiseThreads && rt.helperIfReady() !== null) {
         // Split at a multiple of the period (and of 4 lanes) so each half starts a fresh period.
@@ -132,23 +202,37 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
         const off = (full: boolean, base: number) => (full ? base + h * bpe : base);
         const aFull = mode === MODE.full || mode === MODE.bScalar || mode === MODE.bPeriodic;
         const bFull = mode === MODE.full || mode === MODE.aScalar || mode === MODE.aPeriodic;
-        rt.split(job, [code, mode, h, period, A, B, O], [code, mode, n - h, period, off(aFull, A), off(bFull, B), O + h * bpe]);
+        rt.split(
+          job,
+          [code, mode, h, period, A, B, O],
+          [code, mode, n - h, period, off(aFull, A), off(bFull, B), O + h * bpe],
+        );
       } else k[job](code, mode, n, period, A, B, O);
       rt.get(O, out, 0, n);
     },
     where: (c, cs, a, as, b, bs, out, shape) => js.where(c, cs, a, as, b, bs, out, shape),
     reduce(op, x, outer, r, inner, out) {
       const code = REDUCE_CODE[op];
-      if (code === undefined || x.length < t.reduce || x.length === 0 || !isFloats(x) || !sameType(x, out)) return js.reduce(op, x, outer, r, inner, out);
+      if (code === undefined || x.length < t.reduce || x.length === 0 || !isFloats(x) || !sameType(x, out))
+        return js.reduce(op, x, outer, r, inner, out);
       rt.reset();
-      const X = rt.put(x), O = rt.alloc(outer * inner * x.BYTES_PER_ELEMENT);
+      const X = rt.put(x),
+        O = rt.alloc(outer * inner * x.BYTES_PER_ELEMENT);
       if (x instanceof Float32Array) k.reduce_float(code, outer, r, inner, X, O, rt.alloc(inner * 8));
       else k.reduce_double(code, outer, r, inner, X, O);
       rt.get(O, out as Floats, 0, outer * inner);
     },
     argReduce: (op, x, outer, r, inner, out) => js.argReduce(op, x, outer, r, inner, out),
     gemm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff) {
-      if (m * n * kk < t.gemmWasm || m * n * kk === 0 || !isFloats(a) || !isFloats(b) || !isFloats(c) || !sameType(a, b) || !sameType(a, c)) {
+      if (
+        m * n * kk < t.gemmWasm ||
+        m * n * kk === 0 ||
+        !isFloats(a) ||
+        !isFloats(b) ||
+        !isFloats(c) ||
+        !sameType(a, b) ||
+        !sameType(a, c)
+      ) {
         return js.gemm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff);
       }
       gemmWasm(ta, tb, m, n, kk, a, aOff, b, bOff, c, cOff);
@@ -156,17 +240,29 @@ function makeBackend(name: string, js: Backend, rt: WasmRuntime, t: WasmThreshol
     transpose: (x, shape, perm, out) => js.transpose(x, shape, perm, out),
     // Rows along the last axis only (inner = 1), which is what classifiers use.
     softmax(log, x, outer, r, inner, out) {
-      if (inner !== 1 || x.length < t.transcendental || !isFloats(x) || !sameType(x, out)) return js.softmax!(log, x, outer, r, inner, out);
+      if (inner !== 1 || x.length < t.transcendental || !isFloats(x) || !sameType(x, out))
+        return js.softmax!(log, x, outer, r, inner, out);
       rt.reset();
-      const X = rt.put(x), Y = rt.alloc(x.length * x.BYTES_PER_ELEMENT);
+      const X = rt.put(x),
+        Y = rt.alloc(x.length * x.BYTES_PER_ELEMENT);
       (x instanceof Float32Array ? k.softmax_float : k.softmax_double)(log ? 1 : 0, outer, r, X, Y);
       rt.get(Y, out as Floats, 0, x.length);
     },
     softmaxGrad(log, g, y, outer, r, inner, out) {
-      if (inner !== 1 || y.length < t.transcendental || !isFloats(g) || !sameType(g, y) || !sameType(y, out)) return js.softmaxGrad!(log, g, y, outer, r, inner, out);
+      if (inner !== 1 || y.length < t.transcendental || !isFloats(g) || !sameType(g, y) || !sameType(y, out))
+        return js.softmaxGrad!(log, g, y, outer, r, inner, out);
       rt.reset();
-      const G = rt.put(g), Y = rt.put(y as Floats), O = rt.alloc(y.length * y.BYTES_PER_ELEMENT);
-      (y instanceof Float32Array ? k.softmax_grad_float : k.softmax_grad_double)(log ? 1 : 0, outer, r, G, Y, O);
+      const G = rt.put(g),
+        Y = rt.put(y as Floats),
+        O = rt.alloc(y.length * y.BYTES_PER_ELEMENT);
+      (y instanceof Float32Array ? k.softmax_grad_float : k.softmax_grad_double)(
+        log ? 1 : 0,
+        outer,
+        r,
+        G,
+        Y,
+        O,
+      );
       rt.get(O, out as Floats, 0, y.length);
     },
   };

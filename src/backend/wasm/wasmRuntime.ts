@@ -4,13 +4,44 @@
 // engine's buffer pool and every user-visible typed array independent of wasm memory growth.
 import { Worker } from "node:worker_threads";
 import { KERNELS_WASM_BASE64 } from "./kernelsWasm.js";
-import { alignUp, moduleFromBase64, webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from "./webAssemblyApi.js";
+import {
+  alignUp,
+  moduleFromBase64,
+  webAssembly,
+  type WasmGlobal,
+  type WasmMemory,
+  type WasmModule,
+} from "./webAssemblyApi.js";
 
 /** Exports of kernels.wasm (pointer arguments are byte offsets into the shared memory). */
 export interface KernelExports {
   /** Fill a 128-byte job at `job` for C = op(A) op(B) (+ C); `scratch` holds matmul_*_scratch(M, N, K) elements. */
-  matmul_f32_plan(job: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
-  matmul_f64_plan(job: number, M: number, N: number, K: number, A: number, tA: number, B: number, tB: number, C: number, acc: number, scratch: number): void;
+  matmul_f32_plan(
+    job: number,
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    tA: number,
+    B: number,
+    tB: number,
+    C: number,
+    acc: number,
+    scratch: number,
+  ): void;
+  matmul_f64_plan(
+    job: number,
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    tA: number,
+    B: number,
+    tB: number,
+    C: number,
+    acc: number,
+    scratch: number,
+  ): void;
   /** Work on a planned product until none is left (any number of threads at once). */
   matmul_f32(job: number): void;
   matmul_f64(job: number): void;
@@ -25,7 +56,15 @@ export interface KernelExports {
   unary_double(op: number, n: number, x: number, y: number): void;
   binary_float(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
   binary_double(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
-  reduce_float(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  reduce_float(
+    op: number,
+    outer: number,
+    r: number,
+    inner: number,
+    x: number,
+    out: number,
+    acc: number,
+  ): void;
   reduce_double(op: number, outer: number, r: number, inner: number, x: number, out: number): void;
   softmax_float(log: number, rows: number, r: number, x: number, y: number): void;
   softmax_double(log: number, rows: number, r: number, x: number, y: number): void;
@@ -43,7 +82,15 @@ const HELPER_STACK_BYTES = 1 << 20;
 /** Control block words shared with gemmWorker.ts: a state word, the job's kind, its arguments. */
 export const CTRL = { state: 0, job: 1, args: 2 } as const;
 /** Jobs the helper thread runs; each names an export of kernels.wasm and takes its arguments as they are. */
-export const JOBS = ["matmul_f32", "matmul_f64", "unary_float", "unary_double", "binary_float", "binary_double", "fused_run_range"] as const;
+export const JOBS = [
+  "matmul_f32",
+  "matmul_f64",
+  "unary_float",
+  "unary_double",
+  "binary_float",
+  "binary_double",
+  "fused_run_range",
+] as const;
 export type JobName = (typeof JOBS)[number];
 const MAX_ARGS = 12;
 /** Control block states: a posted job is `work` until the helper takes it (`running`) or the
@@ -119,7 +166,10 @@ export class WasmRuntime {
     const bytes = length * src.BYTES_PER_ELEMENT;
     const at = this.alloc(bytes);
     const view = src instanceof Float32Array ? this.views.f32 : this.views.f64;
-    view.set(offset === 0 && length === src.length ? src : src.subarray(offset, offset + length), at / src.BYTES_PER_ELEMENT);
+    view.set(
+      offset === 0 && length === src.length ? src : src.subarray(offset, offset + length),
+      at / src.BYTES_PER_ELEMENT,
+    );
     return at;
   }
 
@@ -145,11 +195,18 @@ export class WasmRuntime {
       try {
         Atomics.store(i32, this.ctrlIndex + CTRL.state, STATE.starting);
         this.helper = new Worker(new URL("./gemmWorker.js", import.meta.url), {
-          workerData: { module: this.module, memory: this.memory, ctrlIndex: this.ctrlIndex, stackTop: this.helperStackTop },
+          workerData: {
+            module: this.module,
+            memory: this.memory,
+            ctrlIndex: this.ctrlIndex,
+            stackTop: this.helperStackTop,
+          },
         });
         // A compute helper must never keep a script or the kernel alive.
         this.helper.unref();
-        this.helper.on("error", () => { this.helperFailed = true; });
+        this.helper.on("error", () => {
+          this.helperFailed = true;
+        });
       } catch {
         this.helperFailed = true;
       }
@@ -166,8 +223,11 @@ export class WasmRuntime {
    * than its share of the work. The caller has checked helperIfReady().
    */
   split(job: JobName, mine: number[], theirs: number[]): void {
-    const i32 = this.views.i32, base = this.ctrlIndex, at = base + CTRL.state;
-    if (theirs.length > MAX_ARGS) throw new Error(`internal: wasm job ${job} takes at most ${MAX_ARGS} arguments`);
+    const i32 = this.views.i32,
+      base = this.ctrlIndex,
+      at = base + CTRL.state;
+    if (theirs.length > MAX_ARGS)
+      throw new Error(`internal: wasm job ${job} takes at most ${MAX_ARGS} arguments`);
     // An interrupted earlier call can leave the helper busy: never hand it a second job.
     this.waitIdle();
     Atomics.store(i32, base + CTRL.job, JOBS.indexOf(job));
@@ -187,7 +247,9 @@ export class WasmRuntime {
    * the next reset() waits for it instead. The caller has checked helperIfReady().
    */
   splitLead(job: "matmul_f32" | "matmul_f64", lead: "matmul_f32_lead" | "matmul_f64_lead", at: number): void {
-    const i32 = this.views.i32, base = this.ctrlIndex, state = base + CTRL.state;
+    const i32 = this.views.i32,
+      base = this.ctrlIndex,
+      state = base + CTRL.state;
     this.waitIdle();
     Atomics.store(i32, base + CTRL.job, JOBS.indexOf(job));
     Atomics.store(i32, base + CTRL.args, at);
@@ -201,7 +263,8 @@ export class WasmRuntime {
   }
 
   private waitIdle(): void {
-    const i32 = this.views.i32, at = this.ctrlIndex + CTRL.state;
+    const i32 = this.views.i32,
+      at = this.ctrlIndex + CTRL.state;
     // The helper is normally within a small work item of the end: poll before sleeping.
     for (let spin = 0; spin < 20000; spin++) {
       const s = Atomics.load(i32, at);

@@ -3,12 +3,21 @@
 // and @types/node 20 does not declare it; these few shapes stand in for both.
 
 /** A compiled module; structured-cloneable to worker threads. */
-export interface WasmModule { readonly __brand?: "WebAssembly.Module" }
+export interface WasmModule {
+  readonly __brand?: "WebAssembly.Module";
+}
 /** A mutable global such as __stack_pointer. */
-export interface WasmGlobal { value: number }
+export interface WasmGlobal {
+  value: number;
+}
 /** Linear memory; `shared: true` makes `buffer` a SharedArrayBuffer. */
-export interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
-export interface WasmInstance { readonly exports: Record<string, unknown> }
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
 
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -26,7 +35,10 @@ export const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssembly
  */
 export function moduleFromBase64(b64: string): WasmModule {
   if (webAssembly === undefined) throw new Error("WebAssembly is not available in this runtime");
-  const bytes = typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const bytes =
+    typeof Buffer !== "undefined"
+      ? Buffer.from(b64, "base64")
+      : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   return new webAssembly.Module(bytes);
 }
 
