@@ -1,11 +1,13 @@
 // The core benchmark (issue 2): five workloads, each timed for gradlab and its peers in the
 // same run, interleaved, after warm-up; medians and p95; page faults per step.
 // Usage: node dist/bench/coreBench.js [--only a,b32,b64,c,d,e] [--impls gradlab,js-floor] [--quick] [--no-gc]
+//        [--ab nojit,twothreads,shared,f64all,f64none] (extra auto-backend rows with one fused path switched)
 import os from "node:os";
 import { writeResultJson } from "./benchPaths.js";
 import { runInterleaved, type BenchImpl, type ImplResult, type RunOptions } from "./interleavedRunner.js";
 import { isMainModule } from "./mainModule.js";
 import { formatNumber, markdownTable } from "./markdownTable.js";
+import { summarize } from "./sampleStats.js";
 import { tfjsInfo } from "./tfjsBackends.js";
 import type { Workload, WorkloadTarget } from "./core/workload.js";
 import { chainFloor, chainTfjs } from "./core/elementwiseChain.js";
@@ -29,6 +31,8 @@ export interface CoreBenchOptions {
   impls?: string[];
   quick?: boolean;
   gcBetweenSamples?: boolean;
+  /** A/B variants of the auto backend's fused paths to interleave with it (see FUSED_VARIANTS). */
+  variants?: string[];
 }
 
 function runOptions(
@@ -64,6 +68,9 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
   const backends = await gradlabBackends();
   const each = (make: (b: string) => BenchImpl) => backends.map(make);
   const wasm = (t: WorkloadTarget) => (backends.includes("wasm") ? [t] : []);
+  const auto = (t: WorkloadTarget) => (backends.includes("auto") ? [t] : []);
+  const ab = (make: (variant: string) => BenchImpl): BenchImpl[] =>
+    backends.includes("auto") ? (o.variants ?? []).map(make) : [];
   const all: Workload[] = [
     {
       id: "a",
@@ -71,11 +78,18 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       reference: "js-floor",
       checkTolerance: 1e-4,
       flops: MLP_FLOPS,
-      impls: [mlpFloor(mlp), mlpTfjs(mlp, "cpu"), mlpTfjs(mlp, "wasm"), ...each((b) => gradlabMlp(mlp, b))],
+      impls: [
+        mlpFloor(mlp),
+        mlpTfjs(mlp, "cpu"),
+        mlpTfjs(mlp, "wasm"),
+        ...each((b) => gradlabMlp(mlp, b)),
+        ...ab((v) => gradlabMlp(mlp, "auto", v)),
+      ],
       ratioPeer: "tfjs-wasm",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.7, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.5, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.15, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 30, o),
     },
@@ -91,13 +105,16 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         matmulTfjs("wasm"),
         ...each((b) => gradlabMatmul("float32", b)),
         ...(backends.includes("wasm") ? [gradlabMatmul("float32", "wasm", 1)] : []),
+        ...ab((v) => gradlabMatmul("float32", "auto", 2, v)),
       ],
       ratioPeer: "js-floor",
       targets: [
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
         // Issue 7: >= 1.0x tfjs-wasm's GFLOP/s on one thread, >= 1.6x with two.
-        ...wasm({ kind: "timeRatio", impl: "gradlab-wasm-1t", peer: "tfjs-wasm", maxRatio: 1.0, issue: 7 }),
+        // Issue 12: the default (auto, two threads) <= 0.6x tfjs-wasm, <= 0.9x on one thread.
+        ...wasm({ kind: "timeRatio", impl: "gradlab-wasm-1t", peer: "tfjs-wasm", maxRatio: 0.9, issue: 12 }),
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 1 / 1.6, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.6, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 20, o),
     },
@@ -107,7 +124,11 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       reference: "js-floor",
       checkTolerance: 1e-10,
       flops: MATMUL_FLOPS,
-      impls: [matmulFloor("float64"), ...each((b) => gradlabMatmul("float64", b))],
+      impls: [
+        matmulFloor("float64"),
+        ...each((b) => gradlabMatmul("float64", b)),
+        ...ab((v) => gradlabMatmul("float64", "auto", 2, v)),
+      ],
       ratioPeer: "js-floor",
       targets: [
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
@@ -120,11 +141,18 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       title: "mean((tanh(x*w+b)-y)^2) + grad, 1e6 f32",
       reference: "js-floor",
       checkTolerance: 1e-3,
-      impls: [chainFloor(), chainTfjs("cpu"), chainTfjs("wasm"), ...each((b) => gradlabChain(b))],
+      impls: [
+        chainFloor(),
+        chainTfjs("cpu"),
+        chainTfjs("wasm"),
+        ...each((b) => gradlabChain(b)),
+        ...ab((v) => gradlabChain("auto", v)),
+      ],
       ratioPeer: "tfjs-wasm",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.2, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.3, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 20, o),
     },
@@ -133,11 +161,16 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       title: `scalar graph 2-16-16-1 x100 (${SCALAR_OPS} ops) fwd+bwd`,
       reference: "micrograd-js",
       checkTolerance: 1e-9,
-      impls: [scalarGraphFloor(), ...each((b) => gradlabScalarGraph(b))],
+      impls: [
+        scalarGraphFloor(),
+        ...each((b) => gradlabScalarGraph(b)),
+        ...ab((v) => gradlabScalarGraph("auto", v)),
+      ],
       ratioPeer: "micrograd-js",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "micrograd-js", maxRatio: 1.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "micrograd-js", maxRatio: 1.5, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "micrograd-js", maxRatio: 1.0, issue: 12 }),
       ],
       // Allocation-bound: one untimed step after each GC restores the young generation's size.
       run: runOptions(5, 30, 5, 20, o, 1),
@@ -149,7 +182,12 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       checkTolerance: 1e-3,
       // tfjs-cpu is left out here: 3.3 s a step (107,000 page faults) on a quiet machine would
       // take a third of the suite's time budget for a context-only row.
-      impls: [gridFloor(), gridTfjs("wasm"), ...each((b) => gradlabGrid(b))],
+      impls: [
+        gridFloor(),
+        gridTfjs("wasm"),
+        ...each((b) => gradlabGrid(b)),
+        ...ab((v) => gradlabGrid("auto", v)),
+      ],
       ratioPeer: "js-floor",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "js-floor", maxRatio: 1.5, issue: 2 },
@@ -172,6 +210,8 @@ export interface CoreRow {
   gflops?: number;
   faultsPerStep?: number;
   cpuPerWall?: number;
+  /** Median process CPU time of a step (all threads), ms: steadier than wall time on a loaded machine. */
+  cpuMs?: number;
   ratioVsPeer?: number;
   targetPeer: string;
   target: string;
@@ -217,6 +257,10 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
       gflops,
       faultsPerStep: r.faultsMedian,
       cpuPerWall: r.cpuPerWallMedian,
+      cpuMs:
+        r.samplesMs.length > 0
+          ? summarize(r.samplesMs.map((ms, i) => ms * r.cpuPerWall[i])).median
+          : undefined,
       ratioVsPeer: ratio,
       targetPeer: peerName,
       target,
@@ -240,6 +284,7 @@ export function coreTable(rows: readonly CoreRow[]): string {
       "GFLOP/s",
       "faults/step",
       "cpu/wall",
+      "cpu ms",
       "ratio vs target peer",
       "target",
       "met?",
@@ -253,6 +298,7 @@ export function coreTable(rows: readonly CoreRow[]): string {
       formatNumber(r.gflops),
       r.faultsPerStep === undefined ? "-" : String(Math.round(r.faultsPerStep)),
       r.cpuPerWall === undefined ? "-" : r.cpuPerWall.toFixed(2),
+      formatNumber(r.cpuMs),
       r.ratioVsPeer === undefined ? "-" : `${formatNumber(r.ratioVsPeer)}x ${r.targetPeer}`,
       r.target,
       r.met === undefined ? "" : r.met ? "yes" : "NO",
@@ -303,11 +349,13 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
 export function parseCoreArgs(argv: readonly string[]): CoreBenchOptions {
   const i = argv.indexOf("--only");
   const j = argv.indexOf("--impls");
+  const k = argv.indexOf("--ab");
   return {
     only: i >= 0 ? argv[i + 1]?.split(",") : undefined,
     impls: j >= 0 ? argv[j + 1]?.split(",") : undefined,
     quick: argv.includes("--quick"),
     gcBetweenSamples: !argv.includes("--no-gc"),
+    variants: k >= 0 ? argv[k + 1]?.split(",") : undefined,
   };
 }
 

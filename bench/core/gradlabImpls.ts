@@ -21,14 +21,60 @@ export function gradlab(): Promise<Gradlab> {
   return loading;
 }
 
-/** gradlab switched to `backend` (and a wasm thread cap), plus the `activate` that switches back
- *  before each of this implementation's samples, since the peers share one library instance.
+type FusedEvaluator = import("../../src/ops/lazyElementwise.js").FusedEvaluator;
+type FusedPolicy = import("../../src/backend/wasm/fusedPlanRunner.js").FusedPolicy;
+
+/**
+ * Engine variants for A/B runs (`--ab name,...`): each adds a row "gradlab-auto~name" that runs
+ * the auto backend with one fused path switched, interleaved with the default in the same run.
+ * @example FUSED_VARIANTS.nojit // { autoFloat64: "branchy", jit: false }
+ */
+export const FUSED_VARIANTS: Readonly<Record<string, FusedPolicy>> = {
+  nojit: { autoFloat64: "branchy", jit: false },
+  twothreads: { autoFloat64: "branchy", twoThreads: true },
+  shared: { autoFloat64: "branchy", memory: "shared" },
+  f64all: { autoFloat64: "all" },
+  f64none: { autoFloat64: "none" },
+};
+
+let defaultEvaluator: FusedEvaluator | null | undefined;
+const variantEvaluators = new Map<string, FusedEvaluator>();
+
+/** The fused evaluator a row runs with: the library's default, or the variant's. */
+async function evaluatorFor(variant: string | undefined): Promise<FusedEvaluator | null> {
+  const lazy = await import("../../src/ops/lazyElementwise.js");
+  if (defaultEvaluator === undefined) {
+    defaultEvaluator = lazy.setFusedEvaluator(null);
+    lazy.setFusedEvaluator(defaultEvaluator);
+  }
+  if (variant === undefined) return defaultEvaluator;
+  const known = variantEvaluators.get(variant);
+  if (known !== undefined) return known;
+  const policy = FUSED_VARIANTS[variant];
+  if (policy === undefined) throw new Error(`unknown A/B variant ${variant}`);
+  const { wasmFusedEvaluator } = await import("../../src/backend/wasm/fusedPlanRunner.js");
+  const { wasmRuntime } = await import("../../src/backend/wasm/wasmRuntime.js");
+  const e = wasmFusedEvaluator(wasmRuntime()!, policy);
+  variantEvaluators.set(variant, e);
+  return e;
+}
+
+/** gradlab switched to `backend` (and a wasm thread cap, and a fused-path variant), plus the
+ *  `activate` that switches back before each of this implementation's samples, since the peers
+ *  share one library instance.
  *  @example const { g, activate } = await gradlabOn("wasm"); */
-async function gradlabOn(backend: string, threads: 1 | 2 = 2): Promise<{ g: Gradlab; activate: () => void }> {
+async function gradlabOn(
+  backend: string,
+  threads: 1 | 2 = 2,
+  variant?: string,
+): Promise<{ g: Gradlab; activate: () => void }> {
   const g = await gradlab();
+  const lazy = await import("../../src/ops/lazyElementwise.js");
+  const evaluator = await evaluatorFor(variant);
   const activate = (): void => {
     g.setBackend(backend);
     g.setWasmThreads(threads);
+    lazy.setFusedEvaluator(evaluator);
   };
   activate();
   return { g, activate };
@@ -44,17 +90,17 @@ export async function gradlabInfo(): Promise<unknown> {
   }
 }
 
-/** The row name of gradlab on a compute backend: "gradlab" for the default "js". */
-function implName(backend: string): string {
-  return backend === "js" ? "gradlab" : `gradlab-${backend}`;
+/** The row name of gradlab on a compute backend: "gradlab" for the default "js"; "~variant" for an A/B variant. */
+function implName(backend: string, variant?: string): string {
+  return (backend === "js" ? "gradlab" : `gradlab-${backend}`) + (variant === undefined ? "" : `~${variant}`);
 }
 
 /** (a) The MLP step: valueAndGrad over a {w1, b1, w2, b2} pytree, then SGD via assign. */
-export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
+export function gradlabMlp(p: MlpProblem, backend = "js", variant?: string): BenchImpl {
   return {
-    name: implName(backend),
+    name: implName(backend, variant),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend);
+      const { g, activate } = await gradlabOn(backend, 2, variant);
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32).reshape([BATCH, IN]);
       const y = g.oneHot(g.tensor(p.labels, { dtype: "int32" }), CLASSES).astype("float32");
@@ -91,11 +137,16 @@ export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
 }
 
 /** (b) C = A.matmul(B) and its sum; `threads: 1` caps the wasm kernels at one thread (row "-1t"). */
-export function gradlabMatmul(dtype: "float32" | "float64", backend = "js", threads: 1 | 2 = 2): BenchImpl {
+export function gradlabMatmul(
+  dtype: "float32" | "float64",
+  backend = "js",
+  threads: 1 | 2 = 2,
+  variant?: string,
+): BenchImpl {
   return {
-    name: implName(backend) + (threads === 1 ? "-1t" : ""),
+    name: implName(backend, variant) + (threads === 1 ? "-1t" : ""),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, threads);
+      const { g, activate } = await gradlabOn(backend, threads, variant);
       const { a, b } = matmulProblem(dtype);
       const ta = g.tensor(a, { dtype }).reshape([N, N]);
       const tb = g.tensor(b, { dtype }).reshape([N, N]);
@@ -105,11 +156,11 @@ export function gradlabMatmul(dtype: "float32" | "float64", backend = "js", thre
 }
 
 /** (c) valueAndGrad of the elementwise chain with respect to w and b. */
-export function gradlabChain(backend = "js"): BenchImpl {
+export function gradlabChain(backend = "js", variant?: string): BenchImpl {
   return {
-    name: implName(backend),
+    name: implName(backend, variant),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend);
+      const { g, activate } = await gradlabOn(backend, 2, variant);
       const p = chainProblem();
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32),
@@ -130,11 +181,11 @@ export function gradlabChain(backend = "js"): BenchImpl {
 }
 
 /** (d) The scalar MLP with 0-d tensors and loss.backward(). */
-export function gradlabScalarGraph(backend = "js"): BenchImpl {
+export function gradlabScalarGraph(backend = "js", variant?: string): BenchImpl {
   return {
-    name: implName(backend),
+    name: implName(backend, variant),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend);
+      const { g, activate } = await gradlabOn(backend, 2, variant);
       const { xs, ys, params } = scalarGraphProblem();
       const ps = params.map((v) => g.scalar(v, { requiresGrad: true }));
       return {
@@ -153,11 +204,11 @@ export function gradlabScalarGraph(backend = "js"): BenchImpl {
 }
 
 /** (e) grad of the summed per-grid-point MSE, with (w, b) shaped [100, 100, 1] against x [1000]. */
-export function gradlabGrid(backend = "js"): BenchImpl {
+export function gradlabGrid(backend = "js", variant?: string): BenchImpl {
   return {
-    name: implName(backend),
+    name: implName(backend, variant),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend);
+      const { g, activate } = await gradlabOn(backend, 2, variant);
       const p = gridProblem();
       const x = g.tensor(p.x),
         y = g.tensor(p.y);
