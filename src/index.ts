@@ -1,8 +1,7 @@
 // gradlab: tensors with reverse-mode autodiff, plus the loss/optim/plot/data namespaces.
-import "./backend/jsBackend.js";
-import "./backend/wasm/registerWasm.js";
-import "./autodiff/backwardPass.js";
-import "./ops/tensorMethods.js";
+import { installEngine } from "./engine.js";
+
+installEngine();
 
 export { Tensor, isTensor } from "./tensor/tensor.js";
 export type { TensorLike, NestedArray, BackwardOptions } from "./tensor/tensor.js";

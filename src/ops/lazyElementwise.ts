@@ -20,7 +20,7 @@
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
-import { Tensor, tensorHooks } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
@@ -590,7 +590,11 @@ function runPlan(
   );
 }
 
-function materialise(t: Tensor): void {
+/**
+ * Compute a deferred tensor's storage (its first read).
+ * @example materialise(x.mul(w)) // fills _data, clears _lazy
+ */
+export function materialise(t: Tensor): void {
   if (t._lazy!.k === ROW_SUM) {
     materialiseRowSums(t);
     return;
@@ -712,11 +716,6 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
   if (recentRowSums.length > MAX_RECENT_ROW_SUMS) recentRowSums.shift();
   return out;
 }
-
-tensorHooks.materialise = materialise;
-tensorHooks.materialiseTogether = materialiseTogether;
-tensorHooks.beforeWrite = beforeWrite;
-tensorHooks.expose = expose;
 
 const NO_OUT = new Float64Array(0);
 
