@@ -30,6 +30,8 @@ type FusedPolicy = import("../../src/backend/wasm/fusedPlanRunner.js").FusedPoli
  * @example FUSED_VARIANTS.nojit // { autoFloat64: "branchy", jit: false }
  */
 export const FUSED_VARIANTS: Readonly<Record<string, FusedPolicy>> = {
+  /** The default policy in an evaluator of its own: the spread between identical rows. */
+  control: { autoFloat64: "branchy" },
   nojit: { autoFloat64: "branchy", jit: false },
   twothreads: { autoFloat64: "branchy", twoThreads: true },
   shared: { autoFloat64: "branchy", memory: "shared" },

@@ -266,6 +266,33 @@ test("float32 tanh: within 3 eps of the js backend's and of the true tanh over a
   assert.ok(worstTrue <= 3, `worst error against Math.tanh ${worstTrue} eps`);
 });
 
+test("fused against eager wasm kernels (simdMath.h's statement): exp and sigmoid bit for bit, float32 tanh within 3 eps", () => {
+  // Every 997th float32 bit pattern in [0, 12) and its negation, as above.
+  const hi = new Uint32Array(new Float32Array([12]).buffer)[0];
+  const bits = new Uint32Array(Math.floor(hi / 997));
+  for (let i = 0; i < bits.length; i++) bits[i] = i * 997;
+  const pos = new Float32Array(bits.buffer);
+  for (const dtype of ["float32", "float64"] as const) {
+    const xs = dtype === "float32" ? new Float32Array(pos.length * 2) : new Float64Array(pos.length * 2);
+    xs.set(pos);
+    for (let i = 0; i < pos.length; i++) xs[pos.length + i] = -pos[i];
+    const x = g.tensor(xs, { dtype });
+    for (const op of ["exp", "sigmoid", "tanh"] as const) {
+      const arg = op === "exp" ? x.mul(0.5) : x;
+      const [fused] = on("wasm", () => [arg.mul(1)[op]()]);
+      setFusionMinSize(Infinity);
+      const [eager] = on("wasm", () => [arg[op]()]);
+      setFusionMinSize(64);
+      if (op === "tanh" && dtype === "float32") {
+        let worst = 0;
+        for (let i = 0; i < xs.length; i++)
+          worst = Math.max(worst, Math.abs(fused[i] - eager[i]) / Math.max(Math.abs(eager[i]), 1e-38));
+        assert.ok(worst <= 3 * EPS.float32, `float32 tanh: fused differs by ${worst / EPS.float32} eps`);
+      } else assertBits(fused, eager, `${dtype} ${op}: fused against eager`);
+    }
+  }
+});
+
 test("special values (NaN, infinities, signed zeros) go through arithmetic, relu and float32 tanh as in the js loop", () => {
   const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3.4e38, -3.4e38, 9, -9, 9.5, 0.625];
   for (const dtype of ["float32", "float64"] as Float[]) {
