@@ -1,7 +1,6 @@
 // The core benchmark (issue 2): five workloads, each timed for gradlab and its peers in the
 // same run, interleaved, after warm-up; medians and p95; page faults per step.
 // Usage: node dist/bench/coreBench.js [--only a,b32,b64,c,d,e] [--impls gradlab,js-floor] [--quick] [--no-gc]
-//        [--ab nojit,twothreads,shared,f64all,f64none] (extra auto-backend rows with one fused path switched)
 import os from "node:os";
 import { writeResultJson } from "./benchPaths.js";
 import { runInterleaved, type BenchImpl, type ImplResult, type RunOptions } from "./interleavedRunner.js";
@@ -31,8 +30,6 @@ export interface CoreBenchOptions {
   impls?: string[];
   quick?: boolean;
   gcBetweenSamples?: boolean;
-  /** A/B variants of the auto backend's fused paths to interleave with it (see FUSED_VARIANTS). */
-  variants?: string[];
 }
 
 function runOptions(
@@ -69,8 +66,6 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
   const each = (make: (b: string) => BenchImpl) => backends.map(make);
   const wasm = (t: WorkloadTarget) => (backends.includes("wasm") ? [t] : []);
   const auto = (t: WorkloadTarget) => (backends.includes("auto") ? [t] : []);
-  const ab = (make: (variant: string) => BenchImpl): BenchImpl[] =>
-    backends.includes("auto") ? (o.variants ?? []).map(make) : [];
   const all: Workload[] = [
     {
       id: "a",
@@ -78,13 +73,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       reference: "js-floor",
       checkTolerance: 1e-4,
       flops: MLP_FLOPS,
-      impls: [
-        mlpFloor(mlp),
-        mlpTfjs(mlp, "cpu"),
-        mlpTfjs(mlp, "wasm"),
-        ...each((b) => gradlabMlp(mlp, b)),
-        ...ab((v) => gradlabMlp(mlp, "auto", v)),
-      ],
+      impls: [mlpFloor(mlp), mlpTfjs(mlp, "cpu"), mlpTfjs(mlp, "wasm"), ...each((b) => gradlabMlp(mlp, b))],
       ratioPeer: "tfjs-wasm",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.7, issue: 2 },
@@ -105,7 +94,6 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
         matmulTfjs("wasm"),
         ...each((b) => gradlabMatmul("float32", b)),
         ...(backends.includes("wasm") ? [gradlabMatmul("float32", "wasm", 1)] : []),
-        ...ab((v) => gradlabMatmul("float32", "auto", 2, v)),
       ],
       ratioPeer: "js-floor",
       targets: [
@@ -124,11 +112,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       reference: "js-floor",
       checkTolerance: 1e-10,
       flops: MATMUL_FLOPS,
-      impls: [
-        matmulFloor("float64"),
-        ...each((b) => gradlabMatmul("float64", b)),
-        ...ab((v) => gradlabMatmul("float64", "auto", 2, v)),
-      ],
+      impls: [matmulFloor("float64"), ...each((b) => gradlabMatmul("float64", b))],
       ratioPeer: "js-floor",
       targets: [
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
@@ -141,13 +125,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       title: "mean((tanh(x*w+b)-y)^2) + grad, 1e6 f32",
       reference: "js-floor",
       checkTolerance: 1e-3,
-      impls: [
-        chainFloor(),
-        chainTfjs("cpu"),
-        chainTfjs("wasm"),
-        ...each((b) => gradlabChain(b)),
-        ...ab((v) => gradlabChain("auto", v)),
-      ],
+      impls: [chainFloor(), chainTfjs("cpu"), chainTfjs("wasm"), ...each((b) => gradlabChain(b))],
       ratioPeer: "tfjs-wasm",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.5, issue: 2 },
@@ -161,11 +139,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       title: `scalar graph 2-16-16-1 x100 (${SCALAR_OPS} ops) fwd+bwd`,
       reference: "micrograd-js",
       checkTolerance: 1e-9,
-      impls: [
-        scalarGraphFloor(),
-        ...each((b) => gradlabScalarGraph(b)),
-        ...ab((v) => gradlabScalarGraph("auto", v)),
-      ],
+      impls: [scalarGraphFloor(), ...each((b) => gradlabScalarGraph(b))],
       ratioPeer: "micrograd-js",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "micrograd-js", maxRatio: 1.5, issue: 2 },
@@ -182,12 +156,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       checkTolerance: 1e-3,
       // tfjs-cpu is left out here: 3.3 s a step (107,000 page faults) on a quiet machine would
       // take a third of the suite's time budget for a context-only row.
-      impls: [
-        gridFloor(),
-        gridTfjs("wasm"),
-        ...each((b) => gradlabGrid(b)),
-        ...ab((v) => gradlabGrid("auto", v)),
-      ],
+      impls: [gridFloor(), gridTfjs("wasm"), ...each((b) => gradlabGrid(b))],
       ratioPeer: "js-floor",
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "js-floor", maxRatio: 1.5, issue: 2 },
@@ -349,13 +318,11 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
 export function parseCoreArgs(argv: readonly string[]): CoreBenchOptions {
   const i = argv.indexOf("--only");
   const j = argv.indexOf("--impls");
-  const k = argv.indexOf("--ab");
   return {
     only: i >= 0 ? argv[i + 1]?.split(",") : undefined,
     impls: j >= 0 ? argv[j + 1]?.split(",") : undefined,
     quick: argv.includes("--quick"),
     gcBetweenSamples: !argv.includes("--no-gc"),
-    variants: k >= 0 ? argv[k + 1]?.split(",") : undefined,
   };
 }
 

@@ -12,7 +12,6 @@ import { registerBackend, setBackend } from "./backend/backend.js";
 import { jsBackend } from "./backend/jsBackend.js";
 import { createWasmBackends } from "./backend/wasm/wasmBackend.js";
 import { wasmFusedEvaluator } from "./backend/wasm/fusedPlanRunner.js";
-import { wasmRuntime } from "./backend/wasm/wasmRuntime.js";
 import { installTensorEngine } from "./tensor/tensorEngine.js";
 import { beforeWrite, expose, materialise, setFusedEvaluator } from "./ops/lazyElementwise.js";
 import { assignValues, convertDType } from "./ops/castOps.js";
@@ -43,6 +42,7 @@ export function installEngine(): void {
     registerBackend(created.wasm);
     registerBackend(created.auto);
     setBackend("auto");
-    setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!));
+    const fused = wasmFusedEvaluator();
+    if (fused !== null) setFusedEvaluator(fused);
   }
 }

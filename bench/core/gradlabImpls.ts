@@ -21,62 +21,14 @@ export function gradlab(): Promise<Gradlab> {
   return loading;
 }
 
-type FusedEvaluator = import("../../src/ops/lazyElementwise.js").FusedEvaluator;
-type FusedPolicy = import("../../src/backend/wasm/fusedPlanRunner.js").FusedPolicy;
-
-/**
- * Engine variants for A/B runs (`--ab name,...`): each adds a row "gradlab-auto~name" that runs
- * the auto backend with one fused path switched, interleaved with the default in the same run.
- * @example FUSED_VARIANTS.nojit // { autoFloat64: "branchy", jit: false }
- */
-export const FUSED_VARIANTS: Readonly<Record<string, FusedPolicy>> = {
-  /** The default policy in an evaluator of its own: the spread between identical rows. */
-  control: { autoFloat64: "branchy" },
-  nojit: { autoFloat64: "branchy", jit: false },
-  twothreads: { autoFloat64: "branchy", twoThreads: true },
-  shared: { autoFloat64: "branchy", memory: "shared" },
-  f64all: { autoFloat64: "all" },
-  f64none: { autoFloat64: "none" },
-};
-
-let defaultEvaluator: FusedEvaluator | null | undefined;
-const variantEvaluators = new Map<string, FusedEvaluator>();
-
-/** The fused evaluator a row runs with: the library's default, or the variant's. */
-async function evaluatorFor(variant: string | undefined): Promise<FusedEvaluator | null> {
-  const lazy = await import("../../src/ops/lazyElementwise.js");
-  if (defaultEvaluator === undefined) {
-    defaultEvaluator = lazy.setFusedEvaluator(null);
-    lazy.setFusedEvaluator(defaultEvaluator);
-  }
-  if (variant === undefined) return defaultEvaluator;
-  const known = variantEvaluators.get(variant);
-  if (known !== undefined) return known;
-  const policy = FUSED_VARIANTS[variant];
-  if (policy === undefined) throw new Error(`unknown A/B variant ${variant}`);
-  const { wasmFusedEvaluator } = await import("../../src/backend/wasm/fusedPlanRunner.js");
-  const { wasmRuntime } = await import("../../src/backend/wasm/wasmRuntime.js");
-  const e = wasmFusedEvaluator(wasmRuntime()!, policy);
-  variantEvaluators.set(variant, e);
-  return e;
-}
-
-/** gradlab switched to `backend` (and a wasm thread cap, and a fused-path variant), plus the
- *  `activate` that switches back before each of this implementation's samples, since the peers
- *  share one library instance.
+/** gradlab switched to `backend` (and a wasm thread cap), plus the `activate` that switches back
+ *  before each of this implementation's samples, since the peers share one library instance.
  *  @example const { g, activate } = await gradlabOn("wasm"); */
-async function gradlabOn(
-  backend: string,
-  threads: 1 | 2 = 2,
-  variant?: string,
-): Promise<{ g: Gradlab; activate: () => void }> {
+async function gradlabOn(backend: string, threads: 1 | 2 = 2): Promise<{ g: Gradlab; activate: () => void }> {
   const g = await gradlab();
-  const lazy = await import("../../src/ops/lazyElementwise.js");
-  const evaluator = await evaluatorFor(variant);
   const activate = (): void => {
     g.setBackend(backend);
     g.setWasmThreads(threads);
-    lazy.setFusedEvaluator(evaluator);
   };
   activate();
   return { g, activate };
@@ -92,17 +44,17 @@ export async function gradlabInfo(): Promise<unknown> {
   }
 }
 
-/** The row name of gradlab on a compute backend: "gradlab" for the default "js"; "~variant" for an A/B variant. */
-function implName(backend: string, variant?: string): string {
-  return (backend === "js" ? "gradlab" : `gradlab-${backend}`) + (variant === undefined ? "" : `~${variant}`);
+/** The row name of gradlab on a compute backend: "gradlab" for the default "js". */
+function implName(backend: string): string {
+  return backend === "js" ? "gradlab" : `gradlab-${backend}`;
 }
 
 /** (a) The MLP step: valueAndGrad over a {w1, b1, w2, b2} pytree, then SGD via assign. */
-export function gradlabMlp(p: MlpProblem, backend = "js", variant?: string): BenchImpl {
+export function gradlabMlp(p: MlpProblem, backend = "js"): BenchImpl {
   return {
-    name: implName(backend, variant),
+    name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, 2, variant);
+      const { g, activate } = await gradlabOn(backend);
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32).reshape([BATCH, IN]);
       const y = g.oneHot(g.tensor(p.labels, { dtype: "int32" }), CLASSES).astype("float32");
@@ -139,16 +91,11 @@ export function gradlabMlp(p: MlpProblem, backend = "js", variant?: string): Ben
 }
 
 /** (b) C = A.matmul(B) and its sum; `threads: 1` caps the wasm kernels at one thread (row "-1t"). */
-export function gradlabMatmul(
-  dtype: "float32" | "float64",
-  backend = "js",
-  threads: 1 | 2 = 2,
-  variant?: string,
-): BenchImpl {
+export function gradlabMatmul(dtype: "float32" | "float64", backend = "js", threads: 1 | 2 = 2): BenchImpl {
   return {
-    name: implName(backend, variant) + (threads === 1 ? "-1t" : ""),
+    name: implName(backend) + (threads === 1 ? "-1t" : ""),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, threads, variant);
+      const { g, activate } = await gradlabOn(backend, threads);
       const { a, b } = matmulProblem(dtype);
       const ta = g.tensor(a, { dtype }).reshape([N, N]);
       const tb = g.tensor(b, { dtype }).reshape([N, N]);
@@ -158,11 +105,11 @@ export function gradlabMatmul(
 }
 
 /** (c) valueAndGrad of the elementwise chain with respect to w and b. */
-export function gradlabChain(backend = "js", variant?: string): BenchImpl {
+export function gradlabChain(backend = "js"): BenchImpl {
   return {
-    name: implName(backend, variant),
+    name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, 2, variant);
+      const { g, activate } = await gradlabOn(backend);
       const p = chainProblem();
       const f32 = { dtype: "float32" } as const;
       const x = g.tensor(p.x, f32),
@@ -183,11 +130,11 @@ export function gradlabChain(backend = "js", variant?: string): BenchImpl {
 }
 
 /** (d) The scalar MLP with 0-d tensors and loss.backward(). */
-export function gradlabScalarGraph(backend = "js", variant?: string): BenchImpl {
+export function gradlabScalarGraph(backend = "js"): BenchImpl {
   return {
-    name: implName(backend, variant),
+    name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, 2, variant);
+      const { g, activate } = await gradlabOn(backend);
       const { xs, ys, params } = scalarGraphProblem();
       const ps = params.map((v) => g.scalar(v, { requiresGrad: true }));
       return {
@@ -206,11 +153,11 @@ export function gradlabScalarGraph(backend = "js", variant?: string): BenchImpl 
 }
 
 /** (e) grad of the summed per-grid-point MSE, with (w, b) shaped [100, 100, 1] against x [1000]. */
-export function gradlabGrid(backend = "js", variant?: string): BenchImpl {
+export function gradlabGrid(backend = "js"): BenchImpl {
   return {
-    name: implName(backend, variant),
+    name: implName(backend),
     async setup(): Promise<PreparedImpl> {
-      const { g, activate } = await gradlabOn(backend, 2, variant);
+      const { g, activate } = await gradlabOn(backend);
       const p = gridProblem();
       const x = g.tensor(p.x),
         y = g.tensor(p.y);

@@ -1,5 +1,5 @@
-// The numbers fusedVm.c's programs are written in, shared by the host that writes programs
-// (fusedPlanRunner.ts) and the compiler that turns them into WebAssembly (fusedPlanJit.ts).
+// The numbers fusedVm.c's programs are written in, for the host that writes programs
+// (fusedPlanRunner.ts).
 
 /**
  * Opcodes of fusedVm.c (unary below 10, binary from 10).
