@@ -188,7 +188,7 @@ function runPlan(
   const slotReg: number[] = [],
     slotData: number[] = [],
     stage: Array<[Float32Array | Float64Array, number]> = [];
-  plan.leaves.forEach((t, i) => {
+  plan.leaves.forEach((_leaf, i) => {
     if (plan.leafKinds[i] === "f") {
       const at = vm.alloc(CHUNK * bpe);
       stage.push([data[i], at / bpe]);
