@@ -1,5 +1,8 @@
 // gradlab: tensors with reverse-mode autodiff, plus the loss/optim/plot/data namespaces.
 import { installEngine } from "./engine.js";
+// The op methods' declarations (x.add(y), ...) augment Tensor's type; this import keeps them in
+// the public .d.ts (the methods themselves are attached by installEngine).
+import "./ops/tensorMethods.js";
 
 installEngine();
 
@@ -64,7 +67,6 @@ export {
   sub,
   mul,
   div,
-  pow,
   maximum,
   minimum,
   where,
@@ -77,6 +79,7 @@ export {
   logicalAnd,
   logicalOr,
 } from "./ops/binaryOps.js";
+export { pow } from "./ops/powOps.js";
 export {
   sum,
   mean,

@@ -1,7 +1,8 @@
 // Binary probabilistic losses: binary cross-entropy on probabilities (with PyTorch's log clamp)
 // and on logits (the stable softplus form), the sigmoid focal loss, and KL divergence.
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
-import { add, div, gt, maximum, mul, pow, sub, where } from "../ops/binaryOps.js";
+import { add, div, gt, maximum, mul, sub, where } from "../ops/binaryOps.js";
+import { pow } from "../ops/powOps.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { broadcastTo, sum } from "../ops/reductionOps.js";
 import { exp, log, neg, sigmoid, softplus } from "../ops/unaryOps.js";

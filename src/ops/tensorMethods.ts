@@ -3,6 +3,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import * as U from "./unaryOps.js";
 import * as B from "./binaryOps.js";
+import { pow } from "./powOps.js";
 import * as R from "./reductionOps.js";
 import * as S from "./shapeOps.js";
 import * as M from "./matmulOps.js";
@@ -100,7 +101,7 @@ export function installTensorMethods(): void {
     sub: B.sub,
     mul: B.mul,
     div: B.div,
-    pow: B.pow,
+    pow,
     maximum: B.maximum,
     minimum: B.minimum,
     eq: B.eq,
