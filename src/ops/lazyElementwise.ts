@@ -520,7 +520,6 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push(`const A = [${[0, 1, 2, 3].map((k) => acc(0, k)).join(", ")}]; const p = n & 3;`);
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
-
   const fn = new Function(
     "H",
     `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`,

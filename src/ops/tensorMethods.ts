@@ -88,6 +88,13 @@ declare module "../tensor/tensor.js" {
 
 let installed = false;
 
+/** A method calling `fn(this, opts)`. */
+function withOptions<O>(fn: (x: Tensor, opts?: O) => Tensor): (this: Tensor, opts?: O) => Tensor {
+  return function (this: Tensor, opts?: O) {
+    return fn(this, opts);
+  };
+}
+
 /**
  * Attach every op as a Tensor method (done once by src/engine.ts).
  * @example installTensorMethods(); tensor([1]).add(1)
@@ -95,7 +102,7 @@ let installed = false;
 export function installTensorMethods(): void {
   if (installed) return;
   installed = true;
-  const P = Tensor.prototype as any;
+  const P = Tensor.prototype as unknown as Record<string, unknown>;
   const binary = {
     add: B.add,
     sub: B.sub,
@@ -144,24 +151,21 @@ export function installTensorMethods(): void {
       return fn(this);
     };
   const withOpts = {
-    sum: R.sum,
-    mean: R.mean,
-    max: R.max,
-    min: R.min,
-    prod: R.prod,
-    logsumexp: R.logsumexp,
-    var: R.variance,
-    std: R.std,
-    norm: R.norm,
-    argmax: R.argmax,
-    argmin: R.argmin,
-    softmax: X.softmax,
-    logSoftmax: X.logSoftmax,
+    sum: withOptions(R.sum),
+    mean: withOptions(R.mean),
+    max: withOptions(R.max),
+    min: withOptions(R.min),
+    prod: withOptions(R.prod),
+    logsumexp: withOptions(R.logsumexp),
+    var: withOptions(R.variance),
+    std: withOptions(R.std),
+    norm: withOptions(R.norm),
+    argmax: withOptions(R.argmax),
+    argmin: withOptions(R.argmin),
+    softmax: withOptions(X.softmax),
+    logSoftmax: withOptions(X.logSoftmax),
   };
-  for (const [name, fn] of Object.entries(withOpts))
-    P[name] = function (this: Tensor, opts?: any) {
-      return (fn as (x: Tensor, o?: any) => Tensor)(this, opts);
-    };
+  Object.assign(P, withOpts);
   P.leakyRelu = function (this: Tensor, slope?: number) {
     return U.leakyRelu(this, slope);
   };
