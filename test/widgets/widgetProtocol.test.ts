@@ -4,14 +4,17 @@ import assert from "node:assert/strict";
 import { startKernelProcess } from "../helpers/kernelProcess.js";
 import { runPythonClient } from "../kernel/pythonClient.js";
 
-type Out = [string, Record<string, any>];
+// JSON printed by the Python client; the assertions check its shape field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+type Out = [string, Json];
 const types = (outs: Out[]) => outs.map(([t]) => t);
 const comms = (outs: Out[], method: string) =>
   outs.filter(([t, c]) => t === "comm_msg" && c.data.method === method).map(([, c]) => c.data);
 
 test("widget protocol 2.1 over jupyter_client: sync both ways, control comm, interact, steering a loop", async () => {
   const kernel = await startKernelProcess({ flavor: "typescript" });
-  let r: Record<string, any>;
+  let r: Json;
   try {
     r = await runPythonClient("widget_protocol.py", [kernel.connectionFile], { timeoutMs: 150_000 });
   } catch (err) {
@@ -22,7 +25,7 @@ test("widget protocol 2.1 over jupyter_client: sync both ways, control comm, int
   const stderr = kernel.stderr();
 
   // 1. comm_open per model, protocol version in metadata; layout and style first
-  const names = r.opens.map((o: any) => o.data.state._model_name);
+  const names = r.opens.map((o: Json) => o.data.state._model_name);
   assert.deepEqual(names, ["LayoutModel", "SliderStyleModel", "FloatSliderModel"]);
   for (const o of r.opens) assert.equal(o.target_name, "jupyter.widget");
   const slider = r.opens[2].data.state;
