@@ -87,7 +87,8 @@ test("interact's abbreviations give ipywidgets' controls", () => {
     on: true,
     s: "hi",
     pick: ["a", "b"],
-    r: [0, 1] as const,
+    r: [0, 0.5] as const,
+    k: [0, 8] as const,
   });
   const names = Object.fromEntries(Object.entries(ui.controls).map(([k, w]) => [k, w.modelName]));
   assert.deepEqual(names, {
