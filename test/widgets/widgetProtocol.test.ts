@@ -119,4 +119,9 @@ test("widget protocol 2.1 over jupyter_client: sync both ways, control comm, int
   const clickIdle = order.indexOf("click:status:idle");
   const loopIdle = order.indexOf("loop:status:idle");
   assert.ok(clickBusy >= 0 && clickBusy < clickIdle && clickIdle < loopIdle, order.join(" "));
+
+  // 13. train() hears a learning-rate slider and a stop button while it runs
+  const [reason, rates] = String(r.train_steered[0]).replace(/^'|'$/g, "").split(" ");
+  assert.equal(reason, "interrupted");
+  assert.deepEqual(rates!.split(",").map(Number), [0.001, 0.1]);
 });

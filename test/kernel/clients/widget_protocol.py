@@ -162,4 +162,38 @@ result["steer_order"] = [
      c.get("execution_state", ""))
     for p, t, c in seen if t in ("status", "execute_result")
 ]
+
+# 13. train() polls at every step: a learning-rate slider steers it, a button stops it
+reply, outs = run(
+    kc,
+    'import { train, data, optim, zeros, loss } from "gradlab";\n'
+    'const stopTrain = widgets.button({ description: "stop training" });\n'
+    'const lrSlider = widgets.logSlider({ min: 1e-4, max: 1, value: 1e-3, description: "lr" });\n'
+    "const ctl = new AbortController();\n"
+    "stopTrain.onClick(() => ctl.abort());\n"
+    "const opt = optim.sgd({ lr: lrSlider.value });\n"
+    "lrSlider.observe(({ new: v }) => { opt.lr = v as number; });\n"
+    "widgets.hbox([stopTrain, lrSlider])",
+)
+opens = [c for t, c in outs if t == "comm_open"]
+stop_train = [o for o in opens if o["data"]["state"].get("description") == "stop training"][0]["comm_id"]
+lr_id = [o for o in opens if o["data"]["state"].get("description") == "lr"][0]["comm_id"]
+training = kc.execute(
+    "const ds = data.moons({ n: 200, noise: 0.1, seed: 0 });\n"
+    "const seenLr = new Set<number>();\n"
+    'console.log("training");\n'
+    "const trained = train({ params: { w: zeros([2, 2]), b: zeros([2]) }, data: ds, optimizer: opt,\n"
+    "  steps: 10_000_000, batchSize: 32, live: false, signal: ctl.signal,\n"
+    "  loss: (p, batch) => { seenLr.add(opt.lr); return loss.crossEntropy(batch.x.matmul(p.w).add(p.b), batch.y); } });\n"
+    "`${trained.history.stopReason} ${[...seenLr].join(\",\")}`"
+)
+while True:
+    m = kc.get_iopub_msg(timeout=60)
+    if m["parent_header"].get("msg_id") == training and m["msg_type"] == "stream":
+        break
+time.sleep(0.5)
+comm_msg(lr_id, {"method": "update", "state": {"value": 0.1}, "buffer_paths": []})
+time.sleep(0.5)
+comm_msg(stop_train, {"method": "custom", "content": {"event": "click"}})
+result["train_steered"] = [c["data"]["text/plain"] for t, c in of_msg(training) if t == "execute_result"]
 emit(result)
