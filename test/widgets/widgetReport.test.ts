@@ -6,12 +6,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { Ajv } from "ajv";
 import type { Notebook } from "../../kernel/runner/notebookFormat.js";
 import { runCli, tempDir, writeNotebook } from "../runner/runnerTestKit.js";
 import { launchChromium, offlinePage } from "../plot/headlessChromium.js";
 
 const require = createRequire(import.meta.url);
+const run = promisify(execFile);
 
 test("gradlab run saves widget state (schema v2) and the HTML report draws the widgets offline", async () => {
   const dir = tempDir();
@@ -72,6 +75,25 @@ test("gradlab run saves widget state (schema v2) and the HTML report draws the w
     if (shots) await page.screenshot({ path: join(shots, "widgets-report.png"), fullPage: true });
     assert.deepEqual(blocked, []);
     assert.deepEqual(errors, []);
+
+    // nbconvert draws the same saved state offline once pointed at local renderer copies.
+    const converted = join(dir, "nbconvert.html");
+    await run("/usr/bin/jupyter", [
+      "nbconvert",
+      "--to",
+      "html",
+      out,
+      "--output",
+      converted,
+      `--HTMLExporter.require_js_url=file://${require.resolve("requirejs/require.js")}`,
+      `--HTMLExporter.widget_renderer_url=file://${require.resolve("@jupyter-widgets/html-manager/dist/embed-amd.js")}`,
+    ]);
+    const other = await offlinePage(browser);
+    await other.page.goto(`file://${converted}`);
+    await other.page.waitForFunction('document.querySelectorAll(".widget-slider").length === 2', null, {
+      timeout: 30_000,
+    });
+    assert.deepEqual(other.blocked, []);
   } finally {
     await browser.close();
   }
