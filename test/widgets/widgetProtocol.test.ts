@@ -3,6 +3,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startKernelProcess } from "../helpers/kernelProcess.js";
 import { runPythonClient } from "../kernel/pythonClient.js";
+import { createRequire } from "node:module";
+import { Ajv } from "ajv";
+import { fitsAttribute, modelSpec } from "../../src/widgets/modelSpecs.js";
+
+const require = createRequire(import.meta.url);
 
 // JSON printed by the Python client; the assertions check its shape field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,6 +41,16 @@ test("widget protocol 2.1 over jupyter_client: sync both ways, control comm, int
   assert.equal(slider.layout, `IPY_MODEL_${r.opens[0].comm_id}`);
   const view = r.slider_view[0]["application/vnd.jupyter.widget-view+json"];
   assert.deepEqual(view, { model_id: r.opens[2].comm_id, version_major: 2, version_minor: 1 });
+  const viewSchema = new Ajv({ strict: false }).compile(
+    require("@jupyter-widgets/schema/v2/view.schema.json"),
+  );
+  assert.ok(viewSchema(view), JSON.stringify(viewSchema.errors));
+  // Every comm_open carries a state of its model in the spec, each attribute of its declared type.
+  for (const o of r.opens) {
+    const spec = modelSpec(o.data.state._model_name);
+    for (const attr of spec.attributes) assert.ok(fitsAttribute(attr, o.data.state[attr.name]), attr.name);
+    assert.deepEqual(o.metadata, { version: "2.1.0" });
+  }
 
   // 2. update from the front end: echoed, bracketed by busy/idle, read back by .value
   assert.deepEqual(types(r.update), ["status", "comm_msg", "status"]);

@@ -43,15 +43,15 @@ def text_result(code):
 
 
 # 1. a slider: comm_opens (layout, style, the slider) and a widget view
-reply, outs = run(
-    kc,
+first = kc.execute(
     'import { widgets, interact } from "gradlab";\n'
     'const s = widgets.slider({ min: 0, max: 1, step: 0.05, value: 0.25, description: "h" });\n'
-    "s",
+    "s"
 )
-opens = [c for t, c in outs if t == "comm_open"]
+msgs = outputs_until_idle(kc, first)
+opens = [dict(m["content"], metadata=m["metadata"]) for m in msgs if m["msg_type"] == "comm_open"]
 result["opens"] = opens
-result["slider_view"] = [c["data"] for t, c in outs if t == "execute_result"]
+result["slider_view"] = [m["content"]["data"] for m in msgs if m["msg_type"] == "execute_result"]
 slider = [o for o in opens if o["data"]["state"]["_model_name"] == "FloatSliderModel"][0]
 sid = slider["comm_id"]
 
