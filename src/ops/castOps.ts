@@ -6,9 +6,10 @@ import { getBackend } from "../backend/backend.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 import { beforeWrite } from "./lazyElementwise.js";
+import { RELEASED, SHARED_STORAGE } from "../tensor/tensorFlags.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
-  if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+  if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0)
     return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
   const out = emptyTensor(x.shape, dtype);
   const src = x._buf(),
@@ -43,8 +44,8 @@ const identityOp = defineOp<null>({
     const t = new Tensor(x.shape, x.dtype, x._data, x._s);
     // The result aliases x's storage, so neither buffer may be recycled.
     if (x._data !== null) {
-      x._flags |= 1;
-      t._flags |= 1;
+      x._flags |= SHARED_STORAGE;
+      t._flags |= SHARED_STORAGE;
     }
     return t;
   },
@@ -73,7 +74,7 @@ export function stopGradient(x: TensorLike): Tensor {
  * @example assignValues(w, 0)
  */
 export function assignValues(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
-  if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
+  if ((t._flags & RELEASED) !== 0 || t._lazy !== null) void t._buf();
   // Deferred results that read t's storage keep the values they had before this write.
   if (t._data !== null) beforeWrite(t._data);
   if (typeof value === "number") {

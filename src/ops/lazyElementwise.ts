@@ -27,6 +27,7 @@ import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 /** Unary kernels that may be deferred (parameter-free, float in, same float out). */
 const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
@@ -115,7 +116,7 @@ export function setFusedEvaluator(e: FusedEvaluator | null): FusedEvaluator | nu
  * released), such as a sum's cotangent reshaped to [1] before it is broadcast back.
  */
 function readable(t: Tensor): boolean {
-  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & 2) === 0);
+  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & RELEASED) === 0);
 }
 
 /** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
@@ -174,7 +175,7 @@ function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
       if (r < 0) return r;
       if (r > 0) found = 1;
     } else if (a._data === buf) found = 1;
-    else if (a._data === null && (a._flags & 2) !== 0) return -1;
+    else if (a._data === null && (a._flags & RELEASED) !== 0) return -1;
   }
   return found;
 }

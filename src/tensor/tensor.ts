@@ -9,6 +9,7 @@ import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 import { tensorEngine } from "./tensorEngine.js";
 import type { Loose } from "./looseValue.js";
+import { RELEASED, SHARED_STORAGE } from "./tensorFlags.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -47,7 +48,7 @@ export const deferredLive = new Set<Tensor>();
 /** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
 export function dropDeferred(t: Tensor): void {
   t._lazy = null;
-  t._flags |= 2;
+  t._flags |= RELEASED;
   deferredLive.delete(t);
 }
 
@@ -82,7 +83,7 @@ export class Tensor {
   _op: OpDef | null = null;
   _inputs: Tensor[] | null = null;
   _attrs: unknown = null;
-  /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
+  /** @internal bits from tensorFlags.ts (SHARED_STORAGE, RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
   _g: Tensor | null = null;
@@ -122,7 +123,7 @@ export class Tensor {
   get data(): TypedArray {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
-    this._flags |= 1;
+    this._flags |= SHARED_STORAGE;
     // ... and may be written: deferred results reading it are computed now, with today's values.
     tensorEngine.beforeWrite(d);
     return d;
@@ -136,7 +137,7 @@ export class Tensor {
       tensorEngine.materialise(this);
       return this._data!;
     }
-    if ((this._flags & 2) !== 0) {
+    if ((this._flags & RELEASED) !== 0) {
       throw new Error(
         `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was released: its buffer went back to the pool (an intermediate of a graph released by grad/valueAndGrad, or a tensor passed to dispose()). ` +
           "Keep values you need by returning them from the function (valueAndGrad returns the output), or clone() them inside it.",
@@ -154,7 +155,7 @@ export class Tensor {
         `Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`,
       );
     this._data = v;
-    this._flags |= 1;
+    this._flags |= SHARED_STORAGE;
   }
 
   /**
@@ -208,7 +209,7 @@ export class Tensor {
       throw new Error(
         `item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`,
       );
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return this._s;
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0) return this._s;
     return this._buf()[0];
   }
 
@@ -261,8 +262,8 @@ export class Tensor {
     if (this._lazy !== null) this._buf();
     const t = new Tensor(this.shape, this.dtype, this._data, this._s);
     if (this._data !== null) {
-      this._flags |= 1;
-      t._flags |= 1;
+      this._flags |= SHARED_STORAGE;
+      t._flags |= SHARED_STORAGE;
     }
     return t;
   }
@@ -272,7 +273,7 @@ export class Tensor {
    * @example const c = x.clone(); c.assign(0); // x unchanged
    */
   clone(): Tensor {
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0)
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0)
       return new Tensor(this.shape.slice(), this.dtype, null, this._s);
     const src = this._buf();
     const d = acquire(this.dtype, this.size);
