@@ -9,7 +9,7 @@ import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { Node } from "./opRegistry.js";
 import { materialiseTogether } from "../ops/lazyElementwise.js";
-import { FROM_NO_GRAD, GRAPH_FREED, RELEASED, SHARED_STORAGE } from "../tensor/tensorFlags.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 let stampCounter = 0;
 
@@ -216,8 +216,8 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
           dropDeferred(t);
           continue;
         }
-        if (keep!.has(t) || (t._flags & SHARED_STORAGE) !== 0 || t._data === null) continue;
-        release(t._data);
+        if (keep!.has(t) || t._storage === null || t._storage.shared) continue;
+        release(t._storage.array);
         t._data = null;
         t._flags |= RELEASED;
       }

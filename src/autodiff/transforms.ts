@@ -16,7 +16,7 @@ import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
 import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
 import type { Loose } from "../tensor/looseValue.js";
-import { FROM_NO_GRAD, GRAPH_FREED, RELEASED, SHARED_STORAGE } from "../tensor/tensorFlags.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
 export interface GradOptions {
@@ -66,11 +66,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       }
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
       if (t._lazy !== null) t._buf();
-      const v = new Tensor(t.shape, t.dtype, t._data, t._s);
-      if (t._data !== null) {
-        t._flags |= SHARED_STORAGE;
-        v._flags |= SHARED_STORAGE;
-      }
+      const v = new Tensor(t.shape, t.dtype, t._sharedStorage(), t._s);
       v._rg = true;
       return v;
     });
@@ -145,8 +141,8 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._flags |= GRAPH_FREED;
     // A deferred intermediate nobody read: its expression would read released buffers.
     if (t._lazy !== null) dropDeferred(t);
-    if ((t._flags & SHARED_STORAGE) === 0 && t._data !== null) {
-      release(t._data);
+    if (t._storage !== null && !t._storage.shared) {
+      release(t._storage.array);
       t._data = null;
       t._flags |= RELEASED;
     }

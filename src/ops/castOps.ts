@@ -6,7 +6,7 @@ import { getBackend } from "../backend/backend.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 import { beforeWrite } from "./lazyElementwise.js";
-import { RELEASED, SHARED_STORAGE } from "../tensor/tensorFlags.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
   if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0)
@@ -41,13 +41,8 @@ const identityOp = defineOp<null>({
   forward: (inputs) => {
     const x = inputs[0];
     if (x._lazy !== null) x._buf();
-    const t = new Tensor(x.shape, x.dtype, x._data, x._s);
-    // The result aliases x's storage, so neither buffer may be recycled.
-    if (x._data !== null) {
-      x._flags |= SHARED_STORAGE;
-      t._flags |= SHARED_STORAGE;
-    }
-    return t;
+    // The result views x's storage, so that storage may not be recycled.
+    return new Tensor(x.shape, x.dtype, x._sharedStorage(), x._s);
   },
   backward: (g) => [g],
 });

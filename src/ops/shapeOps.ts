@@ -5,7 +5,7 @@ import { fmtShape, normAxis, sameShape, ShapeError, sizeOf, stridesOf } from "..
 import { getBackend } from "../backend/backend.js";
 import { apply, defineOp, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
-import { RELEASED, SHARED_STORAGE } from "../tensor/tensorFlags.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 function asT(x: TensorLike, name: string): Tensor {
   return x instanceof Tensor ? x : asTensor(x, null, name);
@@ -18,11 +18,8 @@ const reshapeOp = defineOp<{ shape: number[] }>({
     const x = inputs[0];
     if (x._lazy !== null) x._buf();
     if (x._data === null && (x._flags & RELEASED) === 0) return new Tensor(attrs.shape, x.dtype, null, x._s);
-    const d = x._buf();
-    x._flags |= SHARED_STORAGE;
-    const t = new Tensor(attrs.shape, x.dtype, d);
-    t._flags |= SHARED_STORAGE;
-    return t;
+    x._buf();
+    return new Tensor(attrs.shape, x.dtype, x._sharedStorage());
   },
   backward: (g, c) => [reshape(g, c.inputs[0].shape)],
 });

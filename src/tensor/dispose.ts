@@ -3,7 +3,7 @@
 import { dropDeferred, Tensor } from "./tensor.js";
 import { release } from "../backend/bufferPool.js";
 import { treeLeaves } from "../autodiff/pytree.js";
-import { RELEASED, SHARED_STORAGE } from "./tensorFlags.js";
+import { RELEASED } from "./tensorFlags.js";
 
 /**
  * Return the buffers of every tensor in `tree` to the pool. Afterwards reading those tensors
@@ -24,8 +24,8 @@ export function dispose(tree: unknown): number {
       t.grad = null;
       continue;
     }
-    if ((t._flags & SHARED_STORAGE) !== 0 || t._data === null) continue;
-    release(t._data);
+    if (t._storage === null || t._storage.shared) continue;
+    release(t._storage.array);
     t._data = null;
     t._flags |= RELEASED;
     t._op = null;

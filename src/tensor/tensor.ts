@@ -9,7 +9,8 @@ import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 import { tensorEngine } from "./tensorEngine.js";
 import type { Loose } from "./looseValue.js";
-import { RELEASED, SHARED_STORAGE } from "./tensorFlags.js";
+import { RELEASED } from "./tensorFlags.js";
+import { Storage } from "./storage.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -73,8 +74,8 @@ export class Tensor {
   readonly size: number;
   /** The gradient accumulated by `backward()` (null until then). */
   grad: Tensor | null = null;
-  /** @internal storage; null for an unmaterialised scalar or a released intermediate. */
-  _data: TypedArray | null;
+  /** @internal the memory this tensor views; null for an unmaterialised scalar or a released intermediate. */
+  _storage: Storage | null;
   /** @internal value of a scalar whose storage is not materialised. */
   _s = 0;
   /** @internal whether this tensor participates in differentiation. */
@@ -83,7 +84,7 @@ export class Tensor {
   _op: OpDef | null = null;
   _inputs: Tensor[] | null = null;
   _attrs: unknown = null;
-  /** @internal bits from tensorFlags.ts (SHARED_STORAGE, RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
+  /** @internal bits from tensorFlags.ts (RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
   _g: Tensor | null = null;
@@ -99,12 +100,12 @@ export class Tensor {
   /** @internal creation serial (see tensorSerial). */
   readonly _id: number;
 
-  /** @internal use tensor()/zeros()/... instead. */
-  constructor(shape: number[], dtype: DType, data: TypedArray | null, scalar = 0) {
+  /** @internal use tensor()/zeros()/... instead. `data` is a new array, or the Storage of the tensor this one views. */
+  constructor(shape: number[], dtype: DType, data: TypedArray | Storage | null, scalar = 0) {
     this.shape = shape;
     this.dtype = dtype;
     this.size = shape.length === 0 ? 1 : sizeOf(shape);
-    this._data = data;
+    this._storage = data === null ? null : data instanceof Storage ? data : new Storage(data);
     this._s = scalar;
     this._id = ++tensorSerial.n;
     const temps = gradState.temporaries;
@@ -123,10 +124,28 @@ export class Tensor {
   get data(): TypedArray {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
-    this._flags |= SHARED_STORAGE;
+    this._storage!.shared = true;
     // ... and may be written: deferred results reading it are computed now, with today's values.
     tensorEngine.beforeWrite(d);
     return d;
+  }
+
+  /** @internal the typed array of the storage (null when there is none). */
+  get _data(): TypedArray | null {
+    const s = this._storage;
+    return s === null ? null : s.array;
+  }
+
+  /** @internal replace the storage by a new one holding `a` (not shared), or drop it. */
+  set _data(a: TypedArray | null) {
+    this._storage = a === null ? null : new Storage(a);
+  }
+
+  /** @internal this tensor's storage marked shared, for a new tensor viewing it (null when there is none). */
+  _sharedStorage(): Storage | null {
+    const s = this._storage;
+    if (s !== null) s.shared = true;
+    return s;
   }
 
   /** @internal the storage for engine code (does not pin it against recycling). */
@@ -154,8 +173,8 @@ export class Tensor {
       throw new Error(
         `Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`,
       );
-    this._data = v;
-    this._flags |= SHARED_STORAGE;
+    this._storage = new Storage(v);
+    this._storage.shared = true;
   }
 
   /**
@@ -260,12 +279,7 @@ export class Tensor {
    */
   detach(): Tensor {
     if (this._lazy !== null) this._buf();
-    const t = new Tensor(this.shape, this.dtype, this._data, this._s);
-    if (this._data !== null) {
-      this._flags |= SHARED_STORAGE;
-      t._flags |= SHARED_STORAGE;
-    }
-    return t;
+    return new Tensor(this.shape, this.dtype, this._sharedStorage(), this._s);
   }
 
   /**

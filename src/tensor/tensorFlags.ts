@@ -1,8 +1,7 @@
 // The bits of Tensor._flags: states of one tensor that ops and the backward pass test on
-// hot paths (hence bits in one number rather than four boolean fields).
+// hot paths (hence bits in one number rather than boolean fields). Whether its memory may be
+// recycled is the storage's business (Storage.shared), not a tensor flag.
 
-/** The storage may be referenced elsewhere (handed out by .data, or shared with a view): never recycle it. */
-export const SHARED_STORAGE = 1;
 /** The storage went back to the buffer pool: reading the values is an error. */
 export const RELEASED = 2;
 /** Produced under noGrad from inputs that required grad: differentiating it is an error that says so. */
