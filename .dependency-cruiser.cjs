@@ -8,6 +8,7 @@
 //   autodiff autodiff/ (backward pass, transforms, gradient checks), engine.ts
 //   plot     plot/ (figures; uses autodiff for derivatives and graphs, never learning)
 //   learning loss/, optim/, train/, data/, analyze/ (train and analyze draw figures)
+//   widgets  widgets/ (Jupyter widgets and interact: they need only the neutral display host)
 //   entry    index.ts, imported by nothing inside src/
 // Type-only imports are exempt from the layer and cycle rules: they vanish at compile time
 // (e.g. the wasm backend implements the fused-evaluator interface the ops declare).
@@ -23,6 +24,7 @@ const AUTODIFF = ["^src/autodiff/", "^src/engine\\.ts$"];
 const PLOT = "^src/plot/";
 const LEARNING = "^src/(loss|optim|train|data|analyze)/";
 const ENTRY = "^src/index\\.ts$";
+const WIDGETS = "^src/widgets/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -68,6 +70,19 @@ module.exports = {
       severity: "error",
       from: { path: PLOT },
       to: { path: LEARNING, dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "widgets-on-the-display-host",
+      severity: "error",
+      comment: "Widgets talk to front ends through the display host; any value can be shown by interact.",
+      from: { path: WIDGETS },
+      to: { path: "^src/", pathNot: [WIDGETS, "^src/displayHost\\.ts$"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "nothing-below-widgets-uses-them",
+      severity: "error",
+      from: { path: "^src/", pathNot: [WIDGETS, ENTRY] },
+      to: { path: WIDGETS },
     },
     {
       name: "src-not-to-kernel",

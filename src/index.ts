@@ -149,3 +149,6 @@ export * as optim from "./optim/index.js";
 export * as plot from "./plot/index.js";
 export * as data from "./data/index.js";
 export * from "./train/index.js";
+export * as widgets from "./widgets/index.js";
+export { interact, Interactive } from "./widgets/interact.js";
+export type { ControlSpec, InteractOptions, ValuesOf } from "./widgets/interact.js";

@@ -9,6 +9,7 @@ import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { Node } from "./opRegistry.js";
 import { materialiseTogether } from "../ops/lazyElementwise.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 let stampCounter = 0;
 
@@ -121,7 +122,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       t._g = null;
       const op = t._op;
       if (op === null) {
-        if ((t._flags & 8) !== 0) {
+        if ((t._flags & GRAPH_FREED) !== 0) {
           throw new Error(
             `backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`,
           );
@@ -144,7 +145,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
         let ok = inputs.length <= 3;
         for (let j = 0; ok && j < inputs.length; j++) {
           const inp = inputs[j];
-          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & 2) !== 0) ok = false;
+          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & RELEASED) !== 0) ok = false;
           else vals[j] = inp._s;
         }
         if (ok) {
@@ -215,10 +216,10 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
           dropDeferred(t);
           continue;
         }
-        if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
-        release(t._data);
+        if (keep!.has(t) || t._storage === null || t._storage.shared) continue;
+        release(t._storage.array);
         t._data = null;
-        t._flags |= 2;
+        t._flags |= RELEASED;
       }
     }
     return { grads, order };
@@ -242,7 +243,7 @@ export function freeGraph(order: readonly Tensor[]): void {
       t._op = null;
       t._inputs = null;
       t._attrs = null;
-      t._flags |= 8;
+      t._flags |= GRAPH_FREED;
     }
   }
 }
@@ -253,12 +254,12 @@ export function freeGraph(order: readonly Tensor[]): void {
  */
 export function backwardFrom(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
   if (!root._rg) {
-    if ((root._flags & 8) !== 0) {
+    if ((root._flags & GRAPH_FREED) !== 0) {
       throw new Error(
         "backward(): the graph of this tensor was freed by an earlier backward(); call backward(undefined, { retainGraph: true }) the first time to go through it twice",
       );
     }
-    if ((root._flags & 4) !== 0) {
+    if ((root._flags & FROM_NO_GRAD) !== 0) {
       throw new Error(
         "backward(): this tensor was computed under noGrad() (or from a tensor that was), so no graph was recorded; compute it outside noGrad to differentiate it",
       );
@@ -267,7 +268,7 @@ export function backwardFrom(root: Tensor, cotangent: Tensor | undefined, opts: 
       `backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`,
     );
   }
-  if ((root._flags & 8) !== 0 && root._op === null) {
+  if ((root._flags & GRAPH_FREED) !== 0 && root._op === null) {
     throw new Error(
       "backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice",
     );

@@ -16,6 +16,7 @@ import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
 import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
 import type { Loose } from "../tensor/looseValue.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
 export interface GradOptions {
@@ -65,11 +66,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       }
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
       if (t._lazy !== null) t._buf();
-      const v = new Tensor(t.shape, t.dtype, t._data, t._s);
-      if (t._data !== null) {
-        t._flags |= 1;
-        v._flags |= 1;
-      }
+      const v = new Tensor(t.shape, t.dtype, t._sharedStorage(), t._s);
       v._rg = true;
       return v;
     });
@@ -127,7 +124,7 @@ function checkScalarOutput(fname: string, out: unknown): Tensor {
 }
 
 function unconnectedCheck(fname: string, out: Tensor): void {
-  if (!out._rg && (out._flags & 4) !== 0) {
+  if (!out._rg && (out._flags & FROM_NO_GRAD) !== 0) {
     throw new Error(
       `${fname}: the output was computed under noGrad() (or from a tensor that was), so no gradient can flow to the inputs; move the computation out of noGrad, or use stopGradient to cut the gradient on purpose`,
     );
@@ -141,13 +138,13 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._op = null;
     t._inputs = null;
     t._attrs = null;
-    t._flags |= 8;
+    t._flags |= GRAPH_FREED;
     // A deferred intermediate nobody read: its expression would read released buffers.
     if (t._lazy !== null) dropDeferred(t);
-    if ((t._flags & 1) === 0 && t._data !== null) {
-      release(t._data);
+    if (t._storage !== null && !t._storage.shared) {
+      release(t._storage.array);
       t._data = null;
-      t._flags |= 2;
+      t._flags |= RELEASED;
     }
   }
 }

@@ -10,6 +10,7 @@ import { asTensor, emptyTensor } from "./tensorLike.js";
 import { sumTo } from "./sumOps.js";
 import { castTo } from "./castOps.js";
 import { deferBinary } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 /** Result dtype: promoted arithmetic, always float, or bool. */
 export type Policy = "arith" | "float" | "bool";
@@ -36,7 +37,7 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
       b._data === null &&
       a.shape.length === 0 &&
       b.shape.length === 0 &&
-      ((a._flags | b._flags) & 2) === 0
+      ((a._flags | b._flags) & RELEASED) === 0
     ) {
       let v = scalar(a._s, b._s);
       if (dt === "float32") v = Math.fround(v);

@@ -6,9 +6,10 @@ import { getBackend } from "../backend/backend.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 import { beforeWrite } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
-  if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+  if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0)
     return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
   const out = emptyTensor(x.shape, dtype);
   const src = x._buf(),
@@ -40,13 +41,8 @@ const identityOp = defineOp<null>({
   forward: (inputs) => {
     const x = inputs[0];
     if (x._lazy !== null) x._buf();
-    const t = new Tensor(x.shape, x.dtype, x._data, x._s);
-    // The result aliases x's storage, so neither buffer may be recycled.
-    if (x._data !== null) {
-      x._flags |= 1;
-      t._flags |= 1;
-    }
-    return t;
+    // The result views x's storage, so that storage may not be recycled.
+    return new Tensor(x.shape, x.dtype, x._sharedStorage(), x._s);
   },
   backward: (g) => [g],
 });
@@ -73,7 +69,7 @@ export function stopGradient(x: TensorLike): Tensor {
  * @example assignValues(w, 0)
  */
 export function assignValues(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
-  if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
+  if ((t._flags & RELEASED) !== 0 || t._lazy !== null) void t._buf();
   // Deferred results that read t's storage keep the values they had before this write.
   if (t._data !== null) beforeWrite(t._data);
   if (typeof value === "number") {

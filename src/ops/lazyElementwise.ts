@@ -33,6 +33,7 @@ import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 import { beforeWrite, expose, isExposed, noteReader, settled, snapshotOf } from "./pendingReaders.js";
 
 export { beforeWrite, expose };
@@ -124,7 +125,7 @@ export function setFusedEvaluator(e: FusedEvaluator | null): FusedEvaluator | nu
  * released), such as a sum's cotangent reshaped to [1] before it is broadcast back.
  */
 function readable(t: Tensor): boolean {
-  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & 2) === 0);
+  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & RELEASED) === 0);
 }
 
 /** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
@@ -196,7 +197,8 @@ function readsReleased(t: Tensor, seen: Set<Tensor>): boolean {
   for (const a of t._lazy!.a) {
     if (seen.has(a)) continue;
     seen.add(a);
-    if (a._lazy !== null ? readsReleased(a, seen) : a._data === null && (a._flags & 2) !== 0) return true;
+    if (a._lazy !== null ? readsReleased(a, seen) : a._data === null && (a._flags & RELEASED) !== 0)
+      return true;
   }
   return false;
 }

@@ -52,7 +52,7 @@ export function snapshotOf(t: Tensor, copy?: TypedArray): Tensor {
     d.set(src);
   }
   const s = new Tensor(t.shape, t.dtype, d);
-  s._flags |= 1;
+  s._storage!.shared = true;
   return s;
 }
 

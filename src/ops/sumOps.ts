@@ -18,6 +18,7 @@ import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
 import { reshape } from "./shapeOps.js";
 import { deferBinary, deferRowSum, fusedSum } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 /** Options of every reduction. */
 export interface ReduceOptions {
@@ -57,7 +58,7 @@ export function reduceForward(kernel: ReduceKernel, opName: string) {
         `${opName}: cannot reduce an empty tensor of shape ${fmtShape(x.shape)} (no identity for ${kernel})`,
       );
     }
-    if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+    if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0)
       return new Tensor(shape, dt, null, x._s);
     if (kernel === "sum" && x._lazy !== null) {
       if (axes.length === 1 && axes[0] === x.shape.length - 1) {

@@ -11,6 +11,7 @@ import { onesLike } from "../tensor/creation.js";
 import { Figure, baseLayout, type FigureOptions, type PlotlyTrace } from "./figure.js";
 import { layeredLayout } from "./layeredLayout.js";
 import { significant } from "./compactNumbers.js";
+import { GRAPH_FREED } from "../tensor/tensorFlags.js";
 
 export interface ComputationGraphOptions extends FigureOptions {
   /** Names for tensors, e.g. {x, w, b, z}: leaves show the name, ops "z = add". */
@@ -62,7 +63,7 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
   if (!(output instanceof Tensor))
     throw new TypeError(`${where}: expected the output Tensor of an expression, got ${typeof output}`);
   if (output._node === null) {
-    if ((output._flags & 8) !== 0) {
+    if ((output._flags & GRAPH_FREED) !== 0) {
       throw new Error(
         `${where}: the graph of this tensor was freed by backward(); call plot.computationGraph(y) before y.backward(), or use y.backward(undefined, { retainGraph: true })`,
       );

@@ -9,6 +9,8 @@ import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 import { tensorEngine } from "./tensorEngine.js";
 import type { Loose } from "./looseValue.js";
+import { RELEASED } from "./tensorFlags.js";
+import { Storage } from "./storage.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -38,7 +40,7 @@ export interface LazyNode {
 /** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
 export function dropDeferred(t: Tensor): void {
   t._lazy = null;
-  t._flags |= 2;
+  t._flags |= RELEASED;
 }
 
 /** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. @example const before = tensorSerial.n; zeros([2]); tensorSerial.n > before // true */
@@ -62,8 +64,8 @@ export class Tensor {
   readonly size: number;
   /** The gradient accumulated by `backward()` (null until then). */
   grad: Tensor | null = null;
-  /** @internal storage; null for an unmaterialised scalar or a released intermediate. */
-  _data: TypedArray | null;
+  /** @internal the memory this tensor views; null for an unmaterialised scalar or a released intermediate. */
+  _storage: Storage | null;
   /** @internal value of a scalar whose storage is not materialised. */
   _s = 0;
   /** @internal whether this tensor participates in differentiation. */
@@ -72,7 +74,7 @@ export class Tensor {
   _op: OpDef | null = null;
   _inputs: Tensor[] | null = null;
   _attrs: unknown = null;
-  /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
+  /** @internal bits from tensorFlags.ts (RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
   _g: Tensor | null = null;
@@ -88,12 +90,12 @@ export class Tensor {
   /** @internal creation serial (see tensorSerial). */
   readonly _id: number;
 
-  /** @internal use tensor()/zeros()/... instead. */
-  constructor(shape: number[], dtype: DType, data: TypedArray | null, scalar = 0) {
+  /** @internal use tensor()/zeros()/... instead. `data` is a new array, or the Storage of the tensor this one views. */
+  constructor(shape: number[], dtype: DType, data: TypedArray | Storage | null, scalar = 0) {
     this.shape = shape;
     this.dtype = dtype;
     this.size = shape.length === 0 ? 1 : sizeOf(shape);
-    this._data = data;
+    this._storage = data === null ? null : data instanceof Storage ? data : new Storage(data);
     this._s = scalar;
     this._id = ++tensorSerial.n;
     const temps = gradState.temporaries;
@@ -112,10 +114,28 @@ export class Tensor {
   get data(): TypedArray {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
-    this._flags |= 1;
+    this._storage!.shared = true;
     // ... and may be written at any time: deferred results never see those writes.
     tensorEngine.expose(d);
     return d;
+  }
+
+  /** @internal the typed array of the storage (null when there is none). */
+  get _data(): TypedArray | null {
+    const s = this._storage;
+    return s === null ? null : s.array;
+  }
+
+  /** @internal replace the storage by a new one holding `a` (not shared), or drop it. */
+  set _data(a: TypedArray | null) {
+    this._storage = a === null ? null : new Storage(a);
+  }
+
+  /** @internal this tensor's storage marked shared, for a new tensor viewing it (null when there is none). */
+  _sharedStorage(): Storage | null {
+    const s = this._storage;
+    if (s !== null) s.shared = true;
+    return s;
   }
 
   /** @internal the storage for engine code (does not pin it against recycling). */
@@ -126,7 +146,7 @@ export class Tensor {
       tensorEngine.materialise(this);
       return this._data!;
     }
-    if ((this._flags & 2) !== 0) {
+    if ((this._flags & RELEASED) !== 0) {
       throw new Error(
         `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was released: its buffer went back to the pool (an intermediate of a graph released by grad/valueAndGrad, or a tensor passed to dispose()). ` +
           "Keep values you need by returning them from the function (valueAndGrad returns the output), or clone() them inside it.",
@@ -146,8 +166,8 @@ export class Tensor {
     // Deferred results reading the old storage through this tensor keep reading the old values.
     if (this._lazy !== null) void this._buf();
     if (this._data !== null) tensorEngine.beforeWrite(this._data);
-    this._data = v;
-    this._flags |= 1;
+    this._storage = new Storage(v);
+    this._storage.shared = true;
     tensorEngine.expose(v);
   }
 
@@ -202,7 +222,7 @@ export class Tensor {
       throw new Error(
         `item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`,
       );
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return this._s;
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0) return this._s;
     return this._buf()[0];
   }
 
@@ -253,12 +273,7 @@ export class Tensor {
    */
   detach(): Tensor {
     if (this._lazy !== null) this._buf();
-    const t = new Tensor(this.shape, this.dtype, this._data, this._s);
-    if (this._data !== null) {
-      this._flags |= 1;
-      t._flags |= 1;
-    }
-    return t;
+    return new Tensor(this.shape, this.dtype, this._sharedStorage(), this._s);
   }
 
   /**
@@ -266,7 +281,7 @@ export class Tensor {
    * @example const c = x.clone(); c.assign(0); // x unchanged
    */
   clone(): Tensor {
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0)
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0)
       return new Tensor(this.shape.slice(), this.dtype, null, this._s);
     const src = this._buf();
     const d = acquire(this.dtype, this.size);
