@@ -25,9 +25,58 @@ import { deferBinary, deferRowSum, fusedSum } from "./lazyElementwise.js";
 /** Options of every reduction. */
 export interface ReduceOptions {
   /** Axis or axes to reduce (negative counts from the end); all when omitted. */
-  axis?: number | number[];
+  axis?: number | readonly number[];
   /** Keep reduced axes as size 1 (default false). */
   keepdims?: boolean;
+}
+
+/** Options of a reduction when the axis is given as a positional argument. */
+export type KeepdimsOptions = Omit<ReduceOptions, "axis">;
+
+/**
+ * The second argument of a reduction: an axis, a list of axes (as NumPy and PyTorch take them),
+ * or the options object.
+ */
+export type AxisOrOptions<O extends ReduceOptions = ReduceOptions> = number | readonly number[] | O;
+
+/**
+ * One options object from `x.sum(1, { keepdims: true })`, `x.sum([0, 1])` or `x.sum({ axis: 1 })`.
+ * A value that is neither (a string, say) is refused rather than read as "no axis", which
+ * would silently reduce everything.
+ * @example reduceOptions(1, { keepdims: true }, "sum") // { keepdims: true, axis: 1 }
+ */
+export function reduceOptions<O extends ReduceOptions>(
+  axisOrOpts: AxisOrOptions<O> | undefined,
+  opts: Omit<O, "axis"> | undefined,
+  name: string,
+): O | undefined {
+  if (axisOrOpts === undefined || axisOrOpts === null) return opts as O | undefined;
+  if (typeof axisOrOpts === "number" || Array.isArray(axisOrOpts)) {
+    if (opts !== undefined && (opts as ReduceOptions).axis !== undefined)
+      throw new ShapeError(`${name}: axis given twice (as an argument and in the options)`);
+    return { ...opts, axis: axisOrOpts } as O;
+  }
+  if (typeof axisOrOpts !== "object")
+    throw new ShapeError(
+      `${name}: axis must be a number, an array of numbers or an options object; got ${JSON.stringify(axisOrOpts)}`,
+    );
+  if (opts !== undefined) throw new ShapeError(`${name}: options given twice`);
+  return axisOrOpts as O;
+}
+
+/**
+ * The axis of a single-axis op (argmax, softmax) from a number or `{ axis }`.
+ * @example singleAxis({ axis: 1 }, "argmax") // 1
+ */
+export function singleAxis(
+  axisOrOpts: number | { axis?: number } | undefined,
+  name: string,
+): number | undefined {
+  if (axisOrOpts === undefined || axisOrOpts === null) return undefined;
+  if (typeof axisOrOpts === "number") return axisOrOpts;
+  if (typeof axisOrOpts !== "object" || Array.isArray(axisOrOpts))
+    throw new ShapeError(`${name}: axis must be a number or { axis }; got ${JSON.stringify(axisOrOpts)}`);
+  return axisOrOpts.axis;
 }
 
 interface ReduceAttrs {
@@ -167,13 +216,15 @@ function asT(x: TensorLike, name: string): Tensor {
 }
 
 /** Sum over `axis` (all by default). @example sum(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray() // [4, 6] */
-export function sum(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function sum(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "sum");
   const t = asT(x, "sum");
   return apply(sumOp, [t], attrsOf(t, opts, "sum"));
 }
 
 /** Mean over `axis` (all by default); integers give float64. @example mean(tensor([1, 2, 3, 4])).item() // 2.5 */
-export function mean(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function mean(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "mean");
   const t = asT(x, "mean");
   const attrs = attrsOf(t, opts, "mean");
   let n = 1;
@@ -183,19 +234,22 @@ export function mean(x: TensorLike, opts?: ReduceOptions): Tensor {
 }
 
 /** Maximum over `axis`; ties share the gradient evenly. @example max(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray() // [5, 7] */
-export function max(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function max(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "max");
   const t = asT(x, "max");
   return apply(maxOp, [t], attrsOf(t, opts, "max"));
 }
 
 /** Minimum over `axis`; ties share the gradient evenly. @example min(tensor([3, 1, 2])).item() // 1 */
-export function min(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function min(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "min");
   const t = asT(x, "min");
   return apply(minOp, [t], attrsOf(t, opts, "min"));
 }
 
 /** Product over `axis` (gradient prod/x, so inputs should be nonzero). @example prod(tensor([2, 3, 4])).item() // 24 */
-export function prod(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function prod(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "prod");
   const t = asT(x, "prod");
   return apply(prodOp, [t], attrsOf(t, opts, "prod"));
 }
@@ -204,7 +258,8 @@ export function prod(x: TensorLike, opts?: ReduceOptions): Tensor {
  * log(sum(exp(x))) over `axis`, computed stably (shifted by the max).
  * @example logsumexp(tensor([0, 0])).item() // 0.6931471805599453
  */
-export function logsumexp(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function logsumexp(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "logsumexp");
   const t = asT(x, "logsumexp");
   const axes = normAxes(opts?.axis, t.shape.length, "logsumexp");
   const m0 = stopGradient(max(t, { axis: axes, keepdims: true }));
@@ -223,7 +278,12 @@ export interface VarOptions extends ReduceOptions {
  * Variance over `axis`: mean((x - mean)^2) · n/(n - correction). correction defaults to 0 (NumPy/JAX).
  * @example variance(tensor([1, 2, 3, 4])).item() // 1.25
  */
-export function variance(x: TensorLike, opts?: VarOptions): Tensor {
+export function variance(
+  x: TensorLike,
+  axis?: AxisOrOptions<VarOptions>,
+  more?: Omit<VarOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "var");
   const t = asT(x, "var");
   const axes = normAxes(opts?.axis, t.shape.length, "var");
   let n = 1;
@@ -238,7 +298,12 @@ export function variance(x: TensorLike, opts?: VarOptions): Tensor {
 export const var_ = variance;
 
 /** Standard deviation: sqrt(variance). @example std(tensor([1, 3])).item() // 1 */
-export function std(x: TensorLike, opts?: VarOptions): Tensor {
+export function std(
+  x: TensorLike,
+  axis?: AxisOrOptions<VarOptions>,
+  more?: Omit<VarOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "std");
   return sqrt(variance(x, opts));
 }
 
@@ -277,7 +342,12 @@ const norm2Op = defineOp<ReduceAttrs>({
  * The gradient at the origin is 0 (a subgradient).
  * @example norm(tensor([3, 4])).item() // 5
  */
-export function norm(x: TensorLike, opts?: NormOptions): Tensor {
+export function norm(
+  x: TensorLike,
+  axis?: AxisOrOptions<NormOptions>,
+  more?: Omit<NormOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "norm");
   const t = asT(x, "norm");
   const ord = opts?.ord ?? 2;
   const o: ReduceOptions = { axis: opts?.axis, keepdims: opts?.keepdims };
@@ -329,22 +399,20 @@ const argminOp = argOp("argmin");
  * Index of the maximum (int32), over the flattened tensor or along `axis`. Not differentiable.
  * @example argmax(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray() // [1, 0]
  */
-export function argmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function argmax(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = asT(x, "argmax");
-  return apply(argmaxOp, [t], {
-    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmax"),
-  });
+  const a = singleAxis(axis, "argmax");
+  return apply(argmaxOp, [t], { axis: a === undefined ? null : normAxis(a, t.shape.length, "argmax") });
 }
 
 /**
  * Index of the minimum (int32), over the flattened tensor or along `axis`. Not differentiable.
  * @example argmin(tensor([3, 1, 2])).item() // 1
  */
-export function argmin(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function argmin(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = asT(x, "argmin");
-  return apply(argminOp, [t], {
-    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmin"),
-  });
+  const a = singleAxis(axis, "argmin");
+  return apply(argminOp, [t], { axis: a === undefined ? null : normAxis(a, t.shape.length, "argmin") });
 }
 
 const broadcastToOp = defineOp<{ shape: number[] }>({
