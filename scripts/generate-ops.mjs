@@ -218,6 +218,9 @@ export async function generatedFiles(table) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // --check: write nothing, list the stale files and fail (the test of generated files runs this).
+  const check = process.argv.includes("--check");
+  const stale = [];
   for (const [path, text] of await generatedFiles()) {
     let before = "";
     try {
@@ -225,9 +228,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     } catch {
       before = "";
     }
-    if (before !== text) {
+    if (before === text) continue;
+    if (check) stale.push(path);
+    else {
       writeFileSync(join(root, path), text);
       console.log(`generate-ops: wrote ${path}`);
     }
+  }
+  if (stale.length > 0) {
+    console.error(`generate-ops: stale (run \`npm run generate:ops\`): ${stale.join(", ")}`);
+    process.exit(1);
   }
 }
