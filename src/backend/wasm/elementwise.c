@@ -67,13 +67,23 @@ UNARY_LOOP(float, f32x4, 4)
 // The *_GRAD ops are the fused first-order gradient kernels: a = cotangent, b = saved value.
 enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
 
+// The tanh and sigmoid gradients cancel (1 − y², y·(1 − y)) where y nears ±1 or 0, so float32
+// data computes them in float64 and rounds once, as the JS backend and fusedVm.c do.
+#define TANH_GRAD64(X, Y) wasm_f64x2_mul(X, wasm_f64x2_sub(F64(1.0), wasm_f64x2_mul(Y, Y)))
+#define SIGMOID_GRAD64(X, Y) wasm_f64x2_mul(X, wasm_f64x2_mul(Y, wasm_f64x2_sub(F64(1.0), Y)))
+#define GRAD_f64x2(EXPR64, a, b) EXPR64(a, b)
+#define GRAD_f32x4(EXPR64, a, b)                                                                   \
+  ({ v128_t lo_ = EXPR64(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b));        \
+     v128_t hi_ = EXPR64(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)),        \
+                         wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 0, 1)));       \
+     wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo_), wasm_f32x4_demote_f64x2_zero(hi_), 0, 1, 4, 5); })
 #define BINOP(W, op, a, b)                                                                         \
   (op == OP_ADD ? wasm_##W##_add(a, b) : op == OP_SUB ? wasm_##W##_sub(a, b) :                       \
    op == OP_MUL ? wasm_##W##_mul(a, b) : op == OP_DIV ? wasm_##W##_div(a, b) :                       \
    op == OP_MAXIMUM ? wasm_v128_bitselect(a, b, wasm_##W##_gt(a, b)) :                                  \
    op == OP_MINIMUM ? wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)) :                                  \
-   op == OP_TANH_GRAD ? wasm_##W##_mul(a, wasm_##W##_sub(wasm_##W##_splat(1), wasm_##W##_mul(b, b))) : \
-   op == OP_SIGMOID_GRAD ? wasm_##W##_mul(a, wasm_##W##_mul(b, wasm_##W##_sub(wasm_##W##_splat(1), b))) : \
+   op == OP_TANH_GRAD ? GRAD_##W(TANH_GRAD64, a, b) :                                               \
+   op == OP_SIGMOID_GRAD ? GRAD_##W(SIGMOID_GRAD64, a, b) :                                         \
    op == OP_RELU_GRAD ? wasm_v128_and(a, wasm_##W##_gt(b, wasm_##W##_splat(0))) :                  \
                  wasm_##W##_mul(a, wasm_##W##_mul(wasm_##W##_splat(2), b)))
 // NaN-propagating max/min like NumPy: a NaN on either side wins.
@@ -85,8 +95,8 @@ enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
   static inline T scalar_##W(int op, T a, T b) {                                                   \
     if (op == OP_ADD) return a + b; if (op == OP_SUB) return a - b;                                  \
     if (op == OP_MUL) return a * b; if (op == OP_DIV) return a / b;                                  \
-    if (op == OP_TANH_GRAD) return a * (1 - b * b);                                                 \
-    if (op == OP_SIGMOID_GRAD) return a * (b * (1 - b));                                            \
+    if (op == OP_TANH_GRAD) return (T)((double)a * (1 - (double)b * b));                            \
+    if (op == OP_SIGMOID_GRAD) return (T)((double)a * ((double)b * (1 - (double)b)));               \
     if (op == OP_RELU_GRAD) return b > 0 ? a : 0;                                                   \
     if (op == OP_SQUARE_GRAD) return a * (2 * b);                                                   \
     if (a != a || b != b) return a + b;                                                            \
