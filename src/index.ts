@@ -1,8 +1,10 @@
 // gradlab: tensors with reverse-mode autodiff, plus the loss/optim/plot/data namespaces.
-import "./backend/jsBackend.js";
-import "./backend/wasm/registerWasm.js";
-import "./autodiff/backwardPass.js";
+import { installEngine } from "./engine.js";
+// The op methods' declarations (x.add(y), ...) augment Tensor's type; this import keeps them in
+// the public .d.ts (the methods themselves are attached by installEngine).
 import "./ops/tensorMethods.js";
+
+installEngine();
 
 export { Tensor, isTensor } from "./tensor/tensor.js";
 export type { TensorLike, NestedArray, BackwardOptions } from "./tensor/tensor.js";
@@ -65,7 +67,6 @@ export {
   sub,
   mul,
   div,
-  pow,
   maximum,
   minimum,
   where,
@@ -78,6 +79,7 @@ export {
   logicalAnd,
   logicalOr,
 } from "./ops/binaryOps.js";
+export { pow } from "./ops/powOps.js";
 export {
   sum,
   mean,

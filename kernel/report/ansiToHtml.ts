@@ -1,7 +1,7 @@
 // Tracebacks and coloured stream text carry ANSI SGR escapes; the report shows their colours
 // (the 8 + 8 standard ones and bold) and drops every other escape sequence.
 
-import { escapeHtml } from "./markdownRenderer.js";
+import { escapeHtml } from "./escapeHtml.js";
 
 const COLORS = ["#000", "#b22", "#2a2", "#a60", "#22b", "#a2a", "#1aa", "#888"];
 const BRIGHT = ["#555", "#e44", "#4c4", "#cc4", "#55e", "#d5d", "#4dd", "#ccc"];

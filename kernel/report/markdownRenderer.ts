@@ -5,14 +5,9 @@
 // the project's dependencies and package.json is frozen, hence this file.
 
 import { texToHtml } from "./texToHtml.js";
+import { escapeHtml } from "./escapeHtml.js";
 
-/**
- * Escapes text for HTML element content and attribute values.
- * @example escapeHtml("<a & b>") // "&lt;a &amp; b&gt;"
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
+export { escapeHtml };
 
 /**
  * Renders Markdown to HTML.

@@ -3,8 +3,10 @@
 // each down to a point, snap it to a short decimal, and let checkDifferentiable's one-sided
 // difference quotients classify it (kink, jump, or smooth after all). For a gradlab loss the
 // findings are compared with the kink set its metadata declares.
-import type { Tensor } from "../index.js";
-import { checkDifferentiable, sum, tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { checkDifferentiable } from "../autodiff/checkDifferentiable.js";
+import { sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { derivative, type DerivativeFigure } from "../plot/derivative.js";
 import type { LossInfo } from "../loss/lossInfo.js";

@@ -2,31 +2,14 @@
 // discontinuous loss or op, with a sharpness knob (beta for kinks, temperature for jumps)
 // under which the surrogate converges to the original as it goes to 0; and the
 // straight-through estimator, which keeps the hard forward value but borrows a gradient.
-import type { Tensor, TensorLike } from "../index.js";
-import {
-  abs,
-  add,
-  mul,
-  neg,
-  relu,
-  reshape,
-  sigmoid,
-  sign,
-  softmax,
-  softplus,
-  sqrt,
-  square,
-  step,
-  stopGradient,
-  sub,
-  sum,
-  tanh,
-  tensor,
-  where,
-  lt,
-  eq,
-  expandDims,
-} from "../index.js";
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { abs, neg, relu, sigmoid, sign, softplus, sqrt, square, step, tanh } from "../ops/unaryOps.js";
+import { add, mul, sub, where, lt, eq } from "../ops/binaryOps.js";
+import { reshape, expandDims } from "../ops/shapeOps.js";
+import { softmax } from "../ops/softmaxOps.js";
+import { stopGradient } from "../ops/castOps.js";
+import { sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 import { withInfo, none, type LossFunction, type LossInfo } from "../loss/lossInfo.js";
 import { reduce, sameShape, toTensor, type Reduction } from "../loss/reduction.js";
 import { mae, quantile } from "../loss/regression.js";

@@ -1,6 +1,6 @@
 // The reverse sweep. Iterative everywhere (an explicit DFS stack for the topological
 // order, a flat loop for the sweep) so a chain of a million ops cannot overflow the stack.
-import { dropDeferred, Tensor, tensorHooks, type BackwardOptions } from "../tensor/tensor.js";
+import { dropDeferred, Tensor, type BackwardOptions } from "../tensor/tensor.js";
 import { fmtShape, sameShape } from "../tensor/shape.js";
 import { release } from "../backend/bufferPool.js";
 import { gradState } from "./gradMode.js";
@@ -8,6 +8,7 @@ import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
 import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { Node } from "./opRegistry.js";
+import { materialiseTogether } from "../ops/lazyElementwise.js";
 
 let stampCounter = 0;
 
@@ -208,8 +209,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       // together (results of one shape share a loop: what they have in common is computed once),
       // oldest first so a later result reads an earlier one instead of recomputing it.
       const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
-      if (tensorHooks.materialiseTogether !== null) tensorHooks.materialiseTogether(deferred);
-      else for (const t of deferred) t._buf();
+      materialiseTogether(deferred);
       for (const t of temps) {
         if (t._lazy !== null && !keep!.has(t)) {
           dropDeferred(t);
@@ -247,7 +247,11 @@ export function freeGraph(order: readonly Tensor[]): void {
   }
 }
 
-function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
+/**
+ * Tensor.backward: check the cotangent, sweep from `root`, then free the graph unless retained.
+ * @example backwardFrom(loss, undefined, {}) // same as loss.backward()
+ */
+export function backwardFrom(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
   if (!root._rg) {
     if ((root._flags & 8) !== 0) {
       throw new Error(
@@ -289,5 +293,3 @@ function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: Backwar
   const { order } = sweep([root], [ct], { createGraph: opts.createGraph === true });
   if (opts.retainGraph !== true && opts.createGraph !== true) freeGraph(order);
 }
-
-tensorHooks.backward = backwardImpl;

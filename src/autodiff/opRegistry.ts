@@ -2,7 +2,7 @@
 // side (as tfjs registers a gradient beside its kernel). `apply` runs the forward and
 // records a graph node when gradients are wanted. Gradient rules are written with the
 // same differentiable ops, so recording the backward pass gives exact higher derivatives.
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { gradState } from "./gradMode.js";
 import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
 

@@ -1,7 +1,6 @@
 // The pure-JavaScript backend. Elementwise loops are generated once per op from an
 // expression so each loop is monomorphic (V8 then compiles it like hand-written code).
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend.js";
-import { registerBackend } from "./backend.js";
 import { BINARY_KERNELS, UNARY_KERNELS, type KernelSpec } from "./kernelTable.js";
 import { jsGemm } from "./jsGemm.js";
 import {
@@ -514,5 +513,3 @@ export const jsBackend: Backend = {
   softmax: softmaxKernel,
   softmaxGrad: softmaxGradKernel,
 };
-
-registerBackend(jsBackend);

@@ -1,7 +1,7 @@
 // Metadata every loss carries: how differentiable it is and where not, whether it is convex,
 // which smooth losses stand in for it, and the 1-D slice `analyze` examines to check all that
 // numerically.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** smooth: differentiable everywhere; piecewise-smooth: continuous with kinks; not-differentiable: jumps (or zero gradient almost everywhere). */
 export type Differentiability = "smooth" | "piecewise-smooth" | "not-differentiable";

@@ -9,8 +9,7 @@ import { BINARY_KERNELS, type BinaryKernel } from "../backend/kernelTable.js";
 import { BINARY_SCALAR, BINARY_SCALAR_GRAD } from "./kernelScalars.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
-import { log, neg } from "./unaryOps.js";
-import { sumTo } from "./reductionOps.js";
+import { sumTo } from "./sumOps.js";
 import { castTo } from "./castOps.js";
 import { deferBinary } from "./lazyElementwise.js";
 
@@ -74,7 +73,11 @@ interface BinaryOpSpec {
   readonly savedReads?: { readonly inputs: readonly number[]; readonly out: boolean };
 }
 
-function binaryOp(spec: BinaryOpSpec): OpDef<null> {
+/**
+ * Register a binary op from its kernel in the table and its op-level facts.
+ * @example const maxMaskOp = binaryOp({ kernel: "maxMask", dtypes: "float" });
+ */
+export function binaryOp(spec: BinaryOpSpec): OpDef<null> {
   const name = spec.kernel;
   const differentiable = BINARY_KERNELS[name].differentiable;
   if (differentiable !== (spec.backward !== undefined))
@@ -93,9 +96,14 @@ function binaryOp(spec: BinaryOpSpec): OpDef<null> {
   });
 }
 
-/** The gradient for input `x` from a cotangent of the broadcast shape. */
-function gradFor(g: Tensor, x: Tensor): Tensor {
+/** The gradient for input `x` from a cotangent of the broadcast shape. @example gradFor(g, b) // g summed to b's shape */
+export function gradFor(g: Tensor, x: Tensor): Tensor {
   return castTo(sumTo(g, x.shape), x.dtype);
+}
+
+/** -x as x · (-1), which is exact and keeps the sign of zero (neg is a unary op, defined above this module). */
+function negated(x: Tensor): Tensor {
+  return mul(x, -1);
 }
 
 const addOp = binaryOp({
@@ -112,7 +120,7 @@ const subOp = binaryOp({
   dtypes: "arith",
   backward: (g, c) => [
     c.needs[0] ? gradFor(g, c.inputs[0]) : null,
-    c.needs[1] ? gradFor(neg(g), c.inputs[1]) : null,
+    c.needs[1] ? gradFor(negated(g), c.inputs[1]) : null,
   ],
   savedReads: { inputs: [], out: false },
 });
@@ -138,21 +146,9 @@ const divOp = binaryOp({
   dtypes: "float",
   backward: (g, c) => [
     c.needs[0] ? gradFor(div(g, c.inputs[1]), c.inputs[0]) : null,
-    c.needs[1] ? gradFor(neg(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
+    c.needs[1] ? gradFor(negated(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
   ],
   savedReads: { inputs: [1], out: true },
-});
-const powOp = binaryOp({
-  kernel: "pow",
-  dtypes: "float",
-  backward: (g, c) => {
-    const [a, b] = c.inputs;
-    return [
-      c.needs[0] ? gradFor(mul(g, mul(b, pow(a, sub(b, 1)))), a) : null,
-      // d/db a^b = a^b log a; defined as 0 where a == 0 (PyTorch's convention).
-      c.needs[1] ? gradFor(mul(g, mul(c.out, log(where(eq(a, 0), 1, a)))), b) : null,
-    ];
-  },
 });
 const maxMaskOp = binaryOp({ kernel: "maxMask", dtypes: "float" });
 // Ties split the gradient evenly, as PyTorch does.
@@ -187,7 +183,8 @@ const geOp = binaryOp({ kernel: "ge", dtypes: "bool" });
 const andOp = binaryOp({ kernel: "logicalAnd", dtypes: "bool" });
 const orOp = binaryOp({ kernel: "logicalOr", dtypes: "bool" });
 
-function pair(a: TensorLike, b: TensorLike, name: string): Tensor[] {
+/** Both operands as tensors (a plain number takes the other's dtype). @example pair(x, 2, "add") */
+export function pair(a: TensorLike, b: TensorLike, name: string): Tensor[] {
   const ta = a instanceof Tensor ? a : asTensor(a, b instanceof Tensor ? b : null, name);
   const tb = b instanceof Tensor ? b : asTensor(b, ta, name);
   return [ta, tb];
@@ -208,13 +205,6 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 /** a / b (true division: integers give float64). @example div(tensor([1, 2]), 4).toArray() // [0.25, 0.5] */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return apply(divOp, pair(a, b, "div"), null);
-}
-/**
- * a ** b elementwise; differentiable in both (d/db is 0 where a == 0).
- * @example pow(tensor([2, 3]), 2).toArray() // [4, 9]
- */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return apply(powOp, pair(a, b, "pow"), null);
 }
 /** Elementwise max; a tie splits the gradient evenly. @example maximum(tensor([1, 5]), 3).toArray() // [3, 5] */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {

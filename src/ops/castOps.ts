@@ -1,10 +1,11 @@
 // dtype conversion, identity, stopGradient and in-place assignment.
-import { Tensor, tensorHooks, type TensorLike } from "../tensor/tensor.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, fmtShape, ShapeError } from "../tensor/shape.js";
 import { getBackend } from "../backend/backend.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
+import { beforeWrite } from "./lazyElementwise.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
   if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
@@ -67,10 +68,14 @@ export function stopGradient(x: TensorLike): Tensor {
   return t.detach();
 }
 
-function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
+/**
+ * Overwrite `t`'s values in place (Tensor.assign; not recorded by autodiff).
+ * @example assignValues(w, 0)
+ */
+export function assignValues(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
   if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
   // Deferred results that read t's storage keep the values they had before this write.
-  if (t._data !== null) tensorHooks.beforeWrite?.(t._data);
+  if (t._data !== null) beforeWrite(t._data);
   if (typeof value === "number") {
     if (t._data === null)
       t._s =
@@ -94,7 +99,7 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
       );
     }
     if (t._data === null && value.size === 1) {
-      assignImpl(t, value.item());
+      assignValues(t, value.item());
       return;
     }
     const dst = t._buf();
@@ -119,5 +124,10 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
   for (let i = 0; i < value.length; i++) dst[i] = value[i];
 }
 
-tensorHooks.assign = assignImpl;
-tensorHooks.astype = (t, dtype) => (t.dtype === dtype ? t.clone() : apply(astypeOp, [t], { dtype }));
+/**
+ * `t` converted to `dtype` (Tensor.astype): a copy when the dtype is already `dtype`.
+ * @example convertDType(tensor([1.7]), "int32").toArray() // [1]
+ */
+export function convertDType(t: Tensor, dtype: DType): Tensor {
+  return t.dtype === dtype ? t.clone() : apply(astypeOp, [t], { dtype });
+}

@@ -20,7 +20,7 @@
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
-import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
+import { deferredLive, Tensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
@@ -591,7 +591,11 @@ function runPlan(
   );
 }
 
-function materialise(t: Tensor): void {
+/**
+ * Compute a deferred tensor's storage (its first read).
+ * @example materialise(x.mul(w)) // fills _data, clears _lazy
+ */
+export function materialise(t: Tensor): void {
   if (t._lazy!.k === ROW_SUM) {
     materialiseRowSums(t);
     return;
@@ -715,10 +719,6 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
   track(out);
   return out;
 }
-
-tensorHooks.materialise = materialise;
-tensorHooks.materialiseTogether = materialiseTogether;
-tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);
 

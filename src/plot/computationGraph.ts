@@ -2,11 +2,9 @@
 // and its gradient: the picture of backpropagation as the chain rule applied node by node.
 // Gradients come from the ops' own gradient rules, run here in reverse topological order
 // (the same local rule backward() applies), so leaves' .grad are left untouched.
-// the engine's side-effect modules (as src/index.ts loads them), so the figure functions
-// work when imported on their own: tensor methods, backward(), the compute backend
-import "../backend/jsBackend.js";
-import "../autodiff/backwardPass.js";
-import "../ops/tensorMethods.js";
+// The figure functions install the engine (tensor methods, backward(), the compute backends)
+// so they also work when their module is imported on its own.
+import { installEngine } from "../engine.js";
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autodiff/gradMode.js";
 import { onesLike } from "../tensor/creation.js";
@@ -59,6 +57,7 @@ function summarize(t: Tensor | null): string {
  * plot.computationGraph(y, { names: { x, w } });
  */
 export function computationGraph(output: Tensor, opts: ComputationGraphOptions = {}): ComputationGraphFigure {
+  installEngine();
   const where = "plot.computationGraph";
   if (!(output instanceof Tensor))
     throw new TypeError(`${where}: expected the output Tensor of an expression, got ${typeof output}`);

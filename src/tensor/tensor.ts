@@ -7,6 +7,7 @@ import { fmtShape, sizeOf } from "./shape.js";
 import { gradState } from "../autodiff/gradMode.js";
 import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
+import { tensorEngine } from "./tensorEngine.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -22,12 +23,6 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions) => void;
-type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
-type CastImpl = (t: Tensor, dtype: DType) => Tensor;
-type MaterialiseImpl = (t: Tensor) => void;
-type BeforeWriteImpl = (buf: TypedArray) => void;
-
 /**
  * A deferred elementwise op (see src/ops/lazyElementwise.ts): kernel name and argument tensors,
  * each either materialised or itself deferred; `n` counts the ops in the inlinable tree.
@@ -38,23 +33,6 @@ export interface LazyNode {
   readonly a: Tensor[];
   readonly n: number;
 }
-
-/** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: {
-  backward: BackwardImpl | null;
-  assign: AssignImpl | null;
-  astype: CastImpl | null;
-  materialise: MaterialiseImpl | null;
-  materialiseTogether: ((ts: readonly Tensor[]) => void) | null;
-  beforeWrite: BeforeWriteImpl | null;
-} = {
-  backward: null,
-  materialise: null,
-  materialiseTogether: null,
-  beforeWrite: null,
-  assign: null,
-  astype: null,
-};
 
 /**
  * @internal deferred tensors still pending (not yet computed nor dropped), oldest first, so an
@@ -145,7 +123,7 @@ export class Tensor {
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
     this._flags |= 1;
     // ... and may be written: deferred results reading it are computed now, with today's values.
-    if (tensorHooks.beforeWrite !== null) tensorHooks.beforeWrite(d);
+    tensorEngine.beforeWrite(d);
     return d;
   }
 
@@ -154,7 +132,7 @@ export class Tensor {
     const d = this._data;
     if (d !== null) return d;
     if (this._lazy !== null) {
-      tensorHooks.materialise!(this);
+      tensorEngine.materialise(this);
       return this._data!;
     }
     if ((this._flags & 2) !== 0) {
@@ -263,7 +241,7 @@ export class Tensor {
    * @example const x = scalar(3, { requiresGrad: true }); x.mul(x).backward(); x.grad!.item() // 6
    */
   backward(cotangent?: Tensor, opts: BackwardOptions = {}): void {
-    tensorHooks.backward!(this, cotangent, opts);
+    tensorEngine.backward(this, cotangent, opts);
   }
 
   /**
@@ -307,7 +285,7 @@ export class Tensor {
    * @example w.assign(w.sub(g.mul(0.1)))
    */
   assign(value: Tensor | ArrayLike<number> | number): this {
-    tensorHooks.assign!(this, value);
+    tensorEngine.assign(this, value);
     return this;
   }
 
@@ -316,7 +294,7 @@ export class Tensor {
    * @example tensor([1.7]).astype("int32").toArray() // [1]
    */
   astype(dtype: DType): Tensor {
-    return tensorHooks.astype!(this, checkDType(dtype, "astype"));
+    return tensorEngine.astype(this, checkDType(dtype, "astype"));
   }
 
   /**

@@ -1,8 +1,11 @@
 // train(): the loop every notebook would otherwise rewrite. One optimizer step per batch;
 // records a History; draws a live loss curve in the kernel; stops cleanly (keeping params
 // and history) at the end of the current step when the user interrupts the cell.
-import type { Tensor } from "../index.js";
-import { dispose, noGrad, treeLeaves, valueAndGrad } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { dispose } from "../tensor/dispose.js";
+import { noGrad } from "../autodiff/gradMode.js";
+import { treeLeaves } from "../autodiff/pytree.js";
+import { valueAndGrad } from "../autodiff/transforms.js";
 import { displayHost } from "../displayHost.js";
 import { liveLossCurve, type LiveLossCurve, type LiveLossCurveOptions } from "../plot/liveLossCurve.js";
 import { GradientOptimizer } from "../optim/gradientOptimizer.js";
