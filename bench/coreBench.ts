@@ -6,6 +6,7 @@ import { writeResultJson } from "./benchPaths.js";
 import { runInterleaved, type BenchImpl, type ImplResult, type RunOptions } from "./interleavedRunner.js";
 import { isMainModule } from "./mainModule.js";
 import { formatNumber, markdownTable } from "./markdownTable.js";
+import { summarize } from "./sampleStats.js";
 import { tfjsInfo } from "./tfjsBackends.js";
 import type { Workload, WorkloadTarget } from "./core/workload.js";
 import { chainFloor, chainTfjs } from "./core/elementwiseChain.js";
@@ -64,6 +65,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
   const backends = await gradlabBackends();
   const each = (make: (b: string) => BenchImpl) => backends.map(make);
   const wasm = (t: WorkloadTarget) => (backends.includes("wasm") ? [t] : []);
+  const auto = (t: WorkloadTarget) => (backends.includes("auto") ? [t] : []);
   const all: Workload[] = [
     {
       id: "a",
@@ -76,6 +78,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.7, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.5, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.15, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 30, o),
     },
@@ -96,8 +99,10 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       targets: [
         { kind: "gflops", impl: "gradlab", minGflops: 4, peer: "js-floor", issue: 2 },
         // Issue 7: >= 1.0x tfjs-wasm's GFLOP/s on one thread, >= 1.6x with two.
-        ...wasm({ kind: "timeRatio", impl: "gradlab-wasm-1t", peer: "tfjs-wasm", maxRatio: 1.0, issue: 7 }),
+        // Issue 12: the default (auto, two threads) <= 0.6x tfjs-wasm, <= 0.9x on one thread.
+        ...wasm({ kind: "timeRatio", impl: "gradlab-wasm-1t", peer: "tfjs-wasm", maxRatio: 0.9, issue: 12 }),
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 1 / 1.6, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.6, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 20, o),
     },
@@ -125,6 +130,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "tfjs-wasm", maxRatio: 0.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "tfjs-wasm", maxRatio: 0.2, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "tfjs-wasm", maxRatio: 0.3, issue: 12 }),
       ],
       run: runOptions(3, 20, 5, 20, o),
     },
@@ -138,6 +144,7 @@ export async function coreWorkloads(o: CoreBenchOptions): Promise<Workload[]> {
       targets: [
         { kind: "timeRatio", impl: "gradlab", peer: "micrograd-js", maxRatio: 1.5, issue: 2 },
         ...wasm({ kind: "timeRatio", impl: "gradlab-wasm", peer: "micrograd-js", maxRatio: 1.5, issue: 7 }),
+        ...auto({ kind: "timeRatio", impl: "gradlab-auto", peer: "micrograd-js", maxRatio: 1.0, issue: 12 }),
       ],
       // Allocation-bound: one untimed step after each GC restores the young generation's size.
       run: runOptions(5, 30, 5, 20, o, 1),
@@ -172,6 +179,8 @@ export interface CoreRow {
   gflops?: number;
   faultsPerStep?: number;
   cpuPerWall?: number;
+  /** Median process CPU time of a step (all threads), ms: steadier than wall time on a loaded machine. */
+  cpuMs?: number;
   ratioVsPeer?: number;
   targetPeer: string;
   target: string;
@@ -217,6 +226,10 @@ function rowsFor(w: Workload, results: ImplResult[]): CoreRow[] {
       gflops,
       faultsPerStep: r.faultsMedian,
       cpuPerWall: r.cpuPerWallMedian,
+      cpuMs:
+        r.samplesMs.length > 0
+          ? summarize(r.samplesMs.map((ms, i) => ms * r.cpuPerWall[i])).median
+          : undefined,
       ratioVsPeer: ratio,
       targetPeer: peerName,
       target,
@@ -240,6 +253,7 @@ export function coreTable(rows: readonly CoreRow[]): string {
       "GFLOP/s",
       "faults/step",
       "cpu/wall",
+      "cpu ms",
       "ratio vs target peer",
       "target",
       "met?",
@@ -253,6 +267,7 @@ export function coreTable(rows: readonly CoreRow[]): string {
       formatNumber(r.gflops),
       r.faultsPerStep === undefined ? "-" : String(Math.round(r.faultsPerStep)),
       r.cpuPerWall === undefined ? "-" : r.cpuPerWall.toFixed(2),
+      formatNumber(r.cpuMs),
       r.ratioVsPeer === undefined ? "-" : `${formatNumber(r.ratioVsPeer)}x ${r.targetPeer}`,
       r.target,
       r.met === undefined ? "" : r.met ? "yes" : "NO",

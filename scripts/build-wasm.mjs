@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = join(root, "src/backend/wasm");
-export const SOURCES = ["matmul.c", "elementwise.c", "fusedVm.c"];
+export const SOURCES = ["matmul.c", "elementwise.c"];
 export const CLANG_ARGS = [
   "--target=wasm32",
   "-O3",
@@ -34,9 +34,9 @@ export const CLANG_ARGS = [
 ];
 
 /**
- * fusedVm.c again, alone, on a plain (non-shared) memory: the single-thread fused path copies
- * its inputs and results through this instance, and TypedArray.set into a non-shared memory runs
- * at about twice the speed it reaches into a shared one (measured on Node 20: ~62 vs ~31 GB/s).
+ * The fused interpreter fusedVm.c, alone, on a plain (non-shared) memory: fused plans copy their
+ * inputs and results through this instance, and TypedArray.set into a non-shared memory is
+ * faster than into the kernels' shared one.
  */
 export const FUSED_VM_SOURCES = ["fusedVm.c"];
 export const FUSED_VM_CLANG_ARGS = [

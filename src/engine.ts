@@ -12,9 +12,8 @@ import { registerBackend, setBackend } from "./backend/backend.js";
 import { jsBackend } from "./backend/jsBackend.js";
 import { createWasmBackends } from "./backend/wasm/wasmBackend.js";
 import { wasmFusedEvaluator } from "./backend/wasm/fusedPlanRunner.js";
-import { wasmRuntime } from "./backend/wasm/wasmRuntime.js";
 import { installTensorEngine } from "./tensor/tensorEngine.js";
-import { beforeWrite, materialise, setFusedEvaluator } from "./ops/lazyElementwise.js";
+import { beforeWrite, expose, materialise, setFusedEvaluator } from "./ops/lazyElementwise.js";
 import { assignValues, convertDType } from "./ops/castOps.js";
 import { installTensorMethods } from "./ops/tensorMethods.js";
 import { backwardFrom } from "./autodiff/backwardPass.js";
@@ -34,6 +33,7 @@ export function installEngine(): void {
     astype: convertDType,
     materialise,
     beforeWrite,
+    expose,
   });
   installTensorMethods();
   registerBackend(jsBackend);
@@ -42,6 +42,7 @@ export function installEngine(): void {
     registerBackend(created.wasm);
     registerBackend(created.auto);
     setBackend("auto");
-    setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!));
+    const fused = wasmFusedEvaluator();
+    if (fused !== null) setFusedEvaluator(fused);
   }
 }

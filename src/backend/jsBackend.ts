@@ -38,7 +38,7 @@ type BinaryFn = (
 ) => void;
 
 function makeUnary(expr: string): UnaryFn {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+   
   return new Function(
     "H",
     `return function unary(xs, out, n, p0, p1) {

@@ -20,13 +20,16 @@
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
-import { deferredLive, Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import { beforeWrite, expose, isExposed, noteReader, settled, snapshotOf } from "./pendingReaders.js";
+
+export { beforeWrite, expose };
 
 /** Unary kernels that may be deferred (parameter-free, float in, same float out). */
 const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
@@ -130,7 +133,36 @@ function treeSize(t: Tensor): number {
   return isElementwise(t) && t._uses === 0 ? t._lazy!.n : 0;
 }
 
-function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType): Tensor {
+/**
+ * The arguments a deferred op of `size` elements reads, or null when it must run eagerly. What
+ * a later write cannot reach: an unmaterialised scalar is replaced by a constant of its value
+ * (assign changes it in place), and storage user code holds (exposed) by a snapshot when it is
+ * smaller than the output (a broadcast parameter); a full-size exposed argument makes the op
+ * eager, which costs what the snapshot would.
+ */
+function guardedArgs(args: Tensor[], size: number): Tensor[] | null {
+  let out = args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let r = a;
+    if (a._lazy === null && a._data === null) r = new Tensor(a.shape, a.dtype, null, a._s);
+    else if (a._data !== null && isExposed(a._data)) {
+      if (a.size >= size) return null;
+      r = snapshotOf(a);
+    }
+    if (r !== a) {
+      if (out === args) out = args.slice();
+      out[i] = r;
+    }
+  }
+  return out;
+}
+
+function makeDeferred(kernel: string, rawArgs: Tensor[], shape: number[], dt: DType): Tensor | null {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const args = guardedArgs(rawArgs, size);
+  if (args === null) return null;
   let n = 1;
   for (const a of args) n += treeSize(a);
   if (n > MAX_NODES) {
@@ -141,56 +173,26 @@ function makeDeferred(kernel: string, args: Tensor[], shape: number[], dt: DType
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: kernel, a: args, n };
   deferredOn.set(out, getBackend().name);
-  track(out);
+  for (const a of args) noteReader(out, a);
   return out;
 }
 
-// In-place writes (`assign`, and storage handed out by `.data`, which optimizers write) must
-// not change what an earlier deferred result evaluates to, so pending deferred tensors are
-// remembered (deferredLive) and those reading the written storage are computed first.
-/** Pending deferred tensors remembered at most; beyond, the oldest are forgotten (see track). */
-const MAX_LIVE = 64;
-
-function track(t: Tensor): void {
-  deferredLive.add(t);
-  if (deferredLive.size > MAX_LIVE) {
-    // Only tensors nobody computed (unread results) pile up here; forgetting the oldest keeps
-    // memory bounded and only loses the write protection for those.
-    for (const u of deferredLive) {
-      deferredLive.delete(u);
-      if (deferredLive.size <= MAX_LIVE / 2) break;
-    }
-  }
+/** Deferred `t` computed into `buf`: it reads nothing any more (see pendingReaders.ts). */
+function settle(t: Tensor, buf: TypedArray): void {
+  const args = t._lazy!.a;
+  t._data = buf;
+  t._lazy = null;
+  settled(t, args);
 }
 
-/** 1: t's tree reads `buf`; 0: it does not; -1: it reads a released tensor (reading t would throw anyway). */
-function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
-  let found = 0;
+/** Whether t's tree reads a released tensor (reading t would throw). */
+function readsReleased(t: Tensor, seen: Set<Tensor>): boolean {
   for (const a of t._lazy!.a) {
     if (seen.has(a)) continue;
     seen.add(a);
-    if (a._lazy !== null) {
-      const r = readsStorage(a, buf, seen);
-      if (r < 0) return r;
-      if (r > 0) found = 1;
-    } else if (a._data === buf) found = 1;
-    else if (a._data === null && (a._flags & 2) !== 0) return -1;
+    if (a._lazy !== null ? readsReleased(a, seen) : a._data === null && (a._flags & 2) !== 0) return true;
   }
-  return found;
-}
-
-/**
- * Compute every pending deferred tensor that reads `buf`, before someone writes into it.
- * @example beforeWrite(w._buf()); w._buf().fill(0) // earlier x.mul(w) results keep their values
- */
-export function beforeWrite(buf: TypedArray): void {
-  if (deferredLive.size === 0) return;
-  const readers: Tensor[] = [];
-  for (const u of deferredLive) {
-    if (u._lazy === null) deferredLive.delete(u);
-    else if (readsStorage(u, buf, new Set()) > 0) readers.push(u);
-  }
-  for (const u of readers) if (u._lazy !== null) u._buf();
+  return false;
 }
 
 /**
@@ -512,7 +514,7 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push(`const A = [${[0, 1, 2, 3].map((k) => acc(0, k)).join(", ")}]; const p = n & 3;`);
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+   
   const fn = new Function(
     "H",
     `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`,
@@ -535,10 +537,7 @@ function run(
   const result = runPlan(plan, roots, backend, mode, out, outs, stored);
   plan.storeTensors.forEach((t, i) => {
     // Computed meanwhile (a leaf's own loop stored it too): keep that copy, same values.
-    if (t._lazy === null) return;
-    t._data = stored[i];
-    t._lazy = null;
-    deferredLive.delete(t);
+    if (t._lazy !== null) settle(t, stored[i]);
   });
   return result;
 }
@@ -602,9 +601,7 @@ export function materialise(t: Tensor): void {
   }
   const out = acquireForOverwrite(t.dtype, t.size);
   run([t], 0, out);
-  t._data = out;
-  t._lazy = null;
-  deferredLive.delete(t);
+  settle(t, out);
 }
 
 /**
@@ -637,13 +634,16 @@ export function materialiseTogether(ts: readonly Tensor[]): void {
       release(out);
       continue;
     }
-    first._data = out;
-    first._lazy = null;
-    deferredLive.delete(first);
+    settle(first, out);
   }
 }
 
-const NO_BUF = new Float64Array(0);
+/**
+ * Recently deferred row sums, where materialiseRowSums looks for siblings to share a loop with.
+ * Only a speed-up: a row sum left out of this list is computed in a loop of its own when read.
+ */
+const recentRowSums: Tensor[] = [];
+const MAX_RECENT_ROW_SUMS = 16;
 
 /** Push the pending row sums that x's expression reads, if x is deferred (not looking inside them). */
 function pendingRowSums(x: Tensor, found: Tensor[], seen: Set<Tensor>): Tensor[] {
@@ -670,15 +670,11 @@ function materialiseRowSums(t: Tensor): void {
   for (const d of pendingRowSums(src, [], new Set())) if (d._lazy !== null) d._buf();
   if (t._lazy === null) return;
   const group: Tensor[] = [t];
-  for (const u of deferredLive) {
+  for (const u of recentRowSums) {
     if (u === t || u._lazy === null || u._lazy.k !== ROW_SUM || u.dtype !== t.dtype) continue;
     const us = u._lazy.a[0];
     if (us.shape.length !== src.shape.length || us.shape.some((d, i) => d !== src.shape[i])) continue;
-    if (
-      !isElementwise(us) ||
-      readsStorage(u, NO_BUF, new Set()) < 0 ||
-      pendingRowSums(us, [], new Set()).length > 0
-    )
+    if (!isElementwise(us) || readsReleased(u, new Set()) || pendingRowSums(us, [], new Set()).length > 0)
       continue;
     group.push(u);
   }
@@ -689,11 +685,10 @@ function materialiseRowSums(t: Tensor): void {
     NO_OUT,
     outs,
   );
-  group.forEach((u, i) => {
-    u._data = outs[i];
-    u._lazy = null;
-    deferredLive.delete(u);
-  });
+  group.forEach((u, i) => settle(u, outs[i]));
+  let k = 0;
+  for (const u of recentRowSums) if (u._lazy !== null) recentRowSums[k++] = u;
+  recentRowSums.length = k;
 }
 
 /**
@@ -716,7 +711,9 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
   const out = new Tensor(shape, dt, null);
   out._lazy = { k: ROW_SUM, a: [x], n: 0 };
   deferredOn.set(out, getBackend().name);
-  track(out);
+  noteReader(out, x);
+  recentRowSums.push(out);
+  if (recentRowSums.length > MAX_RECENT_ROW_SUMS) recentRowSums.shift();
   return out;
 }
 

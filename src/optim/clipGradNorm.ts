@@ -3,6 +3,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { treeLeaves } from "../autodiff/pytree.js";
 import { gradStorage } from "./optimizer.js";
+import { storageForWrite } from "../ops/pendingReaders.js";
 
 /**
  * Scale the gradients in place so their global norm is at most `maxNorm`; returns the norm
@@ -24,7 +25,7 @@ export function clipGradNorm(grads: unknown, maxNorm: number, normType = 2): num
   const total = vectorNorm(norms, norms.length, normType);
   const coef = Math.min(maxNorm / (total + 1e-6), 1);
   for (const g of leaves) {
-    const d = gradStorage(g) as Float64Array | Float32Array;
+    const d = storageForWrite(g) as Float64Array | Float32Array;
     for (let i = 0; i < g.size; i++) d[i] = d[i]! * coef;
   }
   return total;

@@ -34,20 +34,10 @@ export interface LazyNode {
   readonly n: number;
 }
 
-/**
- * @internal deferred tensors still pending (not yet computed nor dropped), oldest first, so an
- * in-place write can compute the ones reading the written storage first. Strong references,
- * removed as soon as a tensor is computed or dropped (weak references would keep every
- * target alive until the current job ends, i.e. for a whole synchronous training loop).
- * @example deferredLive.size // 0 when nothing is pending
- */
-export const deferredLive = new Set<Tensor>();
-
 /** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
 export function dropDeferred(t: Tensor): void {
   t._lazy = null;
   t._flags |= 2;
-  deferredLive.delete(t);
 }
 
 /** Creation counter: each tensor gets the next serial, so a transform knows which tensors its function made. @example const before = tensorSerial.n; zeros([2]); tensorSerial.n > before // true */
@@ -122,8 +112,8 @@ export class Tensor {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
     this._flags |= 1;
-    // ... and may be written: deferred results reading it are computed now, with today's values.
-    tensorEngine.beforeWrite(d);
+    // ... and may be written at any time: deferred results never see those writes.
+    tensorEngine.expose(d);
     return d;
   }
 
@@ -152,8 +142,12 @@ export class Tensor {
       throw new Error(
         `Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`,
       );
+    // Deferred results reading the old storage through this tensor keep reading the old values.
+    if (this._lazy !== null) void this._buf();
+    if (this._data !== null) tensorEngine.beforeWrite(this._data);
     this._data = v;
     this._flags |= 1;
+    tensorEngine.expose(v);
   }
 
   /**

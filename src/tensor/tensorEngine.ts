@@ -15,8 +15,10 @@ export interface TensorEngine {
   astype(t: Tensor, dtype: DType): Tensor;
   /** Compute a deferred elementwise result into its storage. */
   materialise(t: Tensor): void;
-  /** Compute every pending deferred result reading `buf`, before the caller may write into it. */
+  /** Keep every pending deferred result reading `buf` at its current values, before the engine writes into it. */
   beforeWrite(buf: TypedArray): void;
+  /** `buf` is handed to user code, which may write it at any time unseen (Tensor.data). */
+  expose(buf: TypedArray): void;
 }
 
 function notInstalled(): never {
@@ -31,6 +33,7 @@ const missingEngine: TensorEngine = {
   astype: notInstalled,
   materialise: notInstalled,
   beforeWrite: notInstalled,
+  expose: notInstalled,
 };
 
 /** The installed engine (a live binding: replaced by installTensorEngine). @example tensorEngine.backward(y, undefined, {}) */

@@ -3,18 +3,14 @@
 // full-size inputs are streamed through staging buffers CHUNK elements at a time (a copy that
 // costs about what the loop's own read of them would), so the whole chain is one pass over
 // memory, with every intermediate held in a SUB-element register in L1. Broadcast inputs are
-// copied in whole once. Plans on one thread run in fusedVmInstance.ts's plain-memory copy of the
-// interpreter (its copies run at twice the speed of copies into shared memory); only plans split
-// over two threads (off by default, see FusedPolicy.twoThreads) use the shared runtime's. Every call starts from an empty arena, so a run abandoned midway (an
-// interrupted cell) leaves nothing behind.
+// copied in whole once. The interpreter runs in its own instance on a plain, non-shared memory
+// (fusedVmInstance.ts): copies into it are faster than into the kernels' shared memory. Every
+// call starts from an empty arena, so a run abandoned midway (an interrupted cell) leaves
+// nothing behind.
 import type { FusedEvaluator, FusedMode, FusedPlan } from "../../ops/lazyElementwise.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides } from "../../tensor/shape.js";
-import type { WasmRuntime } from "./wasmRuntime.js";
-import type { WasmMemory } from "./webAssemblyApi.js";
-import { wasmMaxThreads } from "./wasmBackend.js";
 import { fusedVmInstance, type FusedVmInstance } from "./fusedVmInstance.js";
-import { jitPlan, type JitRun, type ProgLayout } from "./fusedPlanJit.js";
 import { FIRST_BINARY_OPCODE, FUSED_OPCODE, FUSED_SLOT } from "./fusedVmCodes.js";
 
 /** Opcodes of fusedVm.c by kernel name. */
@@ -24,13 +20,6 @@ export const FUSED_LIMITS = { dims: 8, slots: 48, instrs: 32, results: 8 } as co
 const KIND = FUSED_SLOT;
 /** Elements each host chunk carries (a multiple of the interpreter's sub-block). */
 const CHUNK = 32768;
-/**
- * Elements per chunk when two threads share it: the helper sleeps between jobs, so each half
- * must be long enough to repay its wake-up (c: 6.4 ms on one thread, 6.9 with 32k chunks, 4.6 with 256k).
- */
-const CHUNK_TWO = 1 << 18;
-/** Elements at or above which a store plan without broadcast inputs splits each chunk over two threads. */
-const THREADS_MIN = 1 << 16;
 
 // Word offsets of the program header (struct Prog in fusedVm.c).
 const W = {
@@ -54,66 +43,11 @@ const W = {
 } as const;
 const SLOT_WORDS = 12;
 
-interface FusedExports {
-  fused_prog_bytes(): number;
-  fused_slot_offset(): number;
-  fused_sub(): number;
-  fused_begin(prog: number): void;
-  fused_run(prog: number, n: number): void;
-  fused_run_range(prog: number, start: number, n: number): void;
-  fused_total(prog: number): number;
-  fused_finish_rows(prog: number): void;
-}
-
-/** The arena calls runPlan needs: WasmRuntime (shared memory) and FusedVmInstance (plain) both have them. */
-interface Arena {
-  readonly memory: WasmMemory;
-  reset(): void;
-  alloc(bytes: number): number;
-  put(src: Float32Array | Float64Array): number;
-}
-
-/** Which plans the wasm evaluator takes on each backend (the rest run in the JS loop). */
-export interface FusedPolicy {
-  /**
-   * Float64 plans on "auto": "all", "none", or "branchy" (only plans with an exp, tanh,
-   * sigmoid, relu or reluGrad: measured at 1e6 elements the interpreter is 2-4x faster on
-   * those, while plain float64 arithmetic is faster in the JS loop, which reads the arrays in
-   * place where the interpreter copied them through shared memory at about half memcpy speed;
-   * measured before one-thread plans moved to the plain-memory instance).
-   */
-  autoFloat64: "all" | "none" | "branchy";
-  /**
-   * Where one-thread plans run: "plain" (default) in fusedVmInstance.ts's non-shared memory,
-   * "shared" in the shared runtime's (what every plan used before; kept to compare the two).
-   */
-  memory?: "plain" | "shared";
-  /**
-   * Split large store plans over the helper thread (in the shared instance; default false).
-   * Measured with plain-memory copies (row c, 1e6 float32, bench medians): one thread 5.1 ms,
-   * two threads for the tanh plan only 5.4, for every store plan 6.0; a 4e6-element tanh chain
-   * 10.3 ms on one thread, 11.2 on two: waking the sleeping helper and the slower copies into
-   * shared memory cost more than the second core saves.
-   */
-  twoThreads?: boolean;
-  /**
-   * Compile one-thread plans without broadcast inputs (stores and totals) to WebAssembly of
-   * their own (fusedPlanJit.ts; default true). Same results bit for bit; the value and gradient
-   * of row c of bench:core (1e6 float32, one step after a forced GC) measured 4.0-4.1 ms compiled
-   * against 4.4-4.5 ms interpreted.
-   */
-  jit?: boolean;
-}
-
-/** How many plans ran in each instance of the interpreter (see wasmFusedEvaluator). */
-export interface FusedRunCounts {
-  plain: number;
-  shared: number;
-  /** Of the plain ones, those that ran compiled (fusedPlanJit.ts). */
-  jit: number;
-}
-
-/** Ops where the interpreter beats the JS loop in float64 (see FusedPolicy). */
+/**
+ * Float64 plans "auto" leaves to the JS loop: those without an exp, tanh, sigmoid, relu or
+ * reluGrad. Plain float64 arithmetic runs faster in the JS loop, which reads the arrays in place
+ * where the interpreter copies them in and out; the branchy ops are faster in the interpreter.
+ */
 const BRANCHY = new Set(["exp", "tanh", "sigmoid", "relu", "reluGrad"]);
 
 /** A register program for one plan, or null when the plan uses something fusedVm.c lacks. */
@@ -127,7 +61,6 @@ interface Program {
   /** Slots of the plan's side stores. */
   stores: number[];
 }
-
 /**
  * Translate the plan's ops into instructions over slots: leaves[i] is slot i, scalars[j] slot
  * leaves + j, then registers, reused as soon as their value's last reader has run.
@@ -184,97 +117,27 @@ export function compileProgram(plan: FusedPlan): Program | null {
 /**
  * The evaluator the wasm backends register with lazyElementwise: it defers float chains on
  * "wasm" and "auto" and runs their plans (those deferred on these backends) in fusedVm.c,
- * declining (JS loop) what it cannot run and, on "auto", the float64 plans `policy` leaves to the JS loop.
- * @example setFusedEvaluator(wasmFusedEvaluator(wasmRuntime()!))
+ * declining (JS loop) what it cannot run and, on "auto", float64 plans without branchy ops
+ * (see BRANCHY). Null where the interpreter's module does not load.
+ * @example const e = wasmFusedEvaluator(); if (e) setFusedEvaluator(e);
  */
-export function wasmFusedEvaluator(
-  rt: WasmRuntime,
-  policy: FusedPolicy = { autoFloat64: "branchy" },
-): FusedEvaluator & { readonly runs: FusedRunCounts } {
-  const k = rt.k as unknown as FusedExports;
-  const sub = k.fused_sub();
-  if (k.fused_slot_offset() !== W.slots * 4)
+export function wasmFusedEvaluator(): FusedEvaluator | null {
+  const vm = fusedVmInstance();
+  if (vm === null) return null;
+  if (vm.k.fused_slot_offset() !== W.slots * 4)
     throw new Error("internal: fusedVm.c's program layout does not match fusedPlanRunner.ts");
-  const plain: FusedVmInstance | null = policy.memory === "shared" ? null : fusedVmInstance();
-  if (plain !== null && (plain.k.fused_slot_offset() !== W.slots * 4 || plain.k.fused_sub() !== sub)) {
-    throw new Error(
-      "internal: the plain-memory fusedVm.c does not match the shared one (rebuild with scripts/build-wasm.mjs)",
-    );
-  }
-  const runs: FusedRunCounts = { plain: 0, shared: 0, jit: 0 };
   return {
-    runs,
     defers: (backend) => backend === "wasm" || backend === "auto",
     run(plan, mode, shape, dt, out, outs, backend, stored) {
       if (backend !== "wasm" && backend !== "auto") return null;
-      if (dt === "float64" && backend === "auto" && policy.autoFloat64 !== "all") {
-        if (policy.autoFloat64 === "none" || !plan.ops.some((op) => BRANCHY.has(op.k))) return null;
-      }
-      return runPlan(
-        rt,
-        k,
-        plain,
-        policy.twoThreads === true,
-        policy.jit !== false,
-        runs,
-        sub,
-        plan,
-        mode,
-        shape,
-        dt,
-        out,
-        outs,
-        stored,
-      );
+      if (dt === "float64" && backend === "auto" && !plan.ops.some((op) => BRANCHY.has(op.k))) return null;
+      return runPlan(vm, plan, mode, shape, dt, out, outs, stored);
     },
   };
 }
 
-const layouts = new WeakMap<FusedVmInstance, ProgLayout>();
-
-/** Byte offsets in struct Prog that compiled plans read their pointers from. */
-function progLayout(vm: FusedVmInstance): ProgLayout {
-  const known = layouts.get(vm);
-  if (known !== undefined) return known;
-  const layout: ProgLayout = {
-    slotData: (s) => (W.slots + s * SLOT_WORDS + 2) * 4,
-    slotReg: (s) => (W.slots + s * SLOT_WORDS + 1) * 4,
-    out: W.out * 4,
-    storeOut: (k) => (W.stOut + k) * 4,
-    acc: vm.k.fused_acc_offset(),
-  };
-  layouts.set(vm, layout);
-  return layout;
-}
-
-/** The compiled form of a plan without broadcast inputs, or null (then the interpreter runs it). */
-function compiled(
-  vm: FusedVmInstance,
-  prog: Program,
-  plan: FusedPlan,
-  mode: 0 | 1,
-  f64: boolean,
-): JitRun | null {
-  const nl = plan.leaves.length,
-    ns = plan.scalars.length;
-  const kinds: number[] = [];
-  for (let s = 0; s < nl + ns + prog.regs; s++)
-    kinds.push(s < nl ? KIND.full : s < nl + ns ? KIND.constant : KIND.reg);
-  return jitPlan(
-    { f64, mode, kinds, instrs: prog.instrs, result: prog.results[0], stores: prog.stores },
-    progLayout(vm),
-    vm.memory,
-  );
-}
-
 function runPlan(
-  rt: WasmRuntime,
-  sharedK: FusedExports,
-  plain: FusedVmInstance | null,
-  twoThreads: boolean,
-  useJit: boolean,
-  runs: FusedRunCounts,
-  sub: number,
+  vm: FusedVmInstance,
   plan: FusedPlan,
   mode: FusedMode,
   shape: readonly number[],
@@ -317,51 +180,35 @@ function runPlan(
   if (last === 0) return 0;
   const rows = n / last;
   const bpe = Ctor.BYTES_PER_ELEMENT;
+  const k = vm.k;
+  const sub = k.fused_sub();
 
-  // Two threads (policy.twoThreads): a second program with its own registers evaluates the second half of each chunk.
-  const two =
-    twoThreads &&
-    mode === 0 &&
-    !hasB &&
-    plan.stores.length === 0 &&
-    n >= THREADS_MIN &&
-    wasmMaxThreads() === 2 &&
-    rt.helperIfReady() !== null;
-  const chunk = two ? CHUNK_TWO : CHUNK;
-  const arena: Arena = two || plain === null ? rt : plain;
-  const k: FusedExports = two || plain === null ? sharedK : plain.k;
-  if (arena === rt) runs.shared++;
-  else runs.plain++;
-  arena.reset();
-  const P = arena.alloc(k.fused_prog_bytes());
+  vm.reset();
+  const P = vm.alloc(k.fused_prog_bytes());
   const slotReg: number[] = [],
     slotData: number[] = [],
     stage: Array<[Float32Array | Float64Array, number]> = [];
-  plan.leaves.forEach((t, i) => {
+  plan.leaves.forEach((_leaf, i) => {
     if (plan.leafKinds[i] === "f") {
-      const at = arena.alloc(chunk * bpe);
+      const at = vm.alloc(CHUNK * bpe);
       stage.push([data[i], at / bpe]);
       slotReg.push(0);
       slotData.push(at);
     } else {
-      slotData.push(arena.put(data[i]));
-      slotReg.push(arena.alloc(sub * bpe));
+      slotData.push(vm.put(data[i]));
+      slotReg.push(vm.alloc(sub * bpe));
     }
   });
   for (let j = 0; j < ns + prog.regs; j++) {
-    slotReg.push(arena.alloc(sub * bpe));
+    slotReg.push(vm.alloc(sub * bpe));
     slotData.push(0);
   }
-  const outAt = mode === 0 ? arena.alloc(chunk * bpe) : 0;
-  const storeAt = stored.map(() => arena.alloc(chunk * bpe));
-  const progBytes = k.fused_prog_bytes();
-  const P2 = two ? arena.alloc(progBytes) : 0;
-  const regs2: number[] = [];
-  if (two) for (let j = 0; j < prog.regs; j++) regs2.push(arena.alloc(sub * bpe));
-  const rowsAt = mode === 2 ? arena.alloc(rows * plan.results.length * 4 * 8) : 0;
-  arena.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
+  const outAt = mode === 0 ? vm.alloc(CHUNK * bpe) : 0;
+  const storeAt = stored.map(() => vm.alloc(CHUNK * bpe));
+  const rowsAt = mode === 2 ? vm.alloc(rows * plan.results.length * 4 * 8) : 0;
+  vm.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
   // Views only after the last allocation (an allocation may grow the memory).
-  const buf = arena.memory.buffer;
+  const buf = vm.memory.buffer;
   const i32 = new Int32Array(buf),
     view = new Ctor(buf);
   const p = P >> 2;
@@ -396,28 +243,10 @@ function runPlan(
     if (kind === KIND.constant) view.fill(plan.scalars[s - nl], slotReg[s] / bpe, slotReg[s] / bpe + sub);
   }
   k.fused_begin(P);
-  const jit =
-    useJit && arena === plain && plain !== null && mode !== 2 && !hasB
-      ? compiled(plain, prog, plan, mode, f64)
-      : null;
-  if (jit !== null) runs.jit++;
-  if (two) {
-    i32.copyWithin(P2 >> 2, p, p + (progBytes >> 2));
-    regs2.forEach((at, j) => {
-      i32[(P2 >> 2) + W.slots + (nl + ns + j) * SLOT_WORDS + 1] = at;
-    });
-  }
-  for (let start = 0; start < n; start += chunk) {
-    const len = Math.min(chunk, n - start);
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
     for (const [src, at] of stage) view.set(len === src.length ? src : src.subarray(start, start + len), at);
-    const h = Math.floor(len / 2 / sub) * sub;
-    if (two && h > 0) rt.split("fused_run_range", [P, 0, h], [P2, h, len - h]);
-    else if (jit !== null) {
-      // Whole groups of four compiled (a total's partial sums S0..S3 stay in step), the rest interpreted.
-      const j = len & ~3;
-      if (j > 0) jit(P, j);
-      if (len > j) k.fused_run_range(P, j, len - j);
-    } else k.fused_run(P, len);
+    k.fused_run(P, len);
     if (mode === 0) out.set(view.subarray(outAt / bpe, outAt / bpe + len), start);
     stored.forEach((o, i) => o.set(view.subarray(storeAt[i] / bpe, storeAt[i] / bpe + len), start));
   }

@@ -56,7 +56,6 @@ EXPORT int fused_prog_bytes(void) { return (int)sizeof(Prog); }
 EXPORT int fused_slot_offset(void) { return (int)__builtin_offsetof(Prog, slots); }
 EXPORT int fused_sub(void) { return SUB; }
 /** Byte offset of acc (the M_SUM partial sums S0..S3) in Prog: fusedPlanJit.ts's loops add into them. */
-EXPORT int fused_acc_offset(void) { return (int)__builtin_offsetof(Prog, acc); }
 
 /** Reset the row walk and the accumulators before the first chunk. */
 EXPORT void fused_begin(Prog* p) {
@@ -313,19 +312,6 @@ EXPORT void fused_run(Prog* p, int n) {
     if (p->f64) eval_double(p, pos, m);
     else eval_float(p, pos, m);
     pos += m;
-  }
-}
-
-/**
- * Evaluate staging elements [start, start + n) of an M_STORE program without broadcast
- * slots, whose state (a single row) does not depend on where a range starts: two threads run
- * two ranges of a chunk at once, each with its own copy of the program and its own registers.
- */
-EXPORT void fused_run_range(Prog* p, int start, int n) {
-  for (int pos = start; pos < start + n; pos += SUB) {
-    int m = start + n - pos < SUB ? start + n - pos : SUB;
-    if (p->f64) eval_double(p, pos, m);
-    else eval_float(p, pos, m);
   }
 }
 

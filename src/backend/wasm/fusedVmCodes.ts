@@ -1,5 +1,5 @@
-// The numbers fusedVm.c's programs are written in, shared by the host that writes programs
-// (fusedPlanRunner.ts) and the compiler that turns them into WebAssembly (fusedPlanJit.ts).
+// The numbers fusedVm.c's programs are written in, for the host that writes programs
+// (fusedPlanRunner.ts).
 
 // The opcodes are generated from the kernel table (src/backend/kernelTable.ts).
 export { FIRST_BINARY_OPCODE, FUSED_OPCODE } from "./opcodes.js";

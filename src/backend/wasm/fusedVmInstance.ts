@@ -1,8 +1,7 @@
-// A second, single-threaded instance of fusedVm.c (fusedVmWasm.ts) on a plain, non-shared
-// memory. Fused chains spend most of their time copying inputs into wasm memory and results
-// out, and TypedArray.set into a non-shared memory runs at about twice the speed it reaches into
-// the shared memory the kernels' helper thread needs (Node 20: ~62 vs ~31 GB/s). Only plans
-// split over two threads still need the shared instance (wasmRuntime.ts).
+// The fused interpreter fusedVm.c (fusedVmWasm.ts) in an instance of its own, on a plain,
+// non-shared memory. Fused chains spend most of their time copying inputs into wasm memory and
+// results out, and TypedArray.set into a non-shared memory is faster than into the shared
+// memory the kernels' helper thread needs (wasmRuntime.ts).
 import { FUSED_VM_WASM_BASE64 } from "./fusedVmWasm.js";
 import {
   alignUp,
@@ -17,10 +16,8 @@ export interface FusedVmExports {
   fused_prog_bytes(): number;
   fused_slot_offset(): number;
   fused_sub(): number;
-  fused_acc_offset(): number;
   fused_begin(prog: number): void;
   fused_run(prog: number, n: number): void;
-  fused_run_range(prog: number, start: number, n: number): void;
   fused_total(prog: number): number;
   fused_finish_rows(prog: number): void;
   __heap_base: WasmGlobal;
@@ -29,8 +26,7 @@ export interface FusedVmExports {
 const PAGE = 65536;
 
 /**
- * The plain-memory interpreter with a bump arena above its C stack (the same reset/alloc/put
- * calls as WasmRuntime, so fusedPlanRunner.ts drives either).
+ * The plain-memory interpreter with a bump arena above its C stack.
  * @example const vm = fusedVmInstance()!; vm.reset(); const at = vm.put(new Float32Array([1, 2]));
  */
 export class FusedVmInstance {

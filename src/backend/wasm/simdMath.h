@@ -1,5 +1,9 @@
-// SIMD exp, tanh and sigmoid shared by the eager kernels (elementwise.c) and the fused block
-// interpreter (fusedVm.c), so a fused chain rounds exactly like the same ops run one by one.
+// SIMD exp, tanh and sigmoid for the eager kernels (elementwise.c) and the fused block
+// interpreter (fusedVm.c). exp, sigmoid and float64 tanh are shared, so in a fused chain they
+// (and the arithmetic, rounded per op in the same lanes) give the eager ops' results bit for
+// bit. Float32 tanh is not shared: the interpreter uses a cheaper rational (fusedVm.c), which
+// stays within 3 float32 eps (relative) of tanh_f32x4 below; test/wasm/fusedVm.test.ts checks
+// both statements over a dense sweep.
 // exp uses Cephes' range reduction and polynomial (float32) / rational (float64) forms; tanh uses
 // Cephes' small-argument form below |x| = 0.625 and 1 - 2/(e^{2|x|}+1) above, which keeps the
 // relative error within a few ulps everywhere (the JS backend's fastTanh is the same formula).

@@ -50,8 +50,6 @@ export interface KernelExports {
   matmul_f64_lead(job: number): number;
   matmul_f32_scratch(M: number, N: number, K: number): number;
   matmul_f64_scratch(M: number, N: number, K: number): number;
-  /** fusedVm.c: evaluate staging elements [start, start + n) of a fused program (see fusedPlanRunner.ts). */
-  fused_run_range(prog: number, start: number, n: number): void;
   unary_float(op: number, n: number, x: number, y: number): void;
   unary_double(op: number, n: number, x: number, y: number): void;
   binary_float(op: number, mode: number, n: number, period: number, a: number, b: number, out: number): void;
@@ -89,7 +87,6 @@ export const JOBS = [
   "unary_double",
   "binary_float",
   "binary_double",
-  "fused_run_range",
 ] as const;
 export type JobName = (typeof JOBS)[number];
 const MAX_ARGS = 12;
