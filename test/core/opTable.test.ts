@@ -7,7 +7,14 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import * as g from "../../src/index.js";
-import { BINARY_KERNELS, UNARY_KERNELS, FIRST_BINARY_OPCODE } from "../../src/backend/kernelTable.js";
+import { type Tensor } from "../../src/index.js";
+import {
+  BINARY_KERNELS,
+  UNARY_KERNELS,
+  FIRST_BINARY_OPCODE,
+  type KernelSpec,
+} from "../../src/backend/kernelTable.js";
+import { BINARY_SCALAR_GRAD, UNARY_SCALAR_GRAD } from "../../src/ops/kernelScalars.js";
 import { FUSED_OPCODE, WASM_BINARY_OPCODE, WASM_UNARY_OPCODE } from "../../src/backend/wasm/opcodes.js";
 import { UNARY_EXPR, BINARY_EXPR } from "../../src/backend/jsBackend.js";
 
@@ -58,3 +65,50 @@ test("one opcode numbering: every engine's opcode is the kernel's position in th
     assert.equal(BINARY_EXPR[name as keyof typeof BINARY_EXPR], k.forward);
   }
 });
+
+test("each kernel's scalar gradient (the table's expression) equals its op's tensor gradient rule", () => {
+  const sample = (domain: readonly [number, number]) =>
+    Array.from({ length: 9 }, (_, i) => domain[0] + ((domain[1] - domain[0]) * (i + 0.37)) / 9);
+  let checked = 0;
+  for (const [name, k] of Object.entries(UNARY_KERNELS) as [string, KernelSpec][]) {
+    const op = g.getOp(name);
+    const scalarGrad = UNARY_SCALAR_GRAD[name as keyof typeof UNARY_SCALAR_GRAD];
+    if (op === undefined || scalarGrad === undefined) continue;
+    const [p0, p1] = k.params ?? [0, 0];
+    const xs = sample(k.domain ?? [-3, 3]);
+    const x = g.tensor(xs);
+    const out = g.apply(op, [x], { p0, p1 }).data;
+    const tensorGrad = g.grad((t: Tensor) => g.apply(op, [t], { p0, p1 }).sum())(x) as Tensor;
+    xs.forEach((v, i) => assertNear(scalarGrad(1, v, out[i], p0, p1), tensorGrad.data[i], `${name} at ${v}`));
+    checked++;
+  }
+  for (const [name, k] of Object.entries(BINARY_KERNELS) as [string, KernelSpec][]) {
+    const op = g.getOp(name);
+    const scalarGrad = BINARY_SCALAR_GRAD[name as keyof typeof BINARY_SCALAR_GRAD];
+    if (op === undefined || scalarGrad === undefined) continue;
+    const xs = sample(k.domain ?? [-3, 3]),
+      ys = sample(k.domain ?? [-3, 3]).reverse();
+    const x = g.tensor(xs),
+      y = g.tensor(ys);
+    const out = g.apply(op, [x, y], null).data;
+    const [gx, gy] = g.grad((a: Tensor, b: Tensor) => g.apply(op, [a, b], null).sum(), { argnums: [0, 1] })(
+      x,
+      y,
+    ) as Tensor[];
+    const res = [0, 0];
+    xs.forEach((v, i) => {
+      scalarGrad(res, 1, v, ys[i], out[i]);
+      assertNear(res[0], gx.data[i], `${name} d/dx at (${v}, ${ys[i]})`);
+      assertNear(res[1], gy.data[i], `${name} d/dy at (${v}, ${ys[i]})`);
+    });
+    checked++;
+  }
+  assert.ok(checked >= 25, `checked ${checked} kernels`);
+});
+
+function assertNear(a: number, b: number, what: string): void {
+  assert.ok(
+    Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)),
+    `${what}: scalar rule ${a}, tensor rule ${b}`,
+  );
+}
