@@ -9,6 +9,7 @@ installEngine();
 export { Tensor, isTensor } from "./tensor/tensor.js";
 export type { TensorLike, NestedArray, BackwardOptions } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { Loose } from "./tensor/looseValue.js";
 export { ShapeError } from "./tensor/shape.js";
 export { dispose } from "./tensor/dispose.js";
 export {

@@ -15,6 +15,7 @@ export function ansiToHtml(text: string): string {
   let color: string | null = null;
   let bold = false;
   let open = false;
+  // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character
   const parts = text.split(/\u001b\[([0-9;]*)([A-Za-z])/);
   for (let i = 0; i < parts.length; i += 3) {
     html += escapeHtml(parts[i]);

@@ -214,5 +214,6 @@ export function renderInline(text: string): string {
   s = s.replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, "$1<em>$2</em>");
   s = s.replace(/~~(?=\S)([\s\S]*?\S)~~/g, "<del>$1</del>");
   s = s.replace(/( {2,}|\\)\n/g, "<br>\n");
+  // eslint-disable-next-line no-control-regex -- NUL delimits placeholders because it never occurs in Markdown text
   return s.replace(/\u0000(\d+)\u0000/g, (_m, n: string) => held[Number(n)]);
 }

@@ -10,6 +10,7 @@ import { tensor } from "../tensor/creation.js";
 import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { derivative, type DerivativeFigure } from "../plot/derivative.js";
 import type { LossInfo } from "../loss/lossInfo.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** An elementwise function of one variable: maps a tensor of points to a tensor of values of the same shape. */
 export type ElementwiseFn = (x: Tensor) => Tensor;
@@ -143,7 +144,7 @@ function snap(x: number, span: number): number {
  * analyze((x) => abs(x).add(step(x)), { range: [-1, 1] });   // a jump at 0
  */
 export function analyze(
-  f: ElementwiseFn | (((...args: any[]) => Tensor) & { info: LossInfo }),
+  f: ElementwiseFn | (((...args: Loose[]) => Tensor) & { info: LossInfo }),
   options: AnalyzeOptions = {},
 ): AnalysisReport {
   const info = isLoss(f) ? f.info : undefined;

@@ -14,6 +14,7 @@ import { withInfo, none, type LossFunction, type LossInfo } from "../loss/lossIn
 import { reduce, sameShape, toTensor, type Reduction } from "../loss/reduction.js";
 import { mae, quantile } from "../loss/regression.js";
 import { hinge, squaredHinge, zeroOne, cosineEmbedding, cosineParts } from "../loss/margin.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** Sharpness of a surrogate: `beta` for kinks (a length), `temperature` for jumps; either name works. */
 export interface SmoothOptions {
@@ -23,7 +24,7 @@ export interface SmoothOptions {
   kind?: "pseudoHuber" | "huber";
 }
 
-type AnyLoss = ((...args: any[]) => Tensor) & { info: LossInfo };
+type AnyLoss = ((...args: Loose[]) => Tensor) & { info: LossInfo };
 type Elementwise = (x: Tensor) => Tensor;
 
 function sharpness(o: SmoothOptions, dflt: number): number {

@@ -16,7 +16,7 @@ export interface OpContext<A> {
 }
 
 /** One op: forward and gradient together. */
-export interface OpDef<A = any> {
+export interface OpDef<A = unknown> {
   readonly name: string;
   /**
    * false for piecewise-constant ops (sign, step, round, floor, argmax, comparisons): their
@@ -45,7 +45,7 @@ export class Node implements OpContext<unknown> {
   constructor(
     readonly op: OpDef,
     readonly inputs: Tensor[],
-    readonly attrs: any,
+    readonly attrs: unknown,
     readonly out: Tensor,
   ) {}
   private _needs: boolean[] | null = null;

@@ -38,7 +38,6 @@ type BinaryFn = (
 ) => void;
 
 function makeUnary(expr: string): UnaryFn {
-   
   return new Function(
     "H",
     `return function unary(xs, out, n, p0, p1) {

@@ -1,25 +1,31 @@
-// Automatic fusion of elementwise op chains. Each eager op over a large tensor used to write
-// a full intermediate (80 MB for a [100,100,1000] float64), so a chain such as
-// `w.mul(x).add(b).sub(y).square().mean(-1)` was bound by memory traffic, not arithmetic.
-// Instead, a float elementwise op on the js backend returns a *deferred* tensor: `_lazy`
-// holds the op and its argument tensors, which may be deferred themselves. The first read of
-// the storage (`_buf()`: any non-elementwise op, `.data`, display) compiles the tree into one
-// loop (generated with `new Function`, cached by structure) and fills the buffer; a sum over
-// all axes or over the last axis consumes a deferred input inside the same loop and never
-// materialises it.
+// Automatic fusion of elementwise op chains. Each eager op over a large tensor would write a
+// full intermediate (80 MB for a [100,100,1000] float64), so a chain such as
+// `w.mul(x).add(b).sub(y).square().mean(-1)` would be bound by memory traffic, not arithmetic.
+// Instead, a float elementwise op returns a *deferred* tensor: `_lazy` holds the op and its
+// argument tensors, which may be deferred themselves. The first read of the storage (`_buf()`:
+// any non-elementwise op, `.data`, display) turns the tree into one plan and fills the buffer;
+// a sum over all axes or over the last axis consumes a deferred input inside the same loop and
+// never materialises it. On the js backend the plan runs as a loop generated with
+// `new Function` (cached by structure); on wasm and auto, in the wasm block interpreter
+// (FusedEvaluator), which may decline a plan, and then the generated loop runs it.
 //
 // Why the results stay exact: every node evaluates the same per-element expression string as
 // the eager kernel (shared from jsBackend), in the same dependency order, and float32 nodes
 // are rounded with Math.fround exactly where the eager op stored into a Float32Array. Sums
 // accumulate in the same order as the eager reduce kernel (jsBackend's interleavedSum).
 //
+// Why a later write never changes a deferred result: see pendingReaders.ts (engine writes
+// rebind the pending readers of the written storage to a snapshot; storage handed to user
+// code is never read by a deferred op).
+//
 // Why work is never repeated beyond a small constant: a deferred tensor is inlined into a
 // consumer's loop when it has the consumer's shape and at most one reader (`_uses` counts
 // deferred consumers plus recorded gradient rules that will read it), or when it is shared
 // but cheap to recompute (see `inlinable`: at most 8 ops reading at most 2 full-size arrays);
-// otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
-// kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
-// before it recycles the cotangent temporaries they read, so the pool's rules still hold.
+// otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops.
+// Gradient rules defer too (the fused gradient kernels and broadcastTo become tree nodes); the
+// backward sweep computes deferred results before it recycles the cotangent temporaries they
+// read, so the pool's rules still hold.
 import { Tensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
@@ -507,7 +513,6 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push(`const A = [${[0, 1, 2, 3].map((k) => acc(0, k)).join(", ")}]; const p = n & 3;`);
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
-
   const fn = new Function(
     "H",
     `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`,

@@ -114,6 +114,13 @@ declare module "../tensor/tensor.js" {
 
 let installed = false;
 
+/** A method calling `fn(this, axisOrOptions, options)` (`x.sum(1, { keepdims: true })`). */
+function withOptions<A, O>(fn: (x: Tensor, a?: A, o?: O) => Tensor): (this: Tensor, a?: A, o?: O) => Tensor {
+  return function (this: Tensor, a?: A, o?: O) {
+    return fn(this, a, o);
+  };
+}
+
 /**
  * Attach every op as a Tensor method (done once by src/engine.ts).
  * @example installTensorMethods(); tensor([1]).add(1)
@@ -121,7 +128,7 @@ let installed = false;
 export function installTensorMethods(): void {
   if (installed) return;
   installed = true;
-  const P = Tensor.prototype as any;
+  const P = Tensor.prototype as unknown as Record<string, unknown>;
   const binary = {
     add: B.add,
     sub: B.sub,
@@ -170,24 +177,21 @@ export function installTensorMethods(): void {
       return fn(this);
     };
   const withOpts = {
-    sum: R.sum,
-    mean: R.mean,
-    max: R.max,
-    min: R.min,
-    prod: R.prod,
-    logsumexp: R.logsumexp,
-    var: R.variance,
-    std: R.std,
-    norm: R.norm,
-    argmax: R.argmax,
-    argmin: R.argmin,
-    softmax: X.softmax,
-    logSoftmax: X.logSoftmax,
+    sum: withOptions(R.sum),
+    mean: withOptions(R.mean),
+    max: withOptions(R.max),
+    min: withOptions(R.min),
+    prod: withOptions(R.prod),
+    logsumexp: withOptions(R.logsumexp),
+    var: withOptions(R.variance),
+    std: withOptions(R.std),
+    norm: withOptions(R.norm),
+    argmax: withOptions(R.argmax),
+    argmin: withOptions(R.argmin),
+    softmax: withOptions(X.softmax),
+    logSoftmax: withOptions(X.logSoftmax),
   };
-  for (const [name, fn] of Object.entries(withOpts))
-    P[name] = function (this: Tensor, axis?: unknown, opts?: unknown) {
-      return (fn as (x: Tensor, a?: unknown, o?: unknown) => Tensor)(this, axis, opts);
-    };
+  Object.assign(P, withOpts);
   P.leakyRelu = function (this: Tensor, slope?: number) {
     return U.leakyRelu(this, slope);
   };

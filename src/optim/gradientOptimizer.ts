@@ -4,6 +4,7 @@
 // to rounding.
 import { Tensor } from "../tensor/tensor.js";
 import { dispose } from "../tensor/dispose.js";
+import { storageForWrite } from "../ops/pendingReaders.js";
 import { treeLeaves } from "../autodiff/pytree.js";
 import {
   Optimizer,
@@ -69,7 +70,7 @@ export abstract class GradientOptimizer extends Optimizer {
         s = this.initState(p);
         this.state.set(p, s);
       }
-      this.update(p.data as FloatArray, gradStorage(g), s, p.size);
+      this.update(storageForWrite(p) as FloatArray, gradStorage(g), s, p.size);
     }
     // Gradients this call computed itself are spent: recycle their buffers.
     if (owned) dispose(grads);

@@ -5,12 +5,13 @@
 import { Tensor } from "../tensor/tensor.js";
 import { treeLeaves } from "../autodiff/pytree.js";
 import { valueAndGrad } from "../autodiff/transforms.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** A tensor, or arrays/objects of tensors such as `{w1, b1, w2, b2}`. */
 export type ParamTree = Tensor | ParamTree[] | { [key: string]: ParamTree };
 
 /** A loss as a function of the parameters: what `step(params, objective)` evaluates. */
-export type Objective = (params: any) => Tensor | number;
+export type Objective = (params: Loose) => Tensor | number;
 
 /** How many times an optimizer evaluated the loss and its gradient (reset with `resetCounts()`). */
 export interface Evaluations {

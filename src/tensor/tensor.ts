@@ -8,6 +8,7 @@ import { gradState } from "../autodiff/gradMode.js";
 import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 import { tensorEngine } from "./tensorEngine.js";
+import type { Loose } from "./looseValue.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -70,7 +71,7 @@ export class Tensor {
   /** @internal the op that produced this tensor (null for leaves), its inputs and attributes. Kept on the tensor (no separate node object) so each recorded op allocates less. */
   _op: OpDef | null = null;
   _inputs: Tensor[] | null = null;
-  _attrs: any = null;
+  _attrs: unknown = null;
   /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
@@ -209,7 +210,7 @@ export class Tensor {
    * Nested JavaScript arrays (a number for shape []). Bool tensors give booleans.
    * @example tensor([[1, 2], [3, 4]]).toArray() // [[1, 2], [3, 4]]
    */
-  toArray(): any {
+  toArray(): Loose {
     if (this.shape.length === 0) return this.dtype === "bool" ? this.item() !== 0 : this.item();
     const d = this._buf();
     const isBool = this.dtype === "bool";
