@@ -4,7 +4,6 @@
 // interpreter, the scalar functions of the ops, and the bounds table of docs/contributing-an-op.md.
 // `npm run build` runs it before tsc; test/core/opTable.test.ts fails when a committed file
 // differs from what this script produces. A changed opcode needs `npm run build:wasm` too.
-/* global console */
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { readFileSync, writeFileSync } from "node:fs";
