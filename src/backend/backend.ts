@@ -2,67 +2,9 @@
 // these kernels, so a faster backend (WASM SIMD) replaces them without touching autodiff.
 import type { TypedArray } from "../tensor/dtype.js";
 
-/** Unary elementwise kernels; `p0`/`p1` carry parameters (slope, alpha, bounds, exponent). */
-export type UnaryKernel =
-  | "neg"
-  | "exp"
-  | "log"
-  | "log1p"
-  | "expm1"
-  | "sqrt"
-  | "square"
-  | "abs"
-  | "sign"
-  | "sin"
-  | "cos"
-  | "tanh"
-  | "sigmoid"
-  | "softplus"
-  | "relu"
-  | "step"
-  | "round"
-  | "floor"
-  | "ceil"
-  | "leakyRelu"
-  | "leakyReluGrad"
-  | "elu"
-  | "clip"
-  | "clipMask"
-  | "powScalar"
-  | "normalCdf"
-  | "normalPdf"
-  | "reciprocal"
-  | "copy"
-  | "isNonFinite"
-  | "logicalNot";
-
-/** Binary elementwise kernels with NumPy broadcasting. */
-export type BinaryKernel =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "pow"
-  | "maximum"
-  | "minimum"
-  | "maxMask"
-  | "eq"
-  | "ne"
-  | "lt"
-  | "le"
-  | "gt"
-  | "ge"
-  | "logicalAnd"
-  | "logicalOr"
-  | "atan2"
-  // Fused gradient kernels (x = cotangent, y = saved value), used when no graph of the backward is recorded.
-  | "tanhGrad"
-  | "sigmoidGrad"
-  | "reluGrad"
-  | "squareGrad";
-
-/** Reductions along one axis of a tensor viewed as [outer, r, inner]. */
-export type ReduceKernel = "sum" | "max" | "min" | "prod";
+// Kernel names come from the kernel table, the one place that lists them.
+export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./kernelTable.js";
+import type { BinaryKernel, ReduceKernel, UnaryKernel } from "./kernelTable.js";
 
 /** A compute backend: the loops behind every op. */
 export interface Backend {

@@ -1,6 +1,7 @@
 // The pure-JavaScript backend. Elementwise loops are generated once per op from an
 // expression so each loop is monomorphic (V8 then compiles it like hand-written code).
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend.js";
+import { BINARY_KERNELS, UNARY_KERNELS, type KernelSpec } from "./kernelTable.js";
 import { jsGemm } from "./jsGemm.js";
 import {
   erf,
@@ -17,64 +18,14 @@ import type { TypedArray } from "../tensor/dtype.js";
 export const H = { fastTanh, tanhF32, sigmoidScalar, softplusScalar, roundHalfEven, erf, normalCdf };
 
 /** Per-element expression of each unary kernel over `x` (shared with the fusion compiler so fused loops do the same arithmetic). @example UNARY_EXPR.square // "x * x" */
-export const UNARY_EXPR: Record<UnaryKernel, string> = {
-  neg: "-x",
-  exp: "Math.exp(x)",
-  log: "Math.log(x)",
-  log1p: "Math.log1p(x)",
-  expm1: "Math.expm1(x)",
-  sqrt: "Math.sqrt(x)",
-  square: "x * x",
-  abs: "Math.abs(x)",
-  sign: "(x > 0 ? 1 : x < 0 ? -1 : x)",
-  sin: "Math.sin(x)",
-  cos: "Math.cos(x)",
-  tanh: "H.fastTanh(x)",
-  sigmoid: "H.sigmoidScalar(x)",
-  softplus: "H.softplusScalar(x)",
-  relu: "(x > 0 ? x : 0)",
-  step: "(x > 0 ? 1 : 0)",
-  round: "H.roundHalfEven(x)",
-  floor: "Math.floor(x)",
-  ceil: "Math.ceil(x)",
-  leakyRelu: "(x > 0 ? x : x * p0)",
-  leakyReluGrad: "(x > 0 ? 1 : p0)",
-  elu: "(x > 0 ? x : p0 * Math.expm1(x))",
-  clip: "(x < p0 ? p0 : x > p1 ? p1 : x)",
-  clipMask: "(x >= p0 && x <= p1 ? 1 : 0)",
-  powScalar: "Math.pow(x, p0)",
-  normalCdf: "H.normalCdf(x)",
-  normalPdf: "0.3989422804014327 * Math.exp(-0.5 * x * x)",
-  reciprocal: "1 / x",
-  copy: "x",
-  isNonFinite: "(x - x !== 0 ? 1 : 0)",
-  logicalNot: "(x === 0 ? 1 : 0)",
-};
+export const UNARY_EXPR = Object.fromEntries(
+  Object.entries(UNARY_KERNELS).map(([name, k]) => [name, k.forward]),
+) as Record<UnaryKernel, string>;
 
 /** Per-element expression of each binary kernel over `x`, `y` (shared with the fusion compiler). @example BINARY_EXPR.add // "x + y" */
-export const BINARY_EXPR: Record<BinaryKernel, string> = {
-  add: "x + y",
-  sub: "x - y",
-  mul: "x * y",
-  div: "x / y",
-  pow: "Math.pow(x, y)",
-  maximum: "(x > y || x !== x ? x : y)",
-  minimum: "(x < y || x !== x ? x : y)",
-  maxMask: "(x > y ? 1 : x === y ? 0.5 : 0)",
-  eq: "(x === y ? 1 : 0)",
-  ne: "(x !== y ? 1 : 0)",
-  lt: "(x < y ? 1 : 0)",
-  le: "(x <= y ? 1 : 0)",
-  gt: "(x > y ? 1 : 0)",
-  ge: "(x >= y ? 1 : 0)",
-  logicalAnd: "(x !== 0 && y !== 0 ? 1 : 0)",
-  logicalOr: "(x !== 0 || y !== 0 ? 1 : 0)",
-  atan2: "Math.atan2(x, y)",
-  tanhGrad: "x * (1 - y * y)",
-  sigmoidGrad: "x * (y * (1 - y))",
-  reluGrad: "(y > 0 ? x : 0)",
-  squareGrad: "x * (2 * y)",
-};
+export const BINARY_EXPR = Object.fromEntries(
+  Object.entries(BINARY_KERNELS).map(([name, k]) => [name, k.forward]),
+) as Record<BinaryKernel, string>;
 
 type UnaryFn = (x: TypedArray, out: TypedArray, n: number, p0: number, p1: number) => void;
 type BinaryFn = (
@@ -157,8 +108,10 @@ function makeBinary(expr: string): BinaryFn {
 const unaryFns = new Map<UnaryKernel, UnaryFn>();
 const binaryFns = new Map<BinaryKernel, BinaryFn>();
 for (const k of Object.keys(UNARY_EXPR) as UnaryKernel[]) unaryFns.set(k, makeUnary(UNARY_EXPR[k]));
-// float32 outputs only need float32 accuracy: a rational tanh without exp.
-const tanhF32Fn = makeUnary("H.tanhF32(x)");
+// float32 outputs only need float32 accuracy: kernels with a cheaper float32 form use it.
+const unaryF32Fns = new Map<UnaryKernel, UnaryFn>();
+for (const [name, k] of Object.entries(UNARY_KERNELS) as [UnaryKernel, KernelSpec][])
+  if (k.forwardFloat32 !== undefined) unaryF32Fns.set(name, makeUnary(k.forwardFloat32));
 for (const k of Object.keys(BINARY_EXPR) as BinaryKernel[]) binaryFns.set(k, makeBinary(BINARY_EXPR[k]));
 
 function whereKernel(
@@ -544,8 +497,8 @@ function softmaxGradKernel(
 export const jsBackend: Backend = {
   name: "js",
   unary(op, x, out, p0 = 0, p1 = 0) {
-    if (op === "tanh" && out instanceof Float32Array) tanhF32Fn(x, out, x.length, p0, p1);
-    else unaryFns.get(op)!(x, out, x.length, p0, p1);
+    const f32 = out instanceof Float32Array ? unaryF32Fns.get(op) : undefined;
+    (f32 ?? unaryFns.get(op)!)(x, out, x.length, p0, p1);
   },
   binary(op, a, as, b, bs, out, shape) {
     binaryFns.get(op)!(a, as, b, bs, out, shape);

@@ -1,8 +1,8 @@
 // Regression losses of the residual r = input − target: the smooth mse, log-cosh and
 // pseudo-Huber, the once-differentiable Huber / smooth-L1, and the kinked L1 and quantile.
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
-import { abs, neg, softplus, sqrt, square } from "../ops/unaryOps.js";
-import { lt, le, ge, mul, sub, add, where } from "../ops/binaryOps.js";
+import { abs, neg, relu, softplus, sqrt, square } from "../ops/unaryOps.js";
+import { lt, le, mul, sub, add, where } from "../ops/binaryOps.js";
 import { zerosLike } from "../tensor/creation.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type ReductionOptions } from "./reduction.js";
@@ -233,12 +233,15 @@ function quantileLoss(
   const tau = numberOption(options, "tau", 0.5, "quantile", (v) => v > 0 && v < 1, "in (0, 1)");
   const [x, y] = residualPair(input, target, "quantile");
   const d = sub(y, x);
-  return reduce(where(ge(d, 0), mul(d, tau), mul(d, tau - 1)), options.reduction, "quantile");
+  // τ·relu(d) + (1 − τ)·relu(−d): the same values as selecting a branch on the sign of d, but
+  // relu's derivative 0 at 0 makes the gradient at the kink 0, as mae's is (τ = 0.5 is mae / 2).
+  return reduce(add(mul(relu(d), tau), mul(relu(neg(d)), 1 - tau)), options.reduction, "quantile");
 }
 
 /**
  * Quantile (pinball) loss with d = target − input: `tau·d` if d ≥ 0 else `(tau − 1)·d`.
- * Minimizing it estimates the tau-quantile; tau 0.5 is half the L1 loss. Kink at d = 0.
+ * Minimizing it estimates the tau-quantile; tau 0.5 is half the L1 loss, gradient included.
+ * Kink at d = 0, where autodiff returns the subgradient 0 (as for mae).
  *
  * @example
  * loss.quantile(tensor([0, 0]), tensor([1, -1]), { tau: 0.9 }).item(); // (0.9 + 0.1) / 2

@@ -4,7 +4,9 @@ import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, floatOf, promote } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, sameShape, SCALAR_SHAPE } from "../tensor/shape.js";
 import { canFuse, fusedMulReduce } from "./fusedGradKernels.js";
-import { getBackend, type BinaryKernel } from "../backend/backend.js";
+import { getBackend } from "../backend/backend.js";
+import { BINARY_KERNELS, type BinaryKernel } from "../backend/kernelTable.js";
+import { BINARY_SCALAR, BINARY_SCALAR_GRAD } from "./kernelScalars.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
 import { sumTo } from "./sumOps.js";
@@ -12,9 +14,8 @@ import { castTo } from "./castOps.js";
 import { deferBinary } from "./lazyElementwise.js";
 import { RELEASED } from "../tensor/tensorFlags.js";
 
-/** Result dtype: promoted arithmetic, always float, or bool. */
-export type Policy = "arith" | "float" | "bool";
-export type ScalarFn = (x: number, y: number) => number;
+type Policy = "arith" | "float" | "bool";
+type ScalarFn = (x: number, y: number) => number;
 type GradRule = (g: Tensor, ctx: OpContext<null>) => (Tensor | null)[];
 
 function resultDType(a: DType, b: DType, policy: Policy): DType {
@@ -61,33 +62,38 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
   };
 }
 
-type ScalarGrad = (g: number, a: number, b: number, out: number, res: number[]) => void;
+/** A binary op: its kernel in the kernel table plus what only the op level knows. */
+interface BinaryOpSpec {
+  /** The kernel (src/backend/kernelTable.ts), also the op's name. */
+  readonly kernel: BinaryKernel;
+  /** Result dtype: promoted ("arith"), promoted to float ("float"), or "bool". */
+  readonly dtypes: Policy;
+  /** The gradient rule, written with differentiable ops; exactly when the kernel is differentiable. */
+  readonly backward?: GradRule;
+  /** What the gradient rule reads, for ops whose output may be deferred (see OpDef.savedReads). */
+  readonly savedReads?: { readonly inputs: readonly number[]; readonly out: boolean };
+}
 
-/** What each deferrable op's gradient rule reads (see OpDef.savedReads). */
-const SAVED_READS: Record<string, { inputs: number[]; out: boolean }> = {
-  add: { inputs: [], out: false },
-  sub: { inputs: [], out: false },
-  mul: { inputs: [0, 1], out: false },
-  div: { inputs: [1], out: true },
-};
-
-/** Register a binary op from its kernel, scalar function, result dtype policy and gradient rules. @example defBinary("add", "add", (x, y) => x + y, "arith", grad, scalarGrad) */
-export function defBinary(
-  name: string,
-  kernel: BinaryKernel,
-  scalar: ScalarFn,
-  policy: Policy,
-  grad: GradRule | null,
-  sgrad?: ScalarGrad,
-): OpDef<null> {
+/**
+ * Register a binary op from its kernel in the table and its op-level facts.
+ * @example const maxMaskOp = binaryOp({ kernel: "maxMask", dtypes: "float" });
+ */
+export function binaryOp(spec: BinaryOpSpec): OpDef<null> {
+  const name = spec.kernel;
+  const differentiable = BINARY_KERNELS[name].differentiable;
+  if (differentiable !== (spec.backward !== undefined))
+    throw new Error(
+      `binaryOp ${name}: a backward rule is needed exactly when the kernel table says differentiable`,
+    );
+  const sgrad = BINARY_SCALAR_GRAD[name];
   return defineOp<null>({
     name,
-    savedReads: SAVED_READS[name],
-    differentiable: grad !== null,
-    forward: binaryForward(name, kernel, scalar, policy),
-    backward: grad ?? undefined,
+    savedReads: spec.savedReads,
+    differentiable,
+    forward: binaryForward(name, name, BINARY_SCALAR[name], spec.dtypes),
+    backward: spec.backward,
     scalarBackward:
-      sgrad === undefined ? undefined : (g, ins, out, _a, res) => sgrad(g, ins[0], ins[1], out, res),
+      sgrad === undefined ? undefined : (g, ins, out, _a, res) => sgrad(res, g, ins[0], ins[1], out),
   });
 }
 
@@ -101,31 +107,24 @@ function negated(x: Tensor): Tensor {
   return mul(x, -1);
 }
 
-const addOp = defBinary(
-  "add",
-  "add",
-  (x, y) => x + y,
-  "arith",
-  (g, c) => [c.needs[0] ? gradFor(g, c.inputs[0]) : null, c.needs[1] ? gradFor(g, c.inputs[1]) : null],
-  (g, _a, _b, _o, r) => {
-    r[0] = g;
-    r[1] = g;
-  },
-);
-const subOp = defBinary(
-  "sub",
-  "sub",
-  (x, y) => x - y,
-  "arith",
-  (g, c) => [
+const addOp = binaryOp({
+  kernel: "add",
+  dtypes: "arith",
+  backward: (g, c) => [
+    c.needs[0] ? gradFor(g, c.inputs[0]) : null,
+    c.needs[1] ? gradFor(g, c.inputs[1]) : null,
+  ],
+  savedReads: { inputs: [], out: false },
+});
+const subOp = binaryOp({
+  kernel: "sub",
+  dtypes: "arith",
+  backward: (g, c) => [
     c.needs[0] ? gradFor(g, c.inputs[0]) : null,
     c.needs[1] ? gradFor(negated(g), c.inputs[1]) : null,
   ],
-  (g, _a, _b, _o, r) => {
-    r[0] = g;
-    r[1] = -g;
-  },
-);
+  savedReads: { inputs: [], out: false },
+});
 // A broadcast input's gradient sums g·other over the broadcast axes: fused into one pass
 // (no full-size product) when nothing is being recorded.
 function mulGradFor(g: Tensor, other: Tensor, x: Tensor): Tensor {
@@ -134,80 +133,56 @@ function mulGradFor(g: Tensor, other: Tensor, x: Tensor): Tensor {
   return gradFor(mul(g, other), x);
 }
 
-const mulOp = defBinary(
-  "mul",
-  "mul",
-  (x, y) => x * y,
-  "arith",
-  (g, c) => [
+const mulOp = binaryOp({
+  kernel: "mul",
+  dtypes: "arith",
+  backward: (g, c) => [
     c.needs[0] ? mulGradFor(g, c.inputs[1], c.inputs[0]) : null,
     c.needs[1] ? mulGradFor(g, c.inputs[0], c.inputs[1]) : null,
   ],
-  (g, a, b, _o, r) => {
-    r[0] = g * b;
-    r[1] = g * a;
-  },
-);
-const divOp = defBinary(
-  "div",
-  "div",
-  (x, y) => x / y,
-  "float",
-  (g, c) => [
+  savedReads: { inputs: [0, 1], out: false },
+});
+const divOp = binaryOp({
+  kernel: "div",
+  dtypes: "float",
+  backward: (g, c) => [
     c.needs[0] ? gradFor(div(g, c.inputs[1]), c.inputs[0]) : null,
     c.needs[1] ? gradFor(negated(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
   ],
-  (g, _a, b, o, r) => {
-    r[0] = g / b;
-    r[1] = -(g * o) / b;
-  },
-);
-const maxMaskOp = defBinary("maxMask", "maxMask", (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), "float", null);
+  savedReads: { inputs: [1], out: true },
+});
+const maxMaskOp = binaryOp({ kernel: "maxMask", dtypes: "float" });
 // Ties split the gradient evenly, as PyTorch does.
-const maximumOp = defBinary(
-  "maximum",
-  "maximum",
-  (x, y) => (x > y || x !== x ? x : y),
-  "arith",
-  (g, c) => {
+const maximumOp = binaryOp({
+  kernel: "maximum",
+  dtypes: "arith",
+  backward: (g, c) => {
     const m = apply(maxMaskOp, [c.inputs[0], c.inputs[1]], null);
     return [
       c.needs[0] ? gradFor(mul(g, m), c.inputs[0]) : null,
       c.needs[1] ? gradFor(mul(g, sub(1, m)), c.inputs[1]) : null,
     ];
   },
-  (g, a, b, _o, r) => {
-    const m = a > b ? 1 : a === b ? 0.5 : 0;
-    r[0] = g * m;
-    r[1] = g * (1 - m);
-  },
-);
-const minimumOp = defBinary(
-  "minimum",
-  "minimum",
-  (x, y) => (x < y || x !== x ? x : y),
-  "arith",
-  (g, c) => {
+});
+const minimumOp = binaryOp({
+  kernel: "minimum",
+  dtypes: "arith",
+  backward: (g, c) => {
     const m = apply(maxMaskOp, [c.inputs[1], c.inputs[0]], null);
     return [
       c.needs[0] ? gradFor(mul(g, m), c.inputs[0]) : null,
       c.needs[1] ? gradFor(mul(g, sub(1, m)), c.inputs[1]) : null,
     ];
   },
-  (g, a, b, _o, r) => {
-    const m = b > a ? 1 : a === b ? 0.5 : 0;
-    r[0] = g * m;
-    r[1] = g * (1 - m);
-  },
-);
-const eqOp = defBinary("eq", "eq", (x, y) => (x === y ? 1 : 0), "bool", null);
-const neOp = defBinary("ne", "ne", (x, y) => (x !== y ? 1 : 0), "bool", null);
-const ltOp = defBinary("lt", "lt", (x, y) => (x < y ? 1 : 0), "bool", null);
-const leOp = defBinary("le", "le", (x, y) => (x <= y ? 1 : 0), "bool", null);
-const gtOp = defBinary("gt", "gt", (x, y) => (x > y ? 1 : 0), "bool", null);
-const geOp = defBinary("ge", "ge", (x, y) => (x >= y ? 1 : 0), "bool", null);
-const andOp = defBinary("logicalAnd", "logicalAnd", (x, y) => (x !== 0 && y !== 0 ? 1 : 0), "bool", null);
-const orOp = defBinary("logicalOr", "logicalOr", (x, y) => (x !== 0 || y !== 0 ? 1 : 0), "bool", null);
+});
+const eqOp = binaryOp({ kernel: "eq", dtypes: "bool" });
+const neOp = binaryOp({ kernel: "ne", dtypes: "bool" });
+const ltOp = binaryOp({ kernel: "lt", dtypes: "bool" });
+const leOp = binaryOp({ kernel: "le", dtypes: "bool" });
+const gtOp = binaryOp({ kernel: "gt", dtypes: "bool" });
+const geOp = binaryOp({ kernel: "ge", dtypes: "bool" });
+const andOp = binaryOp({ kernel: "logicalAnd", dtypes: "bool" });
+const orOp = binaryOp({ kernel: "logicalOr", dtypes: "bool" });
 
 /** Both operands as tensors (a plain number takes the other's dtype). @example pair(x, 2, "add") */
 export function pair(a: TensorLike, b: TensorLike, name: string): Tensor[] {

@@ -34,23 +34,16 @@ import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
 import { RELEASED } from "../tensor/tensorFlags.js";
+import { BINARY_KERNELS, UNARY_KERNELS, type KernelSpec } from "../backend/kernelTable.js";
 import { beforeWrite, expose, isExposed, noteReader, settled, snapshotOf } from "./pendingReaders.js";
 
 export { beforeWrite, expose };
 
-/** Unary kernels that may be deferred (parameter-free, float in, same float out). */
-const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
-/** Binary kernels that may be deferred. */
-const FUSABLE_BINARY = new Set<string>([
-  "add",
-  "sub",
-  "mul",
-  "div",
-  "tanhGrad",
-  "sigmoidGrad",
-  "reluGrad",
-  "squareGrad",
-]);
+/** Kernels that may be deferred: those the fused interpreter implements (the kernel table's wasmFused). */
+const fusable = (table: Record<string, KernelSpec>) =>
+  new Set(Object.keys(table).filter((name) => table[name].wasmFused === true));
+const FUSABLE_UNARY = fusable(UNARY_KERNELS);
+const FUSABLE_BINARY = fusable(BINARY_KERNELS);
 /** Largest tree (in ops) inlined into one loop: bounds code size and compile cache variety. */
 const MAX_NODES = 24;
 /** Smallest output worth deferring; the pool's minimum keeps deferred tensors on its release rules. */

@@ -19,11 +19,24 @@ import {
   reduceForward,
   sum,
   sumOp,
+  reduceOptions,
+  singleAxis,
+  type AxisOrOptions,
+  type KeepdimsOptions,
   type ReduceAttrs,
   type ReduceOptions,
 } from "./sumOps.js";
 
-export { sum, broadcastTo, sumTo, type ReduceOptions } from "./sumOps.js";
+export {
+  sum,
+  broadcastTo,
+  sumTo,
+  reduceOptions,
+  singleAxis,
+  type ReduceOptions,
+  type AxisOrOptions,
+  type KeepdimsOptions,
+} from "./sumOps.js";
 
 function extremumGrad(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs): Tensor {
   const outK = gradToInput(out, x, attrs);
@@ -56,7 +69,8 @@ const prodOp = defineOp<ReduceAttrs>({
 });
 
 /** Mean over `axis` (all by default); integers give float64. @example mean(tensor([1, 2, 3, 4])).item() // 2.5 */
-export function mean(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function mean(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "mean");
   const t = asT(x, "mean");
   const attrs = attrsOf(t, opts, "mean");
   let n = 1;
@@ -66,19 +80,22 @@ export function mean(x: TensorLike, opts?: ReduceOptions): Tensor {
 }
 
 /** Maximum over `axis`; ties share the gradient evenly. @example max(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray() // [5, 7] */
-export function max(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function max(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "max");
   const t = asT(x, "max");
   return apply(maxOp, [t], attrsOf(t, opts, "max"));
 }
 
 /** Minimum over `axis`; ties share the gradient evenly. @example min(tensor([3, 1, 2])).item() // 1 */
-export function min(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function min(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "min");
   const t = asT(x, "min");
   return apply(minOp, [t], attrsOf(t, opts, "min"));
 }
 
 /** Product over `axis` (gradient prod/x, so inputs should be nonzero). @example prod(tensor([2, 3, 4])).item() // 24 */
-export function prod(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function prod(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "prod");
   const t = asT(x, "prod");
   return apply(prodOp, [t], attrsOf(t, opts, "prod"));
 }
@@ -87,7 +104,8 @@ export function prod(x: TensorLike, opts?: ReduceOptions): Tensor {
  * log(sum(exp(x))) over `axis`, computed stably (shifted by the max).
  * @example logsumexp(tensor([0, 0])).item() // 0.6931471805599453
  */
-export function logsumexp(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function logsumexp(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "logsumexp");
   const t = asT(x, "logsumexp");
   const axes = normAxes(opts?.axis, t.shape.length, "logsumexp");
   const m0 = stopGradient(max(t, { axis: axes, keepdims: true }));
@@ -106,7 +124,12 @@ export interface VarOptions extends ReduceOptions {
  * Variance over `axis`: mean((x - mean)^2) · n/(n - correction). correction defaults to 0 (NumPy/JAX).
  * @example variance(tensor([1, 2, 3, 4])).item() // 1.25
  */
-export function variance(x: TensorLike, opts?: VarOptions): Tensor {
+export function variance(
+  x: TensorLike,
+  axis?: AxisOrOptions<VarOptions>,
+  more?: Omit<VarOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "var");
   const t = asT(x, "var");
   const axes = normAxes(opts?.axis, t.shape.length, "var");
   let n = 1;
@@ -121,7 +144,12 @@ export function variance(x: TensorLike, opts?: VarOptions): Tensor {
 export const var_ = variance;
 
 /** Standard deviation: sqrt(variance). @example std(tensor([1, 3])).item() // 1 */
-export function std(x: TensorLike, opts?: VarOptions): Tensor {
+export function std(
+  x: TensorLike,
+  axis?: AxisOrOptions<VarOptions>,
+  more?: Omit<VarOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "std");
   return sqrt(variance(x, opts));
 }
 
@@ -160,7 +188,12 @@ const norm2Op = defineOp<ReduceAttrs>({
  * The gradient at the origin is 0 (a subgradient).
  * @example norm(tensor([3, 4])).item() // 5
  */
-export function norm(x: TensorLike, opts?: NormOptions): Tensor {
+export function norm(
+  x: TensorLike,
+  axis?: AxisOrOptions<NormOptions>,
+  more?: Omit<NormOptions, "axis">,
+): Tensor {
+  const opts = reduceOptions(axis, more, "norm");
   const t = asT(x, "norm");
   const ord = opts?.ord ?? 2;
   const o: ReduceOptions = { axis: opts?.axis, keepdims: opts?.keepdims };
@@ -212,20 +245,18 @@ const argminOp = argOp("argmin");
  * Index of the maximum (int32), over the flattened tensor or along `axis`. Not differentiable.
  * @example argmax(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray() // [1, 0]
  */
-export function argmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function argmax(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = asT(x, "argmax");
-  return apply(argmaxOp, [t], {
-    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmax"),
-  });
+  const a = singleAxis(axis, "argmax");
+  return apply(argmaxOp, [t], { axis: a === undefined ? null : normAxis(a, t.shape.length, "argmax") });
 }
 
 /**
  * Index of the minimum (int32), over the flattened tensor or along `axis`. Not differentiable.
  * @example argmin(tensor([3, 1, 2])).item() // 1
  */
-export function argmin(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function argmin(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = asT(x, "argmin");
-  return apply(argminOp, [t], {
-    axis: opts?.axis === undefined ? null : normAxis(opts.axis, t.shape.length, "argmin"),
-  });
+  const a = singleAxis(axis, "argmin");
+  return apply(argminOp, [t], { axis: a === undefined ? null : normAxis(a, t.shape.length, "argmin") });
 }

@@ -9,7 +9,7 @@ import { asTensor, emptyTensor } from "./tensorLike.js";
 import { castTo } from "./castOps.js";
 import { exp } from "./unaryOps.js";
 import { mul, sub } from "./binaryOps.js";
-import { sum } from "./reductionOps.js";
+import { singleAxis, sum } from "./reductionOps.js";
 import { reshape } from "./shapeOps.js";
 
 interface SoftmaxAttrs {
@@ -82,19 +82,24 @@ function restore(out: Tensor, x: TensorLike): Tensor {
  * softmax along `axis` (default -1): exp(x) / sum(exp(x)), computed stably.
  * @example softmax(tensor([0, 0])).toArray() // [0.5, 0.5]
  */
-export function softmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function softmax(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = floatInput(x, "softmax");
-  return restore(apply(softmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "softmax") }), x);
+  return restore(
+    apply(softmaxOp, [t], { axis: normAxis(singleAxis(axis, "softmax") ?? -1, t.shape.length, "softmax") }),
+    x,
+  );
 }
 
 /**
  * log(softmax(x)) along `axis` (default -1), computed stably (x - logsumexp(x)).
  * @example logSoftmax(tensor([0, 0])).toArray() // [-0.6931471805599453, -0.6931471805599453]
  */
-export function logSoftmax(x: TensorLike, opts?: { axis?: number }): Tensor {
+export function logSoftmax(x: TensorLike, axis?: number | { axis?: number }): Tensor {
   const t = floatInput(x, "logSoftmax");
   return restore(
-    apply(logSoftmaxOp, [t], { axis: normAxis(opts?.axis ?? -1, t.shape.length, "logSoftmax") }),
+    apply(logSoftmaxOp, [t], {
+      axis: normAxis(singleAxis(axis, "logSoftmax") ?? -1, t.shape.length, "logSoftmax"),
+    }),
     x,
   );
 }

@@ -23,9 +23,58 @@ import { RELEASED } from "../tensor/tensorFlags.js";
 /** Options of every reduction. */
 export interface ReduceOptions {
   /** Axis or axes to reduce (negative counts from the end); all when omitted. */
-  axis?: number | number[];
+  axis?: number | readonly number[];
   /** Keep reduced axes as size 1 (default false). */
   keepdims?: boolean;
+}
+
+/** Options of a reduction when the axis is given as a positional argument. */
+export type KeepdimsOptions = Omit<ReduceOptions, "axis">;
+
+/**
+ * The second argument of a reduction: an axis, a list of axes (as NumPy and PyTorch take them),
+ * or the options object.
+ */
+export type AxisOrOptions<O extends ReduceOptions = ReduceOptions> = number | readonly number[] | O;
+
+/**
+ * One options object from `x.sum(1, { keepdims: true })`, `x.sum([0, 1])` or `x.sum({ axis: 1 })`.
+ * A value that is neither (a string, say) is refused rather than read as "no axis", which
+ * would silently reduce everything.
+ * @example reduceOptions(1, { keepdims: true }, "sum") // { keepdims: true, axis: 1 }
+ */
+export function reduceOptions<O extends ReduceOptions>(
+  axisOrOpts: AxisOrOptions<O> | undefined,
+  opts: Omit<O, "axis"> | undefined,
+  name: string,
+): O | undefined {
+  if (axisOrOpts === undefined || axisOrOpts === null) return opts as O | undefined;
+  if (typeof axisOrOpts === "number" || Array.isArray(axisOrOpts)) {
+    if (opts !== undefined && (opts as ReduceOptions).axis !== undefined)
+      throw new ShapeError(`${name}: axis given twice (as an argument and in the options)`);
+    return { ...opts, axis: axisOrOpts } as O;
+  }
+  if (typeof axisOrOpts !== "object")
+    throw new ShapeError(
+      `${name}: axis must be a number, an array of numbers or an options object; got ${JSON.stringify(axisOrOpts)}`,
+    );
+  if (opts !== undefined) throw new ShapeError(`${name}: options given twice`);
+  return axisOrOpts as O;
+}
+
+/**
+ * The axis of a single-axis op (argmax, softmax) from a number or `{ axis }`.
+ * @example singleAxis({ axis: 1 }, "argmax") // 1
+ */
+export function singleAxis(
+  axisOrOpts: number | { axis?: number } | undefined,
+  name: string,
+): number | undefined {
+  if (axisOrOpts === undefined || axisOrOpts === null) return undefined;
+  if (typeof axisOrOpts === "number") return axisOrOpts;
+  if (typeof axisOrOpts !== "object" || Array.isArray(axisOrOpts))
+    throw new ShapeError(`${name}: axis must be a number or { axis }; got ${JSON.stringify(axisOrOpts)}`);
+  return axisOrOpts.axis;
 }
 
 export interface ReduceAttrs {
@@ -135,7 +184,8 @@ export function asT(x: TensorLike, name: string): Tensor {
 }
 
 /** Sum over `axis` (all by default). @example sum(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray() // [4, 6] */
-export function sum(x: TensorLike, opts?: ReduceOptions): Tensor {
+export function sum(x: TensorLike, axis?: AxisOrOptions, keep?: KeepdimsOptions): Tensor {
+  const opts = reduceOptions(axis, keep, "sum");
   const t = asT(x, "sum");
   return apply(sumOp, [t], attrsOf(t, opts, "sum"));
 }

@@ -46,19 +46,45 @@ declare module "../tensor/tensor.js" {
     /** Step function (no gradient). @example x.step() */ step(): Tensor;
     /** Round half to even (no gradient). @example x.round() */ round(): Tensor;
     /** Floor (no gradient). @example x.floor() */ floor(): Tensor;
-    /** Sum over axes. @example x.sum({ axis: 0 }) */ sum(opts?: R.ReduceOptions): Tensor;
-    /** Mean over axes. @example x.mean() */ mean(opts?: R.ReduceOptions): Tensor;
-    /** Max over axes. @example x.max({ axis: -1 }) */ max(opts?: R.ReduceOptions): Tensor;
-    /** Min over axes. @example x.min() */ min(opts?: R.ReduceOptions): Tensor;
-    /** Product over axes. @example x.prod() */ prod(opts?: R.ReduceOptions): Tensor;
-    /** log-sum-exp over axes. @example x.logsumexp({ axis: 1 }) */ logsumexp(opts?: R.ReduceOptions): Tensor;
-    /** Variance (correction 0 by default). @example x.var({ axis: 0 }) */ var(opts?: R.VarOptions): Tensor;
-    /** Standard deviation. @example x.std() */ std(opts?: R.VarOptions): Tensor;
-    /** p-norm. @example x.norm() */ norm(opts?: R.NormOptions): Tensor;
-    /** Index of the max (int32). @example x.argmax({ axis: 1 }) */ argmax(opts?: { axis?: number }): Tensor;
-    /** Index of the min (int32). @example x.argmin() */ argmin(opts?: { axis?: number }): Tensor;
-    /** softmax along an axis. @example x.softmax() */ softmax(opts?: { axis?: number }): Tensor;
-    /** log-softmax along an axis. @example x.logSoftmax() */ logSoftmax(opts?: { axis?: number }): Tensor;
+    /** Sum over axes. @example x.sum(1) // or x.sum({ axis: 1, keepdims: true }) */ sum(
+      axis?: R.AxisOrOptions,
+      opts?: R.KeepdimsOptions,
+    ): Tensor;
+    /** Mean over axes. @example x.mean(-1) */ mean(axis?: R.AxisOrOptions, opts?: R.KeepdimsOptions): Tensor;
+    /** Max over axes (values; indices come from argmax). @example x.max([0, 1]) */ max(
+      axis?: R.AxisOrOptions,
+      opts?: R.KeepdimsOptions,
+    ): Tensor;
+    /** Min over axes (values; indices come from argmin). @example x.min(0) */ min(
+      axis?: R.AxisOrOptions,
+      opts?: R.KeepdimsOptions,
+    ): Tensor;
+    /** Product over axes. @example x.prod() */ prod(
+      axis?: R.AxisOrOptions,
+      opts?: R.KeepdimsOptions,
+    ): Tensor;
+    /** log-sum-exp over axes. @example x.logsumexp(1) */ logsumexp(
+      axis?: R.AxisOrOptions,
+      opts?: R.KeepdimsOptions,
+    ): Tensor;
+    /** Variance (correction 0 by default). @example x.var(0, { correction: 1 }) */ var(
+      axis?: R.AxisOrOptions<R.VarOptions>,
+      opts?: Omit<R.VarOptions, "axis">,
+    ): Tensor;
+    /** Standard deviation. @example x.std() */ std(
+      axis?: R.AxisOrOptions<R.VarOptions>,
+      opts?: Omit<R.VarOptions, "axis">,
+    ): Tensor;
+    /** p-norm. @example x.norm() */ norm(
+      axis?: R.AxisOrOptions<R.NormOptions>,
+      opts?: Omit<R.NormOptions, "axis">,
+    ): Tensor;
+    /** Index of the max (int32). @example x.argmax(1) */ argmax(axis?: number | { axis?: number }): Tensor;
+    /** Index of the min (int32). @example x.argmin() */ argmin(axis?: number | { axis?: number }): Tensor;
+    /** softmax along an axis. @example x.softmax(-1) */ softmax(axis?: number | { axis?: number }): Tensor;
+    /** log-softmax along an axis. @example x.logSoftmax() */ logSoftmax(
+      axis?: number | { axis?: number },
+    ): Tensor;
     /** Matrix product. @example x.matmul(w) */ matmul(other: TensorLike): Tensor;
     /** Inner product. @example v.dot(u) */ dot(other: TensorLike): Tensor;
     /** Outer product. @example v.outer(u) */ outer(other: TensorLike): Tensor;
@@ -88,10 +114,10 @@ declare module "../tensor/tensor.js" {
 
 let installed = false;
 
-/** A method calling `fn(this, opts)`. */
-function withOptions<O>(fn: (x: Tensor, opts?: O) => Tensor): (this: Tensor, opts?: O) => Tensor {
-  return function (this: Tensor, opts?: O) {
-    return fn(this, opts);
+/** A method calling `fn(this, axisOrOptions, options)` (`x.sum(1, { keepdims: true })`). */
+function withOptions<A, O>(fn: (x: Tensor, a?: A, o?: O) => Tensor): (this: Tensor, a?: A, o?: O) => Tensor {
+  return function (this: Tensor, a?: A, o?: O) {
+    return fn(this, a, o);
   };
 }
 

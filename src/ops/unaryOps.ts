@@ -1,15 +1,12 @@
-// Elementwise unary ops. Each entry: kernel name, scalar fast path, gradient rule.
+// Elementwise unary ops. Each op names its kernel in the kernel table (forward, scalar gradient,
+// differentiability, bounds) and adds what only the op level knows: integer handling and the
+// gradient rule written with differentiable ops.
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { getBackend, type UnaryKernel } from "../backend/backend.js";
+import { getBackend } from "../backend/backend.js";
+import { UNARY_KERNELS, type UnaryKernel } from "../backend/kernelTable.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
-import {
-  fastTanh,
-  normalCdf as normalCdfScalar,
-  roundHalfEven,
-  sigmoidScalar,
-  softplusScalar,
-} from "../backend/mathKernels.js";
+import { UNARY_SCALAR, UNARY_SCALAR_GRAD } from "./kernelScalars.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
 import { SCALAR_SHAPE } from "../tensor/shape.js";
 import { add, div, mul, sub, where, gt } from "./binaryOps.js";
@@ -51,38 +48,38 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
   };
 }
 
-/** d out / d x as numbers (x, out, p0, p1), for the scalar fast path of the reverse sweep. */
-type ScalarDeriv = (x: number, out: number, p0: number, p1: number) => number;
+/** A unary op: its kernel in the kernel table plus what only the op level knows. */
+interface UnaryOpSpec {
+  /** The kernel (src/backend/kernelTable.ts), also the op's name. */
+  readonly kernel: UnaryKernel;
+  /** Integer inputs: "keep" them int32, compute in "float" (float64, the default), or give "bool". */
+  readonly ints?: IntPolicy;
+  /** The gradient rule, written with differentiable ops; exactly when the kernel is differentiable. */
+  readonly backward?: GradRule;
+  /** What the gradient rule reads, for ops whose output may be deferred (see OpDef.savedReads). */
+  readonly savedReads?: { readonly inputs: readonly number[]; readonly out: boolean };
+}
 
-/** What each deferrable op's gradient rule reads (see OpDef.savedReads). */
-const SAVED_READS: Record<string, { inputs: number[]; out: boolean }> = {
-  neg: { inputs: [], out: false },
-  square: { inputs: [0], out: false },
-  relu: { inputs: [0], out: false },
-  tanh: { inputs: [], out: true },
-  sigmoid: { inputs: [], out: true },
-  exp: { inputs: [], out: true },
-};
-
-function defUnary(
-  name: string,
-  kernel: UnaryKernel,
-  scalar: ScalarFn,
-  grad: GradRule | null,
-  policy: IntPolicy = "float",
-  deriv?: ScalarDeriv,
-): OpDef<UnaryAttrs> {
+function unaryOp(spec: UnaryOpSpec): OpDef<UnaryAttrs> {
+  const name = spec.kernel;
+  const differentiable = UNARY_KERNELS[name].differentiable;
+  if (differentiable !== (spec.backward !== undefined))
+    throw new Error(
+      `unaryOp ${name}: a backward rule is needed exactly when the kernel table says differentiable`,
+    );
+  const backward = spec.backward;
+  const deriv = UNARY_SCALAR_GRAD[name];
   return defineOp<UnaryAttrs>({
     name,
-    savedReads: SAVED_READS[name],
-    differentiable: grad !== null,
-    forward: unaryForward(kernel, scalar, policy),
-    backward: grad === null ? undefined : (g, ctx) => [grad(g, ctx)],
+    savedReads: spec.savedReads,
+    differentiable,
+    forward: unaryForward(name, UNARY_SCALAR[name], spec.ints ?? "float"),
+    backward: backward === undefined ? undefined : (g, ctx) => [backward(g, ctx)],
     scalarBackward:
       deriv === undefined
         ? undefined
         : (g, ins, out, a, res) => {
-            res[0] = g * deriv(ins[0], out, a.p0, a.p1);
+            res[0] = deriv(g, ins[0], out, a.p0, a.p1);
           },
   });
 }
@@ -93,191 +90,82 @@ function run(op: OpDef<UnaryAttrs>, x: TensorLike, name: string, attrs: UnaryAtt
   return apply(op, [x instanceof Tensor ? x : asTensor(x, null, name)], attrs);
 }
 
-const negOp = defUnary(
-  "neg",
-  "neg",
-  (x) => -x,
-  (g) => neg(g),
-  "keep",
-  () => -1,
-);
-const expOp = defUnary(
-  "exp",
-  "exp",
-  Math.exp,
-  (g, c) => mul(g, c.out),
-  "float",
-  (_x, o) => o,
-);
-const logOp = defUnary(
-  "log",
-  "log",
-  Math.log,
-  (g, c) => div(g, c.inputs[0]),
-  "float",
-  (x) => 1 / x,
-);
-const log1pOp = defUnary(
-  "log1p",
-  "log1p",
-  Math.log1p,
-  (g, c) => div(g, add(c.inputs[0], 1)),
-  "float",
-  (x) => 1 / (1 + x),
-);
-const expm1Op = defUnary(
-  "expm1",
-  "expm1",
-  Math.expm1,
-  (g, c) => mul(g, add(c.out, 1)),
-  "float",
-  (_x, o) => o + 1,
-);
-const sqrtOp = defUnary(
-  "sqrt",
-  "sqrt",
-  Math.sqrt,
-  (g, c) => div(g, mul(c.out, 2)),
-  "float",
-  (_x, o) => 1 / (2 * o),
-);
-const squareOp = defUnary(
-  "square",
-  "square",
-  (x) => x * x,
-  (g, c) => (canFuse() ? fusedGrad("squareGrad", g, c.inputs[0]) : mul(g, mul(c.inputs[0], 2))),
-  "keep",
-  (x) => 2 * x,
-);
-const absOp = defUnary(
-  "abs",
-  "abs",
-  Math.abs,
-  (g, c) => mul(g, sign(c.inputs[0])),
-  "keep",
-  (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
-);
-const sinOp = defUnary(
-  "sin",
-  "sin",
-  Math.sin,
-  (g, c) => mul(g, cos(c.inputs[0])),
-  "float",
-  (x) => Math.cos(x),
-);
-const cosOp = defUnary(
-  "cos",
-  "cos",
-  Math.cos,
-  (g, c) => neg(mul(g, sin(c.inputs[0]))),
-  "float",
-  (x) => -Math.sin(x),
-);
-const tanhOp = defUnary(
-  "tanh",
-  "tanh",
-  fastTanh,
-  (g, c) => (canFuse() ? fusedGrad("tanhGrad", g, c.out) : mul(g, sub(1, square(c.out)))),
-  "float",
-  (_x, o) => 1 - o * o,
-);
-const sigmoidOp = defUnary(
-  "sigmoid",
-  "sigmoid",
-  sigmoidScalar,
-  (g, c) => (canFuse() ? fusedGrad("sigmoidGrad", g, c.out) : mul(g, mul(c.out, sub(1, c.out)))),
-  "float",
-  (_x, o) => o * (1 - o),
-);
-const softplusOp = defUnary(
-  "softplus",
-  "softplus",
-  softplusScalar,
-  (g, c) => mul(g, sigmoid(c.inputs[0])),
-  "float",
-  (x) => sigmoidScalar(x),
-);
-const reluOp = defUnary(
-  "relu",
-  "relu",
-  (x) => (x > 0 ? x : 0),
-  (g, c) => (canFuse() ? fusedGrad("reluGrad", g, c.inputs[0]) : mul(g, step(c.inputs[0]))),
-  "keep",
-  (x) => (x > 0 ? 1 : 0),
-);
-const leakyReluOp = defUnary(
-  "leakyRelu",
-  "leakyRelu",
-  (x, s) => (x > 0 ? x : x * s),
-  (g, c) => mul(g, run(leakyReluGradOp, c.inputs[0], "leakyRelu", c.attrs)),
-  "float",
-  (x, _o, s) => (x > 0 ? 1 : s),
-);
-const eluOp = defUnary(
-  "elu",
-  "elu",
-  (x, a) => (x > 0 ? x : a * Math.expm1(x)),
-  (g, c) => mul(g, where(gt(c.inputs[0], 0), 1, add(c.out, c.attrs.p0))),
-  "float",
-  (x, o, a) => (x > 0 ? 1 : o + a),
-);
-const clipOp = defUnary(
-  "clip",
-  "clip",
-  (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x),
-  (g, c) => mul(g, run(clipMaskOp, c.inputs[0], "clip", c.attrs)),
-  "keep",
-  (x, _o, lo, hi) => (x >= lo && x <= hi ? 1 : 0),
-);
-const powScalarOp = defUnary(
-  "powScalar",
-  "powScalar",
-  Math.pow,
-  (g, c) => (c.attrs.p0 === 0 ? mul(g, 0) : mul(g, mul(powScalar(c.inputs[0], c.attrs.p0 - 1), c.attrs.p0))),
-  "float",
-  (x, _o, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)),
-);
-const normalCdfOp = defUnary(
-  "normalCdf",
-  "normalCdf",
-  normalCdfScalar,
-  (g, c) => mul(g, normalPdf(c.inputs[0])),
-  "float",
-  (x) => 0.3989422804014327 * Math.exp(-0.5 * x * x),
-);
-const normalPdfOp = defUnary(
-  "normalPdf",
-  "normalPdf",
-  (x) => 0.3989422804014327 * Math.exp(-0.5 * x * x),
-  (g, c) => neg(mul(g, mul(c.inputs[0], c.out))),
-  "float",
-  (x, o) => -x * o,
-);
-const reciprocalOp = defUnary(
-  "reciprocal",
-  "reciprocal",
-  (x) => 1 / x,
-  (g, c) => neg(mul(g, square(c.out))),
-  "float",
-  (_x, o) => -o * o,
-);
+const negOp = unaryOp({
+  kernel: "neg",
+  ints: "keep",
+  backward: (g) => neg(g),
+  savedReads: { inputs: [], out: false },
+});
+const expOp = unaryOp({
+  kernel: "exp",
+  backward: (g, c) => mul(g, c.out),
+  savedReads: { inputs: [], out: true },
+});
+const logOp = unaryOp({ kernel: "log", backward: (g, c) => div(g, c.inputs[0]) });
+const log1pOp = unaryOp({ kernel: "log1p", backward: (g, c) => div(g, add(c.inputs[0], 1)) });
+const expm1Op = unaryOp({ kernel: "expm1", backward: (g, c) => mul(g, add(c.out, 1)) });
+const sqrtOp = unaryOp({ kernel: "sqrt", backward: (g, c) => div(g, mul(c.out, 2)) });
+const squareOp = unaryOp({
+  kernel: "square",
+  ints: "keep",
+  backward: (g, c) => (canFuse() ? fusedGrad("squareGrad", g, c.inputs[0]) : mul(g, mul(c.inputs[0], 2))),
+  savedReads: { inputs: [0], out: false },
+});
+const absOp = unaryOp({ kernel: "abs", ints: "keep", backward: (g, c) => mul(g, sign(c.inputs[0])) });
+const sinOp = unaryOp({ kernel: "sin", backward: (g, c) => mul(g, cos(c.inputs[0])) });
+const cosOp = unaryOp({ kernel: "cos", backward: (g, c) => neg(mul(g, sin(c.inputs[0]))) });
+const tanhOp = unaryOp({
+  kernel: "tanh",
+  backward: (g, c) => (canFuse() ? fusedGrad("tanhGrad", g, c.out) : mul(g, sub(1, square(c.out)))),
+  savedReads: { inputs: [], out: true },
+});
+const sigmoidOp = unaryOp({
+  kernel: "sigmoid",
+  backward: (g, c) => (canFuse() ? fusedGrad("sigmoidGrad", g, c.out) : mul(g, mul(c.out, sub(1, c.out)))),
+  savedReads: { inputs: [], out: true },
+});
+const softplusOp = unaryOp({ kernel: "softplus", backward: (g, c) => mul(g, sigmoid(c.inputs[0])) });
+const reluOp = unaryOp({
+  kernel: "relu",
+  ints: "keep",
+  backward: (g, c) => (canFuse() ? fusedGrad("reluGrad", g, c.inputs[0]) : mul(g, step(c.inputs[0]))),
+  savedReads: { inputs: [0], out: false },
+});
+const leakyReluOp = unaryOp({
+  kernel: "leakyRelu",
+  backward: (g, c) => mul(g, run(leakyReluGradOp, c.inputs[0], "leakyRelu", c.attrs)),
+});
+const eluOp = unaryOp({
+  kernel: "elu",
+  backward: (g, c) => mul(g, where(gt(c.inputs[0], 0), 1, add(c.out, c.attrs.p0))),
+});
+const clipOp = unaryOp({
+  kernel: "clip",
+  ints: "keep",
+  backward: (g, c) => mul(g, run(clipMaskOp, c.inputs[0], "clip", c.attrs)),
+});
+const powScalarOp = unaryOp({
+  kernel: "powScalar",
+  backward: (g, c) =>
+    c.attrs.p0 === 0 ? mul(g, 0) : mul(g, mul(powScalar(c.inputs[0], c.attrs.p0 - 1), c.attrs.p0)),
+});
+const normalCdfOp = unaryOp({ kernel: "normalCdf", backward: (g, c) => mul(g, normalPdf(c.inputs[0])) });
+const normalPdfOp = unaryOp({
+  kernel: "normalPdf",
+  backward: (g, c) => neg(mul(g, mul(c.inputs[0], c.out))),
+});
+const reciprocalOp = unaryOp({ kernel: "reciprocal", backward: (g, c) => neg(mul(g, square(c.out))) });
 
 // Piecewise-constant ops: differentiable: false, their outputs carry no gradient (zero).
-const signOp = defUnary("sign", "sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x), null, "keep");
-const stepOp = defUnary("step", "step", (x) => (x > 0 ? 1 : 0), null, "keep");
-const roundOp = defUnary("round", "round", roundHalfEven, null, "keep");
-const floorOp = defUnary("floor", "floor", Math.floor, null, "keep");
-const ceilOp = defUnary("ceil", "ceil", Math.ceil, null, "keep");
-const leakyReluGradOp = defUnary("leakyReluGrad", "leakyReluGrad", (x, s) => (x > 0 ? 1 : s), null);
-const clipMaskOp = defUnary(
-  "clipMask",
-  "clipMask",
-  (x, lo, hi) => (x >= lo && x <= hi ? 1 : 0),
-  null,
-  "keep",
-);
-const isNonFiniteOp = defUnary("isNonFinite", "isNonFinite", (x) => (x - x !== 0 ? 1 : 0), null, "bool");
-const logicalNotOp = defUnary("logicalNot", "logicalNot", (x) => (x === 0 ? 1 : 0), null, "bool");
+const signOp = unaryOp({ kernel: "sign", ints: "keep" });
+const stepOp = unaryOp({ kernel: "step", ints: "keep" });
+const roundOp = unaryOp({ kernel: "round", ints: "keep" });
+const floorOp = unaryOp({ kernel: "floor", ints: "keep" });
+const ceilOp = unaryOp({ kernel: "ceil", ints: "keep" });
+const leakyReluGradOp = unaryOp({ kernel: "leakyReluGrad" });
+const clipMaskOp = unaryOp({ kernel: "clipMask", ints: "keep" });
+const isNonFiniteOp = unaryOp({ kernel: "isNonFinite", ints: "bool" });
+const logicalNotOp = unaryOp({ kernel: "logicalNot", ints: "bool" });
 
 /** Elementwise -x. @example neg(tensor([1, -2])).toArray() // [-1, 2] */
 export function neg(x: TensorLike): Tensor {

@@ -3,36 +3,36 @@
 #include <wasm_simd128.h>
 #include <stdint.h>
 #include "simdMath.h"
+#include "opcodes.h"
 #define EXPORT __attribute__((visibility("default")))
 
-// Unary op codes shared with wasmBackend.ts.
-enum { U_EXP = 0, U_TANH, U_SIGMOID, U_RELU, U_NEG, U_SQUARE, U_SQRT, U_ABS, U_COPY };
+// Opcodes (OP_*, R_*) come from opcodes.h, generated from src/backend/kernelTable.ts.
 
 static inline v128_t f64x2_gt_zero(v128_t v) { return wasm_f64x2_gt(v, F64(0.0)); }
 static inline v128_t f32x4_gt_zero(v128_t v) { return wasm_f32x4_gt(v, F32(0.0f)); }
 static inline v128_t unary_f64x2(int op, v128_t v) {
   switch (op) {
-    case U_EXP: return exp_f64x2(v);
-    case U_TANH: return tanh_f64x2(v);
-    case U_SIGMOID: return sigmoid_f64x2(v);
-    case U_RELU: return wasm_v128_and(v, f64x2_gt_zero(v));
-    case U_NEG: return wasm_f64x2_neg(v);
-    case U_SQUARE: return wasm_f64x2_mul(v, v);
-    case U_SQRT: return wasm_f64x2_sqrt(v);
-    case U_ABS: return wasm_f64x2_abs(v);
+    case OP_EXP: return exp_f64x2(v);
+    case OP_TANH: return tanh_f64x2(v);
+    case OP_SIGMOID: return sigmoid_f64x2(v);
+    case OP_RELU: return wasm_v128_and(v, f64x2_gt_zero(v));
+    case OP_NEG: return wasm_f64x2_neg(v);
+    case OP_SQUARE: return wasm_f64x2_mul(v, v);
+    case OP_SQRT: return wasm_f64x2_sqrt(v);
+    case OP_ABS: return wasm_f64x2_abs(v);
     default: return v;
   }
 }
 static inline v128_t unary_f32x4(int op, v128_t v) {
   switch (op) {
-    case U_EXP: return exp_f32x4(v);
-    case U_TANH: return tanh_f32x4(v);
-    case U_SIGMOID: return sigmoid_f32x4(v);
-    case U_RELU: return wasm_v128_and(v, f32x4_gt_zero(v));
-    case U_NEG: return wasm_f32x4_neg(v);
-    case U_SQUARE: return wasm_f32x4_mul(v, v);
-    case U_SQRT: return wasm_f32x4_sqrt(v);
-    case U_ABS: return wasm_f32x4_abs(v);
+    case OP_EXP: return exp_f32x4(v);
+    case OP_TANH: return tanh_f32x4(v);
+    case OP_SIGMOID: return sigmoid_f32x4(v);
+    case OP_RELU: return wasm_v128_and(v, f32x4_gt_zero(v));
+    case OP_NEG: return wasm_f32x4_neg(v);
+    case OP_SQUARE: return wasm_f32x4_mul(v, v);
+    case OP_SQRT: return wasm_f32x4_sqrt(v);
+    case OP_ABS: return wasm_f32x4_abs(v);
     default: return v;
   }
 }
@@ -42,14 +42,14 @@ static inline v128_t unary_f32x4(int op, v128_t v) {
   EXPORT void unary_##T(int op, int n, const T* x, T* y) {                                         \
     int i = 0;                                                                                     \
     switch (op) {                                                                                  \
-      case U_EXP: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_EXP, wasm_v128_load(x + i))); break; \
-      case U_TANH: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_TANH, wasm_v128_load(x + i))); break; \
-      case U_SIGMOID: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SIGMOID, wasm_v128_load(x + i))); break; \
-      case U_RELU: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_RELU, wasm_v128_load(x + i))); break; \
-      case U_NEG: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_NEG, wasm_v128_load(x + i))); break; \
-      case U_SQUARE: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SQUARE, wasm_v128_load(x + i))); break; \
-      case U_SQRT: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_SQRT, wasm_v128_load(x + i))); break; \
-      case U_ABS: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(U_ABS, wasm_v128_load(x + i))); break; \
+      case OP_EXP: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_EXP, wasm_v128_load(x + i))); break; \
+      case OP_TANH: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_TANH, wasm_v128_load(x + i))); break; \
+      case OP_SIGMOID: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_SIGMOID, wasm_v128_load(x + i))); break; \
+      case OP_RELU: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_RELU, wasm_v128_load(x + i))); break; \
+      case OP_NEG: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_NEG, wasm_v128_load(x + i))); break; \
+      case OP_SQUARE: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_SQUARE, wasm_v128_load(x + i))); break; \
+      case OP_SQRT: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_SQRT, wasm_v128_load(x + i))); break; \
+      case OP_ABS: for (; i + L <= n; i += L) wasm_v128_store(y + i, unary_##W(OP_ABS, wasm_v128_load(x + i))); break; \
       default: for (; i + L <= n; i += L) wasm_v128_store(y + i, wasm_v128_load(x + i)); break;    \
     }                                                                                              \
     for (; i < n; i++) {                                                                           \
@@ -65,33 +65,42 @@ UNARY_LOOP(float, f32x4, 4)
 // ---- binary ----------------------------------------------------------------------------------
 // Broadcast modes the backend recognises; everything else stays on the JS backend.
 // The *_GRAD ops are the fused first-order gradient kernels: a = cotangent, b = saved value.
-enum { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_TANH_GRAD, B_SIGMOID_GRAD, B_RELU_GRAD, B_SQUARE_GRAD };
 enum { M_FULL = 0, M_A_SCALAR, M_B_SCALAR, M_B_PERIODIC, M_A_PERIODIC };
 
+// The tanh and sigmoid gradients cancel (1 − y², y·(1 − y)) where y nears ±1 or 0, so float32
+// data computes them in float64 and rounds once, as the JS backend and fusedVm.c do.
+#define TANH_GRAD64(X, Y) wasm_f64x2_mul(X, wasm_f64x2_sub(F64(1.0), wasm_f64x2_mul(Y, Y)))
+#define SIGMOID_GRAD64(X, Y) wasm_f64x2_mul(X, wasm_f64x2_mul(Y, wasm_f64x2_sub(F64(1.0), Y)))
+#define GRAD_f64x2(EXPR64, a, b) EXPR64(a, b)
+#define GRAD_f32x4(EXPR64, a, b)                                                                   \
+  ({ v128_t lo_ = EXPR64(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b));        \
+     v128_t hi_ = EXPR64(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)),        \
+                         wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 0, 1)));       \
+     wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo_), wasm_f32x4_demote_f64x2_zero(hi_), 0, 1, 4, 5); })
 #define BINOP(W, op, a, b)                                                                         \
-  (op == B_ADD ? wasm_##W##_add(a, b) : op == B_SUB ? wasm_##W##_sub(a, b) :                       \
-   op == B_MUL ? wasm_##W##_mul(a, b) : op == B_DIV ? wasm_##W##_div(a, b) :                       \
-   op == B_MAX ? wasm_v128_bitselect(a, b, wasm_##W##_gt(a, b)) :                                  \
-   op == B_MIN ? wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)) :                                  \
-   op == B_TANH_GRAD ? wasm_##W##_mul(a, wasm_##W##_sub(wasm_##W##_splat(1), wasm_##W##_mul(b, b))) : \
-   op == B_SIGMOID_GRAD ? wasm_##W##_mul(a, wasm_##W##_mul(b, wasm_##W##_sub(wasm_##W##_splat(1), b))) : \
-   op == B_RELU_GRAD ? wasm_v128_and(a, wasm_##W##_gt(b, wasm_##W##_splat(0))) :                  \
+  (op == OP_ADD ? wasm_##W##_add(a, b) : op == OP_SUB ? wasm_##W##_sub(a, b) :                       \
+   op == OP_MUL ? wasm_##W##_mul(a, b) : op == OP_DIV ? wasm_##W##_div(a, b) :                       \
+   op == OP_MAXIMUM ? wasm_v128_bitselect(a, b, wasm_##W##_gt(a, b)) :                                  \
+   op == OP_MINIMUM ? wasm_v128_bitselect(a, b, wasm_##W##_lt(a, b)) :                                  \
+   op == OP_TANH_GRAD ? GRAD_##W(TANH_GRAD64, a, b) :                                               \
+   op == OP_SIGMOID_GRAD ? GRAD_##W(SIGMOID_GRAD64, a, b) :                                         \
+   op == OP_RELU_GRAD ? wasm_v128_and(a, wasm_##W##_gt(b, wasm_##W##_splat(0))) :                  \
                  wasm_##W##_mul(a, wasm_##W##_mul(wasm_##W##_splat(2), b)))
 // NaN-propagating max/min like NumPy: a NaN on either side wins.
 #define BINOP_NAN(W, op, a, b, r)                                                                  \
-  ((op == B_MAX || op == B_MIN) ?                                                                  \
+  ((op == OP_MAXIMUM || op == OP_MINIMUM) ?                                                                  \
      wasm_v128_bitselect(wasm_##W##_add(a, b), r, wasm_v128_not(wasm_v128_and(wasm_##W##_eq(a, a), wasm_##W##_eq(b, b)))) : r)
 
 #define BINARY_LOOP(T, W, L)                                                                       \
   static inline T scalar_##W(int op, T a, T b) {                                                   \
-    if (op == B_ADD) return a + b; if (op == B_SUB) return a - b;                                  \
-    if (op == B_MUL) return a * b; if (op == B_DIV) return a / b;                                  \
-    if (op == B_TANH_GRAD) return a * (1 - b * b);                                                 \
-    if (op == B_SIGMOID_GRAD) return a * (b * (1 - b));                                            \
-    if (op == B_RELU_GRAD) return b > 0 ? a : 0;                                                   \
-    if (op == B_SQUARE_GRAD) return a * (2 * b);                                                   \
+    if (op == OP_ADD) return a + b; if (op == OP_SUB) return a - b;                                  \
+    if (op == OP_MUL) return a * b; if (op == OP_DIV) return a / b;                                  \
+    if (op == OP_TANH_GRAD) return (T)((double)a * (1 - (double)b * b));                            \
+    if (op == OP_SIGMOID_GRAD) return (T)((double)a * ((double)b * (1 - (double)b)));               \
+    if (op == OP_RELU_GRAD) return b > 0 ? a : 0;                                                   \
+    if (op == OP_SQUARE_GRAD) return a * (2 * b);                                                   \
     if (a != a || b != b) return a + b;                                                            \
-    return op == B_MAX ? (a > b ? a : b) : (a < b ? a : b);                                        \
+    return op == OP_MAXIMUM ? (a > b ? a : b) : (a < b ? a : b);                                        \
   }                                                                                                \
   static void binary_run_##W(int op, int n, const T* a, int sa, const T* b, int sb, T* out) {      \
     int i = 0;                                                                                     \
@@ -130,7 +139,6 @@ BINARY_LOOP(float, f32x4, 4)
 // ---- reductions --------------------------------------------------------------------------------
 // x viewed as [outer, r, inner]; out is [outer, inner]. Sums of float32 accumulate in float64,
 // as the JS backend does, so the two agree to the last float32 bit on ordinary data.
-enum { R_SUM = 0, R_MAX, R_MIN };
 
 EXPORT void reduce_double(int op, int outer, int r, int inner, const double* x, double* out) {
   for (int o = 0; o < outer; o++) {
@@ -144,18 +152,18 @@ EXPORT void reduce_double(int op, int outer, int r, int inner, const double* x, 
       for (; k + 4 <= r; k += 4) {
         v128_t a = wasm_v128_load(base + k), b = wasm_v128_load(base + k + 2);
         if (op == R_SUM) { acc0 = wasm_f64x2_add(acc0, a); acc1 = wasm_f64x2_add(acc1, b); }
-        else if (op == R_MAX) { acc0 = BINOP_NAN(f64x2, B_MAX, acc0, a, wasm_f64x2_pmax(acc0, a)); acc1 = BINOP_NAN(f64x2, B_MAX, acc1, b, wasm_f64x2_pmax(acc1, b)); }
-        else { acc0 = BINOP_NAN(f64x2, B_MIN, acc0, a, wasm_f64x2_pmin(acc0, a)); acc1 = BINOP_NAN(f64x2, B_MIN, acc1, b, wasm_f64x2_pmin(acc1, b)); }
+        else if (op == R_MAX) { acc0 = BINOP_NAN(f64x2, OP_MAXIMUM, acc0, a, wasm_f64x2_pmax(acc0, a)); acc1 = BINOP_NAN(f64x2, OP_MAXIMUM, acc1, b, wasm_f64x2_pmax(acc1, b)); }
+        else { acc0 = BINOP_NAN(f64x2, OP_MINIMUM, acc0, a, wasm_f64x2_pmin(acc0, a)); acc1 = BINOP_NAN(f64x2, OP_MINIMUM, acc1, b, wasm_f64x2_pmin(acc1, b)); }
       }
       double lanes[4] __attribute__((aligned(16)));
       wasm_v128_store(lanes, acc0); wasm_v128_store(lanes + 2, acc1);
       double s = op == R_SUM ? (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) : lanes[0];
-      if (op != R_SUM) for (int j = 1; j < 4; j++) s = scalar_f64x2(op == R_MAX ? B_MAX : B_MIN, s, lanes[j]);
-      for (; k < r; k++) s = op == R_SUM ? s + base[k] : scalar_f64x2(op == R_MAX ? B_MAX : B_MIN, s, base[k]);
+      if (op != R_SUM) for (int j = 1; j < 4; j++) s = scalar_f64x2(op == R_MAX ? OP_MAXIMUM : OP_MINIMUM, s, lanes[j]);
+      for (; k < r; k++) s = op == R_SUM ? s + base[k] : scalar_f64x2(op == R_MAX ? OP_MAXIMUM : OP_MINIMUM, s, base[k]);
       dst[0] = s;
       continue;
     }
-    int bop = op == R_SUM ? B_ADD : op == R_MAX ? B_MAX : B_MIN;
+    int bop = op == R_SUM ? OP_ADD : op == R_MAX ? OP_MAXIMUM : OP_MINIMUM;
     for (int i = 0; i < inner; i++) dst[i] = base[i];
     for (int k = 1; k < r; k++) binary_run_f64x2(bop, inner, dst, 1, base + (long)k * inner, 1, dst);
     if (r == 0) for (int i = 0; i < inner; i++) dst[i] = op == R_SUM ? 0.0 : (op == R_MAX ? -__builtin_inf() : __builtin_inf());
@@ -174,17 +182,17 @@ EXPORT void reduce_float(int op, int outer, int r, int inner, const float* x, fl
           v128_t acc0 = wasm_v128_load(base);
           for (k = 4; k + 4 <= r; k += 4) {
             v128_t a = wasm_v128_load(base + k);
-            acc0 = op == R_MAX ? BINOP_NAN(f32x4, B_MAX, acc0, a, wasm_f32x4_pmax(acc0, a)) : BINOP_NAN(f32x4, B_MIN, acc0, a, wasm_f32x4_pmin(acc0, a));
+            acc0 = op == R_MAX ? BINOP_NAN(f32x4, OP_MAXIMUM, acc0, a, wasm_f32x4_pmax(acc0, a)) : BINOP_NAN(f32x4, OP_MINIMUM, acc0, a, wasm_f32x4_pmin(acc0, a));
           }
           float lanes[4] __attribute__((aligned(16)));
           wasm_v128_store(lanes, acc0);
           s = lanes[0];
-          for (int j = 1; j < 4; j++) s = scalar_f32x4(op == R_MAX ? B_MAX : B_MIN, s, lanes[j]);
+          for (int j = 1; j < 4; j++) s = scalar_f32x4(op == R_MAX ? OP_MAXIMUM : OP_MINIMUM, s, lanes[j]);
         }
-        for (; k < r; k++) s = scalar_f32x4(op == R_MAX ? B_MAX : B_MIN, s, base[k]);
+        for (; k < r; k++) s = scalar_f32x4(op == R_MAX ? OP_MAXIMUM : OP_MINIMUM, s, base[k]);
         dst[0] = s;
       } else {
-        int bop = op == R_MAX ? B_MAX : B_MIN;
+        int bop = op == R_MAX ? OP_MAXIMUM : OP_MINIMUM;
         for (int i = 0; i < inner; i++) dst[i] = r > 0 ? base[i] : (op == R_MAX ? -__builtin_inff() : __builtin_inff());
         for (int k = 1; k < r; k++) binary_run_f32x4(bop, inner, dst, 1, base + (long)k * inner, 1, dst);
       }

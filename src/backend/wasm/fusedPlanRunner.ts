@@ -11,7 +11,7 @@ import type { FusedEvaluator, FusedMode, FusedPlan } from "../../ops/lazyElement
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides } from "../../tensor/shape.js";
 import { fusedVmInstance, type FusedVmInstance } from "./fusedVmInstance.js";
-import { FUSED_OPCODE, FUSED_SLOT } from "./fusedVmCodes.js";
+import { FIRST_BINARY_OPCODE, FUSED_OPCODE, FUSED_SLOT } from "./fusedVmCodes.js";
 
 /** Opcodes of fusedVm.c by kernel name. */
 const OPCODE: Readonly<Record<string, number>> = FUSED_OPCODE;
@@ -90,7 +90,7 @@ export function compileProgram(plan: FusedPlan): Program | null {
   for (let i = 0; i < plan.ops.length; i++) {
     const op = plan.ops[i];
     const code = OPCODE[op.k];
-    if (code === undefined || op.a.length !== (code >= 10 ? 2 : 1)) return null;
+    if (code === undefined || op.a.length !== (code >= FIRST_BINARY_OPCODE ? 2 : 1)) return null;
     const a = operand(op.a[0]),
       b = op.a.length === 2 ? operand(op.a[1]) : a;
     if (a < 0 || b < 0) return null;

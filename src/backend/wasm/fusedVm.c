@@ -12,6 +12,7 @@
 #include <wasm_simd128.h>
 #include <stdint.h>
 #include "simdMath.h"
+#include "opcodes.h"
 #define EXPORT __attribute__((visibility("default")))
 
 // Limits shared with fusedPlanRunner.ts (FUSED_LIMITS).
@@ -21,9 +22,7 @@
 #define MAXR 8
 #define SUB 256
 
-// Opcodes shared with fusedPlanRunner.ts.
-enum { OP_NEG = 0, OP_SQUARE, OP_TANH, OP_SIGMOID, OP_RELU, OP_EXP,
-       OP_ADD = 10, OP_SUB, OP_MUL, OP_DIV, OP_TANH_GRAD, OP_SIGMOID_GRAD, OP_RELU_GRAD, OP_SQUARE_GRAD };
+// Opcodes (OP_*) come from opcodes.h, generated from src/backend/kernelTable.ts.
 // Slot kinds: a register (SUB elements), a full-size input streamed into `data` (chunk staging),
 // a broadcast input held whole at `data` (materialised per sub-block into `reg`), a constant
 // (register filled with the value by the host).

@@ -6,31 +6,11 @@ import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../backen
 import type { TypedArray } from "../../tensor/dtype.js";
 import { MATMUL_JOB_BYTES, wasmRuntime, type WasmRuntime } from "./wasmRuntime.js";
 import { threads } from "../threadBudget.js";
+import { WASM_BINARY_OPCODE, WASM_REDUCE_OPCODE, WASM_UNARY_OPCODE } from "./opcodes.js";
 
-const UNARY_CODE: Partial<Record<UnaryKernel, number>> = {
-  exp: 0,
-  tanh: 1,
-  sigmoid: 2,
-  relu: 3,
-  neg: 4,
-  square: 5,
-  sqrt: 6,
-  abs: 7,
-  copy: 8,
-};
-const BINARY_CODE: Partial<Record<BinaryKernel, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-  tanhGrad: 6,
-  sigmoidGrad: 7,
-  reluGrad: 8,
-  squareGrad: 9,
-};
-const REDUCE_CODE: Partial<Record<ReduceKernel, number>> = { sum: 0, max: 1, min: 2 };
+const UNARY_CODE: Readonly<Partial<Record<UnaryKernel, number>>> = WASM_UNARY_OPCODE;
+const BINARY_CODE: Readonly<Partial<Record<BinaryKernel, number>>> = WASM_BINARY_OPCODE;
+const REDUCE_CODE: Readonly<Partial<Record<ReduceKernel, number>>> = WASM_REDUCE_OPCODE;
 const MODE = { full: 0, aScalar: 1, bScalar: 2, bPeriodic: 3, aPeriodic: 4 } as const;
 
 /** Size thresholds of the automatic selection, from bench/wasmCrossover (see README). */
