@@ -11,6 +11,9 @@ import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
 import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
 import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
+import { LocalModuleFiles } from "./localModuleResolution.js";
+import { ProjectConfig } from "./projectConfig.js";
+import { importsTslab } from "./tslabDetection.js";
 
 // Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
 applyCompilerHeapPolicy(ts);
@@ -57,13 +60,16 @@ export class CellTypeChecker {
   /** name -> the latest cell that declared it */
   private readonly owners = new Map<string, Owner>();
   private readonly memo = new Map<string, unknown>();
-  private readonly options: ts.CompilerOptions;
+  private options: ts.CompilerOptions;
+  private readonly project: ProjectConfig;
+  private readonly local: LocalModuleFiles;
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
   /** (code, history version) -> problems: a re-run cell over an unchanged history has the same ones. */
   private readonly checked = new Map<string, { pending: PendingCell; problems: CellDiagnostic[] }>();
   private cellCounter = 0;
+  private usedLocalFiles = false;
   private version = 0;
 
   constructor(opts: { cwd: string; locations: LibraryLocations }) {
@@ -74,7 +80,7 @@ export class CellTypeChecker {
     const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) =>
       ts.sys.fileExists(join(root, "node", "package.json")),
     );
-    this.options = {
+    const defaults: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -88,6 +94,15 @@ export class CellTypeChecker {
       esModuleInterop: true,
       useDefineForClassFields: true,
     };
+    this.project = new ProjectConfig(opts.cwd, defaults);
+    this.local = new LocalModuleFiles(opts.cwd, this.dir, [opts.locations.buildRoot]);
+    // A broken tsconfig is reported when a cell is checked; until then, the defaults.
+    this.options = defaults;
+    try {
+      this.options = this.project.options();
+    } catch {
+      this.options = defaults;
+    }
     const cwd = opts.cwd;
     const locations = opts.locations;
     const moduleHost: ts.ModuleResolutionHost = {
@@ -107,7 +122,11 @@ export class CellTypeChecker {
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [this.globalsPath, this.pendingPath],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptVersion: (f) => {
+        const virtual = this.files.get(f);
+        if (virtual) return String(virtual.version);
+        return this.local.isLocal(f) ? this.local.version(f) : "0";
+      },
       getScriptSnapshot: (f) => {
         const text = this.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
@@ -136,7 +155,7 @@ export class CellTypeChecker {
           const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
           return ts.resolveModuleName(
             literal.text,
-            containingFile,
+            this.local.containingFile(literal.text, containingFile),
             options,
             moduleHost,
             this.resolutionCache,
@@ -165,6 +184,7 @@ export class CellTypeChecker {
       this.pending = hit.pending;
       return hit.problems;
     }
+    this.applyProjectOptions(code);
     const names = [...declaredNames];
     const header = this.header(declaredNames, mentionedNames(code));
     const footerNames = names.filter((n) => !exportedNames.has(n));
@@ -178,7 +198,8 @@ export class CellTypeChecker {
       this.forgetFileSystem();
       problems = this.diagnostics(text, header.length + 1, code);
     }
-    if (!problems.some((d) => d.code === 2307)) {
+    // A local module may change before the cell is re-run, so such checks are not reused.
+    if (!problems.some((d) => d.code === 2307) && !this.usedLocalFiles) {
       this.checked.set(key, { pending: this.pending, problems });
       if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
@@ -296,12 +317,25 @@ export class CellTypeChecker {
     return header.length + 1;
   }
 
+  /** Takes in a changed tsconfig.json, or tslab mode when this cell imports tslab. */
+  private applyProjectOptions(code: string): void {
+    if (importsTslab(code)) this.project.enterTslabMode();
+    const options = this.project.options();
+    if (options === this.options) return;
+    this.options = options;
+    this.checked.clear();
+    this.forgetFileSystem();
+  }
+
   private diagnostics(text: string, offset: number, code: string): CellDiagnostic[] {
     this.files.set(this.pendingPath, { text, version: ++this.version });
     const all = [
       ...this.service.getSyntacticDiagnostics(this.pendingPath),
       ...this.service.getSemanticDiagnostics(this.pendingPath),
     ];
+    const program = this.service.getProgram();
+    const inModules = program ? this.local.diagnostics(this.service, program, IGNORED_CODES) : [];
+    this.usedLocalFiles = program?.getSourceFiles().some((f) => this.local.isLocal(f.fileName)) ?? false;
     return all
       .filter(
         (d) =>
@@ -311,7 +345,8 @@ export class CellTypeChecker {
           !IGNORED_CODES.has(d.code),
       )
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
-      .map((d) => toCellDiagnostic(d, code, offset));
+      .map((d) => toCellDiagnostic(d, code, offset))
+      .concat(inModules);
   }
 
   /** One line: the latest owner of every name the cell mentions and does not redeclare
@@ -347,6 +382,8 @@ export class CellTypeChecker {
     const virtual = this.files.get(f);
     if (virtual) return virtual.text;
     if (f.startsWith(this.dir)) return undefined;
+    // Local modules are edited between cells: read them afresh (their version is their mtime).
+    if (this.local.isLocal(f)) return ts.sys.readFile(f);
     return this.cached(`read:${f}`, () => ts.sys.readFile(f));
   }
 
