@@ -66,7 +66,7 @@ describe("kernel corners", () => {
       assert.deepEqual(r.after_forged, [], "nothing reaches iopub for a dropped message");
       assert.deepEqual(r.statuses, ["busy", "idle"], "exactly one busy/idle pair for the next request");
       assert.deepEqual(r.other, []);
-      assert.match(kernel.stderr(), /\[gradlab io\] shell: dropped a message \(signature/);
+      assert.match(kernel.stderr(), /\[gradlab io\] shell: dropped a message \(bad-signature/);
     } finally {
       await kernel.stop();
     }
