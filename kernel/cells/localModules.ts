@@ -2,9 +2,8 @@
 // of localModuleHooks.ts on first use, transpiles TypeScript for them with the compiler the
 // executor already loaded, and starts a new generation of the local module graph when a
 // file loaded earlier has changed, so the next import sees the edit.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire, register } from "node:module";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { GENERATION_PARAM, type LoaderReply, type LoaderRequest } from "./localModuleMessages.js";
 import { registerSourceMap } from "./frameSourceMaps.js";
@@ -19,6 +18,7 @@ type Transpile = (source: string, path: string) => { code: string; map: string |
  */
 export class LocalModules {
   private port: MessagePort | undefined;
+  private transpiler: Transpile | undefined;
   private importing = 0;
   private generation = 1;
   /** Local files loaded in the current generation, with the modification time they had. */
@@ -32,10 +32,27 @@ export class LocalModules {
     return url.startsWith("file:") && !url.includes("/node_modules/");
   }
 
-  /** The URL to import for a local file: the current generation, a new one after an edit. */
-  versioned(url: string): string {
-    if (!LocalModules.isLocal(url)) return url;
-    this.ensureRegistered();
+  /**
+   * Imports a resolved URL; a local file is imported at the current generation of the local
+   * graph (a new one when a file loaded earlier has changed).
+   */
+  async import(url: string, options?: ImportCallOptions): Promise<unknown> {
+    if (!LocalModules.isLocal(url)) return options ? import(url, options) : import(url);
+    // Everything the answers to the hooks need is loaded first: an import() made while
+    // answering would itself wait for the hooks, which are waiting for the answer.
+    this.transpiler ??= await this.transpile();
+    const port = this.ensureRegistered();
+    const versioned = this.versioned(url);
+    // While it loads, the port keeps the process alive (the loader thread alone does not).
+    if (this.importing++ === 0) port.ref();
+    try {
+      return await (options ? import(versioned, options) : import(versioned));
+    } finally {
+      if (--this.importing === 0) port.unref();
+    }
+  }
+
+  private versioned(url: string): string {
     if (this.changed()) {
       this.generation++;
       // Local CommonJS files are cached by path, whatever the URL's query.
@@ -54,48 +71,32 @@ export class LocalModules {
     return false;
   }
 
-  private ensureRegistered(): void {
-    if (this.port) return;
+  private ensureRegistered(): MessagePort {
+    if (this.port) return this.port;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    port1.on("message", (request: LoaderRequest) => void this.answer(port1, request));
+    port1.on("message", (request: LoaderRequest) => port1.postMessage(this.answer(request)));
     port1.unref();
     register(new URL("./localModuleHooks.js", import.meta.url), {
       data: { port: port2 },
       transferList: [port2],
     });
+    return port1;
   }
 
-  /**
-   * Imports a URL from versioned(). While it loads, the port to the hooks keeps the process
-   * alive (the loader thread alone does not, and the transpiling happens here).
-   */
-  async import(url: string, options?: ImportCallOptions): Promise<unknown> {
-    if (this.port === undefined || !url.includes(GENERATION_PARAM))
-      return options ? import(url, options) : import(url);
-    if (this.importing++ === 0) this.port.ref();
-    try {
-      return await (options ? import(url, options) : import(url));
-    } finally {
-      if (--this.importing === 0) this.port.unref();
-    }
-  }
-
-  private async answer(port: MessagePort, request: LoaderRequest): Promise<void> {
+  /** Synchronous on purpose (see import()). */
+  private answer(request: LoaderRequest): LoaderReply {
     this.loaded.set(request.path, modifiedAt(request.path));
     const reply: LoaderReply = { id: request.id };
-    if (request.type === "transpile") {
-      try {
-        const { readFileSync } = await import("node:fs");
-        const source = readFileSync(request.path, "utf8");
-        const out = (await this.transpile())(source, request.path);
-        reply.code = out.code;
-        if (out.map !== undefined) registerSourceMap(request.url, out.map, request.path);
-      } catch (err) {
-        reply.error = `cannot load ${request.path}: ${(err as Error).message}`;
-      }
+    if (request.type !== "transpile") return reply;
+    try {
+      const out = this.transpiler!(readFileSync(request.path, "utf8"), request.path);
+      reply.code = out.code;
+      if (out.map !== undefined) registerSourceMap(request.url, out.map, request.path);
+    } catch (err) {
+      reply.error = `cannot load ${request.path}: ${(err as Error).message}`;
     }
-    port.postMessage(reply);
+    return reply;
   }
 }
 
@@ -106,11 +107,4 @@ function modifiedAt(path: string): string {
   } catch {
     return "missing";
   }
-}
-
-/** The file path of a local module URL (without its generation query). */
-export function localPath(url: string): string {
-  const u = new URL(url);
-  u.search = "";
-  return fileURLToPath(u);
 }

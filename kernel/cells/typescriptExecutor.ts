@@ -162,8 +162,13 @@ class TypeScriptExecutor implements CellExecutor {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (Atomics.load(opts.interruptFlag, 0) !== 0 || opts.signal?.aborted) throw new KeyboardInterrupt();
       }
-      const run = this.start(compiled, code, label);
-      engines.checker.commit();
+      let run: Promise<unknown>;
+      try {
+        run = this.start(compiled, code, label);
+      } finally {
+        // A cell interrupted in its synchronous part has declared its names all the same.
+        engines.checker.commit();
+      }
       const value = await raceInterrupt(run, opts);
       if (compiled.declarations.hasResult && value !== undefined && !opts.silent && !isDisplayHandle(value)) {
         sink.executeResult(opts.executionCount, await bundleOf(value));
@@ -367,7 +372,7 @@ class TypeScriptExecutor implements CellExecutor {
         const resolved = resolveImport(name, cwd, overrides);
         if (overrides[name] !== undefined)
           return options === undefined ? import(resolved) : import(resolved, options);
-        return localModules.import(localModules.versioned(resolved), options);
+        return localModules.import(resolved, options);
       },
       require: (specifier: string): unknown => requireFromNotebook(specifier),
       pick: (ns: Record<string, unknown>, name: string): unknown => {
