@@ -155,7 +155,7 @@ describe("kernel corners", () => {
     assert.equal(specs["gradlab"]?.resource_dir, join(prefix, "share", "jupyter", "kernels", "gradlab"));
   });
 
-  test("a Promise as a cell's last expression is awaited; completing `optim.` lists optimizers", async () => {
+  test('a Promise as a cell\'s last expression is awaited; completing `optim.` lists optimizers; require("tslab")', async () => {
     const kernel = await startKernelProcess();
     try {
       const r = (await runPythonClient("cell_steps.py", [
@@ -165,13 +165,26 @@ describe("kernel corners", () => {
           { code: 'import { optim } from "gradlab";' },
           { complete: "optim." },
           { code: "typeof optim.lineSearch.strongWolfe" },
+          { code: "let strictNulls: number = null;" },
+          { code: 'const tslab = require("tslab");\ntslab.display.html("<b>hi</b>")' },
+          { code: "let looseNulls: number = null;" },
         ]),
-      ])) as unknown as { status?: string; results?: string[]; matches?: string[] }[];
+      ])) as unknown as {
+        status?: string;
+        ename?: string;
+        results?: string[];
+        matches?: string[];
+        iopub?: string[];
+      }[];
       assert.deepEqual(r[0]!.results, ["42"]);
       const matches = r[2]!.matches!;
       for (const name of ["adam", "sgd", "lbfgs", "nelderMead"]) assert.ok(matches.includes(name), name);
       assert.ok(!matches.includes("strongWolfe") && !matches.includes("cubicInterpolate"), matches.join(" "));
       assert.deepEqual(r[3]!.results, ["'function'"]);
+      assert.equal(r[4]!.ename, "TSError", "strict by default");
+      assert.equal(r[5]!.status, "ok", 'require("tslab") works');
+      assert.ok(r[5]!.iopub!.includes("display_data"));
+      assert.equal(r[6]!.status, "ok", "after tslab was required, cells are checked with tslab's settings");
     } finally {
       await kernel.stop();
     }
