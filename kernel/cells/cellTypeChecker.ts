@@ -3,17 +3,18 @@
 // top-level names; a new cell imports, on one header line, the latest owner of every name
 // it does not redeclare. Earlier cells' source files are reused untouched, so checking a
 // trivial cell costs one small parse plus a program update (file-system lookups memoised).
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import { dirname, join } from "node:path";
 import type { CompleteResult, InspectResult } from "../executorContract.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./cellCompiler.js";
 import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
 import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
-import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
-
-// Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
-applyCompilerHeapPolicy(ts);
+import { bundleLib } from "./libBundle.js";
+import { liteMayBeWrong, liteNodeTypeFiles, needsFullNodeTypes, type NodeTypesMode } from "./nodeTypes.js";
 
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([
@@ -53,11 +54,14 @@ export class CellTypeChecker {
   private readonly dir: string;
   private readonly pendingPath: string;
   private readonly globalsPath: string;
+  private readonly libPath: string;
   private readonly files = new Map<string, VirtualFile>();
   /** name -> the latest cell that declared it */
   private readonly owners = new Map<string, Owner>();
   private readonly memo = new Map<string, unknown>();
-  private readonly options: ts.CompilerOptions;
+  private options: ts.CompilerOptions;
+  private nodeTypes: NodeTypesMode;
+  private readonly nodeTypesDir: string | undefined;
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
@@ -70,24 +74,15 @@ export class CellTypeChecker {
     this.dir = join(opts.cwd, "__gradlab_cells__");
     this.pendingPath = join(this.dir, "pending.mts");
     this.globalsPath = join(this.dir, "gradlab-globals.d.ts");
+    this.libPath = join(this.dir, "lib.d.ts");
     this.files.set(this.globalsPath, { text: CELL_GLOBALS_DECLARATIONS, version: 0 });
-    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) =>
-      ts.sys.fileExists(join(root, "node", "package.json")),
-    );
-    this.options = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: hasNodeTypes ? ["lib.es2023.d.ts"] : ["lib.es2023.d.ts", "lib.dom.d.ts"],
-      types: hasNodeTypes ? ["node"] : [],
-      typeRoots: opts.locations.kernelTypeRoots,
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      resolveJsonModule: true,
-      esModuleInterop: true,
-      useDefineForClassFields: true,
-    };
+    this.nodeTypesDir = opts.locations.kernelTypeRoots
+      .map((root) => join(root, "node"))
+      .find((dir) => ts.sys.fileExists(join(dir, "package.json")));
+    this.nodeTypes = this.nodeTypesDir === undefined ? "none" : "lite";
+    const libs = this.nodeTypes === "none" ? ["es2023", "dom"] : ["es2023"];
+    this.files.set(this.libPath, { text: bundleLib(ts.getDefaultLibFilePath({}), libs), version: 0 });
+    this.options = this.compilerOptions(opts.locations.kernelTypeRoots);
     const cwd = opts.cwd;
     const locations = opts.locations;
     const moduleHost: ts.ModuleResolutionHost = {
@@ -106,7 +101,7 @@ export class CellTypeChecker {
     // package.json cache); without it every program update re-parses every package.json.
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [this.globalsPath, this.pendingPath],
+      getScriptFileNames: () => [this.libPath, this.globalsPath, ...this.liteNodeFiles(), this.pendingPath],
       getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
       getScriptSnapshot: (f) => {
         const text = this.readFile(f);
@@ -121,6 +116,39 @@ export class CellTypeChecker {
       getDirectories: (d) => this.cached(`dirs:${d}`, () => ts.sys.getDirectories(d)),
       readDirectory: ts.sys.readDirectory,
       getModuleResolutionCache: () => this.resolutionCache,
+      resolveTypeReferenceDirectiveReferences: (
+        references,
+        containingFile,
+        redirected,
+        options,
+        sourceFile,
+      ) =>
+        references.map((reference) => {
+          const name = typeof reference === "string" ? reference : reference.fileName.toLowerCase();
+          // gradlab's own declarations reference Node's: with the lite subset they get that.
+          const lite = this.liteNodeFiles();
+          if (name === "node" && lite.length > 0)
+            return {
+              resolvedTypeReferenceDirective: {
+                primary: true,
+                resolvedFileName: lite[0],
+                isExternalLibraryImport: true,
+              },
+            };
+          const mode =
+            typeof reference === "string" || sourceFile === undefined
+              ? undefined
+              : ts.getModeForFileReference(reference, sourceFile.impliedNodeFormat);
+          return ts.resolveTypeReferenceDirective(
+            name,
+            containingFile,
+            options,
+            moduleHost,
+            redirected,
+            undefined,
+            mode,
+          );
+        }),
       resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
         literals.map((literal) => {
           const override = overrides.get(literal.text);
@@ -166,13 +194,21 @@ export class CellTypeChecker {
       return hit.problems;
     }
     const names = [...declaredNames];
-    const header = this.header(declaredNames, mentionedNames(code));
+    const mentioned = mentionedNames(code);
+    if (this.nodeTypes === "lite" && typeCheck && needsFullNodeTypes(code, mentioned))
+      this.useFullNodeTypes();
+    const header = this.header(declaredNames, mentioned);
     const footerNames = names.filter((n) => !exportedNames.has(n));
     const footer = footerNames.length ? `export { ${footerNames.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
     this.pending = { text, names, variables: variableNames };
     if (!typeCheck) return [];
     let problems = this.diagnostics(text, header.length + 1, code);
+    if (this.nodeTypes === "lite" && liteMayBeWrong(problems.map((d) => d.code))) {
+      // The lite subset may lack what the cell uses: only the whole of Node's types can tell.
+      this.useFullNodeTypes();
+      problems = this.diagnostics(text, header.length + 1, code);
+    }
     if (problems.some((d) => d.code === 2307)) {
       // A package may have been installed since the file-system lookups were memoised.
       this.forgetFileSystem();
@@ -183,6 +219,11 @@ export class CellTypeChecker {
       if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
     return problems;
+  }
+
+  /** How this session's checks see Node's declarations (see nodeTypes.ts). */
+  get nodeTypesMode(): NodeTypesMode {
+    return this.nodeTypes;
   }
 
   /** Adds the last checked cell to the history (call once it has started running). */
@@ -290,6 +331,7 @@ export class CellTypeChecker {
 
   /** Puts code (after the history header) in the scratch file; returns the code's offset. */
   private loadScratch(code: string): number {
+    if (this.nodeTypes === "lite" && needsFullNodeTypes(code, mentionedNames(code))) this.useFullNodeTypes();
     // Completion may offer any earlier name, so the scratch file sees all of them.
     const header = this.header(new Set());
     this.files.set(this.pendingPath, { text: `${header}\n${code}\nexport {};`, version: ++this.version });
@@ -335,6 +377,38 @@ export class CellTypeChecker {
       ([file, names]) => `import { ${names.join(", ")} } from "./${file}.mjs";`,
     );
     return [...imports, ...variables].join(" ");
+  }
+
+  private compilerOptions(typeRoots: string[]): ts.CompilerOptions {
+    return {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      // The standard library comes as one root file (libBundle.ts).
+      noLib: true,
+      types: this.nodeTypes === "full" ? ["node"] : [],
+      typeRoots,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      useDefineForClassFields: true,
+    };
+  }
+
+  private liteNodeFiles(): string[] {
+    return this.nodeTypes === "lite" && this.nodeTypesDir !== undefined
+      ? liteNodeTypeFiles(this.nodeTypesDir)
+      : [];
+  }
+
+  /** From now on every check sees all of @types/node (see nodeTypes.ts). */
+  private useFullNodeTypes(): void {
+    this.nodeTypes = "full";
+    this.options = this.compilerOptions(this.options.typeRoots ?? []);
+    this.checked.clear();
+    this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
   }
 
   private fileExists(f: string): boolean {

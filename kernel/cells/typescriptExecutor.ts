@@ -63,6 +63,10 @@ class TypeScriptExecutor implements CellExecutor {
   private readonly overrides: ResolverOverrides;
   private readonly protectedNames: Set<string>;
   private engines: Promise<Engines> | undefined;
+  /** Set while warmUp() runs: requests wait for it, so its check never interleaves with a cell's. */
+  private warming: Promise<void> | undefined;
+  private codeCacheScheduled = false;
+  private saveCodeCache: () => void = () => {};
   /** Re-running a cell is common; compiling is a pure function of its text. */
   private readonly compiled = new Map<string, CompiledCell>();
 
@@ -90,6 +94,8 @@ class TypeScriptExecutor implements CellExecutor {
         import("./cellCompiler.js"),
         import("./cellTypeChecker.js"),
       ]);
+      const { saveCompilerCodeCache } = await import("./typescriptModule.js");
+      this.saveCodeCache = saveCompilerCodeCache;
       return { compileCell, checker: new CellTypeChecker({ cwd: this.cwd, locations: this.locations }) };
     })();
     return this.engines;
@@ -99,7 +105,12 @@ class TypeScriptExecutor implements CellExecutor {
    * Loads the compiler, type-checks a cell that imports gradlab (the library's declarations are
    * most of the first check's cost) and loads the library itself, committing nothing.
    */
-  async warmUp(): Promise<void> {
+  warmUp(): Promise<void> {
+    this.warming ??= this.primeEngines();
+    return this.warming;
+  }
+
+  private async primeEngines(): Promise<void> {
     const engines = await this.loadEngines();
     const code = 'import { tensor } from "gradlab";\ntensor';
     const compiled = this.compile(engines, code);
@@ -110,7 +121,20 @@ class TypeScriptExecutor implements CellExecutor {
       compiled.declarations.variableNames,
       compiled.declarations.exportedNames,
     );
+    this.scheduleCodeCacheSave(0);
     await import(this.locations.gradlabUrl);
+  }
+
+  /** Saves the compiler's code cache once it has checked a cell, while the kernel is idle. */
+  private scheduleCodeCacheSave(delayMs: number): void {
+    if (this.codeCacheScheduled) return;
+    this.codeCacheScheduled = true;
+    setTimeout(() => this.saveCodeCache(), delayMs).unref();
+  }
+
+  /** Waits for a running warm-up; its failure is the warm-up's to report, not the request's. */
+  private async afterWarmUp(): Promise<void> {
+    await this.warming?.catch(() => undefined);
   }
 
   async execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome> {
@@ -118,6 +142,7 @@ class TypeScriptExecutor implements CellExecutor {
     Atomics.store(opts.interruptFlag, 0, 0);
     const label = `cell[${opts.executionCount}]`;
     try {
+      await this.afterWarmUp();
       const engines = await this.loadEngines();
       const compiled = this.compile(engines, code);
       if (compiled.diagnostics.length > 0)
@@ -132,6 +157,7 @@ class TypeScriptExecutor implements CellExecutor {
         compiled.declarations.variableNames,
         compiled.declarations.exportedNames,
       );
+      this.scheduleCodeCacheSave(1000);
       if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
       if (!compiled.declarations.inert) {
         // A SIGINT that arrived while the cell compiled and type-checked (tens of ms) went to
@@ -270,11 +296,13 @@ class TypeScriptExecutor implements CellExecutor {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.complete(code, cursorPos);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.inspect(code, cursorPos, detailLevel);
   }

@@ -12,7 +12,7 @@ export interface InstallOptions {
   name?: string;
   displayName?: string;
   interruptMode?: "signal" | "message";
-  /** Add --warm-up to the kernel's argv (see `gradlab kernel --warm-up`). */
+  /** false adds --no-warm-up to the kernel's argv (see `gradlab kernel --no-warm-up`). */
   warmUp?: boolean;
   env?: NodeJS.ProcessEnv;
 }
@@ -65,7 +65,7 @@ export function kernelJson(
       process.execPath,
       cli,
       "kernel",
-      ...(opts.warmUp === true ? ["--warm-up"] : []),
+      ...(opts.warmUp === false ? ["--no-warm-up"] : []),
       "--connection-file",
       "{connection_file}",
     ],

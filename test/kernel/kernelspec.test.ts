@@ -43,12 +43,17 @@ test("install writes kernel.json with the absolute node path, message interrupts
   }
 });
 
-test("--warm-up puts the flag on the kernel's command line", () => {
+test("--no-warm-up puts the flag on the kernel's command line", () => {
   const root = mkdtempSync(join(tmpdir(), "gradlab-spec-"));
   try {
-    const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, warmUp: true });
+    const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, warmUp: false });
     const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8"));
-    assert.deepEqual(spec.argv.slice(2), ["kernel", "--warm-up", "--connection-file", "{connection_file}"]);
+    assert.deepEqual(spec.argv.slice(2), [
+      "kernel",
+      "--no-warm-up",
+      "--connection-file",
+      "{connection_file}",
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
