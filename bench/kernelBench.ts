@@ -110,7 +110,7 @@ export async function runKernelBench(o: KernelBenchOptions = {}): Promise<Kernel
     lostIdles: 0,
     cellErrors: 0,
   }));
-  const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv[1];
+  const gradlabCli = kernels.find((k) => k.name === "gradlab")?.argv.find((a) => a.endsWith("cli.js"));
   if (gradlabCli && !existsSync(gradlabCli))
     results.find((r) => r.name === "gradlab")!.error = `not built: ${gradlabCli}`;
   const progress = (msg: string) =>

@@ -75,6 +75,11 @@ scopeOptions(program.command("install"))
         warmUp: opts.warmUp !== false,
       });
       process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
+      if (opts.prefix !== undefined) {
+        // Jupyter searches a custom prefix only when told to.
+        const { jupyterPathHint } = await import("./install/kernelspecLocation.js");
+        process.stdout.write(`${jupyterPathHint(opts.prefix)}\n`);
+      }
     },
   );
 

@@ -24,6 +24,10 @@ export interface CellDiagnostic {
   column: number;
   code: number;
   message: string;
+  /** Set when the problem is in a local module the cell imports (path from the notebook's folder). */
+  file?: string;
+  /** The text of that module's line (a cell's own lines come from the cell). */
+  lineText?: string;
 }
 
 /** The compiled form of a cell. */

@@ -15,6 +15,9 @@ import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
 import { bundleLib } from "./libBundle.js";
 import { liteMayBeWrong, liteNodeTypeFiles, needsFullNodeTypes, type NodeTypesMode } from "./nodeTypes.js";
+import { LocalModuleFiles } from "./localModuleResolution.js";
+import { ProjectConfig } from "./projectConfig.js";
+import { importsTslab } from "./tslabDetection.js";
 
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([
@@ -62,12 +65,19 @@ export class CellTypeChecker {
   private options: ts.CompilerOptions;
   private nodeTypes: NodeTypesMode;
   private readonly nodeTypesDir: string | undefined;
+  /** The project's options as ProjectConfig gave them (same object while unchanged). */
+  private projectOptions: ts.CompilerOptions;
+  private readonly project: ProjectConfig;
+  private readonly local: LocalModuleFiles;
+  /** The `lib` list the bundle in libPath was made of. */
+  private bundledLibs = "";
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
   /** (code, history version) -> problems: a re-run cell over an unchanged history has the same ones. */
   private readonly checked = new Map<string, { pending: PendingCell; problems: CellDiagnostic[] }>();
   private cellCounter = 0;
+  private usedLocalFiles = false;
   private version = 0;
 
   constructor(opts: { cwd: string; locations: LibraryLocations }) {
@@ -80,9 +90,31 @@ export class CellTypeChecker {
       .map((root) => join(root, "node"))
       .find((dir) => ts.sys.fileExists(join(dir, "package.json")));
     this.nodeTypes = this.nodeTypesDir === undefined ? "none" : "lite";
-    const libs = this.nodeTypes === "none" ? ["es2023", "dom"] : ["es2023"];
-    this.files.set(this.libPath, { text: bundleLib(ts.getDefaultLibFilePath({}), libs), version: 0 });
-    this.options = this.compilerOptions(opts.locations.kernelTypeRoots);
+    const defaults: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      lib: this.nodeTypes === "none" ? ["lib.es2023.d.ts", "lib.dom.d.ts"] : ["lib.es2023.d.ts"],
+      // Node's declarations come per nodeTypes.ts (see checkingOptions).
+      types: [],
+      typeRoots: opts.locations.kernelTypeRoots,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      useDefineForClassFields: true,
+    };
+    this.project = new ProjectConfig(opts.cwd, defaults);
+    this.local = new LocalModuleFiles(opts.cwd, this.dir, [opts.locations.buildRoot]);
+    // A broken tsconfig is reported when a cell is checked; until then, the defaults.
+    this.projectOptions = defaults;
+    try {
+      this.projectOptions = this.project.options();
+    } catch {
+      this.projectOptions = defaults;
+    }
+    this.options = this.checkingOptions(this.projectOptions);
     const cwd = opts.cwd;
     const locations = opts.locations;
     const moduleHost: ts.ModuleResolutionHost = {
@@ -102,7 +134,11 @@ export class CellTypeChecker {
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [this.libPath, this.globalsPath, ...this.liteNodeFiles(), this.pendingPath],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptVersion: (f) => {
+        const virtual = this.files.get(f);
+        if (virtual) return String(virtual.version);
+        return this.local.isLocal(f) ? this.local.version(f) : "0";
+      },
       getScriptSnapshot: (f) => {
         const text = this.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
@@ -164,7 +200,7 @@ export class CellTypeChecker {
           const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
           return ts.resolveModuleName(
             literal.text,
-            containingFile,
+            this.local.containingFile(literal.text, containingFile),
             options,
             moduleHost,
             this.resolutionCache,
@@ -193,6 +229,7 @@ export class CellTypeChecker {
       this.pending = hit.pending;
       return hit.problems;
     }
+    this.applyProjectOptions(code);
     const names = [...declaredNames];
     const mentioned = mentionedNames(code);
     if (this.nodeTypes === "lite" && typeCheck && needsFullNodeTypes(code, mentioned))
@@ -214,7 +251,8 @@ export class CellTypeChecker {
       this.forgetFileSystem();
       problems = this.diagnostics(text, header.length + 1, code);
     }
-    if (!problems.some((d) => d.code === 2307)) {
+    // A local module may change before the cell is re-run, so such checks are not reused.
+    if (!problems.some((d) => d.code === 2307) && !this.usedLocalFiles) {
       this.checked.set(key, { pending: this.pending, problems });
       if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
@@ -338,12 +376,26 @@ export class CellTypeChecker {
     return header.length + 1;
   }
 
+  /** Takes in a changed tsconfig.json, or tslab mode when this cell imports tslab. */
+  private applyProjectOptions(code: string): void {
+    if (importsTslab(code)) this.project.enterTslabMode();
+    const options = this.project.options();
+    if (options === this.projectOptions) return;
+    this.projectOptions = options;
+    this.options = this.checkingOptions(options);
+    this.checked.clear();
+    this.forgetFileSystem();
+  }
+
   private diagnostics(text: string, offset: number, code: string): CellDiagnostic[] {
     this.files.set(this.pendingPath, { text, version: ++this.version });
     const all = [
       ...this.service.getSyntacticDiagnostics(this.pendingPath),
       ...this.service.getSemanticDiagnostics(this.pendingPath),
     ];
+    const program = this.service.getProgram();
+    const inModules = program ? this.local.diagnostics(this.service, program, IGNORED_CODES) : [];
+    this.usedLocalFiles = program?.getSourceFiles().some((f) => this.local.isLocal(f.fileName)) ?? false;
     return all
       .filter(
         (d) =>
@@ -353,7 +405,8 @@ export class CellTypeChecker {
           !IGNORED_CODES.has(d.code),
       )
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
-      .map((d) => toCellDiagnostic(d, code, offset));
+      .map((d) => toCellDiagnostic(d, code, offset))
+      .concat(inModules);
   }
 
   /** One line: the latest owner of every name the cell mentions and does not redeclare
@@ -379,21 +432,24 @@ export class CellTypeChecker {
     return [...imports, ...variables].join(" ");
   }
 
-  private compilerOptions(typeRoots: string[]): ts.CompilerOptions {
+  /**
+   * The options checks run with: the project's, with the standard library as the one bundled
+   * root file (libBundle.ts) and Node's declarations as nodeTypes.ts decides.
+   */
+  private checkingOptions(project: ts.CompilerOptions): ts.CompilerOptions {
+    const libs = project.noLib ? [] : (project.lib ?? ["lib.es2023.d.ts"]);
+    const key = libs.join(",");
+    if (key !== this.bundledLibs) {
+      this.bundledLibs = key;
+      const text = libs.length ? bundleLib(ts.getDefaultLibFilePath(project), libs) : "";
+      this.files.set(this.libPath, { text, version: ++this.version });
+    }
+    const types = project.types ?? [];
     return {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      // The standard library comes as one root file (libBundle.ts).
+      ...project,
+      lib: undefined,
       noLib: true,
-      types: this.nodeTypes === "full" ? ["node"] : [],
-      typeRoots,
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      resolveJsonModule: true,
-      esModuleInterop: true,
-      useDefineForClassFields: true,
+      types: this.nodeTypes === "full" && !types.includes("node") ? [...types, "node"] : types,
     };
   }
 
@@ -406,7 +462,7 @@ export class CellTypeChecker {
   /** From now on every check sees all of @types/node (see nodeTypes.ts). */
   private useFullNodeTypes(): void {
     this.nodeTypes = "full";
-    this.options = this.compilerOptions(this.options.typeRoots ?? []);
+    this.options = this.checkingOptions(this.projectOptions);
     this.checked.clear();
     this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
   }
@@ -421,6 +477,8 @@ export class CellTypeChecker {
     const virtual = this.files.get(f);
     if (virtual) return virtual.text;
     if (f.startsWith(this.dir)) return undefined;
+    // Local modules are edited between cells: read them afresh (their version is their mtime).
+    if (this.local.isLocal(f)) return ts.sys.readFile(f);
     return this.cached(`read:${f}`, () => ts.sys.readFile(f));
   }
 

@@ -10,7 +10,7 @@ const REFERENCE_LIB = /^\/\/\/\s*<reference\s+lib="([^"]+)"\s*\/>\s*$/gm;
 const NO_DEFAULT_LIB = /^\/\/\/\s*<reference\s+no-default-lib="true"\s*\/>\s*$/gm;
 
 /**
- * The text of `libs` (names as in the `lib` option: "es2023", "dom") and everything they
+ * The text of `libs` (as in the `lib` option, "es2023" or "lib.es2023.d.ts") and everything they
  * reference, each file once, referenced files first. It starts with the no-default-lib
  * directive, so the compiler treats it as a default library file (use it with `noLib`).
  * @example bundleLib(ts.getDefaultLibFilePath({}), ["es2023"]).length // ≈ 480,000
@@ -27,6 +27,6 @@ export function bundleLib(defaultLibFile: string, libs: readonly string[]): stri
     for (const m of text.matchAll(REFERENCE_LIB)) visit(m[1]!);
     parts.push(text.replace(REFERENCE_LIB, "").replace(NO_DEFAULT_LIB, ""));
   };
-  for (const lib of libs) visit(lib);
+  for (const lib of libs) visit(lib.replace(/^lib\./i, "").replace(/\.d\.ts$/i, ""));
   return parts.join("\n");
 }
