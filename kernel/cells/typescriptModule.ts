@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "no
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { cachedDataVersionTag } from "node:v8";
 import vm from "node:vm";
 import { applyCompilerHeapPolicy, applyHeapGrowthPolicy } from "./compilerHeapPolicy.js";
 
@@ -37,10 +38,13 @@ function loadCompiler(): LoadedCompiler {
   const file = require.resolve("typescript");
   const source = readFileSync(file, "utf8");
   const dir = cacheDir();
-  // The cache is only valid for this exact compiler file and this exact node binary.
+  // The cache is only valid for this exact compiler file, node binary and set of V8 flags (the
+  // version tag covers V8 and its flags: one cache per flag set, not one rewritten by each).
   const stamp = statSync(file);
   const key = createHash("sha256")
-    .update([file, stamp.size, stamp.mtimeMs, process.version, process.arch, process.execPath].join("\0"))
+    .update(
+      [file, stamp.size, stamp.mtimeMs, process.version, process.execPath, cachedDataVersionTag()].join("\0"),
+    )
     .digest("hex")
     .slice(0, 16);
   const cacheFile = dir === undefined ? undefined : join(dir, `typescript-${key}.v8cache`);
