@@ -37,7 +37,7 @@ export async function startKernel(
     );
     process.exit(1);
   });
-  server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
+  server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp ?? true });
   server.installGlobals();
   const s = server;
   // With a listener, SIGINT interrupts the running cell instead of killing the kernel.

@@ -2,7 +2,10 @@
 // declarations outlive it: declarations become assignments to globals (predeclared by the
 // executor), imports become `await __gl$.import()`, the last expression is returned, and
 // loops and await resumptions poll the interrupt flag.
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 
 /** The runtime object's parameter name inside every compiled cell. */
 export const RUNTIME_PARAM = "__gl$";

@@ -3,20 +3,21 @@
 // top-level names; a new cell imports, on one header line, the latest owner of every name
 // it does not redeclare. Earlier cells' source files are reused untouched, so checking a
 // trivial cell costs one small parse plus a program update (file-system lookups memoised).
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import { dirname, join } from "node:path";
 import type { CompleteResult, InspectResult } from "../executorContract.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./cellCompiler.js";
 import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
 import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
-import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
+import { bundleLib } from "./libBundle.js";
+import { liteMayBeWrong, liteNodeTypeFiles, needsFullNodeTypes, type NodeTypesMode } from "./nodeTypes.js";
 import { LocalModuleFiles } from "./localModuleResolution.js";
 import { ProjectConfig } from "./projectConfig.js";
 import { importsTslab } from "./tslabDetection.js";
-
-// Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
-applyCompilerHeapPolicy(ts);
 
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([
@@ -56,13 +57,20 @@ export class CellTypeChecker {
   private readonly dir: string;
   private readonly pendingPath: string;
   private readonly globalsPath: string;
+  private readonly libPath: string;
   private readonly files = new Map<string, VirtualFile>();
   /** name -> the latest cell that declared it */
   private readonly owners = new Map<string, Owner>();
   private readonly memo = new Map<string, unknown>();
   private options: ts.CompilerOptions;
+  private nodeTypes: NodeTypesMode;
+  private readonly nodeTypesDir: string | undefined;
+  /** The project's options as ProjectConfig gave them (same object while unchanged). */
+  private projectOptions: ts.CompilerOptions;
   private readonly project: ProjectConfig;
   private readonly local: LocalModuleFiles;
+  /** The `lib` list the bundle in libPath was made of. */
+  private bundledLibs = "";
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
@@ -76,16 +84,19 @@ export class CellTypeChecker {
     this.dir = join(opts.cwd, "__gradlab_cells__");
     this.pendingPath = join(this.dir, "pending.mts");
     this.globalsPath = join(this.dir, "gradlab-globals.d.ts");
+    this.libPath = join(this.dir, "lib.d.ts");
     this.files.set(this.globalsPath, { text: CELL_GLOBALS_DECLARATIONS, version: 0 });
-    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) =>
-      ts.sys.fileExists(join(root, "node", "package.json")),
-    );
+    this.nodeTypesDir = opts.locations.kernelTypeRoots
+      .map((root) => join(root, "node"))
+      .find((dir) => ts.sys.fileExists(join(dir, "package.json")));
+    this.nodeTypes = this.nodeTypesDir === undefined ? "none" : "lite";
     const defaults: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: hasNodeTypes ? ["lib.es2023.d.ts"] : ["lib.es2023.d.ts", "lib.dom.d.ts"],
-      types: hasNodeTypes ? ["node"] : [],
+      lib: this.nodeTypes === "none" ? ["lib.es2023.d.ts", "lib.dom.d.ts"] : ["lib.es2023.d.ts"],
+      // Node's declarations come per nodeTypes.ts (see checkingOptions).
+      types: [],
       typeRoots: opts.locations.kernelTypeRoots,
       strict: true,
       skipLibCheck: true,
@@ -97,12 +108,13 @@ export class CellTypeChecker {
     this.project = new ProjectConfig(opts.cwd, defaults);
     this.local = new LocalModuleFiles(opts.cwd, this.dir, [opts.locations.buildRoot]);
     // A broken tsconfig is reported when a cell is checked; until then, the defaults.
-    this.options = defaults;
+    this.projectOptions = defaults;
     try {
-      this.options = this.project.options();
+      this.projectOptions = this.project.options();
     } catch {
-      this.options = defaults;
+      this.projectOptions = defaults;
     }
+    this.options = this.checkingOptions(this.projectOptions);
     const cwd = opts.cwd;
     const locations = opts.locations;
     const moduleHost: ts.ModuleResolutionHost = {
@@ -121,7 +133,7 @@ export class CellTypeChecker {
     // package.json cache); without it every program update re-parses every package.json.
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [this.globalsPath, this.pendingPath],
+      getScriptFileNames: () => [this.libPath, this.globalsPath, ...this.liteNodeFiles(), this.pendingPath],
       getScriptVersion: (f) => {
         const virtual = this.files.get(f);
         if (virtual) return String(virtual.version);
@@ -140,6 +152,39 @@ export class CellTypeChecker {
       getDirectories: (d) => this.cached(`dirs:${d}`, () => ts.sys.getDirectories(d)),
       readDirectory: ts.sys.readDirectory,
       getModuleResolutionCache: () => this.resolutionCache,
+      resolveTypeReferenceDirectiveReferences: (
+        references,
+        containingFile,
+        redirected,
+        options,
+        sourceFile,
+      ) =>
+        references.map((reference) => {
+          const name = typeof reference === "string" ? reference : reference.fileName.toLowerCase();
+          // gradlab's own declarations reference Node's: with the lite subset they get that.
+          const lite = this.liteNodeFiles();
+          if (name === "node" && lite.length > 0)
+            return {
+              resolvedTypeReferenceDirective: {
+                primary: true,
+                resolvedFileName: lite[0],
+                isExternalLibraryImport: true,
+              },
+            };
+          const mode =
+            typeof reference === "string" || sourceFile === undefined
+              ? undefined
+              : ts.getModeForFileReference(reference, sourceFile.impliedNodeFormat);
+          return ts.resolveTypeReferenceDirective(
+            name,
+            containingFile,
+            options,
+            moduleHost,
+            redirected,
+            undefined,
+            mode,
+          );
+        }),
       resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
         literals.map((literal) => {
           const override = overrides.get(literal.text);
@@ -186,13 +231,21 @@ export class CellTypeChecker {
     }
     this.applyProjectOptions(code);
     const names = [...declaredNames];
-    const header = this.header(declaredNames, mentionedNames(code));
+    const mentioned = mentionedNames(code);
+    if (this.nodeTypes === "lite" && typeCheck && needsFullNodeTypes(code, mentioned))
+      this.useFullNodeTypes();
+    const header = this.header(declaredNames, mentioned);
     const footerNames = names.filter((n) => !exportedNames.has(n));
     const footer = footerNames.length ? `export { ${footerNames.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
     this.pending = { text, names, variables: variableNames };
     if (!typeCheck) return [];
     let problems = this.diagnostics(text, header.length + 1, code);
+    if (this.nodeTypes === "lite" && liteMayBeWrong(problems.map((d) => d.code))) {
+      // The lite subset may lack what the cell uses: only the whole of Node's types can tell.
+      this.useFullNodeTypes();
+      problems = this.diagnostics(text, header.length + 1, code);
+    }
     if (problems.some((d) => d.code === 2307)) {
       // A package may have been installed since the file-system lookups were memoised.
       this.forgetFileSystem();
@@ -204,6 +257,11 @@ export class CellTypeChecker {
       if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
     return problems;
+  }
+
+  /** How this session's checks see Node's declarations (see nodeTypes.ts). */
+  get nodeTypesMode(): NodeTypesMode {
+    return this.nodeTypes;
   }
 
   /** Adds the last checked cell to the history (call once it has started running). */
@@ -311,6 +369,7 @@ export class CellTypeChecker {
 
   /** Puts code (after the history header) in the scratch file; returns the code's offset. */
   private loadScratch(code: string): number {
+    if (this.nodeTypes === "lite" && needsFullNodeTypes(code, mentionedNames(code))) this.useFullNodeTypes();
     // Completion may offer any earlier name, so the scratch file sees all of them.
     const header = this.header(new Set());
     this.files.set(this.pendingPath, { text: `${header}\n${code}\nexport {};`, version: ++this.version });
@@ -321,8 +380,9 @@ export class CellTypeChecker {
   private applyProjectOptions(code: string): void {
     if (importsTslab(code)) this.project.enterTslabMode();
     const options = this.project.options();
-    if (options === this.options) return;
-    this.options = options;
+    if (options === this.projectOptions) return;
+    this.projectOptions = options;
+    this.options = this.checkingOptions(options);
     this.checked.clear();
     this.forgetFileSystem();
   }
@@ -370,6 +430,41 @@ export class CellTypeChecker {
       ([file, names]) => `import { ${names.join(", ")} } from "./${file}.mjs";`,
     );
     return [...imports, ...variables].join(" ");
+  }
+
+  /**
+   * The options checks run with: the project's, with the standard library as the one bundled
+   * root file (libBundle.ts) and Node's declarations as nodeTypes.ts decides.
+   */
+  private checkingOptions(project: ts.CompilerOptions): ts.CompilerOptions {
+    const libs = project.noLib ? [] : (project.lib ?? ["lib.es2023.d.ts"]);
+    const key = libs.join(",");
+    if (key !== this.bundledLibs) {
+      this.bundledLibs = key;
+      const text = libs.length ? bundleLib(ts.getDefaultLibFilePath(project), libs) : "";
+      this.files.set(this.libPath, { text, version: ++this.version });
+    }
+    const types = project.types ?? [];
+    return {
+      ...project,
+      lib: undefined,
+      noLib: true,
+      types: this.nodeTypes === "full" && !types.includes("node") ? [...types, "node"] : types,
+    };
+  }
+
+  private liteNodeFiles(): string[] {
+    return this.nodeTypes === "lite" && this.nodeTypesDir !== undefined
+      ? liteNodeTypeFiles(this.nodeTypesDir)
+      : [];
+  }
+
+  /** From now on every check sees all of @types/node (see nodeTypes.ts). */
+  private useFullNodeTypes(): void {
+    this.nodeTypes = "full";
+    this.options = this.checkingOptions(this.projectOptions);
+    this.checked.clear();
+    this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
   }
 
   private fileExists(f: string): boolean {

@@ -3,7 +3,10 @@
 // folder, as they do when the cell runs; a module's version is its modification time, so an
 // edited module (also one imported indirectly) is read again by the next check; and type
 // errors inside a local module are reported at `helper.ts:line:col`.
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import { statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { CellDiagnostic } from "./cellCompiler.js";

@@ -2,7 +2,10 @@
 // options of a tsconfig.json found from the notebook's folder upward, then what the kernel
 // must decide itself (how modules are found and emitted). A notebook that imports tslab
 // switches to tslab's own lenient settings for the rest of the session.
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 

@@ -67,6 +67,10 @@ class TypeScriptExecutor implements CellExecutor {
   private readonly overrides: ResolverOverrides;
   private readonly protectedNames: Set<string>;
   private engines: Promise<Engines> | undefined;
+  /** Set while warmUp() runs: requests wait for it, so its check never interleaves with a cell's. */
+  private warming: Promise<void> | undefined;
+  private codeCacheScheduled = false;
+  private saveCodeCache: () => void = () => {};
   private readonly localModules: LocalModules;
   private runtime!: CellRuntime;
   /** The loop (cell label and line) whose interrupt poll ran last. */
@@ -104,6 +108,8 @@ class TypeScriptExecutor implements CellExecutor {
         import("./cellCompiler.js"),
         import("./cellTypeChecker.js"),
       ]);
+      const { saveCompilerCodeCache } = await import("./typescriptModule.js");
+      this.saveCodeCache = saveCompilerCodeCache;
       return { compileCell, checker: new CellTypeChecker({ cwd: this.cwd, locations: this.locations }) };
     })();
     return this.engines;
@@ -113,7 +119,12 @@ class TypeScriptExecutor implements CellExecutor {
    * Loads the compiler, type-checks a cell that imports gradlab (the library's declarations are
    * most of the first check's cost) and loads the library itself, committing nothing.
    */
-  async warmUp(): Promise<void> {
+  warmUp(): Promise<void> {
+    this.warming ??= this.primeEngines();
+    return this.warming;
+  }
+
+  private async primeEngines(): Promise<void> {
     const engines = await this.loadEngines();
     const code = 'import { tensor } from "gradlab";\ntensor';
     const compiled = this.compile(engines, code);
@@ -124,7 +135,20 @@ class TypeScriptExecutor implements CellExecutor {
       compiled.declarations.variableNames,
       compiled.declarations.exportedNames,
     );
+    this.scheduleCodeCacheSave(0);
     await import(this.locations.gradlabUrl);
+  }
+
+  /** Saves the compiler's code cache once it has checked a cell, while the kernel is idle. */
+  private scheduleCodeCacheSave(delayMs: number): void {
+    if (this.codeCacheScheduled) return;
+    this.codeCacheScheduled = true;
+    setTimeout(() => this.saveCodeCache(), delayMs).unref();
+  }
+
+  /** Waits for a running warm-up; its failure is the warm-up's to report, not the request's. */
+  private async afterWarmUp(): Promise<void> {
+    await this.warming?.catch(() => undefined);
   }
 
   async execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome> {
@@ -132,6 +156,7 @@ class TypeScriptExecutor implements CellExecutor {
     Atomics.store(opts.interruptFlag, 0, 0);
     const label = `cell[${opts.executionCount}]`;
     try {
+      await this.afterWarmUp();
       const engines = await this.loadEngines();
       const compiled = this.compile(engines, code);
       if (compiled.diagnostics.length > 0)
@@ -146,6 +171,7 @@ class TypeScriptExecutor implements CellExecutor {
         compiled.declarations.variableNames,
         compiled.declarations.exportedNames,
       );
+      this.scheduleCodeCacheSave(1000);
       if (problems.length > 0)
         return diagnosticsOutcome(
           "TSError",
@@ -336,11 +362,13 @@ class TypeScriptExecutor implements CellExecutor {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.complete(code, cursorPos);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.inspect(code, cursorPos, detailLevel);
   }
