@@ -4,7 +4,7 @@
 // loop keeps turning while a cell holds the main thread.
 
 /** How often the parent is looked at: a dead launcher is noticed within this (plus a tick). */
-export const PARENT_POLL_MS = 500;
+export const PARENT_POLL_MS = 250;
 
 export interface ParentWatch {
   stop(): void;

@@ -14,10 +14,12 @@ import { packageRoot } from "../../kernel/install/packageRoot.js";
 
 const CLI = join(packageRoot(), "dist", "kernel", "cli.js");
 
+/** Running (an exited process that nobody reaped yet is a zombie, state Z, and counts as gone). */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
   } catch {
     return false;
   }
