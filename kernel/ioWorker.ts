@@ -241,10 +241,13 @@ async function start(): Promise<void> {
   publishStatus("starting");
   post({ type: "ready" });
   // SIGTERM's default action ends the process even while a cell holds the main thread.
-  watchParent((reason) => {
-    log(`${reason}; exiting`);
-    process.kill(process.pid, "SIGTERM");
-  });
+  watchParent(
+    (reason) => {
+      log(`${reason}; exiting`);
+      process.kill(process.pid, "SIGTERM");
+    },
+    { parentPid: data.parentPid },
+  );
   const loops = [
     receiveLoop(shell, "shell"),
     receiveLoop(control, "control"),

@@ -62,6 +62,7 @@ export class IoWorkerHost implements IoLink {
       interruptState: this.interruptState.buffer as SharedArrayBuffer,
       selfSigint: this.selfSigint.buffer as SharedArrayBuffer,
       interruptAckMs,
+      parentPid: process.ppid,
     };
     this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), { workerData: data });
     this.worker.once("exit", () => {

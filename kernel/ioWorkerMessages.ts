@@ -27,6 +27,8 @@ export interface IoWorkerData {
   selfSigint: SharedArrayBuffer;
   /** Milliseconds the main thread has to acknowledge an interrupt before it gets a SIGINT. */
   interruptAckMs: number;
+  /** The kernel's parent pid as the kernel started (the watchdog notices it change). */
+  parentPid: number;
 }
 
 export type WorkerToMain =

@@ -19,12 +19,13 @@ export interface ParentWatch {
  */
 export function watchParent(
   onGone: (reason: string) => void,
-  opts: { env?: NodeJS.ProcessEnv; intervalMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; intervalMs?: number; parentPid?: number } = {},
 ): ParentWatch {
   const env = opts.env ?? process.env;
   const declared = Number.parseInt(env["JPY_PARENT_PID"] ?? "", 10);
   const parentPid = Number.isInteger(declared) && declared > 1 ? declared : undefined;
-  const startPpid = process.ppid;
+  // Taken as early as the caller could: a launcher that died before this call is noticed too.
+  const startPpid = opts.parentPid ?? process.ppid;
   const timer = setInterval(() => {
     let reason: string | undefined;
     if (parentPid !== undefined && !isAlive(parentPid)) reason = `parent process ${parentPid} exited`;

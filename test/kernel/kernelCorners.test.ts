@@ -74,7 +74,7 @@ describe("kernel corners", () => {
     }
   });
 
-  test("the kernel exits within 2 s when its jupyter_client launcher is SIGKILLed", async () => {
+  test("the kernel exits within 2 s when its jupyter_client launcher is SIGKILLed", async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), "gradlab-watchdog-"));
     writeTestKernelspec(dataDir, "gradlab-watchdog", "typescript");
     const launcher = spawn(
@@ -91,10 +91,11 @@ describe("kernel corners", () => {
     launcher.kill("SIGKILL");
     const ms = await exitTime(kernelPid, 10_000);
     if (ms === Infinity) process.kill(kernelPid, "SIGKILL");
+    t.diagnostic(`kernel exited ${ms} ms after its launcher`);
     assert.ok(ms <= 2000, `kernel still running ${ms} ms after its launcher died`);
   });
 
-  test("a kernel started by `gradlab run` exits within 2 s when the runner is SIGKILLed", async () => {
+  test("a kernel started by `gradlab run` exits within 2 s when the runner is SIGKILLed", async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "gradlab-run-watchdog-"));
     const notebook = join(dir, "slow.ipynb");
     writeFileSync(
@@ -129,6 +130,7 @@ describe("kernel corners", () => {
     runner.kill("SIGKILL");
     const ms = await exitTime(kernelPid, 10_000);
     if (ms === Infinity) process.kill(kernelPid, "SIGKILL");
+    t.diagnostic(`kernel exited ${ms} ms after the runner`);
     assert.ok(ms <= 2000, `kernel still running ${ms} ms after the runner died`);
   });
 
