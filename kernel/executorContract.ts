@@ -79,4 +79,9 @@ export interface CellExecutor {
    * user types; requests that need what it loads wait for it.
    */
   warmUp?(): Promise<void>;
+  /**
+   * Sends the output of kernel-side code (a comm message's handler) to `sink` until the
+   * returned function is called, which restores the previous routing.
+   */
+  divertOutput?(sink: OutputSink): () => void;
 }

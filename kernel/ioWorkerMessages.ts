@@ -1,5 +1,6 @@
 // What the main thread and the I/O worker say to each other over the worker's port.
 // Buffers cross as Uint8Array (structured clone); reviveMessage turns them back.
+import type { MessagePort } from "node:worker_threads";
 import type { ConnectionInfo } from "./wire/connectionFile.js";
 import type { JupyterMessage } from "./wire/jupyterMessage.js";
 
@@ -29,6 +30,11 @@ export interface IoWorkerData {
   interruptAckMs: number;
   /** The kernel's parent pid as the kernel started (the watchdog notices it change). */
   parentPid: number;
+  /**
+   * Carries shell requests and barrier acks. A port of its own lets a synchronous cell drain
+   * comm messages (receiveMessageOnPort) without the event loop turning.
+   */
+  shellPort: MessagePort;
 }
 
 export type WorkerToMain =

@@ -151,6 +151,10 @@ class TypeScriptExecutor implements CellExecutor {
     await this.warming?.catch(() => undefined);
   }
 
+  divertOutput(sink: OutputSink): () => void {
+    return this.session.divert(sink);
+  }
+
   async execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome> {
     this.session.begin(sink, opts);
     Atomics.store(opts.interruptFlag, 0, 0);
