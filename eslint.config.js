@@ -12,6 +12,8 @@ export default tseslint.config(
       "out/",
       "node_modules/",
       "docs/api/",
+      // Third-party files kept byte for byte (tslab's examples).
+      "test/fixtures/tslab-examples/",
       "src/backend/wasm/kernelsWasm.ts",
       "src/backend/wasm/fusedVmWasm.ts",
     ],

@@ -14,10 +14,8 @@ program
   .command("kernel")
   .description("run the kernel (this is what kernel.json runs)")
   .requiredOption("-f, --connection-file <file>", "Jupyter connection file")
-  .option(
-    "--warm-up",
-    "load the compiler and gradlab right after the first kernel_info_reply (faster first cell, more memory at rest)",
-  )
+  .option("--warm-up", "load the compiler and gradlab at launch (the default)")
+  .option("--no-warm-up", "load them on the first cell instead (less memory at rest, slower first cell)")
   .action(async (opts: { connectionFile: string; warmUp?: boolean }) => {
     // The executor (and the TypeScript compiler it loads) is imported only after the I/O
     // worker has started binding the sockets, so heartbeat and kernel_info answer early.
@@ -25,7 +23,7 @@ program
     await startKernel(
       opts.connectionFile,
       async (o) => (await import("./cellExecutorEntry.js")).createTypeScriptExecutor(o),
-      { warmUp: opts.warmUp === true },
+      { warmUp: opts.warmUp !== false },
     );
   });
 
@@ -56,8 +54,8 @@ scopeOptions(program.command("install"))
       .default("message"),
   )
   .option(
-    "--warm-up",
-    "kernels start priming the compiler at once: first cell ≈ 30 ms instead of ≈ 1 s, ≈ 140 MB more at rest",
+    "--no-warm-up",
+    "kernels load the compiler on their first cell instead of at launch (less memory at rest, slower first cell)",
   )
   .action(
     async (opts: {
@@ -74,9 +72,14 @@ scopeOptions(program.command("install"))
         name: opts.name,
         displayName: opts.displayName,
         interruptMode: opts.interruptMode,
-        warmUp: opts.warmUp === true,
+        warmUp: opts.warmUp !== false,
       });
       process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
+      if (opts.prefix !== undefined) {
+        // Jupyter searches a custom prefix only when told to.
+        const { jupyterPathHint } = await import("./install/kernelspecLocation.js");
+        process.stdout.write(`${jupyterPathHint(opts.prefix)}\n`);
+      }
     },
   );
 

@@ -75,8 +75,8 @@ export interface CellExecutor {
   isComplete(code: string): Promise<IsCompleteResult>;
   /**
    * Optional: load and prime whatever the first cell would (the compiler, the type checker), so
-   * that cell answers fast. The server calls it once the front end has its kernel_info_reply,
-   * when a user is still reading or typing.
+   * that cell answers fast. The server calls it at launch, while the front end connects and the
+   * user types; requests that need what it loads wait for it.
    */
   warmUp?(): Promise<void>;
   /**

@@ -3,6 +3,7 @@
 // It answers heartbeat, interrupt_request, shutdown_request and control kernel_info itself;
 // every other request goes to the main thread, and everything the main thread sends
 // goes out through one ordered queue per socket.
+import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { channelEndpoint, type ChannelName } from "./wire/connectionFile.js";
@@ -10,6 +11,7 @@ import { HmacSigner } from "./wire/hmacSigner.js";
 import { decodeMessage, encodeMessage } from "./wire/messageCodec.js";
 import { iopubTopic, makeMessage, type JupyterMessage, type SenderIdentity } from "./wire/jupyterMessage.js";
 import { SocketSendQueue } from "./wire/socketSendQueue.js";
+import { watchParent } from "./parentWatchdog.js";
 import {
   INTERRUPT_FLAG,
   RUNNING_SERIAL,
@@ -31,8 +33,10 @@ const sender: SenderIdentity = { session: data.session, username: "kernel" };
 const interruptState = new Int32Array(data.interruptState);
 const selfSigint = new Float64Array(data.selfSigint);
 
+// fd 2 directly: a worker's process.stderr is relayed through the main thread, whose
+// stream writes go into the running cell's output.
 function log(text: string): void {
-  process.stderr.write(`[gradlab io] ${text}\n`);
+  writeSync(2, `[gradlab io] ${text}\n`);
 }
 
 function post(message: WorkerToMain): void {
@@ -243,6 +247,14 @@ async function start(): Promise<void> {
   }
   publishStatus("starting");
   post({ type: "ready" });
+  // SIGTERM's default action ends the process even while a cell holds the main thread.
+  watchParent(
+    (reason) => {
+      log(`${reason}; exiting`);
+      process.kill(process.pid, "SIGTERM");
+    },
+    { parentPid: data.parentPid },
+  );
   const loops = [
     receiveLoop(shell, "shell"),
     receiveLoop(control, "control"),

@@ -70,6 +70,7 @@ export class IoWorkerHost implements IoLink {
       interruptState: this.interruptState.buffer as SharedArrayBuffer,
       selfSigint: this.selfSigint.buffer as SharedArrayBuffer,
       interruptAckMs,
+      parentPid: process.ppid,
       shellPort: channel.port1,
     };
     this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), {

@@ -28,6 +28,8 @@ export interface IoWorkerData {
   selfSigint: SharedArrayBuffer;
   /** Milliseconds the main thread has to acknowledge an interrupt before it gets a SIGINT. */
   interruptAckMs: number;
+  /** The kernel's parent pid as the kernel started (the watchdog notices it change). */
+  parentPid: number;
   /**
    * Carries shell requests and barrier acks. A port of its own lets a synchronous cell drain
    * comm messages (receiveMessageOnPort) without the event loop turning.

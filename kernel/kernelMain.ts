@@ -36,7 +36,7 @@ export async function startKernel(
     );
     process.exit(1);
   });
-  const server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
+  const server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp ?? true });
   server.installGlobals();
   const s = server;
   // With a listener, SIGINT interrupts the running cell instead of killing the kernel.

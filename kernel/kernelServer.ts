@@ -35,8 +35,9 @@ export interface KernelServerOptions {
   exit?: (restart: boolean) => void;
   log?: (text: string) => void;
   /**
-   * Prime the executor after the first kernel_info_reply (first cell ≈ 30 ms instead of ≈ 1 s,
-   * at the price of ≈ 140 MB resident from the start instead of from the first cell).
+   * Prime the executor as soon as it exists, while the front end connects and the user types:
+   * the first cell then finds the compiler loaded, at the price of the compiler's memory from
+   * the start instead of from the first cell.
    */
   warmUp?: boolean;
 }
@@ -61,7 +62,6 @@ export class KernelServer {
   private processing = false;
   private readonly collector = new IdleCollector();
   private readonly memoryProbe = new MemoryProbe();
-  private warmUpScheduled = false;
   private current: RequestSink | undefined;
   /** The executor once it has loaded (comm messages handled inside a cell need it synchronously). */
   private executor: CellExecutor | undefined;
@@ -94,6 +94,7 @@ export class KernelServer {
         currentMsgId: () => this.currentRequest?.header.msg_id ?? "",
       },
     );
+    this.startWarmUp();
   }
 
   /** Puts the comm registry on globalThis for library code (the executor installs the display host). */
@@ -149,19 +150,19 @@ export class KernelServer {
   }
 
   /**
-   * After the first kernel_info_reply (front ends send one before anything else), load the
-   * executor's compiler while the user is still reading: it takes about a second, which the
-   * first cell would otherwise wait for. Deferred a little so the reply leaves first; a request
-   * arriving meanwhile simply queues behind it as it would have behind the first cell's load.
+   * Loads the executor's compiler at launch: it takes most of a second, which the first cell would
+   * otherwise wait for, and the process starts while the front end is still connecting. Requests
+   * arriving meanwhile are answered between its steps (a cell waits for it to finish). The garbage
+   * of building the first program is collected when it is done.
    */
-  private scheduleWarmUp(): void {
-    if (this.warmUpScheduled || this.opts.warmUp !== true) return;
-    this.warmUpScheduled = true;
-    setTimeout(() => {
-      void this.executorReady
-        .then((ex) => ex.warmUp?.())
-        .catch((err: unknown) => this.log(`warm-up failed: ${(err as Error)?.stack ?? String(err)}`));
-    }, 50).unref();
+  private startWarmUp(): void {
+    if (this.opts.warmUp !== true) return;
+    void this.executorReady
+      .then((ex) => ex.warmUp?.())
+      .then(() => {
+        if (!this.processing) this.collector.idle(1);
+      })
+      .catch((err: unknown) => this.log(`warm-up failed: ${(err as Error)?.stack ?? String(err)}`));
   }
 
   private async drain(): Promise<void> {
@@ -226,7 +227,6 @@ export class KernelServer {
         return this.execute(channel, message);
       case "kernel_info_request":
         this.reply(channel, message, "kernel_info_reply", this.opts.kernelInfo);
-        this.scheduleWarmUp();
         return;
       case "complete_request": {
         const code = String(c.code ?? "");

@@ -1,6 +1,7 @@
 // A minimal Jupyter client for measuring kernels: DEALER on shell and control, SUB on iopub,
 // frames encoded and verified with the wire layer's codec (kernel/wire). Each request
-// resolves when its reply arrived and, if asked, its iopub `status: idle` too.
+// resolves when its reply arrived and, if asked, its iopub `status: idle` too; the arrival of
+// its first output (what a user sees as the result) is timed as well.
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { channelEndpoint } from "../../kernel/wire/connectionFile.js";
@@ -12,6 +13,16 @@ import type { LaunchedKernel } from "./kernelLaunch.js";
 
 /** How long after a reply its idle may still arrive before it counts as lost. */
 const IDLE_GRACE_MS = 5000;
+
+/** iopub messages that show a cell's result: tslab prints its last value on stdout. */
+const RESULT_TYPES = new Set(["execute_result", "display_data", "stream", "error"]);
+
+/** A reply with the performance.now() at which the request's first output arrived. */
+export interface TimedReply {
+  reply: JupyterMessage;
+  /** undefined when the request published no output. */
+  firstOutputAt: number | undefined;
+}
 
 interface Pending {
   reply: JupyterMessage | null;
@@ -32,6 +43,7 @@ export class BenchKernelClient {
   private readonly control = new zmq.Dealer({ linger: 0, reconnectInterval: 5 });
   private readonly iopub = new zmq.Subscriber({ linger: 0, reconnectInterval: 5 });
   private readonly pending = new Map<string, Pending>();
+  private readonly firstOutput = new Map<string, number>();
   private sending: Promise<unknown> = Promise.resolve();
   private exitError: Error | null = null;
   /** Set when any iopub message arrived: the SUB socket is connected. */
@@ -107,7 +119,13 @@ export class BenchKernelClient {
   /** execute_request for `code`, resolved at reply + idle.
    *  @example await client.execute("1+1") */
   execute(code: string, timeoutMs = 30_000): Promise<JupyterMessage> {
-    return this.request(
+    return this.executeTimed(code, timeoutMs).then((t) => t.reply);
+  }
+
+  /** execute_request for `code`, resolved at reply + idle, with the time its first output came.
+   *  @example const { firstOutputAt } = await client.executeTimed("1+1") */
+  async executeTimed(code: string, timeoutMs = 30_000): Promise<TimedReply> {
+    const reply = await this.request(
       "execute_request",
       {
         code,
@@ -120,6 +138,10 @@ export class BenchKernelClient {
       true,
       timeoutMs,
     );
+    const id = (reply.parent_header as { msg_id?: string }).msg_id ?? "";
+    const firstOutputAt = this.firstOutput.get(id);
+    this.firstOutput.delete(id);
+    return { reply, firstOutputAt };
   }
 
   /** Asks the kernel to exit (control channel), waits up to 5 s, then kills it; closes sockets.
@@ -157,8 +179,10 @@ export class BenchKernelClient {
 
   private onIopub(m: JupyterMessage): void {
     this.iopubSeen = true;
-    if (m.header.msg_type !== "status" || m.content["execution_state"] !== "idle") return;
     const id = (m.parent_header as { msg_id?: string }).msg_id ?? "";
+    if (RESULT_TYPES.has(m.header.msg_type) && this.pending.has(id) && !this.firstOutput.has(id))
+      this.firstOutput.set(id, performance.now());
+    if (m.header.msg_type !== "status" || m.content["execution_state"] !== "idle") return;
     const p = this.pending.get(id);
     if (!p) return;
     p.idle = true;

@@ -1,7 +1,10 @@
 // Compiles one TypeScript cell into a script for vm: the cell body runs inside an async
 // function (top-level await) that receives the kernel's runtime object, and the source
 // map from that script back to the cell is kept for tracebacks.
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import {
   afterTransformer,
   beforeTransformer,
@@ -21,6 +24,10 @@ export interface CellDiagnostic {
   column: number;
   code: number;
   message: string;
+  /** Set when the problem is in a local module the cell imports (path from the notebook's folder). */
+  file?: string;
+  /** The text of that module's line (a cell's own lines come from the cell). */
+  lineText?: string;
 }
 
 /** The compiled form of a cell. */

@@ -2,7 +2,10 @@
 // declarations outlive it: declarations become assignments to globals (predeclared by the
 // executor), imports become `await __gl$.import()`, the last expression is returned, and
 // loops and await resumptions poll the interrupt flag.
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 
 /** The runtime object's parameter name inside every compiled cell. */
 export const RUNTIME_PARAM = "__gl$";
@@ -388,12 +391,22 @@ function entityToExpression(f: ts.NodeFactory, name: ts.EntityName): ts.Expressi
 export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory<ts.SourceFile> {
   return (context) => {
     const f = context.factory;
-    const tick = (): ts.Statement => f.createExpressionStatement(callRuntime(f, "t", []));
+    let original: ts.SourceFile | undefined;
+    // A loop's tick passes the loop's 1-based line in the cell, so an interrupt that stops
+    // synchronous code (where no stack survives) can still say where it stopped.
+    const tick = (loop: ts.Node): ts.Statement => {
+      const source = ts.getOriginalNode(loop);
+      const line =
+        original !== undefined && source.pos >= 0
+          ? original.getLineAndCharacterOfPosition(source.getStart(original)).line + 1
+          : 0;
+      return f.createExpressionStatement(callRuntime(f, "t", [f.createNumericLiteral(line)]));
+    };
 
-    const withTick = (body: ts.Statement): ts.Statement => {
+    const withTick = (body: ts.Statement, loop: ts.Node): ts.Statement => {
       const visited = ts.visitNode(body, instrument) as ts.Statement;
       const inner = ts.isBlock(visited) ? [...visited.statements] : [visited];
-      return f.createBlock([tick(), ...inner], true);
+      return f.createBlock([tick(loop), ...inner], true);
     };
 
     const instrument = (node: ts.Node): ts.Node => {
@@ -403,7 +416,7 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
           visitOpt(node.initializer),
           visitOpt(node.condition),
           visitOpt(node.incrementor),
-          withTick(node.statement),
+          withTick(node.statement, node),
         );
       }
       if (ts.isForOfStatement(node)) {
@@ -412,7 +425,7 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
           node.awaitModifier,
           ts.visitNode(node.initializer, instrument) as ts.ForInitializer,
           ts.visitNode(node.expression, instrument) as ts.Expression,
-          withTick(node.statement),
+          withTick(node.statement, node),
         );
       }
       if (ts.isForInStatement(node)) {
@@ -420,20 +433,20 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
           node,
           ts.visitNode(node.initializer, instrument) as ts.ForInitializer,
           ts.visitNode(node.expression, instrument) as ts.Expression,
-          withTick(node.statement),
+          withTick(node.statement, node),
         );
       }
       if (ts.isWhileStatement(node)) {
         return f.updateWhileStatement(
           node,
           ts.visitNode(node.expression, instrument) as ts.Expression,
-          withTick(node.statement),
+          withTick(node.statement, node),
         );
       }
       if (ts.isDoStatement(node)) {
         return f.updateDoStatement(
           node,
-          withTick(node.statement),
+          withTick(node.statement, node),
           ts.visitNode(node.expression, instrument) as ts.Expression,
         );
       }
@@ -453,6 +466,7 @@ export function afterTransformer(decls: CellDeclarations): ts.TransformerFactory
       bindingNames(name).every((b) => decls.runtimeNames.has(b.name)) && bindingNames(name).length > 0;
 
     return (sourceFile) => {
+      original = ts.getOriginalNode(sourceFile) as ts.SourceFile;
       const hoisted: ts.Statement[] = [];
       const body: ts.Statement[] = [];
       for (const raw of sourceFile.statements) {

@@ -3,17 +3,21 @@
 // top-level names; a new cell imports, on one header line, the latest owner of every name
 // it does not redeclare. Earlier cells' source files are reused untouched, so checking a
 // trivial cell costs one small parse plus a program update (file-system lookups memoised).
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import { dirname, join } from "node:path";
 import type { CompleteResult, InspectResult } from "../executorContract.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./cellCompiler.js";
 import { CELL_GLOBALS_DECLARATIONS } from "./cellGlobalsDeclarations.js";
 import type { LibraryLocations } from "./libraryLocator.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./unicodeOffsets.js";
-import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
-
-// Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
-applyCompilerHeapPolicy(ts);
+import { bundleLib } from "./libBundle.js";
+import { liteMayBeWrong, liteNodeTypeFiles, needsFullNodeTypes, type NodeTypesMode } from "./nodeTypes.js";
+import { LocalModuleFiles } from "./localModuleResolution.js";
+import { ProjectConfig } from "./projectConfig.js";
+import { importsTslab } from "./tslabDetection.js";
 
 /** Diagnostics that do not stop a notebook cell. */
 const IGNORED_CODES = new Set([
@@ -53,33 +57,46 @@ export class CellTypeChecker {
   private readonly dir: string;
   private readonly pendingPath: string;
   private readonly globalsPath: string;
+  private readonly libPath: string;
   private readonly files = new Map<string, VirtualFile>();
   /** name -> the latest cell that declared it */
   private readonly owners = new Map<string, Owner>();
   private readonly memo = new Map<string, unknown>();
-  private readonly options: ts.CompilerOptions;
+  private options: ts.CompilerOptions;
+  private nodeTypes: NodeTypesMode;
+  private readonly nodeTypesDir: string | undefined;
+  /** The project's options as ProjectConfig gave them (same object while unchanged). */
+  private projectOptions: ts.CompilerOptions;
+  private readonly project: ProjectConfig;
+  private readonly local: LocalModuleFiles;
+  /** The `lib` list the bundle in libPath was made of. */
+  private bundledLibs = "";
   private readonly service: ts.LanguageService;
   private resolutionCache: ts.ModuleResolutionCache;
   private pending: PendingCell | undefined;
   /** (code, history version) -> problems: a re-run cell over an unchanged history has the same ones. */
   private readonly checked = new Map<string, { pending: PendingCell; problems: CellDiagnostic[] }>();
   private cellCounter = 0;
+  private usedLocalFiles = false;
   private version = 0;
 
   constructor(opts: { cwd: string; locations: LibraryLocations }) {
     this.dir = join(opts.cwd, "__gradlab_cells__");
     this.pendingPath = join(this.dir, "pending.mts");
     this.globalsPath = join(this.dir, "gradlab-globals.d.ts");
+    this.libPath = join(this.dir, "lib.d.ts");
     this.files.set(this.globalsPath, { text: CELL_GLOBALS_DECLARATIONS, version: 0 });
-    const hasNodeTypes = opts.locations.kernelTypeRoots.some((root) =>
-      ts.sys.fileExists(join(root, "node", "package.json")),
-    );
-    this.options = {
+    this.nodeTypesDir = opts.locations.kernelTypeRoots
+      .map((root) => join(root, "node"))
+      .find((dir) => ts.sys.fileExists(join(dir, "package.json")));
+    this.nodeTypes = this.nodeTypesDir === undefined ? "none" : "lite";
+    const defaults: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: hasNodeTypes ? ["lib.es2023.d.ts"] : ["lib.es2023.d.ts", "lib.dom.d.ts"],
-      types: hasNodeTypes ? ["node"] : [],
+      lib: this.nodeTypes === "none" ? ["lib.es2023.d.ts", "lib.dom.d.ts"] : ["lib.es2023.d.ts"],
+      // Node's declarations come per nodeTypes.ts (see checkingOptions).
+      types: [],
       typeRoots: opts.locations.kernelTypeRoots,
       strict: true,
       skipLibCheck: true,
@@ -88,6 +105,16 @@ export class CellTypeChecker {
       esModuleInterop: true,
       useDefineForClassFields: true,
     };
+    this.project = new ProjectConfig(opts.cwd, defaults);
+    this.local = new LocalModuleFiles(opts.cwd, this.dir, [opts.locations.buildRoot]);
+    // A broken tsconfig is reported when a cell is checked; until then, the defaults.
+    this.projectOptions = defaults;
+    try {
+      this.projectOptions = this.project.options();
+    } catch {
+      this.projectOptions = defaults;
+    }
+    this.options = this.checkingOptions(this.projectOptions);
     const cwd = opts.cwd;
     const locations = opts.locations;
     const moduleHost: ts.ModuleResolutionHost = {
@@ -106,8 +133,12 @@ export class CellTypeChecker {
     // package.json cache); without it every program update re-parses every package.json.
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [this.globalsPath, this.pendingPath],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptFileNames: () => [this.libPath, this.globalsPath, ...this.liteNodeFiles(), this.pendingPath],
+      getScriptVersion: (f) => {
+        const virtual = this.files.get(f);
+        if (virtual) return String(virtual.version);
+        return this.local.isLocal(f) ? this.local.version(f) : "0";
+      },
       getScriptSnapshot: (f) => {
         const text = this.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
@@ -121,6 +152,39 @@ export class CellTypeChecker {
       getDirectories: (d) => this.cached(`dirs:${d}`, () => ts.sys.getDirectories(d)),
       readDirectory: ts.sys.readDirectory,
       getModuleResolutionCache: () => this.resolutionCache,
+      resolveTypeReferenceDirectiveReferences: (
+        references,
+        containingFile,
+        redirected,
+        options,
+        sourceFile,
+      ) =>
+        references.map((reference) => {
+          const name = typeof reference === "string" ? reference : reference.fileName.toLowerCase();
+          // gradlab's own declarations reference Node's: with the lite subset they get that.
+          const lite = this.liteNodeFiles();
+          if (name === "node" && lite.length > 0)
+            return {
+              resolvedTypeReferenceDirective: {
+                primary: true,
+                resolvedFileName: lite[0],
+                isExternalLibraryImport: true,
+              },
+            };
+          const mode =
+            typeof reference === "string" || sourceFile === undefined
+              ? undefined
+              : ts.getModeForFileReference(reference, sourceFile.impliedNodeFormat);
+          return ts.resolveTypeReferenceDirective(
+            name,
+            containingFile,
+            options,
+            moduleHost,
+            redirected,
+            undefined,
+            mode,
+          );
+        }),
       resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
         literals.map((literal) => {
           const override = overrides.get(literal.text);
@@ -136,7 +200,7 @@ export class CellTypeChecker {
           const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
           return ts.resolveModuleName(
             literal.text,
-            containingFile,
+            this.local.containingFile(literal.text, containingFile),
             options,
             moduleHost,
             this.resolutionCache,
@@ -165,24 +229,39 @@ export class CellTypeChecker {
       this.pending = hit.pending;
       return hit.problems;
     }
+    this.applyProjectOptions(code);
     const names = [...declaredNames];
-    const header = this.header(declaredNames, mentionedNames(code));
+    const mentioned = mentionedNames(code);
+    if (this.nodeTypes === "lite" && typeCheck && needsFullNodeTypes(code, mentioned))
+      this.useFullNodeTypes();
+    const header = this.header(declaredNames, mentioned);
     const footerNames = names.filter((n) => !exportedNames.has(n));
     const footer = footerNames.length ? `export { ${footerNames.join(", ")} };` : "export {};";
     const text = `${header}\n${code}\n${footer}`;
     this.pending = { text, names, variables: variableNames };
     if (!typeCheck) return [];
     let problems = this.diagnostics(text, header.length + 1, code);
+    if (this.nodeTypes === "lite" && liteMayBeWrong(problems.map((d) => d.code))) {
+      // The lite subset may lack what the cell uses: only the whole of Node's types can tell.
+      this.useFullNodeTypes();
+      problems = this.diagnostics(text, header.length + 1, code);
+    }
     if (problems.some((d) => d.code === 2307)) {
       // A package may have been installed since the file-system lookups were memoised.
       this.forgetFileSystem();
       problems = this.diagnostics(text, header.length + 1, code);
     }
-    if (!problems.some((d) => d.code === 2307)) {
+    // A local module may change before the cell is re-run, so such checks are not reused.
+    if (!problems.some((d) => d.code === 2307) && !this.usedLocalFiles) {
       this.checked.set(key, { pending: this.pending, problems });
       if (this.checked.size > CHECK_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
     }
     return problems;
+  }
+
+  /** How this session's checks see Node's declarations (see nodeTypes.ts). */
+  get nodeTypesMode(): NodeTypesMode {
+    return this.nodeTypes;
   }
 
   /** Adds the last checked cell to the history (call once it has started running). */
@@ -290,10 +369,22 @@ export class CellTypeChecker {
 
   /** Puts code (after the history header) in the scratch file; returns the code's offset. */
   private loadScratch(code: string): number {
+    if (this.nodeTypes === "lite" && needsFullNodeTypes(code, mentionedNames(code))) this.useFullNodeTypes();
     // Completion may offer any earlier name, so the scratch file sees all of them.
     const header = this.header(new Set());
     this.files.set(this.pendingPath, { text: `${header}\n${code}\nexport {};`, version: ++this.version });
     return header.length + 1;
+  }
+
+  /** Takes in a changed tsconfig.json, or tslab mode when this cell imports tslab. */
+  private applyProjectOptions(code: string): void {
+    if (importsTslab(code)) this.project.enterTslabMode();
+    const options = this.project.options();
+    if (options === this.projectOptions) return;
+    this.projectOptions = options;
+    this.options = this.checkingOptions(options);
+    this.checked.clear();
+    this.forgetFileSystem();
   }
 
   private diagnostics(text: string, offset: number, code: string): CellDiagnostic[] {
@@ -302,6 +393,9 @@ export class CellTypeChecker {
       ...this.service.getSyntacticDiagnostics(this.pendingPath),
       ...this.service.getSemanticDiagnostics(this.pendingPath),
     ];
+    const program = this.service.getProgram();
+    const inModules = program ? this.local.diagnostics(this.service, program, IGNORED_CODES) : [];
+    this.usedLocalFiles = program?.getSourceFiles().some((f) => this.local.isLocal(f.fileName)) ?? false;
     return all
       .filter(
         (d) =>
@@ -311,7 +405,8 @@ export class CellTypeChecker {
           !IGNORED_CODES.has(d.code),
       )
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
-      .map((d) => toCellDiagnostic(d, code, offset));
+      .map((d) => toCellDiagnostic(d, code, offset))
+      .concat(inModules);
   }
 
   /** One line: the latest owner of every name the cell mentions and does not redeclare
@@ -337,6 +432,41 @@ export class CellTypeChecker {
     return [...imports, ...variables].join(" ");
   }
 
+  /**
+   * The options checks run with: the project's, with the standard library as the one bundled
+   * root file (libBundle.ts) and Node's declarations as nodeTypes.ts decides.
+   */
+  private checkingOptions(project: ts.CompilerOptions): ts.CompilerOptions {
+    const libs = project.noLib ? [] : (project.lib ?? ["lib.es2023.d.ts"]);
+    const key = libs.join(",");
+    if (key !== this.bundledLibs) {
+      this.bundledLibs = key;
+      const text = libs.length ? bundleLib(ts.getDefaultLibFilePath(project), libs) : "";
+      this.files.set(this.libPath, { text, version: ++this.version });
+    }
+    const types = project.types ?? [];
+    return {
+      ...project,
+      lib: undefined,
+      noLib: true,
+      types: this.nodeTypes === "full" && !types.includes("node") ? [...types, "node"] : types,
+    };
+  }
+
+  private liteNodeFiles(): string[] {
+    return this.nodeTypes === "lite" && this.nodeTypesDir !== undefined
+      ? liteNodeTypeFiles(this.nodeTypesDir)
+      : [];
+  }
+
+  /** From now on every check sees all of @types/node (see nodeTypes.ts). */
+  private useFullNodeTypes(): void {
+    this.nodeTypes = "full";
+    this.options = this.checkingOptions(this.projectOptions);
+    this.checked.clear();
+    this.resolutionCache = ts.createModuleResolutionCache(dirname(this.dir), (f) => f, this.options);
+  }
+
   private fileExists(f: string): boolean {
     if (this.files.has(f)) return true;
     if (f.startsWith(this.dir)) return false;
@@ -347,6 +477,8 @@ export class CellTypeChecker {
     const virtual = this.files.get(f);
     if (virtual) return virtual.text;
     if (f.startsWith(this.dir)) return undefined;
+    // Local modules are edited between cells: read them afresh (their version is their mtime).
+    if (this.local.isLocal(f)) return ts.sys.readFile(f);
     return this.cached(`read:${f}`, () => ts.sys.readFile(f));
   }
 

@@ -65,10 +65,19 @@ export function limitHeapGrowth(percent: number): boolean {
  * @example applyCompilerHeapPolicy(ts)
  */
 export function applyCompilerHeapPolicy(ts: object): void {
+  applyHeapGrowthPolicy();
   const api = ts as { createProgram?: () => unknown; createTypeChecker?: () => unknown };
   neverOptimize(
     [api.createProgram, api.createTypeChecker].filter((f): f is () => unknown => typeof f === "function"),
   );
+}
+
+/**
+ * The heap-growth half alone, for setting before the compiler is compiled: V8 rejects a code
+ * cache made under different flags, so they must be the same when the cache is made and used.
+ * @example applyHeapGrowthPolicy()
+ */
+export function applyHeapGrowthPolicy(): void {
   const percent = Number(process.env["GRADLAB_HEAP_GROWING_PERCENT"] ?? HEAP_GROWING_PERCENT);
   if (Number.isFinite(percent) && percent > 0) limitHeapGrowth(percent);
 }

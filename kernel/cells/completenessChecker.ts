@@ -1,7 +1,10 @@
 // is_complete for `jupyter console`: does pressing Enter run the code or open a new line?
 // Open brackets, template literals and block comments mean "incomplete" (with an indent);
 // a stray closing bracket or any other syntax error means "invalid".
-import ts from "typescript";
+// The compiler comes from the require cache, primed by typescriptModule.js with a code-cached copy.
+import "./typescriptModule.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import ts = require("typescript");
 import type { IsCompleteResult } from "../executorContract.js";
 
 type Opener = "{" | "(" | "[" | "${";

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { WRAPPER_LINES } from "./scriptWrapper.js";
 import { inspectText } from "./mimeBundle.js";
 import type { SourceMapIndex } from "./sourceMapIndex.js";
+import { mapFrame } from "./frameSourceMaps.js";
 
 /** A compiled cell script, by its vm filename. */
 export interface CompiledScriptRecord {
@@ -82,7 +83,7 @@ export class TracebackFormatter {
       for (const site of sites) {
         const text = String(site);
         if (!/gradlab-cell-\d+\.js:/.test(text)) {
-          lines.push(`    at ${text}`);
+          lines.push(`    at ${mapFrame(text)}`);
           continue;
         }
         let unmapped = false;
@@ -144,6 +145,13 @@ export class TracebackFormatter {
       if (/\bcell\[[^\]]*\]:\d+:\d+/.test(frame)) lastCell = i;
     });
     return lastCell >= 0 ? out.slice(0, lastCell + 1) : out;
+  }
+
+  /** The text of a cell's 1-based line, if that cell is still known. */
+  sourceLine(label: string, line: number): string | undefined {
+    let record: CompiledScriptRecord | undefined;
+    for (const r of this.scripts.values()) if (r.label === label) record = r;
+    return record?.source.split("\n")[line - 1];
   }
 
   /** Maps "gradlab-cell-N.js:L:C" (1-based) to "cell[k]:l:c". */

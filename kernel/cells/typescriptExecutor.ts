@@ -22,6 +22,10 @@ import { locateLibrary, type LibraryLocations } from "./libraryLocator.js";
 import { bundleOf } from "./mimeBundle.js";
 import { resolveImport, type ResolverOverrides } from "./packageResolver.js";
 import { nextScriptName, TracebackFormatter } from "./tracebackFormatter.js";
+import { mapFramesUnder } from "./frameSourceMaps.js";
+import { LocalModules } from "./localModules.js";
+import { PublicNames } from "./publicNames.js";
+import { requiresTslab } from "./tslabDetection.js";
 import type { CellDiagnostic, CompiledCell } from "./cellCompiler.js";
 import type { CellTypeChecker } from "./cellTypeChecker.js";
 
@@ -63,6 +67,17 @@ class TypeScriptExecutor implements CellExecutor {
   private readonly overrides: ResolverOverrides;
   private readonly protectedNames: Set<string>;
   private engines: Promise<Engines> | undefined;
+  /** Set while warmUp() runs: requests wait for it, so its check never interleaves with a cell's. */
+  private warming: Promise<void> | undefined;
+  private codeCacheScheduled = false;
+  private saveCodeCache: () => void = () => {};
+  private readonly localModules: LocalModules;
+  private runtime!: CellRuntime;
+  /** The loop (cell label and line) whose interrupt poll ran last. */
+  private readonly lastTick: { label: string | undefined; line: number } = { label: undefined, line: 0 };
+  private readonly publicNames: PublicNames;
+  /** The tslab module, once a cell require()s it (require cannot wait for an import). */
+  private tslabModule: unknown;
   /** Re-running a cell is common; compiling is a pure function of its text. */
   private readonly compiled = new Map<string, CompiledCell>();
 
@@ -72,6 +87,9 @@ class TypeScriptExecutor implements CellExecutor {
     this.locations = locateLibrary(import.meta.url);
     this.overrides = { gradlab: this.locations.gradlabUrl, tslab: this.locations.tslabShimUrl };
     this.protectedNames = protectedGlobalNames();
+    this.localModules = new LocalModules(loadModuleTranspiler);
+    this.publicNames = new PublicNames(this.locations.buildRoot);
+    mapFramesUnder(join(this.locations.buildRoot, "src"));
     installDisplayGlobals(this.session);
     Object.defineProperty(globalThis, "KeyboardInterrupt", {
       value: KeyboardInterrupt,
@@ -90,6 +108,8 @@ class TypeScriptExecutor implements CellExecutor {
         import("./cellCompiler.js"),
         import("./cellTypeChecker.js"),
       ]);
+      const { saveCompilerCodeCache } = await import("./typescriptModule.js");
+      this.saveCodeCache = saveCompilerCodeCache;
       return { compileCell, checker: new CellTypeChecker({ cwd: this.cwd, locations: this.locations }) };
     })();
     return this.engines;
@@ -99,7 +119,12 @@ class TypeScriptExecutor implements CellExecutor {
    * Loads the compiler, type-checks a cell that imports gradlab (the library's declarations are
    * most of the first check's cost) and loads the library itself, committing nothing.
    */
-  async warmUp(): Promise<void> {
+  warmUp(): Promise<void> {
+    this.warming ??= this.primeEngines();
+    return this.warming;
+  }
+
+  private async primeEngines(): Promise<void> {
     const engines = await this.loadEngines();
     const code = 'import { tensor } from "gradlab";\ntensor';
     const compiled = this.compile(engines, code);
@@ -110,7 +135,20 @@ class TypeScriptExecutor implements CellExecutor {
       compiled.declarations.variableNames,
       compiled.declarations.exportedNames,
     );
+    this.scheduleCodeCacheSave(0);
     await import(this.locations.gradlabUrl);
+  }
+
+  /** Saves the compiler's code cache once it has checked a cell, while the kernel is idle. */
+  private scheduleCodeCacheSave(delayMs: number): void {
+    if (this.codeCacheScheduled) return;
+    this.codeCacheScheduled = true;
+    setTimeout(() => this.saveCodeCache(), delayMs).unref();
+  }
+
+  /** Waits for a running warm-up; its failure is the warm-up's to report, not the request's. */
+  private async afterWarmUp(): Promise<void> {
+    await this.warming?.catch(() => undefined);
   }
 
   divertOutput(sink: OutputSink): () => void {
@@ -122,6 +160,7 @@ class TypeScriptExecutor implements CellExecutor {
     Atomics.store(opts.interruptFlag, 0, 0);
     const label = `cell[${opts.executionCount}]`;
     try {
+      await this.afterWarmUp();
       const engines = await this.loadEngines();
       const compiled = this.compile(engines, code);
       if (compiled.diagnostics.length > 0)
@@ -136,7 +175,16 @@ class TypeScriptExecutor implements CellExecutor {
         compiled.declarations.variableNames,
         compiled.declarations.exportedNames,
       );
-      if (problems.length > 0) return diagnosticsOutcome("TSError", label, code, problems);
+      this.scheduleCodeCacheSave(1000);
+      if (problems.length > 0)
+        return diagnosticsOutcome(
+          "TSError",
+          label,
+          code,
+          problems.map((d) => ({ ...d, message: this.publicNames.rewrite(d.message) })),
+        );
+      if (this.tslabModule === undefined && requiresTslab(code))
+        this.tslabModule = await import(this.locations.tslabShimUrl);
       if (!compiled.declarations.inert) {
         // A SIGINT that arrived while the cell compiled and type-checked (tens of ms) went to
         // the process listener, which cannot run once the cell's synchronous code holds the
@@ -144,8 +192,13 @@ class TypeScriptExecutor implements CellExecutor {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (Atomics.load(opts.interruptFlag, 0) !== 0 || opts.signal?.aborted) throw new KeyboardInterrupt();
       }
-      const run = this.start(compiled, code, label);
-      engines.checker.commit();
+      let run: Promise<unknown>;
+      try {
+        run = this.start(compiled, code, label);
+      } finally {
+        // A cell interrupted in its synchronous part has declared its names all the same.
+        engines.checker.commit();
+      }
       const value = await raceInterrupt(run, opts);
       if (compiled.declarations.hasResult && value !== undefined && !opts.silent && !isDisplayHandle(value)) {
         sink.executeResult(opts.executionCount, await bundleOf(value));
@@ -155,7 +208,7 @@ class TypeScriptExecutor implements CellExecutor {
       const interrupted = isInterruptError(err, opts.signal) || Atomics.load(opts.interruptFlag, 0) !== 0;
       const formatted =
         interrupted && !(err instanceof KeyboardInterrupt)
-          ? this.tracebacks.format(new KeyboardInterrupt(), "KeyboardInterrupt")
+          ? this.stoppedInLoop()
           : this.tracebacks.format(err);
       return { status: "error", ...formatted };
     } finally {
@@ -179,6 +232,34 @@ class TypeScriptExecutor implements CellExecutor {
   }
 
   /** Predeclares the cell's globals and runs its synchronous part under breakOnSigint. */
+  /**
+   * The error of a cell stopped while running synchronously (vm's breakOnSigint leaves no
+   * stack): where it stopped is the loop whose tick ran last.
+   */
+  private stoppedInLoop(): ExecuteOutcome & { status: "error" } {
+    const { label, line } = this.lastTick;
+    const evalue = "interrupted by the user";
+    if (label === undefined || line === 0)
+      return {
+        status: "error",
+        ename: "KeyboardInterrupt",
+        evalue,
+        traceback: [`KeyboardInterrupt: ${evalue}`],
+      };
+    const where = `${label}:${line}`;
+    const text = this.tracebacks.sourceLine(label, line);
+    return {
+      status: "error",
+      ename: "KeyboardInterrupt",
+      evalue: `${evalue} (in the loop at ${where})`,
+      traceback: [
+        `KeyboardInterrupt: ${evalue}`,
+        `    in the loop at ${where}`,
+        ...(text === undefined ? [] : ["", where, `  ${text}`]),
+      ],
+    };
+  }
+
   private start(compiled: CompiledCell, code: string, label: string): Promise<unknown> {
     const g = globalThis as Record<string, unknown>;
     for (const name of compiled.declarations.runtimeNames) {
@@ -201,6 +282,17 @@ class TypeScriptExecutor implements CellExecutor {
       compiled.declarations.runtimeNames.size > 0,
     );
     const script = new vm.Script(compiled.script, { filename });
+    // The wrapper reads the runtime as it starts: this run's loops report their own cell.
+    this.lastTick.label = undefined;
+    const lastTick = this.lastTick;
+    const poll = this.runtime.t;
+    const runtime = Object.create(this.runtime) as CellRuntime;
+    runtime.t = (line: number): void => {
+      lastTick.label = label;
+      lastTick.line = line;
+      poll(line);
+    };
+    (globalThis as Record<symbol, unknown>)[CELL_RUNTIME] = runtime;
     // breakOnSigint starts and joins a watchdog thread per run; a cell that names nothing
     // cannot run long, so it skips that cost.
     return script.runInThisContext({
@@ -274,11 +366,13 @@ class TypeScriptExecutor implements CellExecutor {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.complete(code, cursorPos);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult> {
+    await this.afterWarmUp();
     const engines = await this.loadEngines();
     return engines.checker.inspect(code, cursorPos, detailLevel);
   }
@@ -293,15 +387,24 @@ class TypeScriptExecutor implements CellExecutor {
     const session = this.session;
     const cwd = this.cwd;
     const overrides = this.overrides;
-    const requireFromNotebook = createRequire(join(cwd, "__gradlab_notebook__.js"));
+    const requireNode = createRequire(join(cwd, "__gradlab_notebook__.js"));
+    const requireFromNotebook = Object.assign(
+      (id: string): unknown =>
+        id === "tslab" && this.tslabModule !== undefined ? this.tslabModule : requireNode(id),
+      requireNode,
+    );
+    const localModules = this.localModules;
     const poll = (): void => {
       const flag = session.interruptFlag();
       if (flag !== undefined && Atomics.load(flag, 0) !== 0) throw new KeyboardInterrupt();
     };
-    const runtime = {
+    const runtime: CellRuntime = {
       import: (specifier: unknown, options?: ImportCallOptions): Promise<unknown> => {
-        const url = resolveImport(String(specifier), cwd, overrides);
-        return options === undefined ? import(url) : import(url, options);
+        const name = String(specifier);
+        const resolved = resolveImport(name, cwd, overrides);
+        if (overrides[name] !== undefined)
+          return options === undefined ? import(resolved) : import(resolved, options);
+        return localModules.import(resolved, options);
       },
       require: (specifier: string): unknown => requireFromNotebook(specifier),
       pick: (ns: Record<string, unknown>, name: string): unknown => {
@@ -315,7 +418,7 @@ class TypeScriptExecutor implements CellExecutor {
         poll();
         return value;
       },
-      t: poll,
+      t: (_line: number) => poll(),
       meta: {
         url: pathToFileURL(join(cwd, "notebook.ts")).href,
         filename: join(cwd, "notebook.ts"),
@@ -323,7 +426,8 @@ class TypeScriptExecutor implements CellExecutor {
         resolve: (specifier: string): string => resolveImport(specifier, cwd, overrides),
       },
     };
-    Object.defineProperty(globalThis, Symbol.for("gradlab.cellRuntime"), {
+    this.runtime = runtime;
+    Object.defineProperty(globalThis, CELL_RUNTIME, {
       value: runtime,
       configurable: true,
       writable: true,
@@ -358,6 +462,20 @@ class TypeScriptExecutor implements CellExecutor {
     process.on("unhandledRejection", report("Unhandled promise rejection"));
   }
 }
+
+/** The object compiled cells receive as `__gl$` (see cellTransformer.ts for its calls). */
+interface CellRuntime {
+  import(specifier: unknown, options?: ImportCallOptions): Promise<unknown>;
+  require(specifier: string): unknown;
+  pick(ns: Record<string, unknown>, name: string): unknown;
+  ck<T>(value: T): T;
+  /** A loop iteration at a line of the cell: stops the cell when an interrupt is pending. */
+  t(line: number): void;
+  meta: { url: string; filename: string; dirname: string; resolve(specifier: string): string };
+}
+
+/** Where the wrapper of scriptWrapper.ts finds the runtime. */
+const CELL_RUNTIME = Symbol.for("gradlab.cellRuntime");
 
 const INTERRUPT_GRACE_MS = 150;
 
@@ -417,16 +535,16 @@ function diagnosticsOutcome(
   const lines = code.split("\n");
   const traceback: string[] = [];
   for (const d of diagnostics) {
-    const where = `${label}:${d.line + 1}:${d.column + 1}`;
+    const where = `${d.file ?? label}:${d.line + 1}:${d.column + 1}`;
     traceback.push(`${where} - ${d.code ? `error TS${d.code}: ` : ""}${d.message}`);
-    const text = lines[d.line];
+    const text = d.file !== undefined ? d.lineText : lines[d.line];
     if (text !== undefined) traceback.push(`  ${text}`, `  ${" ".repeat(d.column)}^`);
   }
   const first = diagnostics[0]!;
   return {
     status: "error",
     ename,
-    evalue: `${label}:${first.line + 1}:${first.column + 1} ${first.message}`,
+    evalue: `${first.file ?? label}:${first.line + 1}:${first.column + 1} ${first.message}`,
     traceback: [`${ename}: ${diagnostics.length} problem(s)`, ...traceback],
   };
 }
@@ -456,4 +574,25 @@ function protectedGlobalNames(): Set<string> {
     "clearInterval",
     "clearImmediate",
   ]);
+}
+
+/** Transpiles a local TypeScript module for the loader hooks (with a map for its frames). */
+async function loadModuleTranspiler(): Promise<
+  (source: string, path: string) => { code: string; map: string | undefined }
+> {
+  const { default: ts } = await import("typescript");
+  return (source, path) => {
+    const out = ts.transpileModule(source, {
+      fileName: path,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        sourceMap: true,
+        esModuleInterop: true,
+        experimentalDecorators: true,
+        useDefineForClassFields: true,
+      },
+    });
+    return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n"), map: out.sourceMapText };
+  };
 }

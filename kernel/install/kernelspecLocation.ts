@@ -1,7 +1,7 @@
 // Where Jupyter looks for kernelspecs (jupyter_core.paths), computed without Python:
 // the user data folder, a prefix's share/jupyter, or the active environment's prefix.
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 
 export type InstallScope = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
@@ -50,4 +50,20 @@ export function kernelsDir(scope: InstallScope, env: NodeJS.ProcessEnv = process
     case "prefix":
       return join(scope.dir, "share", "jupyter", "kernels");
   }
+}
+
+/**
+ * What to tell a user who installed into `--prefix DIR`: Jupyter looks there only when
+ * DIR/share/jupyter is on JUPYTER_PATH.
+ * @example
+ * jupyterPathHint("/opt/k"); // "Jupyter finds it when JUPYTER_PATH includes /opt/k/share/jupyter:\n  export JUPYTER_PATH=/opt/k/share/jupyter..."
+ */
+export function jupyterPathHint(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dataDir = join(resolve(prefix), "share", "jupyter");
+  const current = env["JUPYTER_PATH"];
+  const entries = current ? current.split(delimiter).filter((e) => e !== "") : [];
+  if (entries.some((e) => resolve(e) === dataDir))
+    return `JUPYTER_PATH already includes ${dataDir}: Jupyter will find the kernel.`;
+  const value = [dataDir, ...entries].join(delimiter);
+  return `Jupyter finds it when JUPYTER_PATH includes ${dataDir}:\n  export JUPYTER_PATH=${value}`;
 }

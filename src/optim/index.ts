@@ -7,7 +7,7 @@ export { adam, adamw, Adam, type AdamOptions } from "./adam.js";
 export { rmsprop, Rmsprop, type RmspropOptions } from "./rmsprop.js";
 export { adagrad, Adagrad, type AdagradOptions } from "./adagrad.js";
 export { lbfgs, Lbfgs, type LbfgsOptions, type LbfgsState } from "./lbfgs.js";
-export { strongWolfe, cubicInterpolate } from "./strongWolfe.js";
+export * as lineSearch from "./lineSearch.js";
 export { clipGradNorm } from "./clipGradNorm.js";
 export * as schedule from "./schedules.js";
 export { LrSchedule } from "./schedules.js";

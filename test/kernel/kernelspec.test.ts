@@ -4,7 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { installKernelspec, uninstallKernelspec } from "../../kernel/install/kernelspec.js";
+import {
+  installKernelspec,
+  KERNEL_NODE_OPTIONS,
+  uninstallKernelspec,
+} from "../../kernel/install/kernelspec.js";
 import { kernelsDir, userDataDir } from "../../kernel/install/kernelspecLocation.js";
 import { logoPng } from "../../kernel/install/logoPng.js";
 
@@ -15,8 +19,9 @@ test("install writes kernel.json with the absolute node path, message interrupts
     assert.equal(dir, join(root, "share", "jupyter", "kernels", "gradlab-test"));
     const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8"));
     assert.equal(spec.argv[0], process.execPath);
-    assert.match(spec.argv[1], /kernel[\\/]cli\.js$/);
-    assert.deepEqual(spec.argv.slice(2), ["kernel", "--connection-file", "{connection_file}"]);
+    assert.deepEqual(spec.argv.slice(1, -4), [...KERNEL_NODE_OPTIONS]);
+    assert.match(spec.argv.at(-4), /kernel[\\/]cli\.js$/);
+    assert.deepEqual(spec.argv.slice(-3), ["kernel", "--connection-file", "{connection_file}"]);
     assert.equal(spec.interrupt_mode, "message");
     assert.equal(spec.language, "typescript");
     assert.deepEqual(spec.env, {
@@ -43,12 +48,17 @@ test("install writes kernel.json with the absolute node path, message interrupts
   }
 });
 
-test("--warm-up puts the flag on the kernel's command line", () => {
+test("--no-warm-up puts the flag on the kernel's command line", () => {
   const root = mkdtempSync(join(tmpdir(), "gradlab-spec-"));
   try {
-    const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, warmUp: true });
+    const dir = installKernelspec({ scope: { kind: "prefix", dir: root }, warmUp: false });
     const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8"));
-    assert.deepEqual(spec.argv.slice(2), ["kernel", "--warm-up", "--connection-file", "{connection_file}"]);
+    assert.deepEqual(spec.argv.slice(-4), [
+      "kernel",
+      "--no-warm-up",
+      "--connection-file",
+      "{connection_file}",
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
