@@ -56,10 +56,15 @@ describe("Figure bundle", () => {
     assert.match(surface().mimeBundle()["text/html"] as string, /needsFull=true/);
   });
 
-  test("element ids are unique per rendering", () => {
+  test("element ids are the same for every rendering of a figure and differ between figures", () => {
     const f = line();
     const id = (html: string): string => /id="([^"]+)"/.exec(html)![1];
-    assert.notEqual(id(f.mimeBundle()["text/html"] as string), id(f.mimeBundle()["text/html"] as string));
+    assert.equal(id(f.mimeBundle()["text/html"] as string), id(f.mimeBundle()["text/html"] as string));
+    assert.notEqual(
+      id(f.mimeBundle()["text/html"] as string),
+      id(surface().mimeBundle()["text/html"] as string),
+    );
+    assert.doesNotMatch(f.mimeBundle()["text/html"] as string, new RegExp(process.pid.toString(36)));
   });
 });
 
