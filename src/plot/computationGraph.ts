@@ -143,7 +143,10 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
   const py = (i: number): number => -slot[i];
   const ex: (number | null)[] = [];
   const ey: (number | null)[] = [];
-  for (const [a, b] of edges) (ex.push(px(a), px(b), null), ey.push(py(a), py(b), null));
+  for (const [a, b] of edges) {
+    ex.push(px(a), px(b), null);
+    ey.push(py(a), py(b), null);
+  }
   const colorOf = (n: GraphNodeInfo): string =>
     n.id === ids.get(output) ? "#d62728" : n.op !== null ? "#1f77b4" : n.grad === "—" ? "#999999" : "#2ca02c";
   const labelText = (n: GraphNodeInfo): string => `<b>${n.label}</b><br>value ${n.value}<br>grad ${n.grad}`;

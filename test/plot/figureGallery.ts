@@ -1,5 +1,5 @@
 // One figure of every kind, built from real tensors: shared by the browser tests.
-import { tensor, scalar, analyze, loss, type Tensor } from "../../src/index.js";
+import { tensor, scalar, analyze, loss, table, type Tensor } from "../../src/index.js";
 import * as plot from "../../src/plot/index.js";
 
 /** Himmelblau's function: four minima, a good picture of a gradient field. */
@@ -141,5 +141,13 @@ export function galleryEntries(): Record<string, unknown> {
       { requiresGrad: true },
     ),
     analyzeReport: analyze(loss.hinge),
+    table: table(
+      [
+        { optimizer: "gradient descent", "evals to f < 1e-3": 2713, "final f": 0.000812345 },
+        { optimizer: "adam", "evals to f < 1e-3": 655, "final f": 3.2e-9 },
+        { optimizer: "genetic algorithm", "evals to f < 1e-3": 20040, "final f": 0.0001234 },
+      ],
+      { title: "Rosenbrock from (−1.5, 2)" },
+    ),
   };
 }
