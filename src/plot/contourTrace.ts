@@ -35,15 +35,16 @@ export function wantsLogScale(values: ArrayLike<number>): boolean {
 }
 
 /**
- * The offset added before log10(f − min + ε): a low percentile of f − min, so valley floors that
- * a grid samples at varying distances from the true minimum do not turn into spikes.
+ * The offset added before log10(f − min + ε): the 10th percentile of f − min. It clips the
+ * deepest tenth of the values to a flat floor, so valley floors that a grid samples at varying
+ * distances from the true minimum do not turn into spikes.
  * @example
  * const eps = logFloor(values, min, max);
  */
 export function logFloor(values: ArrayLike<number>, min: number, max: number): number {
   const above = Array.from(values, (v) => v - min).filter((v) => Number.isFinite(v) && v > 0);
   above.sort((a, b) => a - b);
-  const q = above.length > 0 ? above[Math.floor(0.02 * (above.length - 1))] : 0;
+  const q = above.length > 0 ? above[Math.floor(0.1 * (above.length - 1))] : 0;
   return Math.max(q, (max - min) * 1e-6, 1e-12);
 }
 /** Light greys, for contours under coloured optimizer paths. */

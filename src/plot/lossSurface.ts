@@ -23,6 +23,14 @@ export interface LossSurfaceOptions extends FigureOptions {
   colorscale?: string;
 }
 
+/** Most points of a path drawn over a surface. */
+export const MAX_SURFACE_PATH_POINTS = 400;
+
+function evenIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
+}
+
 /** Surface grid cap per axis, so the figure JSON stays small. */
 export const MAX_SURFACE_PER_AXIS = 100;
 
@@ -87,6 +95,20 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
     },
   ];
   at = g.xs.length;
+  // the surface's height at (x, y) as plotly draws it: bilinear between grid points
+  const surfaceAt = (x: number, y: number): number => {
+    const fx = ((x - xr[0]) / (xr[1] - xr[0])) * (n - 1);
+    const fy = ((y - yr[0]) / (yr[1] - yr[0])) * (n - 1);
+    if (!(fx >= 0 && fx <= n - 1 && fy >= 0 && fy <= n - 1)) return -Infinity;
+    const c = Math.min(n - 2, Math.floor(fx));
+    const r = Math.min(n - 2, Math.floor(fy));
+    const tx = fx - c;
+    const ty = fy - r;
+    const v = (rr: number, cc: number): number => z[rr][cc] ?? -Infinity;
+    return (
+      (1 - ty) * ((1 - tx) * v(r, c) + tx * v(r, c + 1)) + ty * ((1 - tx) * v(r + 1, c) + tx * v(r + 1, c + 1))
+    );
+  };
   const zLow = shown(min);
   const zHigh = shown(max);
   const zSpan = zHigh - zLow || 1;
@@ -96,10 +118,18 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
   const lift = 0.03 * zSpan;
   paths.forEach((p, i) => {
     const color = RUN_COLORS[i % RUN_COLORS.length];
-    const pz = Array.from(values.subarray(at, at + p.x.length), (v) => significant(shown(v) + lift, 5));
+    const pathValues = values.subarray(at, at + p.x.length);
     at += p.x.length;
-    const px = p.x.map((v) => q(v));
-    const py = p.y.map((v) => q(v));
+    // long paths are thinned evenly (both ends kept): each is drawn twice, on the surface and the floor
+    const keep = evenIndices(p.x.length, MAX_SURFACE_PATH_POINTS);
+    if (keep.length < p.x.length) notes.push(`path "${p.name}" thinned from ${p.x.length} to ${keep.length} points`);
+    // the drawn surface interpolates between grid points and, in a narrow valley, passes above
+    // the path's true values: a path rides on whichever is higher, so it is never hidden
+    const pz = keep.map((k) =>
+      significant(Math.max(shown(pathValues[k]), surfaceAt(p.x[k], p.y[k])) + lift, 5),
+    );
+    const px = keep.map((k) => q(p.x[k]));
+    const py = keep.map((k) => q(p.y[k]));
     data.push({
       type: "scatter3d",
       mode: "lines",
@@ -111,6 +141,7 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
       line: { color, width: 6 },
     });
     const last = p.x.length - 1;
+    const lastShown = px.length - 1;
     if (last < 0) return;
     data.push({
       type: "scatter3d",
@@ -130,9 +161,9 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
       name: `${p.name} start/end`,
       legendgroup: p.name,
       showlegend: false,
-      x: [px[0], px[last], px[0], px[last]],
-      y: [py[0], py[last], py[0], py[last]],
-      z: [pz[0], pz[last], significant(floor, 5), significant(floor, 5)],
+      x: [px[0], px[lastShown], px[0], px[lastShown]],
+      y: [py[0], py[lastShown], py[0], py[lastShown]],
+      z: [pz[0], pz[lastShown], significant(floor, 5), significant(floor, 5)],
       text: ["start", "end", "start", "end"],
       marker: {
         color: ["#ffffff", color, "#ffffff", color],
