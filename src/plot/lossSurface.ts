@@ -106,7 +106,8 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
     const ty = fy - r;
     const v = (rr: number, cc: number): number => z[rr][cc] ?? -Infinity;
     return (
-      (1 - ty) * ((1 - tx) * v(r, c) + tx * v(r, c + 1)) + ty * ((1 - tx) * v(r + 1, c) + tx * v(r + 1, c + 1))
+      (1 - ty) * ((1 - tx) * v(r, c) + tx * v(r, c + 1)) +
+      ty * ((1 - tx) * v(r + 1, c) + tx * v(r + 1, c + 1))
     );
   };
   const zLow = shown(min);
@@ -122,7 +123,8 @@ export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figur
     at += p.x.length;
     // long paths are thinned evenly (both ends kept): each is drawn twice, on the surface and the floor
     const keep = evenIndices(p.x.length, MAX_SURFACE_PATH_POINTS);
-    if (keep.length < p.x.length) notes.push(`path "${p.name}" thinned from ${p.x.length} to ${keep.length} points`);
+    if (keep.length < p.x.length)
+      notes.push(`path "${p.name}" thinned from ${p.x.length} to ${keep.length} points`);
     // the drawn surface interpolates between grid points and, in a narrow valley, passes above
     // the path's true values: a path rides on whichever is higher, so it is never hidden
     const pz = keep.map((k) =>
