@@ -2,6 +2,7 @@
 // regression test compares against: `npm run build && node scripts/figure-screenshots.mjs`.
 // Fonts come from Debian's fonts-dejavu-core (installed by .ci/run), so CI draws the same text.
 import { mkdirSync } from "node:fs";
+import process from "node:process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,7 +18,7 @@ try {
   const shots = await shootGallery(browser, galleryEntries(), dir);
   for (const s of shots) {
     const problems = [...s.dom.overlaps, ...s.dom.untitledAxes, ...s.dom.sameColour];
-    console.log(`${s.file}${problems.length > 0 ? `  PROBLEMS: ${problems.join("; ")}` : ""}`);
+    process.stdout.write(`${s.file}${problems.length > 0 ? `  PROBLEMS: ${problems.join("; ")}` : ""}\n`);
   }
 } finally {
   await browser.close();
