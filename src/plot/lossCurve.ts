@@ -112,6 +112,11 @@ export function bucketMeans(
   return out;
 }
 
+function legendOffset(opts: LossCurveOptions): number {
+  const plotHeight = (opts.height ?? 450) - (opts.title !== undefined ? 50 : 30) - 50;
+  return Math.min(0.6, 62 / Math.max(plotHeight, 100));
+}
+
 /**
  * The loss-curve figure of already-normalized runs (shared with liveLossCurve).
  * @example
@@ -190,7 +195,8 @@ export function lossCurveFromRuns(runs: LossRun[], opts: LossCurveOptions): Figu
   const layout = baseLayout(opts, {
     xaxis: { title: { text: opts.xLabel ?? "step" } },
     yaxis: { title: { text: opts.yLabel ?? "loss" }, type: opts.logY ? "log" : "linear", ...logTicks },
-    legend: { orientation: "h", y: -0.2 },
+    // the legend sits a fixed distance below the x axis title, whatever the figure's height
+    legend: { orientation: "h", yanchor: "top", y: -legendOffset(opts) },
     hovermode: "x unified",
   });
   return new Figure(data, layout, { kind: "lossCurve", notes });

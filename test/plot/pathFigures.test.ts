@@ -99,10 +99,11 @@ describe("lossSurface", () => {
     }
     const p = fig.data[1] as unknown as { type: string; x: number[]; y: number[]; z: number[] };
     assert.equal(p.type, "scatter3d");
-    const lift = p.z[0] - bowlValue(path[0][0], path[0][1]);
-    assert.ok(lift > 0 && lift < 0.05 * 30, "slightly above the surface");
-    for (let i = 0; i < path.length; i++)
-      assert.ok(Math.abs(p.z[i] - lift - bowlValue(path[i][0], path[i][1])) < 1e-3);
+    // every point rides a little above f (and above the drawn, interpolated surface)
+    for (let i = 0; i < path.length; i++) {
+      const above = p.z[i] - bowlValue(path[i][0], path[i][1]);
+      assert.ok(above > 0 && above < 0.1 * 30, `point ${i} is ${above} above f`);
+    }
     assert.ok(
       Buffer.byteLength(JSON.stringify(lossSurface(bowl, { n: 200 }).toJSON())) < 150_000,
       "capped at 100×100",
