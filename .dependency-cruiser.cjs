@@ -95,9 +95,12 @@ module.exports = {
       name: "kernel-not-to-tensors",
       severity: "error",
       comment:
-        "The kernel uses only the library's display host and figure HTML, not its tensors or autodiff.",
+        "The kernel uses only the library's display host, figure HTML and tables, not its tensors or autodiff.",
       from: { path: "^kernel/" },
-      to: { path: "^src/", pathNot: ["^src/displayHost\\.ts$", "^src/plot/(figureHtml|plotlyLoader)\\.ts$"] },
+      to: {
+        path: "^src/",
+        pathNot: ["^src/displayHost\\.ts$", "^src/plot/(figureHtml|plotlyLoader|table)\\.ts$"],
+      },
     },
   ],
   options: {

@@ -147,6 +147,7 @@ export { analyze, type AnalysisReport, type AnalyzeOptions } from "./analyze/ana
 export { smooth, straightThrough, type SmoothOptions } from "./analyze/smooth.js";
 export * as optim from "./optim/index.js";
 export * as plot from "./plot/index.js";
+export { table, Table, type TableOptions } from "./plot/table.js";
 export * as data from "./data/index.js";
 export * from "./train/index.js";
 export * as widgets from "./widgets/index.js";

@@ -52,6 +52,15 @@ interface GradlabDisplay {
   text(text: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
   /** Runs JavaScript in front ends that allow it. @example display.javascript("console.log(1)") */
   javascript(code: string, options?: GradlabDisplayOptions): GradlabDisplayHandle;
+  /**
+   * Shows rows (objects) or columns (arrays by name) as a table: HTML, Markdown and aligned text,
+   * numbers to \`digits\` significant digits (default 4).
+   * @example display.table([{ optimizer: "adam", loss: 0.0123 }], { title: "results" })
+   */
+  table(
+    rows: ReadonlyArray<Record<string, unknown>> | Record<string, ArrayLike<unknown>>,
+    options?: GradlabDisplayOptions & { columns?: string[]; digits?: number; title?: string },
+  ): GradlabDisplayHandle;
 }
 
 /**

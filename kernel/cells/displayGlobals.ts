@@ -4,6 +4,9 @@ import type { MimeBundle } from "../executorContract.js";
 import { DISPLAY_HOST, type DisplayHost } from "../../src/displayHost.js";
 import type { CellSession } from "./cellSession.js";
 import { bundleOf, isMimeBundle, normalizeBundle } from "./mimeBundle.js";
+import { Table, type TableOptions } from "../../src/plot/table.js";
+
+type TableInput = ConstructorParameters<typeof Table>[0];
 
 /** Brand of display handles: a cell ending in display(...) shows the display, not the handle. */
 export const DISPLAY_HANDLE: unique symbol = Symbol.for("gradlab.displayHandle") as never;
@@ -46,6 +49,7 @@ export interface DisplayFunction {
   latex(tex: string, options?: DisplayCallOptions): DisplayHandle;
   text(text: string, options?: DisplayCallOptions): DisplayHandle;
   javascript(code: string, options?: DisplayCallOptions): DisplayHandle;
+  table(rows: TableInput, options?: DisplayCallOptions & TableOptions): DisplayHandle;
 }
 
 /**
@@ -93,6 +97,8 @@ export function createDisplay(session: CellSession): DisplayFunction {
     latex: helper("text/latex"),
     text: helper("text/plain"),
     javascript: helper("application/javascript"),
+    table: (rows: TableInput, options: DisplayCallOptions & TableOptions = {}): DisplayHandle =>
+      show(new Table(rows, options), options),
   }) as DisplayFunction;
 }
 

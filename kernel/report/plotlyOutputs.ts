@@ -1,7 +1,7 @@
 // Recognizing gradlab's plotly outputs in an executed notebook and fixing what a saved
 // notebook needs that a live session did not: the plotly.js loader output before the first
-// figure (cells cleared or run out of order leave figures without it), and figure element ids
-// that do not change from run to run.
+// figure, once (cells cleared or run out of order leave figures without it; a session that
+// drew 3-D after 2-D figures sent both builds).
 
 import type {
   CellOutput,
@@ -89,8 +89,9 @@ export function ensurePlotlyLoader(nb: Notebook): boolean {
 
 /**
  * Leaves exactly one plotly.js loader, right before the first figure, of the build every figure
- * needs (a session that showed a 3-D figure after 2-D ones sent both builds). For reports, where
- * the page is read as a whole; a notebook keeps what its kernel sent.
+ * needs (a session that showed a 3-D figure after 2-D ones sent both builds; cells cleared or run
+ * out of order left none before the first figure). For saved notebooks and reports, which are
+ * read as a whole page.
  * @example singlePlotlyLoader(copyOfNotebook); // then render it
  */
 export function singlePlotlyLoader(nb: Notebook): void {
@@ -116,29 +117,5 @@ export function singlePlotlyLoader(nb: Notebook): void {
       metadata: {},
     });
     return;
-  }
-}
-
-/**
- * Renumbers figure element ids (`gradlab-fig-<process token>-<n>`) in order of appearance, as
- * `gradlab-fig-saved-<k>`: the token changes per process and the counter depends on how often a
- * live figure redrew, so without this two runs of a notebook would not save identical outputs.
- * @example canonicalFigureIds(nb);
- */
-export function canonicalFigureIds(nb: Notebook): void {
-  const ids = new Map<string, string>();
-  const rename = (text: string): string =>
-    text.replace(/gradlab-fig-[a-z0-9]+-\d+/g, (id) => {
-      if (!ids.has(id)) ids.set(id, `gradlab-fig-saved-${ids.size + 1}`);
-      return ids.get(id)!;
-    });
-  for (const cell of nb.cells) {
-    if (cell.cell_type !== "code") continue;
-    for (const out of cell.outputs) {
-      if (out.output_type !== "display_data" && out.output_type !== "execute_result") continue;
-      const html = out.data["text/html"];
-      if (typeof html === "string") out.data["text/html"] = rename(html);
-      else if (Array.isArray(html)) out.data["text/html"] = html.map((l) => rename(String(l)));
-    }
   }
 }

@@ -76,11 +76,25 @@ export function readNotebook(path: string): Notebook {
 }
 
 /**
- * Serializes a notebook the way Jupyter does (1-space indent, trailing newline).
+ * Serializes a notebook the way Jupyter does (1-space indent, trailing newline), with arrays of
+ * numbers kept on one line.
  * @example serializeNotebook(nb).endsWith("}\n") // true
  */
 export function serializeNotebook(nb: Notebook): string {
-  return JSON.stringify(nb, null, 1) + "\n";
+  return compactNumberArrays(JSON.stringify(nb, null, 1)) + "\n";
+}
+
+// An array of plain numbers on one line: figures' JSON holds thousands of coordinates, and one
+// line per number (nbformat's indent 1) would triple a saved figure's size. Newlines only occur
+// between JSON tokens (strings escape theirs), so the pattern never touches string content.
+const NUMBER_ARRAY = /\[\n\s*(?:-?\d[\d.eE+-]*|null)(?:,\n\s*(?:-?\d[\d.eE+-]*|null))*\n\s*\]/g;
+
+/**
+ * JSON text with every multi-line array of numbers (and nulls) folded onto one line.
+ * @example compactNumberArrays('[\n 1,\n 2\n]') // "[1,2]"
+ */
+export function compactNumberArrays(json: string): string {
+  return json.replace(NUMBER_ARRAY, (m) => m.replace(/\s+/g, ""));
 }
 
 /**

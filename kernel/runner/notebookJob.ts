@@ -10,7 +10,7 @@ import { runNotebook, type CellFailure } from "./notebookRunner.js";
 import type { RunnerKernel } from "./runnerKernel.js";
 import type { RunProgress } from "./runProgress.js";
 import { validateNotebook } from "./notebookValidator.js";
-import { canonicalFigureIds, ensurePlotlyLoader } from "../report/plotlyOutputs.js";
+import { singlePlotlyLoader } from "../report/plotlyOutputs.js";
 
 export interface NotebookJob {
   input: string;
@@ -24,6 +24,8 @@ export interface NotebookJob {
   seed?: number | null;
   /** Render figures to PNG with Chromium (embedded for script-less viewers). */
   staticFigures?: boolean;
+  /** Figures as plotly JSON + PNG, no plotly.js and no HTML (for notebooks committed to git). */
+  lean?: boolean;
   chromium?: string;
   /** Run on a Jupyter Server instead of a local kernel process. */
   server?: { url: string; token: string; kernelName?: string };
@@ -83,10 +85,12 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
     process.off("SIGINT", onSigint);
     await kernel.shutdown().catch(() => {});
   }
-  canonicalFigureIds(nb);
-  ensurePlotlyLoader(nb);
   let staticCount = 0;
-  if (job.staticFigures) staticCount = await staticImages(nb, job);
+  if (job.lean) staticCount = await leanFigures(nb, job);
+  else {
+    singlePlotlyLoader(nb);
+    if (job.staticFigures) staticCount = await staticImages(nb, job);
+  }
   const problems = validateNotebook(nb);
   writeFileAtomic(output, serializeNotebook(nb));
   if (problems.length > 0) {
@@ -110,6 +114,19 @@ async function startKernel(job: NotebookJob, cwd: string): Promise<RunnerKernel>
   }
   const { ZmqKernelClient } = await import("./zmqKernelClient.js");
   return ZmqKernelClient.start({ argv: job.kernelArgv, cwd });
+}
+
+async function leanFigures(nb: Notebook, job: NotebookJob): Promise<number> {
+  const { findChromium, noChromiumMessage, leanStaticFigures } = await import("../report/staticFigures.js");
+  const chromium = findChromium(job.chromium);
+  if (chromium === null) {
+    (job.notice ?? ((t: string) => process.stderr.write(`${t}\n`)))(
+      noChromiumMessage(job.chromium, "--lean"),
+    );
+    singlePlotlyLoader(nb);
+    return 0;
+  }
+  return leanStaticFigures(nb, chromium);
 }
 
 async function staticImages(nb: Notebook, job: NotebookJob): Promise<number> {

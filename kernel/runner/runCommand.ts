@@ -15,6 +15,7 @@ interface RunFlags {
   allowErrors?: boolean;
   seed: string;
   static?: boolean;
+  lean?: boolean;
   chromium?: string;
   server?: string;
   token?: string;
@@ -45,7 +46,11 @@ export function registerRunnerCommands(program: Command): void {
     .option("--allow-errors", "keep running after a failing cell (exit code stays 0)")
     .option("--seed <n>", 'seed for gradlab\'s random generator ("none": leave it alone)', "0")
     .option("--static", "render figures to PNG with Chromium, for viewers that run no scripts")
-    .option("--chromium <path>", "the Chromium executable for --static")
+    .option(
+      "--lean",
+      "store figures as plotly JSON + a PNG (drawn with Chromium) and no plotly.js, for notebooks kept in git",
+    )
+    .option("--chromium <path>", "the Chromium executable for --static and --lean")
     .option("--server <url>", "execute on this Jupyter Server instead of a local kernel")
     .option("--token <token>", "the Jupyter Server's token")
     .option("--kernel-name <name>", "kernelspec to start on the server", "gradlab")
@@ -131,6 +136,7 @@ function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
     seed,
     allowErrors: flags.allowErrors,
     staticFigures: flags.static,
+    lean: flags.lean,
     chromium: flags.chromium,
     kernelArgv,
     server:

@@ -228,6 +228,9 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+// table cells: padded, numbers and words left-aligned in their column
+const CELL = "padding:2px 12px 2px 0;text-align:left";
+
 function makeReport(r: Omit<AnalysisReport, "toString">): AnalysisReport {
   const lines = [`${r.name} on [${r.range.map(fmt).join(", ")}]: ${r.differentiability}`];
   if (r.info)
@@ -257,13 +260,13 @@ function makeReport(r: Omit<AnalysisReport, "toString">): AnalysisReport {
       const rows = r.found
         .map(
           (p) =>
-            `<tr><td>${p.kind}</td><td>${fmt(p.x)}</td><td>${fmt(p.left)}</td><td>${fmt(p.right)}</td><td>${fmt(p.autodiff)}</td><td>${p.op ?? ""}</td></tr>`,
+            `<tr>${[p.kind, fmt(p.x), fmt(p.left), fmt(p.right), fmt(p.autodiff), p.op ?? ""].map((c) => `<td style="${CELL}">${c}</td>`).join("")}</tr>`,
         )
         .join("");
       const table =
         r.found.length === 0
           ? "<p>No kinks or jumps found: differentiable on this range.</p>"
-          : `<table><thead><tr><th>kind</th><th>x</th><th>f′(x⁻)</th><th>f′(x⁺)</th><th>autodiff</th><th>op</th></tr></thead><tbody>${rows}</tbody></table>`;
+          : `<table style="border-collapse:collapse"><thead><tr>${["kind", "x", "f′(x⁻)", "f′(x⁺)", "autodiff", "op"].map((h) => `<th style="${CELL};border-bottom:1px solid #999">${h}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table>`;
       const head =
         `<p><b>${escapeHtml(r.name)}</b> on [${r.range.map(fmt).join(", ")}]: <b>${r.differentiability}</b>` +
         (r.info

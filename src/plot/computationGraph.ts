@@ -149,6 +149,23 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
   }
   const colorOf = (n: GraphNodeInfo): string =>
     n.id === ids.get(output) ? "#d62728" : n.op !== null ? "#1f77b4" : n.grad === "—" ? "#999999" : "#2ca02c";
+  const labelText = (n: GraphNodeInfo): string => `<b>${n.label}</b><br>value ${n.value}<br>grad ${n.grad}`;
+  const layers = Math.max(...layer) + 1;
+  const widest = Math.max(...slot.map((s) => Math.abs(s))) * 2 + 1;
+  const height = opts.height ?? Math.max(320, 110 * widest + 80);
+  // pixels per layout unit, estimated, so arrows can stop at the edge of each node's box
+  const unitX = ((opts.width ?? 800) - 80) / (layers + 0.2);
+  const unitY = (height - 80) / (widest + 1.2);
+  const halfBox = (n: GraphNodeInfo): [number, number] => {
+    const longest = Math.max(n.label.length, `value ${n.value}`.length, `grad ${n.grad}`.length);
+    return [3.4 * longest + 6, 25];
+  };
+  const toEdge = (n: GraphNodeInfo, dx: number, dy: number): number => {
+    const [hw, hh] = halfBox(n);
+    const ax = Math.abs(dx) / Math.hypot(dx, dy);
+    const ay = Math.abs(dy) / Math.hypot(dx, dy);
+    return Math.min(ax > 0 ? hw / ax : Infinity, ay > 0 ? hh / ay : Infinity) + 2;
+  };
   const data: PlotlyTrace[] = [
     {
       type: "scatter",
@@ -166,52 +183,55 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
       name: "nodes",
       x: nodes.map((n) => px(n.id)),
       y: nodes.map((n) => py(n.id)),
-      marker: { size: 16, color: nodes.map(colorOf), line: { color: "#333", width: 1 } },
+      marker: { size: 30, color: "rgba(0,0,0,0)" },
       text: nodes.map((n) => `${n.label} [${n.shape.join("×")}]<br>value ${n.value}<br>grad ${n.grad}`),
       hoverinfo: "text",
       showlegend: false,
     },
   ];
-  // each edge's arrowhead points at the op that consumes the value
-  const arrows = edges.map(([a, b]) => ({
-    x: px(b),
-    y: py(b),
-    ax: px(a),
-    ay: py(a),
-    xref: "x",
-    yref: "y",
-    axref: "x",
-    ayref: "y",
-    showarrow: true,
-    arrowhead: 2,
-    arrowsize: 1,
-    arrowwidth: 1.2,
-    arrowcolor: "#999",
-    standoff: 11,
-    startstandoff: 9,
-    text: "",
-  }));
+  // each edge's arrowhead points at the op that consumes the value, stopping at its box
+  const arrows = edges.map(([a, b]) => {
+    const dx = (px(b) - px(a)) * unitX;
+    const dy = (py(b) - py(a)) * unitY;
+    return {
+      x: px(b),
+      y: py(b),
+      ax: px(a),
+      ay: py(a),
+      xref: "x",
+      yref: "y",
+      axref: "x",
+      ayref: "y",
+      showarrow: true,
+      arrowhead: 2,
+      arrowsize: 1,
+      arrowwidth: 1.2,
+      arrowcolor: "#999",
+      standoff: toEdge(nodes[b], dx, dy),
+      startstandoff: toEdge(nodes[a], dx, dy),
+      text: "",
+    };
+  });
+  // every node is its label box (opaque, bordered in the node's colour), so edges end at boxes
+  // instead of running under labels placed beside small markers
   const labels = nodes.map((n) => ({
     x: px(n.id),
     y: py(n.id),
     xref: "x",
     yref: "y",
     showarrow: false,
-    yshift: -34,
-    text: `<b>${n.label}</b><br>value ${n.value}<br>grad ${n.grad}`,
+    text: labelText(n),
     font: { size: 11 },
-    bgcolor: "rgba(255,255,255,0.85)",
+    bgcolor: "#ffffff",
     bordercolor: colorOf(n),
-    borderwidth: 1,
-    borderpad: 2,
+    borderwidth: 2,
+    borderpad: 3,
   }));
-  const layers = Math.max(...layer) + 1;
-  const widest = Math.max(...slot.map((s) => Math.abs(s))) * 2 + 1;
   const layout = baseLayout(opts, {
     xaxis: { visible: false, range: [-0.6, layers - 0.4] },
-    yaxis: { visible: false, range: [-(widest / 2) - 0.7, widest / 2 + 0.5] },
+    yaxis: { visible: false, range: [-(widest / 2) - 0.6, widest / 2 + 0.6] },
     annotations: [...arrows, ...labels],
-    height: opts.height ?? Math.max(320, 110 * widest + 80),
+    height,
     hovermode: "closest",
   });
   const out = nodes[ids.get(output)!];

@@ -3,12 +3,50 @@
 import type { PlotlyTrace } from "./figure.js";
 import { evenlySpaced, roundValues } from "./compactNumbers.js";
 
-/** Light colours for a contour under arrows or paths: low values white, high values blue-grey. */
+/**
+ * Light colours for a contour under arrows or paths: low values white, high values blue-grey.
+ * Most of the change sits in the lower part, where a loss's interesting values are.
+ */
 export const LIGHT_BLUES = [
   [0, "#ffffff"],
-  [0.5, "#c6d8ea"],
-  [1, "#5b7fa6"],
+  [0.08, "#e2edf7"],
+  [0.25, "#bcd3e9"],
+  [0.55, "#8fb2d5"],
+  [1, "#4f79a6"],
 ];
+
+/** Dynamic range above which "auto" draws log10(f − min): the low values would share one colour. */
+export const LOG_SCALE_RANGE = 1e3;
+
+/**
+ * Whether values span so many orders of magnitude above their minimum that a linear colour
+ * scale hides the low ones: (max − min) / (1st percentile − min) above LOG_SCALE_RANGE.
+ * @example
+ * wantsLogScale(rosenbrockGridValues); // true
+ */
+export function wantsLogScale(values: ArrayLike<number>): boolean {
+  const finite = Array.from(values).filter((v) => Number.isFinite(v));
+  if (finite.length < 4) return false;
+  finite.sort((a, b) => a - b);
+  const min = finite[0];
+  const range = finite[finite.length - 1] - min;
+  const low = finite[Math.floor(0.01 * (finite.length - 1))] - min;
+  return range > 0 && range > LOG_SCALE_RANGE * Math.max(low, range * 1e-12);
+}
+
+/**
+ * The offset added before log10(f − min + ε): the 10th percentile of f − min. It clips the
+ * deepest tenth of the values to a flat floor, so valley floors that a grid samples at varying
+ * distances from the true minimum do not turn into spikes.
+ * @example
+ * const eps = logFloor(values, min, max);
+ */
+export function logFloor(values: ArrayLike<number>, min: number, max: number): number {
+  const above = Array.from(values, (v) => v - min).filter((v) => Number.isFinite(v) && v > 0);
+  above.sort((a, b) => a - b);
+  const q = above.length > 0 ? above[Math.floor(0.1 * (above.length - 1))] : 0;
+  return Math.max(q, (max - min) * 1e-6, 1e-12);
+}
 /** Light greys, for contours under coloured optimizer paths. */
 export const LIGHT_GREYS = [
   [0, "#ffffff"],
@@ -43,8 +81,8 @@ export function gridPoints(grid: Grid): { xs: Float64Array; ys: Float64Array } {
 }
 
 export interface ContourStyle {
-  /** Show log10(f − min f + ε) so valleys of badly scaled functions (Rosenbrock) show. */
-  logZ?: boolean;
+  /** Show log10(f − min f + ε) so valleys of badly scaled functions (Rosenbrock) show; "auto" (default) when the dynamic range exceeds LOG_SCALE_RANGE. */
+  logZ?: boolean | "auto";
   colorscale?: string | Array<[number, string]> | (string | number)[][];
   showscale?: boolean;
   name?: string;
@@ -60,7 +98,8 @@ export interface ContourStyle {
 export function contourTrace(grid: Grid, values: ArrayLike<number>, style: ContourStyle = {}): PlotlyTrace {
   let shown: ArrayLike<number> = values;
   let title = "f";
-  if (style.logZ) {
+  const logZ = style.logZ === undefined || style.logZ === "auto" ? wantsLogScale(values) : style.logZ;
+  if (logZ) {
     let min = Infinity;
     let max = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -69,7 +108,7 @@ export function contourTrace(grid: Grid, values: ArrayLike<number>, style: Conto
         max = Math.max(max, values[i]);
       }
     }
-    const eps = Math.max((max - min) * 1e-6, 1e-12);
+    const eps = logFloor(values, min, max);
     shown = Array.from(values, (v) => Math.log10(v - min + eps));
     title = "log₁₀(f − min)";
   }
@@ -93,6 +132,6 @@ export function contourTrace(grid: Grid, values: ArrayLike<number>, style: Conto
     line: { width: 0.5, color: "rgba(255,255,255,0.6)" },
     showscale: style.showscale ?? true,
     colorbar: { title: { text: title, side: "right" }, x: 1.02, len: 0.9, thickness: 14 },
-    hovertemplate: `x=%{x:.4g}<br>y=%{y:.4g}<br>${style.logZ ? "log f" : "f"}=%{z:.4g}<extra></extra>`,
+    hovertemplate: `x=%{x:.4g}<br>y=%{y:.4g}<br>${logZ ? "log f" : "f"}=%{z:.4g}<extra></extra>`,
   };
 }

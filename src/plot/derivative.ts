@@ -7,6 +7,7 @@ import { Figure, baseLayout, type FigureOptions, type PlotlyTrace } from "./figu
 import { evaluate1D, type Function1D } from "./gridEvaluation.js";
 import { evenlySpaced, quantizer, significant } from "./compactNumbers.js";
 import { checkCount, checkRange } from "./optionChecks.js";
+import { parameterNames } from "./parameterNames.js";
 
 /** A point where f is not differentiable. */
 export interface KinkMark {
@@ -114,6 +115,55 @@ function fmt(v: number): string {
   return String(significant(v, 4));
 }
 
+// x and y with a gap (null) inserted in every sample interval holding one of `breaks`, so a
+// line is not drawn across a jump of f or of f′.
+function brokenAt(
+  xs: Float64Array,
+  ys: Float64Array,
+  breaks: number[],
+  qx: (v: number) => number | null,
+  round: (v: number) => number | null,
+): { x: (number | null)[]; y: (number | null)[] } {
+  const x: (number | null)[] = [];
+  const y: (number | null)[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    x.push(qx(xs[i]));
+    y.push(round(ys[i]));
+    const next = xs[i + 1];
+    if (next !== undefined && breaks.some((b) => b >= xs[i] && b <= next)) {
+      x.push(qx((xs[i] + next) / 2));
+      y.push(null);
+    }
+  }
+  return { x, y };
+}
+
+// The f′ panel's range covers autodiff's values and the finite differences away from the marks,
+// so a spike of the finite difference cannot flatten the curve.
+function paddedRange(...series: Float64Array[]): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series)
+    for (const v of s)
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+  if (!(lo <= hi)) return undefined;
+  const pad = 0.1 * (hi - lo || Math.max(1, Math.abs(hi)));
+  return [significant(lo - pad, 4) ?? lo - pad, significant(hi + pad, 4) ?? hi + pad];
+}
+
+// "kink", "jumps", "kink and jump": what the marker trace's legend entry says.
+function markName(kinks: KinkMark[]): string {
+  const count = (kind: string): number => kinks.filter((k) => k.kind === kind).length;
+  const word = (kind: string): string | null => {
+    const n = count(kind);
+    return n === 0 ? null : n === 1 ? kind : `${kind}s`;
+  };
+  return [word("kink"), word("jump")].filter((w) => w !== null).join(" and ") || "marks";
+}
+
 /**
  * f, its autodiff derivative and the central finite-difference estimate on an interval, with
  * kinks and jumps marked. f receives a 1-D tensor of all sample points and must work
@@ -164,16 +214,20 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
       `${kinks.map((k) => `${k.kind} at x=${fmt(k.x)} (f′ ${fmt(k.left)} | ${fmt(k.right)})`).join(", ")}`,
     );
 
+  // the finite difference straddling a kink or jump measures the break, not a derivative
+  const nearMark = (xi: number): boolean => kinks.some((k) => Math.abs(xi - k.x) <= 2 * h);
+  const fdShown = fd.map((v, i) => (nearMark(xs[i]) ? NaN : v));
   const qx = quantizer(span);
-  const x = Array.from(xs, (v) => qx(v));
-  const round = (arr: Float64Array): (number | null)[] => Array.from(arr, (v) => significant(v, 6, 1e-12));
+  const round = (v: number): number | null => significant(v, 6, 1e-12);
+  const jumps = kinks.filter((k) => k.kind === "jump").map((k) => k.x);
+  const allMarks = kinks.map((k) => k.x);
+  const xTitle = opts.xLabel ?? parameterNames(f)[0] ?? "x";
   const data: PlotlyTrace[] = [
     {
       type: "scatter",
       mode: "lines",
       name: "f(x)",
-      x,
-      y: round(values),
+      ...brokenAt(xs, values, jumps, qx, round),
       line: { color: "#1f77b4", width: 2 },
       yaxis: "y",
     },
@@ -181,8 +235,7 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
       type: "scatter",
       mode: "lines",
       name: "f′(x) autodiff",
-      x,
-      y: round(grads),
+      ...brokenAt(xs, grads, allMarks, qx, round),
       line: { color: "#d62728", width: 2 },
       yaxis: "y2",
     },
@@ -190,8 +243,7 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
       type: "scatter",
       mode: "lines",
       name: "finite difference",
-      x,
-      y: round(fd),
+      ...brokenAt(xs, fdShown, allMarks, qx, round),
       line: { color: "#ff7f0e", width: 2, dash: "dot" },
       yaxis: "y2",
     },
@@ -210,7 +262,7 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
     data.push({
       type: "scatter",
       mode: "markers",
-      name: "kinks",
+      name: markName(kinks),
       x: kinks.map((k) => k.x),
       y: Array.from(fAt, (v) => significant(v, 6)),
       marker: { symbol: "x", size: 11, color: "#111" },
@@ -251,15 +303,15 @@ export function derivative(f: Function1D, opts: DerivativeOptions = {}): Derivat
         y: sideY,
         text: sideText,
         hoverinfo: "text",
-        marker: { symbol: "circle-open", size: 10, color: "#111", line: { width: 2 } },
+        marker: { symbol: "circle-open", size: 10, color: "#9467bd", line: { width: 2 } },
         yaxis: "y2",
       });
     }
   }
   const layout = baseLayout(opts, {
-    xaxis: { title: { text: "x" }, anchor: "y2", range: [a, b] },
-    yaxis: { title: { text: "f(x)" }, domain: [0.55, 1] },
-    yaxis2: { title: { text: "f′(x)" }, domain: [0, 0.45] },
+    xaxis: { title: { text: xTitle }, anchor: "y2", range: [a, b] },
+    yaxis: { title: { text: opts.yLabel ?? "f" }, domain: [0.55, 1] },
+    yaxis2: { title: { text: "f′" }, domain: [0, 0.45], range: paddedRange(grads, fdShown) },
     shapes,
     legend: { orientation: "h", y: -0.15 },
     height: opts.height ?? 520,

@@ -18,6 +18,10 @@ export interface FigureOptions {
   width?: number;
   /** Pixels (default 450 in plotly). */
   height?: number;
+  /** x axis title (each figure has a default: the function's parameter name, "step", ...). */
+  xLabel?: string;
+  /** y axis title (each figure has a default). */
+  yLabel?: string;
 }
 
 // Trace types the cartesian build of plotly.js registers; anything else needs the full build.

@@ -1,25 +1,23 @@
 // The text/html half of a figure's bundle: a div plus a script that draws it with the
 // page's window.Plotly. The script waits for plotly.js (its loader output may still be
 // parsing, or a full build may be needed for 3-D) and says so in the page if it never
-// comes; the div's initial text is what a reader sees where scripts never run.
+// comes; the div's initial text is what a reader sees where scripts never run. Equal figures
+// share an id (it hashes their content), so the script draws every not-yet-drawn element
+// carrying it, e.g. the same figure shown by an earlier kernel session still on the page.
+import { createHash } from "node:crypto";
 import { escapeForScript } from "./plotlyLoader.js";
 
 /** How long a figure's script waits for plotly.js before writing its message into the page. */
 export const PLOTLY_WAIT_MS = 15000;
 
-// Outputs from earlier kernel sessions stay on the page, so ids carry a per-process token,
-// not only a counter that restarts at 0.
-const processToken = `${Date.now().toString(36)}${process.pid.toString(36)}`;
-let figureCounter = 0;
-
 /**
- * A page-unique element id for one rendering of a figure.
+ * The element id of a figure: a hash of what it draws, so the same figure gets the same id in
+ * every run (saved notebooks stay byte-identical) and different figures different ids.
  * @example
- * nextFigureElementId(); // "gradlab-fig-m1x2y3z4ab-7"
+ * figureElementId('{"data":[]}'); // "gradlab-fig-3f1c0a9b7e2d4c61"
  */
-export function nextFigureElementId(): string {
-  figureCounter += 1;
-  return `gradlab-fig-${processToken}-${figureCounter}`;
+export function figureElementId(payload: string): string {
+  return `gradlab-fig-${createHash("sha256").update(payload).digest("hex").slice(0, 16)}`;
 }
 
 export interface FigureHtmlSpec {
@@ -41,10 +39,11 @@ function escapeHtml(text: string): string {
  * @example
  * const html = figureHtml({ data: [{ type: "scatter", y: [1, 3, 2] }], layout: {}, config: {}, needsFull: false, summary: "line" });
  */
-export function figureHtml(spec: FigureHtmlSpec, elementId: string = nextFigureElementId()): string {
+export function figureHtml(spec: FigureHtmlSpec): string {
   const width = typeof spec.layout.width === "number" ? `${spec.layout.width}px` : "100%";
   const height = typeof spec.layout.height === "number" ? `${spec.layout.height}px` : "450px";
   const payload = JSON.stringify({ data: spec.data, layout: spec.layout, config: spec.config });
+  const elementId = figureElementId(payload);
   const waiting =
     `gradlab figure: ${escapeHtml(spec.summary)}. It is drawn by JavaScript with plotly.js; ` +
     `if this text stays, scripts did not run here (an untrusted notebook?) or plotly.js is missing.`;
@@ -56,9 +55,10 @@ export function figureHtml(spec: FigureHtmlSpec, elementId: string = nextFigureE
     `(function(){var id=${JSON.stringify(elementId)},needsFull=${spec.needsFull},t0=Date.now(),spec=${payload};` +
     `function ready(){var P=window.Plotly;if(!P||typeof P.newPlot!=="function")return false;` +
     `if(!needsFull)return true;var g=window.gradlabPlotly;return !!(g&&g.full);}` +
-    `function go(){var el=document.getElementById(id);var late=Date.now()-t0>${PLOTLY_WAIT_MS};` +
-    `if(el&&ready()){el.innerHTML="";el.style.height="";window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);return;}` +
-    `if(late){if(el){var m=el.querySelector(".gradlab-msg");if(m){m.textContent=${JSON.stringify(missing)};m.style.color="#b00";}}return;}` +
+    `function pending(){return Array.prototype.filter.call(document.querySelectorAll('[id="'+id+'"]'),function(el){return !el.getAttribute("data-drawn");});}` +
+    `function go(){var els=pending();var late=Date.now()-t0>${PLOTLY_WAIT_MS};` +
+    `if(els.length&&ready()){els.forEach(function(el){el.setAttribute("data-drawn","1");el.innerHTML="";el.style.height="";window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);});return;}` +
+    `if(late){els.forEach(function(el){var m=el.querySelector(".gradlab-msg");if(m){m.textContent=${JSON.stringify(missing)};m.style.color="#b00";}});return;}` +
     `setTimeout(go,50);}go();})();`;
   return (
     `<div id="${elementId}" class="gradlab-figure" style="width:${width};min-height:${height}">` +

@@ -5,6 +5,7 @@ import { evaluate2D, type Function2D } from "./gridEvaluation.js";
 import { contourTrace, gridPoints, type Grid } from "./contourTrace.js";
 import { quiverTrace, type Arrow } from "./quiverTrace.js";
 import { checkCount, checkRange } from "./optionChecks.js";
+import { axisTitles2D } from "./parameterNames.js";
 
 export interface GradientFieldOptions extends FigureOptions {
   /** x range (default [-2, 2]). */
@@ -15,8 +16,8 @@ export interface GradientFieldOptions extends FigureOptions {
   n?: number | [number, number];
   /** Every arrow the same length, colour alone showing |∇f| (default true). */
   normalize?: boolean;
-  /** Draw f's contour under the arrows (default true); `{n}` is its resolution (default 100, at most 100), `logZ` shows log10(f − min). */
-  contour?: boolean | { n?: number; logZ?: boolean; levels?: number };
+  /** Draw f's contour under the arrows (default true); `{n}` is its resolution (default 60, at most 100), `logZ` shows log10(f − min) (default "auto": when f spans more than three orders of magnitude). */
+  contour?: boolean | { n?: number; logZ?: boolean | "auto"; levels?: number };
   /** Draw −∇f, the direction gradient descent moves (default false). */
   descent?: boolean;
 }
@@ -48,7 +49,7 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
     opts.contour === undefined || opts.contour === true ? {} : opts.contour === false ? null : opts.contour;
   let nc = 0;
   if (contourOpt !== null) {
-    const asked = checkCount(where, "contour.n", contourOpt.n ?? 100);
+    const asked = checkCount(where, "contour.n", contourOpt.n ?? 60);
     nc = Math.min(asked, MAX_CONTOUR_PER_AXIS);
     if (nc !== asked) notes.push(`contour downsampled from ${asked}×${asked} to ${nc}×${nc}`);
   }
@@ -104,10 +105,11 @@ export function gradientField(f: Function2D, opts: GradientFieldOptions = {}): F
       colorbarTitle: `|∇f|`,
     }),
   );
+  const [xTitle, yTitle] = axisTitles2D(f, opts);
   const layout = baseLayout(squareDefaults(opts), {
-    xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
+    xaxis: { title: { text: xTitle }, range: xr, constrain: "domain", zeroline: false },
     yaxis: {
-      title: { text: "y" },
+      title: { text: yTitle },
       range: yr,
       scaleanchor: "x",
       scaleratio: 1,

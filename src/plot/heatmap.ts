@@ -13,7 +13,9 @@ export interface HeatmapOptions extends FigureOptions {
   colorscale?: string;
   /** Write the values in the cells (default: when the matrix is at most 20×20). */
   showValues?: boolean;
+  /** Same as xLabel (kept for existing code). */
   xTitle?: string;
+  /** Same as yLabel. */
   yTitle?: string;
 }
 
@@ -94,9 +96,13 @@ export function heatmap(matrix: Tensor | ArrayLike<ArrayLike<number>>, opts: Hea
     ...(opts.title !== undefined
       ? { title: { text: opts.title, y: 1, yref: "container", yanchor: "top", pad: { t: 12 } } }
       : {}),
-    xaxis: { title: { text: opts.xTitle ?? "column" }, side: "top", ...(opts.x ? { type: "category" } : {}) },
+    xaxis: {
+      title: { text: opts.xLabel ?? opts.xTitle ?? "column" },
+      side: "top",
+      ...(opts.x ? { type: "category" } : {}),
+    },
     yaxis: {
-      title: { text: opts.yTitle ?? "row" },
+      title: { text: opts.yLabel ?? opts.yTitle ?? "row" },
       autorange: "reversed",
       ...(opts.y ? { type: "category" } : {}),
     },

@@ -136,8 +136,14 @@ export function histogram(input: HistogramInput, opts: HistogramOptions = {}): F
   const layout = baseLayout(opts, {
     barmode: "overlay",
     bargap: 0,
-    xaxis: { title: { text: opts.logAbs ? `log₁₀ |${what}|` : what } },
-    yaxis: { title: { text: "count" } },
+    // outside ticks move the x labels down, clear of the y axis's "0" at the corner
+    xaxis: {
+      title: { text: opts.xLabel ?? (opts.logAbs ? `log₁₀ |${what}|` : what) },
+      ticks: "outside",
+      ticklen: 5,
+      tickcolor: "rgba(0,0,0,0)",
+    },
+    yaxis: { title: { text: opts.yLabel ?? "count" } },
   });
   return new Figure(data, layout, { kind: "histogram", notes });
 }

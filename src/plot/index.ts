@@ -24,3 +24,4 @@ export {
 export { histogram, type HistogramOptions, type HistogramInput } from "./histogram.js";
 export { heatmap, type HeatmapOptions } from "./heatmap.js";
 export { type Function1D, type Function2D } from "./gridEvaluation.js";
+export { table, Table, formatNumber, type TableOptions, type TableCell } from "./table.js";

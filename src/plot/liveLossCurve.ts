@@ -2,6 +2,7 @@
 // out as update_display_data through the display host, at most one per throttle period,
 // and carry only text/html + text/plain: jupyterlab-plotly ignores updates to a plot it
 // already drew (plotly.py issue 3053). The final state carries the full bundle.
+import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, displayHost, type DisplayHost, type MimeBundle } from "../displayHost.js";
 import { Figure } from "./figure.js";
 import { lossCurveFromRuns, type LossCurveOptions } from "./lossCurve.js";
@@ -21,11 +22,13 @@ export interface LiveLossCurveOptions extends LossCurveOptions {
 export interface LivePoint {
   loss?: number;
   valLoss?: number | null;
-  /** Step number (default: previous step + 1). */
+  /** Step number (default: previous step + 1, starting at 0). */
   step?: number;
 }
 
-const liveToken = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+// Display ids travel in the messages' transient part, never saved with the notebook; they must
+// not collide with a display of an earlier kernel session still on the page, hence a random token.
+const liveToken = randomUUID().slice(0, 8);
 let liveCounter = 0;
 
 /**
@@ -68,11 +71,11 @@ export class LiveLossCurve {
       this.runs.set(run, r);
     }
     const prev = Math.max(
-      r.steps.length > 0 ? r.steps[r.steps.length - 1] : 0,
-      r.valSteps.length > 0 ? r.valSteps[r.valSteps.length - 1] : 0,
+      r.steps.length > 0 ? r.steps[r.steps.length - 1] : -1,
+      r.valSteps.length > 0 ? r.valSteps[r.valSteps.length - 1] : -1,
     );
     const step =
-      typeof p.step === "number" ? p.step : typeof p.loss === "number" ? prev + 1 : Math.max(prev, 1);
+      typeof p.step === "number" ? p.step : typeof p.loss === "number" ? prev + 1 : Math.max(prev, 0);
     if (typeof p.loss === "number") {
       r.steps.push(step);
       r.loss.push(p.loss);
@@ -119,6 +122,11 @@ export class LiveLossCurve {
     }
     this.finished = true;
     return fig;
+  }
+
+  /** Whether the curve was drawn in a notebook output (a kernel's display host was there). */
+  get drewInKernel(): boolean {
+    return this.shown;
   }
 
   /** Whether finish() was called. */

@@ -66,7 +66,7 @@ function fromRecords(name: string, records: ArrayLike<StepRecord>): LossRun {
   const run: LossRun = { name, steps: [], loss: [], valSteps: [], valLoss: [] };
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const step = finite(r.step) ? r.step : i + 1;
+    const step = finite(r.step) ? r.step : i;
     if (finite(r.loss)) {
       run.steps.push(step);
       run.loss.push(r.loss);
@@ -80,19 +80,20 @@ function fromRecords(name: string, records: ArrayLike<StepRecord>): LossRun {
 }
 
 /**
- * One run from any accepted series shape. Steps count from 1. A validation array shorter
+ * One run from any accepted series shape. Steps count from 0, as the trainer's History does,
+ * so every source puts the same step at the same x. A validation array shorter
  * than the loss array (one value an epoch) is placed at evenly spaced steps ending at the
  * last step, unless `valStep`/`valSteps` says where.
  * @example
  * toLossRun("adam", { loss: [1, 0.5, 0.3, 0.2], valLoss: [0.6, 0.25] });
- * // {name: "adam", steps: [1, 2, 3, 4], loss: [...], valSteps: [2, 4], valLoss: [0.6, 0.25]}
+ * // {name: "adam", steps: [0, 1, 2, 3], loss: [...], valSteps: [2, 3], valLoss: [0.6, 0.25]}
  */
 export function toLossRun(name: string, series: SeriesLike): LossRun {
   if (isNumberArray(series)) {
     const run: LossRun = { name, steps: [], loss: [], valSteps: [], valLoss: [] };
     for (let i = 0; i < series.length; i++) {
       if (finite(series[i])) {
-        run.steps.push(i + 1);
+        run.steps.push(i);
         run.loss.push(series[i]);
       }
     }
@@ -106,19 +107,19 @@ export function toLossRun(name: string, series: SeriesLike): LossRun {
   const run: LossRun = { name, steps: [], loss: [], valSteps: [], valLoss: [] };
   for (let i = 0; i < loss.length; i++) {
     if (!finite(loss[i])) continue;
-    run.steps.push(stepsIn && finite(stepsIn[i]) ? stepsIn[i] : i + 1);
+    run.steps.push(stepsIn && finite(stepsIn[i]) ? stepsIn[i] : i);
     run.loss.push(loss[i]);
   }
   const val = o.valLoss as ArrayLike<number | null | undefined> | undefined;
   if (val && val.length > 0) {
     const valStepsIn = (o.valStep ?? o.valSteps) as ArrayLike<number> | undefined;
-    const lastStep = run.steps.length > 0 ? run.steps[run.steps.length - 1] : val.length;
+    const lastStep = run.steps.length > 0 ? run.steps[run.steps.length - 1] : val.length - 1;
     for (let k = 0; k < val.length; k++) {
       const v = val[k];
       if (!finite(v)) continue;
       let step: number;
       if (valStepsIn && finite(valStepsIn[k])) step = valStepsIn[k];
-      else if (val.length === loss.length) step = stepsIn && finite(stepsIn[k]) ? stepsIn[k] : k + 1;
+      else if (val.length === loss.length) step = stepsIn && finite(stepsIn[k]) ? stepsIn[k] : k;
       else step = Math.round(((k + 1) * lastStep) / val.length);
       run.valSteps.push(step);
       run.valLoss.push(v);

@@ -7,21 +7,22 @@ import { pathBounds, toPaths, type PathLike } from "./pathPoints.js";
 import { RUN_COLORS } from "./lossCurve.js";
 import { quantizer, significant } from "./compactNumbers.js";
 import { checkCount, checkRange } from "./optionChecks.js";
+import { axisTitles2D } from "./parameterNames.js";
 
 export interface TrajectoriesOptions extends FigureOptions {
   /** x range (default: the paths' extent, padded). */
   x?: [number, number];
   /** y range (default: the paths' extent, padded). */
   y?: [number, number];
-  /** Contour resolution per axis (default 100, at most 100). */
+  /** Contour resolution per axis (default 60, at most 100). */
   n?: number;
-  /** Contour of log10(f − min f), for badly scaled losses like Rosenbrock (default false). */
-  logZ?: boolean;
+  /** Contour of log10(f − min f), for badly scaled losses like Rosenbrock (default "auto": when f spans more than three orders of magnitude). */
+  logZ?: boolean | "auto";
   /** Lock the axes' scales so angles are true (default true). */
   equalAxes?: boolean;
   /** Mark these points (e.g. known minima) with a star. */
   minima?: Array<[number, number]>;
-  /** Longest path drawn, in points; longer paths are thinned evenly keeping both ends (default 2000). */
+  /** Longest path drawn, in points; longer paths are thinned evenly keeping both ends (default 600). */
   maxPoints?: number;
 }
 
@@ -50,7 +51,7 @@ export function trajectories(
   const xr = checkRange(where, "x", opts.x, bounds.x);
   const yr = checkRange(where, "y", opts.y, bounds.y);
   const notes: string[] = [];
-  const asked = checkCount(where, "n", opts.n ?? 100);
+  const asked = checkCount(where, "n", opts.n ?? 60);
   const n = Math.min(asked, 100);
   if (n !== asked) notes.push(`contour downsampled from ${asked}×${asked} to ${n}×${n}`);
   const grid: Grid = { x: xr, y: yr, nx: n, ny: n };
@@ -60,7 +61,7 @@ export function trajectories(
     contourTrace(grid, values, { logZ: opts.logZ, colorscale: LIGHT_GREYS, showscale: true }),
   ];
   const q = quantizer(Math.max(xr[1] - xr[0], yr[1] - yr[0]), 1e5);
-  const maxPoints = checkCount(where, "maxPoints", opts.maxPoints ?? 2000);
+  const maxPoints = checkCount(where, "maxPoints", opts.maxPoints ?? 600);
   list.forEach((p, i) => {
     const color = RUN_COLORS[i % RUN_COLORS.length];
     const idx = thin(p.x.length, maxPoints);
@@ -73,7 +74,8 @@ export function trajectories(
       legendgroup: p.name,
       x: idx.map((k) => q(p.x[k])),
       y: idx.map((k) => q(p.y[k])),
-      line: { color, width: 2 },
+      // earlier paths are wider, so one drawn over another still shows as a border around it
+      line: { color, width: Math.max(2, 4 - 0.75 * i) },
       marker: { size: 4, color },
     });
     const last = p.x.length - 1;
@@ -103,10 +105,11 @@ export function trajectories(
     });
   }
   const equal = opts.equalAxes ?? true;
+  const [xTitle, yTitle] = axisTitles2D(f, opts);
   const layout = baseLayout(squareDefaults(opts), {
-    xaxis: { title: { text: "x" }, range: xr, constrain: "domain", zeroline: false },
+    xaxis: { title: { text: xTitle }, range: xr, constrain: "domain", zeroline: false },
     yaxis: {
-      title: { text: "y" },
+      title: { text: yTitle },
       range: yr,
       zeroline: false,
       ...(equal ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}),

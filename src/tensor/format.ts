@@ -136,7 +136,7 @@ function esc(s: string): string {
  * @example tensorHtml(eye(2))
  */
 export function tensorHtml(t: Tensor): string {
-  const caption = `<caption style="caption-side:top;text-align:left">Tensor ${esc("[" + t.shape.join(", ") + "]")} ${t.dtype}${t.requiresGrad ? " requiresGrad" : ""}</caption>`;
+  const caption = `<caption style="caption-side:top;text-align:left;white-space:nowrap">Tensor ${esc("[" + t.shape.join(", ") + "]")} ${t.dtype}${t.requiresGrad ? " requiresGrad" : ""}</caption>`;
   if (t.shape.length > 2 || t.shape.length === 0 || t.size > 400) {
     return `<div class="gradlab-tensor">${caption.replace("caption", "div").replace("/caption", "/div")}<pre>${esc(formatTensor(t))}</pre></div>`;
   }

@@ -27,6 +27,8 @@ export class History {
   /** Milliseconds spent in each step (gradient, update, validation). */
   readonly stepTime: number[] = [];
   stopReason: StopReason = "completed";
+  /** True when train() drew this history as a live loss curve while it ran. */
+  drawnLive = false;
   /** Loss and gradient evaluations the optimizer made during training. */
   evaluations = { loss: 0, grad: 0 };
 
@@ -89,20 +91,27 @@ export class History {
     };
   }
 
-  /** One line. @example String(history) */
+  /**
+   * One line, without wall time (it differs from run to run; `history.time` keeps it).
+   * @example String(history) // "History(400 steps, completed; loss 0.043812, val 0.061203)"
+   */
   toString(): string {
     const last = this.loss.length - 1;
     if (last < 0) return "History(empty)";
     const val = this.valLoss.filter((v): v is number => v !== null).at(-1);
     return (
       `History(${this.loss.length} steps, ${this.stopReason}; loss ${this.loss[last]!.toPrecision(5)}` +
-      `${val !== undefined ? `, val ${val.toPrecision(5)}` : ""}, ${(this.time[last]! / 1000).toFixed(2)} s)`
+      `${val !== undefined ? `, val ${val.toPrecision(5)}` : ""})`
     );
   }
 
+  /**
+   * In the kernel: the loss curve, or only the summary line when train() already drew this
+   * history as its live curve above (one figure per training cell).
+   */
   [JUPYTER_DISPLAY](): Record<string, unknown> {
-    if (this.loss.length === 0) return { "text/plain": this.toString() };
-    const fig = lossCurve(this, { title: this.toString() }) as unknown as Record<
+    if (this.loss.length === 0 || this.drawnLive) return { "text/plain": this.toString() };
+    const fig = lossCurve(this, { title: "training loss" }) as unknown as Record<
       symbol,
       () => Record<string, unknown>
     >;

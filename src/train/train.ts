@@ -214,7 +214,10 @@ export function train<P extends ParamTree, D extends DataRecord>(
       loss: optimizer.evaluations.loss - startEvals.loss,
       grad: optimizer.evaluations.grad - startEvals.grad,
     };
-    live?.finish();
+    if (live !== null) {
+      live.finish();
+      history.drawnLive = live.drewInKernel;
+    }
   }
   for (const cb of callbacks) cb.onTrainEnd?.(history);
   return { params, history };

@@ -102,10 +102,10 @@ describe("analyze", () => {
       Symbol.for("Jupyter.display")
     ]!();
     assert.match(bundle["text/plain"] as string, /mae on \[-2, 2\]: piecewise-smooth/);
-    assert.match(bundle["text/html"] as string, /<table>/);
+    assert.match(bundle["text/html"] as string, /<table[ >]/);
     const fig = bundle["application/vnd.plotly.v1+json"] as { data: { name: string }[] };
     assert.ok(
-      fig.data.some((t) => t.name === "kinks"),
+      fig.data.some((t) => t.name === "kink"),
       "kink markers in the figure",
     );
     assert.deepEqual(

@@ -20,7 +20,7 @@ after(async () => {
 test("fig.toHTML() pages of every figure kind draw offline in chromium", { timeout: 90_000 }, async () => {
   const dir = outputDir("plot");
   const gallery = figureGallery();
-  assert.equal(Object.keys(gallery).length, 9);
+  assert.equal(Object.keys(gallery).length, 11);
   for (const [kind, fig] of Object.entries(gallery)) {
     const file = join(dir, `${kind}.html`);
     writeFileSync(file, fig.toHTML());

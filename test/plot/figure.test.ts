@@ -1,10 +1,16 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Figure, PLOTLY_MIME } from "../../src/plot/figure.js";
-import { plotlyLoaderBundle, ensurePlotlyLoaded, PLOTLY_SENT_KEY } from "../../src/plot/plotlyLoader.js";
+import {
+  plotlyLoaderBundle,
+  plotlySource,
+  ensurePlotlyLoaded,
+  PLOTLY_SENT_KEY,
+} from "../../src/plot/plotlyLoader.js";
 import { JUPYTER_DISPLAY } from "../../src/displayHost.js";
 import { RecordingHost, withHost } from "./recordingHost.js";
 
@@ -56,10 +62,15 @@ describe("Figure bundle", () => {
     assert.match(surface().mimeBundle()["text/html"] as string, /needsFull=true/);
   });
 
-  test("element ids are unique per rendering", () => {
+  test("element ids are the same for every rendering of a figure and differ between figures", () => {
     const f = line();
     const id = (html: string): string => /id="([^"]+)"/.exec(html)![1];
-    assert.notEqual(id(f.mimeBundle()["text/html"] as string), id(f.mimeBundle()["text/html"] as string));
+    assert.equal(id(f.mimeBundle()["text/html"] as string), id(f.mimeBundle()["text/html"] as string));
+    assert.notEqual(
+      id(f.mimeBundle()["text/html"] as string),
+      id(surface().mimeBundle()["text/html"] as string),
+    );
+    assert.doesNotMatch(f.mimeBundle()["text/html"] as string, new RegExp(process.pid.toString(36)));
   });
 });
 
@@ -72,11 +83,11 @@ describe("plotly.js loader", () => {
       line()[JUPYTER_DISPLAY]();
       assert.equal(host.published.length, 1, "one loader for two cartesian figures");
       assert.deepEqual(Object.keys(host.published[0].bundle), ["text/html"]);
-      assert.match(host.published[0].bundle["text/html"] as string, /plotly\.js \(cartesian - minified\)/);
+      assert.match(host.published[0].bundle["text/html"] as string, /plotly\.js \(cartesian build\)/);
       surface()[JUPYTER_DISPLAY]();
       assert.equal(host.published.length, 2);
-      assert.match(host.published[1].bundle["text/html"] as string, /plotly\.js v3|plotly\.js \(/);
-      assert.ok((host.published[1].bundle["text/html"] as string).length > 3_000_000, "the full build");
+      assert.match(host.published[1].bundle["text/html"] as string, /plotly\.js \(full build\)/);
+      assert.ok((host.published[1].bundle["text/html"] as string).length > 1_500_000, "the full build");
       surface()[JUPYTER_DISPLAY]();
       line()[JUPYTER_DISPLAY]();
       assert.equal(host.published.length, 2, "nothing more once the full build is there");
@@ -89,10 +100,13 @@ describe("plotly.js loader", () => {
     assert.ok(line()[JUPYTER_DISPLAY]()["text/html"]);
   });
 
-  test("plotlyLoaderBundle inlines plotly.js with RequireJS/CommonJS shadowed and no closing script inside", () => {
+  test("plotlyLoaderBundle inlines plotly.js gzipped, RequireJS/CommonJS shadowed, no closing script inside", () => {
     const html = plotlyLoaderBundle("cartesian")["text/html"] as string;
-    assert.match(html, /\(function\(module,exports,define\)\{/);
+    assert.match(html, /new Function\("module","exports","define",src\)\.call\(window\)/);
     assert.match(html, /window\.gradlabPlotly=/);
+    const packed = /atob\("([^"]+)"\)/.exec(html)![1];
+    assert.equal(gunzipSync(Buffer.from(packed, "base64")).toString("utf8"), plotlySource("cartesian"));
+    assert.ok(html.length < 0.5 * plotlySource("cartesian").length, "a fraction of the source");
     const inner = html.slice(html.indexOf("<script"), html.lastIndexOf("</script>"));
     assert.equal(inner.toLowerCase().indexOf("</script"), -1);
     assert.ok(!/https?:\/\/cdn/i.test(html.slice(0, 2000)), "no CDN");

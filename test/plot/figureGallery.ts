@@ -1,5 +1,5 @@
 // One figure of every kind, built from real tensors: shared by the browser tests.
-import { tensor, scalar, type Tensor } from "../../src/index.js";
+import { tensor, scalar, analyze, loss, table, type Tensor } from "../../src/index.js";
 import * as plot from "../../src/plot/index.js";
 
 /** Himmelblau's function: four minima, a good picture of a gradient field. */
@@ -34,6 +34,23 @@ export function descentPath(
   return path;
 }
 
+/** A noisy minibatch-like loss curve (seeded, deterministic) and its validation every 10 steps. */
+export function noisyLosses(steps = 300): { loss: number[]; valLoss: (number | null)[] } {
+  let state = 12345;
+  const rand = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const loss: number[] = [];
+  const valLoss: (number | null)[] = [];
+  for (let i = 0; i < steps; i++) {
+    const clean = 1.8 * Math.exp(-i / 60) + 0.12;
+    loss.push(clean * (0.75 + 0.5 * rand()));
+    valLoss.push(i % 10 === 9 ? clean * 1.15 + 0.03 : null);
+  }
+  return { loss, valLoss };
+}
+
 /** Every figure kind, keyed by name. */
 export function figureGallery(): Record<string, plot.Figure> {
   const steps = 120;
@@ -43,7 +60,8 @@ export function figureGallery(): Record<string, plot.Figure> {
   );
   const val = Array.from({ length: 6 }, (_, k) => 2 * Math.exp(-((k + 1) * 20) / 25) + 0.12);
   const live = plot.liveLossCurve({ title: "live loss (finished)" });
-  loss.forEach((l) => live.push({ loss: l }));
+  const noisy = noisyLosses();
+  noisy.loss.forEach((l, i) => live.push({ loss: l, valLoss: noisy.valLoss[i] }));
   const sgd = descentPath(rosenbrock, [-1.5, 2], 0.0008, 300);
   const momentum = descentPath(rosenbrock, [-1.5, 2], 0.0008, 300, 0.9);
   const a = scalar(2, { dtype: "float64", requiresGrad: true });
@@ -61,15 +79,15 @@ export function figureGallery(): Record<string, plot.Figure> {
   return {
     lossCurve: plot.lossCurve(
       { sgd: { loss, valLoss: val }, adam: loss.map((l, i) => l * Math.exp(-i / 80)) },
-      { smoothing: 0.6, logY: true, title: "loss curves" },
+      { logY: true, title: "loss curves" },
     ),
+    lossCurveNoisy: plot.lossCurve(noisy, { title: "minibatch loss, smoothed by default" }),
     liveLossCurve: live.finish(),
     gradientField: plot.gradientField(himmelblau, {
       x: [-5, 5],
       y: [-5, 5],
       n: 25,
       descent: true,
-      contour: { logZ: true },
       title: "Himmelblau: −∇f",
     }),
     lossSurface: plot.lossSurface(rosenbrock, {
@@ -88,6 +106,10 @@ export function figureGallery(): Record<string, plot.Figure> {
       range: [-2, 2.5],
       title: "|x| + 2 relu(x − 1) + 0.3 sin x",
     }),
+    derivativeJump: plot.derivative((x) => x.relu().add(x.step().mul(0.5)), {
+      range: [-2, 2],
+      title: "relu(x) + 0.5 step(x)",
+    }),
     computationGraph: plot.computationGraph(expr, { names: { a, b }, title: "(a·b + sin a)(eᵃ + b²)" }),
     histogram: plot.histogram({ w1, w2 }, { of: "grad", title: "gradients per layer" }),
     heatmap: plot.heatmap(
@@ -103,6 +125,29 @@ export function figureGallery(): Record<string, plot.Figure> {
         yTitle: "true",
         title: "confusion",
       },
+    ),
+  };
+}
+
+/** The figures plus the other displays with a visual style: a tensor's HTML and an analyze() report. */
+export function galleryEntries(): Record<string, unknown> {
+  return {
+    ...figureGallery(),
+    tensorHtml: tensor(
+      [
+        [1.5, -2, 0.25],
+        [3, 0.125, -7.5],
+      ],
+      { requiresGrad: true },
+    ),
+    analyzeReport: analyze(loss.hinge),
+    table: table(
+      [
+        { optimizer: "gradient descent", "evals to f < 1e-3": 2713, "final f": 0.000812345 },
+        { optimizer: "adam", "evals to f < 1e-3": 655, "final f": 3.2e-9 },
+        { optimizer: "genetic algorithm", "evals to f < 1e-3": 20040, "final f": 0.0001234 },
+      ],
+      { title: "Rosenbrock from (−1.5, 2)" },
     ),
   };
 }

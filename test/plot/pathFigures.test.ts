@@ -78,8 +78,8 @@ describe("trajectories", () => {
     assert.ok(c.x0 < -0.9 && c.x0 > -1.5, `x range starts near the path: ${c.x0}`);
     const want = bowlValue(c.x0 + 7 * c.dx, c.y0 + 11 * c.dy);
     assert.ok(Math.abs(c.z[11][7]! - want) < 5e-4 * Math.max(1, want));
-    assert.equal((fig.data[1] as unknown as { x: number[] }).x.length, 2000);
-    assert.match(fig.summary(), /thinned from 5000 to 2000 points/);
+    assert.equal((fig.data[1] as unknown as { x: number[] }).x.length, 600);
+    assert.match(fig.summary(), /thinned from 5000 to 600 points/);
   });
 });
 
@@ -99,13 +99,14 @@ describe("lossSurface", () => {
     }
     const p = fig.data[1] as unknown as { type: string; x: number[]; y: number[]; z: number[] };
     assert.equal(p.type, "scatter3d");
-    const lift = p.z[0] - bowlValue(path[0][0], path[0][1]);
-    assert.ok(lift > 0 && lift < 0.02 * 30, "slightly above the surface");
-    for (let i = 0; i < path.length; i++)
-      assert.ok(Math.abs(p.z[i] - lift - bowlValue(path[i][0], path[i][1])) < 1e-3);
+    // every point rides a little above f (and above the drawn, interpolated surface)
+    for (let i = 0; i < path.length; i++) {
+      const above = p.z[i] - bowlValue(path[i][0], path[i][1]);
+      assert.ok(above > 0 && above < 0.1 * 30, `point ${i} is ${above} above f`);
+    }
     assert.ok(
       Buffer.byteLength(JSON.stringify(lossSurface(bowl, { n: 200 }).toJSON())) < 150_000,
-      "capped at 80×80",
+      "capped at 100×100",
     );
   });
 });

@@ -5,10 +5,11 @@ import { Figure } from "../../src/plot/figure.js";
 import { plotlyLoaderBundle } from "../../src/plot/plotlyLoader.js";
 import type { CodeCell, Notebook } from "../../kernel/runner/notebookFormat.js";
 import {
-  canonicalFigureIds,
   ensurePlotlyLoader,
   isPlotlyFigure,
   isPlotlyLoader,
+  loaderKind,
+  singlePlotlyLoader,
 } from "../../kernel/report/plotlyOutputs.js";
 import { notebookToHtml } from "../../kernel/report/htmlReport.js";
 import {
@@ -83,18 +84,26 @@ describe("plotly outputs in saved notebooks", () => {
     assert.ok(html.indexOf("gradlab-plotly-loader") < html.indexOf('class="gradlab-figure"'));
   });
 
-  test("figure element ids are renumbered in order of appearance, independent of the process and of redraws", () => {
-    figureOutput([0]); // a redraw that never reached the notebook moves the library's counter
-    const nb = notebook([code("a", [figureOutput([1]), figureOutput([2])])]);
-    canonicalFigureIds(nb);
-    const html = JSON.stringify(nb);
-    assert.deepEqual(
-      [...html.matchAll(/gradlab-fig-[\w-]+?(?=\\")/g)]
-        .map((m) => m[0])
-        .filter((v, i, a) => a.indexOf(v) === i),
-      ["gradlab-fig-saved-1", "gradlab-fig-saved-2"],
-    );
-    assert.doesNotMatch(html, /gradlab-fig-(?!saved-\d)/);
+  test("figure element ids depend on the figure only: equal figures share one, others differ", () => {
+    const idsOf = (out: ReturnType<typeof figureOutput>): string[] =>
+      [...String(out.data["text/html"]).matchAll(/<div id="(gradlab-fig-[^"]+)"/g)].map((m) => m[1]);
+    const [a] = idsOf(figureOutput([1, 2]));
+    assert.deepEqual(idsOf(figureOutput([1, 2])), [a]);
+    assert.notEqual(idsOf(figureOutput([1, 3]))[0], a);
+    assert.match(a, /^gradlab-fig-[0-9a-f]{16}$/);
+  });
+
+  test("a saved notebook whose session sent the cartesian and then the full build keeps one full copy", () => {
+    const full = { output_type: "display_data" as const, data: plotlyLoaderBundle("full"), metadata: {} };
+    const nb = notebook([
+      code("a", [loaderOutput(), figureOutput([1])]),
+      code("b", [full, figureOutput([2])]),
+    ]);
+    singlePlotlyLoader(nb);
+    const loaders = nb.cells.flatMap((c) => (c as CodeCell).outputs).filter(isPlotlyLoader);
+    assert.equal(loaders.length, 1);
+    assert.equal(loaderKind(loaders[0]), "full");
+    assert.ok(isPlotlyLoader((nb.cells[0] as CodeCell).outputs[0]));
   });
 
   test("a static image replaces the waiting message inside the figure's div", () => {

@@ -46,8 +46,8 @@ describe("tutorial notebooks", () => {
     jupyterPath = await installKernelspec(tempDir("gradlab-prefix-"));
   });
 
-  test("there are the seven tutorials", () => {
-    assert.equal(notebooks.length, 7, notebooks.join(", "));
+  test("there are the seven tutorials and the figure gallery", () => {
+    assert.equal(notebooks.length, 8, notebooks.join(", "));
   });
 
   for (const name of notebooks) {
