@@ -6,7 +6,7 @@
 import type { Cell, CellOutput, Notebook } from "../runner/notebookFormat.js";
 import { joinSource } from "../runner/notebookFormat.js";
 import { ansiToHtml } from "./ansiToHtml.js";
-import { escapeHtml, renderMarkdown } from "./markdownRenderer.js";
+import { escapeHtml, mathStylesheet, renderMarkdown, renderTex } from "./markdownRenderer.js";
 import { singlePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
 import { REPORT_CSS } from "./reportStyle.js";
 import { figureHtml } from "../../src/plot/figureHtml.js";
@@ -39,7 +39,7 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
     `<meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<meta name="generator" content="gradlab run">`,
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style></head>`,
+    `<style>${mathStylesheet()}\n${REPORT_CSS}</style></head>`,
     `<body><main>`,
     runHeader(copy),
     body,
@@ -138,7 +138,7 @@ function renderBundle(data: Record<string, unknown>): string {
     case "text/markdown":
       return renderMarkdown(text(mime));
     case "text/latex":
-      return `<div class="math display">${escapeHtml(text(mime))}</div>`;
+      return renderTex(text(mime));
     case "application/json":
       return `<pre>${escapeHtml(text(mime))}</pre>`;
     case "text/plain":
