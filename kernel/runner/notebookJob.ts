@@ -91,7 +91,7 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   writeFileAtomic(output, serializeNotebook(nb));
   if (problems.length > 0) {
     throw new Error(
-      `the executed notebook ${output} is not valid nbformat 4.5:\n  ${problems.slice(0, 10).join("\n  ")}`,
+      `the executed notebook ${output} is not valid nbformat 4.${nb.nbformat_minor}:\n  ${problems.slice(0, 10).join("\n  ")}`,
     );
   }
   let html: string | undefined;
