@@ -28,6 +28,10 @@ pre { margin: 0; font: 13px/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace;
 .output img { max-width: 100%; }
 .output table { border-collapse: collapse; font-size: 13px; }
 .output th, .output td { border: 1px solid var(--rule); padding: 2px 8px; }
+.stopped-here, .run-stopped { background: var(--err-bg); border: 1px solid #d33; border-radius: 4px; padding: 8px 12px; margin: 10px 0 0 72px; color: #7a1010; }
+.run-stopped { margin: 8px 0 0; }
+.run-errors { color: #7a1010; margin-top: 6px; }
+.cell.not-run { opacity: .55; }
 .duration { color: var(--muted); font-size: 11px; margin-left: 72px; }
 @media print {
   body { font-size: 11pt; }

@@ -6,10 +6,11 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Notebook } from "./notebookFormat.js";
 import { readNotebook, serializeNotebook, writeFileAtomic } from "./notebookFile.js";
 import { injectParameters } from "./parameterInjection.js";
-import { runNotebook, type CellFailure } from "./notebookRunner.js";
+import { runNotebook, type CellFailure, type RunStop } from "./notebookRunner.js";
 import type { RunnerKernel } from "./runnerKernel.js";
 import type { RunProgress } from "./runProgress.js";
 import { validateNotebook } from "./notebookValidator.js";
+import { UsageError } from "./usageError.js";
 import { canonicalFigureIds, ensurePlotlyLoader } from "../report/plotlyOutputs.js";
 
 export interface NotebookJob {
@@ -19,6 +20,8 @@ export interface NotebookJob {
   /** HTML report path, when wanted. */
   html?: string;
   parameters?: Record<string, unknown>;
+  /** Inject parameters the parameters cell does not declare (with a warning) instead of failing. */
+  allowUnknownParams?: boolean;
   timeoutSeconds?: number;
   allowErrors?: boolean;
   seed?: number | null;
@@ -38,6 +41,8 @@ export interface JobResult {
   output: string;
   html?: string;
   failure: CellFailure | null;
+  /** Where and why the run ended before its last cell (null when every cell ran). */
+  stopped: RunStop | null;
   notebook: Notebook;
   staticFigures: number;
 }
@@ -58,8 +63,23 @@ export function defaultOutputPath(input: string): string {
 export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   const input = resolve(job.input);
   const output = resolve(job.output ?? defaultOutputPath(input));
-  const nb = readNotebook(input);
-  injectParameters(nb, job.parameters ?? {});
+  let nb: Notebook;
+  try {
+    nb = readNotebook(input);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const notice = job.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
+  const parameters = job.parameters ?? {};
+  let annotations: Record<string, string> = {};
+  if (Object.keys(parameters).length > 0) {
+    const { checkParameters } = await import("./parameterCheck.js");
+    const check = checkParameters(nb, parameters, { allowUnknown: job.allowUnknownParams });
+    for (const warning of check.warnings) notice(`warning: ${warning}`);
+    if (check.errors.length > 0) throw new UsageError(check.errors.join("\n"));
+    annotations = check.annotations;
+  }
+  injectParameters(nb, parameters, annotations);
   const kernel = await startKernel(job, dirname(input));
   // Ctrl-C interrupts the running cell and ends the run; the notebook is still written.
   const interrupted = new AbortController();
@@ -69,8 +89,9 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   };
   process.on("SIGINT", onSigint);
   let failure: CellFailure | null;
+  let stopped: RunStop | null;
   try {
-    ({ failure } = await runNotebook(nb, kernel, {
+    ({ failure, stopped } = await runNotebook(nb, kernel, {
       timeoutSeconds: job.timeoutSeconds,
       allowErrors: job.allowErrors,
       seed: job.seed,
@@ -100,7 +121,7 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
     const { notebookToHtml } = await import("../report/htmlReport.js");
     writeFileAtomic(html, notebookToHtml(nb));
   }
-  return { output, html, failure, notebook: nb, staticFigures: staticCount };
+  return { output, html, failure, stopped, notebook: nb, staticFigures: staticCount };
 }
 
 async function startKernel(job: NotebookJob, cwd: string): Promise<RunnerKernel> {
