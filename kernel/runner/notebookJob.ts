@@ -2,6 +2,7 @@
 // remote server), execute, post-process figures, validate, and write the executed notebook and
 // the HTML report atomically — also when a cell failed, so the error output is on disk.
 
+import { createRequire } from "node:module";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Notebook } from "./notebookFormat.js";
 import { readNotebook, serializeNotebook, writeFileAtomic } from "./notebookFile.js";
@@ -134,10 +135,21 @@ async function startKernel(job: NotebookJob, cwd: string): Promise<RunnerKernel>
 }
 
 async function staticImages(nb: Notebook, job: NotebookJob): Promise<number> {
+  const notice = job.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
+  // playwright-core is an optional dependency: an install without it still runs notebooks.
+  try {
+    createRequire(import.meta.url).resolve("playwright-core");
+  } catch {
+    notice(
+      "--static is unavailable: the optional dependency playwright-core is not installed " +
+        "(npm install playwright-core); figures stay interactive-only",
+    );
+    return 0;
+  }
   const { findChromium, noChromiumMessage, embedStaticFigures } = await import("../report/staticFigures.js");
   const chromium = findChromium(job.chromium);
   if (chromium === null) {
-    (job.notice ?? ((t: string) => process.stderr.write(`${t}\n`)))(noChromiumMessage(job.chromium));
+    notice(noChromiumMessage(job.chromium));
     return 0;
   }
   return embedStaticFigures(nb, chromium);
