@@ -6,10 +6,12 @@
 import type { Cell, CellOutput, Notebook } from "../runner/notebookFormat.js";
 import { joinSource } from "../runner/notebookFormat.js";
 import { ansiToHtml } from "./ansiToHtml.js";
-import { escapeHtml, mathStylesheet, renderMarkdown, renderTex } from "./markdownRenderer.js";
+import { escapeHtml } from "./escapeHtml.js";
+import { mathStylesheet, renderMarkdown, renderTex } from "./markdownRenderer.js";
 import { singlePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
 import { REPORT_CSS } from "./reportStyle.js";
 import { figureHtml } from "../../src/plot/figureHtml.js";
+import { savedState, WIDGET_NOTE, WIDGET_VIEW_MIME, widgetStateHtml, widgetViewHtml } from "./widgetEmbed.js";
 
 /** Display preference, richest first (what Jupyter front ends pick too). */
 const MIME_ORDER = [
@@ -44,6 +46,7 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
       return html;
     })
     .join("\n");
+  const widgets = savedState(copy) !== undefined;
   return [
     "<!DOCTYPE html>",
     `<html lang="en"><head><meta charset="utf-8">`,
@@ -51,10 +54,13 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
     `<meta name="generator" content="gradlab run">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${mathStylesheet()}\n${REPORT_CSS}</style></head>`,
-    `<body><main>`,
+    widgets ? `<body class="widgets-saved"><main>` : `<body><main>`,
     runHeader(copy),
+    widgets ? WIDGET_NOTE : "",
     body,
-    `</main></body></html>`,
+    `</main>`,
+    widgetStateHtml(copy),
+    `</body></html>`,
     "",
   ].join("\n");
 }
@@ -170,6 +176,7 @@ function renderBundle(data: Record<string, unknown>): string {
     const v = data[mime];
     return typeof v === "string" || Array.isArray(v) ? joinSource(v as string[]) : JSON.stringify(v, null, 2);
   };
+  if (WIDGET_VIEW_MIME in data) return widgetViewHtml(data[WIDGET_VIEW_MIME], text("text/plain"));
   if (!("text/html" in data) && PLOTLY_MIME in data) {
     const fig = data[PLOTLY_MIME] as {
       data?: unknown[];

@@ -16,14 +16,6 @@ const md = new MarkdownIt({ html: true })
   .use(anchor, { slugify: slug, tabIndex: false });
 
 /**
- * Escapes text for HTML element content and attribute values.
- * @example escapeHtml("<a & b>") // "&lt;a &amp; b&gt;"
- */
-export function escapeHtml(text: string): string {
-  return md.utils.escapeHtml(text);
-}
-
-/**
  * Renders Markdown to HTML (headings get ids for in-page links).
  * @example renderMarkdown("# Title\n\nSome *text*.") // "<h1 id=\"title\">Title</h1>\n<p>Some <em>text</em>.</p>\n"
  */

@@ -15,6 +15,8 @@ import { scalarTensor } from "../ops/tensorLike.js";
 import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
 import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
+import type { Loose } from "../tensor/looseValue.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
 export interface GradOptions {
@@ -64,11 +66,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       }
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
       if (t._lazy !== null) t._buf();
-      const v = new Tensor(t.shape, t.dtype, t._data, t._s);
-      if (t._data !== null) {
-        t._flags |= 1;
-        v._flags |= 1;
-      }
+      const v = new Tensor(t.shape, t.dtype, t._sharedStorage(), t._s);
       v._rg = true;
       return v;
     });
@@ -87,7 +85,7 @@ function normArgnums(opts: GradOptions | undefined): { list: number[]; multi: bo
 /** Evaluate f on wrapped arguments while recording; returns the output and bookkeeping. */
 function traceCall<T>(
   fname: string,
-  f: (...args: any[]) => T,
+  f: (...args: Loose[]) => T,
   args: unknown[],
   argnums: number[],
 ): { out: T; w: Wrapped; createGraph: boolean; serial0: number; firstId: number } {
@@ -126,7 +124,7 @@ function checkScalarOutput(fname: string, out: unknown): Tensor {
 }
 
 function unconnectedCheck(fname: string, out: Tensor): void {
-  if (!out._rg && (out._flags & 4) !== 0) {
+  if (!out._rg && (out._flags & FROM_NO_GRAD) !== 0) {
     throw new Error(
       `${fname}: the output was computed under noGrad() (or from a tensor that was), so no gradient can flow to the inputs; move the computation out of noGrad, or use stopGradient to cut the gradient on purpose`,
     );
@@ -140,20 +138,20 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._op = null;
     t._inputs = null;
     t._attrs = null;
-    t._flags |= 8;
+    t._flags |= GRAPH_FREED;
     // A deferred intermediate nobody read: its expression would read released buffers.
     if (t._lazy !== null) dropDeferred(t);
-    if ((t._flags & 1) === 0 && t._data !== null) {
-      release(t._data);
+    if (t._storage !== null && !t._storage.shared) {
+      release(t._storage.array);
       t._data = null;
-      t._flags |= 2;
+      t._flags |= RELEASED;
     }
   }
 }
 
 function gradsOf(
   fname: string,
-  f: (...args: any[]) => Tensor,
+  f: (...args: Loose[]) => Tensor,
   opts: GradOptions | undefined,
   args: unknown[],
 ): [Tensor, unknown] {
@@ -204,10 +202,10 @@ function gradsOf(
  * grad(f)(tensor([1, 2])).toArray() // [2, 4]
  * grad((x: Tensor) => grad(f)(x).sum())(tensor([1, 2])).toArray() // [2, 2]
  */
-export function grad<F extends (...args: any[]) => Tensor>(
+export function grad<F extends (...args: Loose[]) => Tensor>(
   f: F,
   opts?: GradOptions,
-): (...args: Parameters<F>) => any {
+): (...args: Parameters<F>) => Loose {
   return (...args: Parameters<F>) => gradsOf("grad", f, opts, args)[1];
 }
 
@@ -215,11 +213,11 @@ export function grad<F extends (...args: any[]) => Tensor>(
  * Like grad, but returns [value, grads] (JAX's value_and_grad).
  * @example const [loss, g] = valueAndGrad((p) => p.w.mul(x).sub(y).square().mean())({ w });
  */
-export function valueAndGrad<F extends (...args: any[]) => Tensor>(
+export function valueAndGrad<F extends (...args: Loose[]) => Tensor>(
   f: F,
   opts?: GradOptions,
-): (...args: Parameters<F>) => [Tensor, any] {
-  return (...args: Parameters<F>) => gradsOf("valueAndGrad", f, opts, args) as [Tensor, any];
+): (...args: Parameters<F>) => [Tensor, Loose] {
+  return (...args: Parameters<F>) => gradsOf("valueAndGrad", f, opts, args) as [Tensor, Loose];
 }
 
 /**
@@ -228,10 +226,10 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor>(
  * cotangent having out's structure. vjpFn can be called many times.
  * @example const [y, back] = vjp((x) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
  */
-export function vjp<F extends (...args: any[]) => any>(
+export function vjp<F extends (...args: Loose[]) => Loose>(
   f: F,
   ...primals: Parameters<F>
-): [ReturnType<F>, (cotangent: any) => any[]] {
+): [ReturnType<F>, (cotangent: Loose) => Loose[]] {
   const argnums = primals.map((_, i) => i);
   const { out, w, createGraph: cg0, firstId } = traceCall("vjp", f, primals, argnums);
   const [outLeaves, outDef] = treeFlatten<unknown>(out);
@@ -240,7 +238,7 @@ export function vjp<F extends (...args: any[]) => any>(
       throw new TypeError(`vjp: the function must return tensors (in arrays/objects), found ${typeof o}`);
   const outs = outLeaves as Tensor[];
   const targets = w.vars.flat();
-  const vjpFn = (cotangent: any): any[] => {
+  const vjpFn = (cotangent: Loose): Loose[] => {
     const [cts, ctDef] = treeFlatten<unknown>(cotangent);
     if (cts.length !== outs.length || JSON.stringify(ctDef) !== JSON.stringify(outDef)) {
       throw new Error(
@@ -289,11 +287,11 @@ export function vjp<F extends (...args: any[]) => any>(
  * gradient rule serves both modes.
  * @example jvp((x) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
  */
-export function jvp<F extends (...args: any[]) => any>(
+export function jvp<F extends (...args: Loose[]) => Loose>(
   f: F,
   primals: Parameters<F>,
   tangents: unknown[],
-): [ReturnType<F>, any] {
+): [ReturnType<F>, Loose] {
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
     throw new Error(
       "jvp: pass primals and tangents as two arrays of the same length (one entry per argument of f)",

@@ -1,12 +1,8 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  escapeHtml,
-  mathStylesheet,
-  renderMarkdown,
-  renderTex,
-} from "../../kernel/report/markdownRenderer.js";
+import { escapeHtml } from "../../kernel/report/escapeHtml.js";
+import { mathStylesheet, renderMarkdown, renderTex } from "../../kernel/report/markdownRenderer.js";
 import { ansiToHtml } from "../../kernel/report/ansiToHtml.js";
 
 describe("renderMarkdown", () => {
