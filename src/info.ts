@@ -1,4 +1,7 @@
 // Library facts the kernel and notebooks print (version, backend, defaults, pool state).
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { getBackend, listBackends } from "./backend/backend.js";
 import { poolStats } from "./backend/bufferPool.js";
 import { jsGemmHelpers } from "./backend/jsGemm.js";
@@ -10,8 +13,21 @@ import {
   type WasmThresholds,
 } from "./backend/wasm/wasmBackend.js";
 
-/** The gradlab version. @example VERSION // "0.1.0" */
-export const VERSION = "0.1.0";
+/** The gradlab version (package.json's, its only source). @example VERSION // "0.1.0" */
+export const VERSION: string = packageJsonVersion();
+
+// Compiled code sits in dist/src/ (or .build/<name>/src/); the first package.json above it is
+// gradlab's own, in a checkout and in an installed package alike.
+function packageJsonVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    const parent = dirname(dir);
+    if (parent === dir) return "0.0.0";
+    dir = parent;
+  }
+}
 
 /**
  * What is running: version, backend, default dtype, registered backends, buffer-pool stats.

@@ -2,6 +2,7 @@
 // shim are resolved relative to this compiled file, so a build in dist/ or .build/x/ uses
 // its own sibling output and nothing has to be installed into the notebook's folder.
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -40,7 +41,7 @@ export function locateLibrary(compiledFileUrl: string = import.meta.url): Librar
   const shimJs = join(here, "tslabShim.js");
   const shimDts = join(here, "tslabShim.d.ts");
   const shimTypes = existsSync(shimDts) ? shimDts : join(repoRoot, "kernel", "cells", "tslabShim.ts");
-  const typeRoot = join(repoRoot, "node_modules", "@types");
+  const typeRoot = nodeTypesRoot(compiledFileUrl) ?? join(repoRoot, "node_modules", "@types");
   return {
     repoRoot,
     buildRoot,
@@ -50,6 +51,16 @@ export function locateLibrary(compiledFileUrl: string = import.meta.url): Librar
     tslabShimTypes: shimTypes,
     kernelTypeRoots: existsSync(typeRoot) ? [typeRoot] : [],
   };
+}
+
+// @types/node is a dependency of gradlab; an installed package finds it wherever npm placed it
+// (usually hoisted beside gradlab in the user's node_modules), so resolve it like a module.
+function nodeTypesRoot(fromUrl: string): string | null {
+  try {
+    return dirname(dirname(createRequire(fromUrl).resolve("@types/node/package.json")));
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -6,7 +6,8 @@
 import type { Cell, CellOutput, Notebook } from "../runner/notebookFormat.js";
 import { joinSource } from "../runner/notebookFormat.js";
 import { ansiToHtml } from "./ansiToHtml.js";
-import { escapeHtml, renderMarkdown } from "./markdownRenderer.js";
+import { escapeHtml } from "./escapeHtml.js";
+import { mathStylesheet, renderMarkdown, renderTex } from "./markdownRenderer.js";
 import { singlePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
 import { REPORT_CSS } from "./reportStyle.js";
 import { figureHtml } from "../../src/plot/figureHtml.js";
@@ -33,7 +34,18 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
   const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
   singlePlotlyLoader(copy);
   const title = opts.title ?? firstHeading(copy) ?? "gradlab notebook";
-  const body = copy.cells.map(renderCell).join("\n");
+  const stopped = runStop(copy);
+  let below = false;
+  const body = copy.cells
+    .map((cell) => {
+      const html = renderCell(cell, below);
+      if (stopped !== null && cell.id === stopped.cell_id) {
+        below = true;
+        return html.replace(/<\/section>$/, `${stoppedMarker(stopped)}</section>`);
+      }
+      return html;
+    })
+    .join("\n");
   const widgets = savedState(copy) !== undefined;
   return [
     "<!DOCTYPE html>",
@@ -41,7 +53,7 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
     `<meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<meta name="generator" content="gradlab run">`,
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style></head>`,
+    `<style>${mathStylesheet()}\n${REPORT_CSS}</style></head>`,
     widgets ? `<body class="widgets-saved"><main>` : `<body><main>`,
     runHeader(copy),
     widgets ? WIDGET_NOTE : "",
@@ -62,6 +74,42 @@ function firstHeading(nb: Notebook): string | undefined {
   return undefined;
 }
 
+interface StopRecord {
+  cell_id: string;
+  execution_count: number;
+  reason: string;
+  ename: string;
+  evalue: string;
+}
+
+const STOP_REASONS: Record<string, string> = {
+  error: "the cell raised an error",
+  timeout: "the cell ran past --timeout and was interrupted",
+  interrupted: "the run was interrupted (Ctrl-C)",
+  "dead-kernel": "the kernel died",
+};
+
+// The runner records where a run ended early in the notebook's gradlab metadata.
+function runStop(nb: Notebook): StopRecord | null {
+  const run = nb.metadata["gradlab"] as { stopped?: StopRecord } | undefined;
+  const stop = run?.stopped;
+  return stop && typeof stop.cell_id === "string" && nb.cells.some((c) => c.id === stop.cell_id)
+    ? stop
+    : null;
+}
+
+function stopCause(stop: StopRecord): string {
+  return `${escapeHtml(STOP_REASONS[stop.reason] ?? stop.reason)} (<code>${escapeHtml(stop.ename)}: ${escapeHtml(stop.evalue)}</code>)`;
+}
+
+function stopSentence(stop: StopRecord): string {
+  return `Execution stopped at <a href="#cell-${escapeHtml(stop.cell_id)}">cell [${stop.execution_count}]</a>: ${stopCause(stop)}.`;
+}
+
+function stoppedMarker(stop: StopRecord): string {
+  return `\n<div class="stopped-here" role="alert"><strong>Execution stopped here</strong>: ${stopCause(stop)}. The cells below did not run.</div>`;
+}
+
 function runHeader(nb: Notebook): string {
   const run = nb.metadata["gradlab"] as Record<string, unknown> | undefined;
   if (!run) return "";
@@ -73,11 +121,23 @@ function runHeader(nb: Notebook): string {
   return (
     `<header class="run">Executed by gradlab ${escapeHtml(String(run["gradlab_version"] ?? ""))} ` +
     `on Node ${escapeHtml(String(run["node_version"] ?? ""))} · seed ${escapeHtml(String(run["seed"] ?? ""))} · ` +
-    `started ${escapeHtml(String(run["start_time"] ?? ""))}${paramText}</header>`
+    `started ${escapeHtml(String(run["start_time"] ?? ""))}${paramText}${runOutcome(nb)}</header>`
   );
 }
 
-function renderCell(cell: Cell): string {
+function runOutcome(nb: Notebook): string {
+  const stop = runStop(nb);
+  if (stop !== null) return `\n<div class="run-stopped" role="alert">${stopSentence(stop)}</div>`;
+  const errors = (nb.metadata["gradlab"] as { errors?: Array<{ cell_id: string; execution_count: number }> })
+    .errors;
+  if (!Array.isArray(errors) || errors.length === 0) return "";
+  const links = errors
+    .map((e) => `<a href="#cell-${escapeHtml(e.cell_id)}">[${e.execution_count}]</a>`)
+    .join(", ");
+  return `\n<div class="run-errors">Ran to the end with --allow-errors; ${errors.length === 1 ? "cell" : "cells"} ${links} raised an error.</div>`;
+}
+
+function renderCell(cell: Cell, notRun = false): string {
   if (cell.cell_type === "markdown") {
     return `<section class="cell markdown" id="cell-${escapeHtml(cell.id)}">\n${renderMarkdown(joinSource(cell.source))}\n</section>`;
   }
@@ -88,7 +148,7 @@ function renderCell(cell: Cell): string {
   const outputs = cell.outputs.map(renderOutput).join("\n");
   const duration = (cell.metadata["gradlab"] as { duration_ms?: number } | undefined)?.duration_ms;
   return (
-    `<section class="cell code" id="cell-${escapeHtml(cell.id)}">` +
+    `<section class="cell code${notRun && cell.execution_count === null ? " not-run" : ""}" id="cell-${escapeHtml(cell.id)}">` +
     `<div class="input"><div class="prompt">[${count}]:</div><pre><code class="language-typescript">${escapeHtml(joinSource(cell.source))}</code></pre></div>` +
     (outputs ? `\n<div class="outputs">\n${outputs}\n</div>` : "") +
     (duration !== undefined ? `\n<div class="duration">${(duration / 1000).toFixed(2)} s</div>` : "") +
@@ -144,7 +204,7 @@ function renderBundle(data: Record<string, unknown>): string {
     case "text/markdown":
       return renderMarkdown(text(mime));
     case "text/latex":
-      return `<div class="math display">${escapeHtml(text(mime))}</div>`;
+      return renderTex(text(mime));
     case "application/json":
       return `<pre>${escapeHtml(text(mime))}</pre>`;
     case "text/plain":

@@ -16,10 +16,8 @@ header.run code { font-size: 12px; }
 .cell.markdown table { border-collapse: collapse; }
 .cell.markdown th, .cell.markdown td { border: 1px solid var(--rule); padding: 4px 10px; }
 .cell.markdown blockquote { margin: 0; padding-left: 14px; border-left: 3px solid var(--rule); color: var(--muted); }
-.math { font-family: "DejaVu Serif", Georgia, serif; font-style: italic; }
-.math .upright { font-style: normal; }
-.math sub, .math sup { font-size: 70%; }
-div.math.display { text-align: center; margin: .8em 0; font-size: 110%; }
+math { font-size: 1.1em; }
+math.tml-display { margin: .8em 0; overflow-x: auto; }
 .input { display: flex; gap: 8px; }
 .prompt { flex: 0 0 64px; color: var(--muted); font: 12px/1.9 "DejaVu Sans Mono", Menlo, monospace; text-align: right; }
 pre { margin: 0; font: 13px/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
@@ -32,6 +30,10 @@ pre { margin: 0; font: 13px/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace;
 .output img { max-width: 100%; }
 .output table { border-collapse: collapse; font-size: 13px; }
 .output th, .output td { border: 1px solid var(--rule); padding: 2px 8px; }
+.stopped-here, .run-stopped { background: var(--err-bg); border: 1px solid #d33; border-radius: 4px; padding: 8px 12px; margin: 10px 0 0 72px; color: #7a1010; }
+.run-stopped { margin: 8px 0 0; }
+.run-errors { color: #7a1010; margin-top: 6px; }
+.cell.not-run { opacity: .55; }
 .duration { color: var(--muted); font-size: 11px; margin-left: 72px; }
 @media print {
   body { font-size: 11pt; }

@@ -2,14 +2,16 @@
 // remote server), execute, post-process figures, validate, and write the executed notebook and
 // the HTML report atomically — also when a cell failed, so the error output is on disk.
 
+import { createRequire } from "node:module";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Notebook } from "./notebookFormat.js";
 import { readNotebook, serializeNotebook, writeFileAtomic } from "./notebookFile.js";
 import { injectParameters } from "./parameterInjection.js";
-import { runNotebook, type CellFailure } from "./notebookRunner.js";
+import { runNotebook, type CellFailure, type RunStop } from "./notebookRunner.js";
 import type { RunnerKernel } from "./runnerKernel.js";
 import type { RunProgress } from "./runProgress.js";
 import { validateNotebook } from "./notebookValidator.js";
+import { UsageError } from "./usageError.js";
 import { singlePlotlyLoader } from "../report/plotlyOutputs.js";
 
 export interface NotebookJob {
@@ -19,6 +21,8 @@ export interface NotebookJob {
   /** HTML report path, when wanted. */
   html?: string;
   parameters?: Record<string, unknown>;
+  /** Inject parameters the parameters cell does not declare (with a warning) instead of failing. */
+  allowUnknownParams?: boolean;
   timeoutSeconds?: number;
   allowErrors?: boolean;
   seed?: number | null;
@@ -40,6 +44,8 @@ export interface JobResult {
   output: string;
   html?: string;
   failure: CellFailure | null;
+  /** Where and why the run ended before its last cell (null when every cell ran). */
+  stopped: RunStop | null;
   notebook: Notebook;
   staticFigures: number;
 }
@@ -60,8 +66,23 @@ export function defaultOutputPath(input: string): string {
 export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   const input = resolve(job.input);
   const output = resolve(job.output ?? defaultOutputPath(input));
-  const nb = readNotebook(input);
-  injectParameters(nb, job.parameters ?? {});
+  let nb: Notebook;
+  try {
+    nb = readNotebook(input);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const notice = job.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
+  const parameters = job.parameters ?? {};
+  let annotations: Record<string, string> = {};
+  if (Object.keys(parameters).length > 0) {
+    const { checkParameters } = await import("./parameterCheck.js");
+    const check = checkParameters(nb, parameters, { allowUnknown: job.allowUnknownParams });
+    for (const warning of check.warnings) notice(`warning: ${warning}`);
+    if (check.errors.length > 0) throw new UsageError(check.errors.join("\n"));
+    annotations = check.annotations;
+  }
+  injectParameters(nb, parameters, annotations);
   const kernel = await startKernel(job, dirname(input));
   // Ctrl-C interrupts the running cell and ends the run; the notebook is still written.
   const interrupted = new AbortController();
@@ -71,8 +92,9 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   };
   process.on("SIGINT", onSigint);
   let failure: CellFailure | null;
+  let stopped: RunStop | null;
   try {
-    ({ failure } = await runNotebook(nb, kernel, {
+    ({ failure, stopped } = await runNotebook(nb, kernel, {
       timeoutSeconds: job.timeoutSeconds,
       allowErrors: job.allowErrors,
       seed: job.seed,
@@ -95,7 +117,7 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
   writeFileAtomic(output, serializeNotebook(nb));
   if (problems.length > 0) {
     throw new Error(
-      `the executed notebook ${output} is not valid nbformat 4.5:\n  ${problems.slice(0, 10).join("\n  ")}`,
+      `the executed notebook ${output} is not valid nbformat 4.${nb.nbformat_minor}:\n  ${problems.slice(0, 10).join("\n  ")}`,
     );
   }
   let html: string | undefined;
@@ -104,7 +126,7 @@ export async function runNotebookJob(job: NotebookJob): Promise<JobResult> {
     const { notebookToHtml } = await import("../report/htmlReport.js");
     writeFileAtomic(html, notebookToHtml(nb));
   }
-  return { output, html, failure, notebook: nb, staticFigures: staticCount };
+  return { output, html, failure, stopped, notebook: nb, staticFigures: staticCount };
 }
 
 async function startKernel(job: NotebookJob, cwd: string): Promise<RunnerKernel> {
@@ -130,10 +152,21 @@ async function leanFigures(nb: Notebook, job: NotebookJob): Promise<number> {
 }
 
 async function staticImages(nb: Notebook, job: NotebookJob): Promise<number> {
+  const notice = job.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
+  // playwright-core is an optional dependency: an install without it still runs notebooks.
+  try {
+    createRequire(import.meta.url).resolve("playwright-core");
+  } catch {
+    notice(
+      "--static is unavailable: the optional dependency playwright-core is not installed " +
+        "(npm install playwright-core); figures stay interactive-only",
+    );
+    return 0;
+  }
   const { findChromium, noChromiumMessage, embedStaticFigures } = await import("../report/staticFigures.js");
   const chromium = findChromium(job.chromium);
   if (chromium === null) {
-    (job.notice ?? ((t: string) => process.stderr.write(`${t}\n`)))(noChromiumMessage(job.chromium));
+    notice(noChromiumMessage(job.chromium));
     return 0;
   }
   return embedStaticFigures(nb, chromium);

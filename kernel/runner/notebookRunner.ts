@@ -29,8 +29,8 @@ export interface RunOptions {
 }
 
 export interface CellFailure {
-  /** 1-based position of the cell among all cells of the notebook. */
-  cellNumber: number;
+  /** The cell's execution count, `[n]` in Jupyter's prompt and in the kernel's tracebacks. */
+  executionCount: number;
   cellId: string;
   ename: string;
   evalue: string;
@@ -42,6 +42,8 @@ export interface RunResult {
   /** The first failing cell (the only one unless allowErrors). */
   failure: CellFailure | null;
   errors: CellFailure[];
+  /** Where and why the run ended early; null when every cell ran. */
+  stopped: RunStop | null;
 }
 
 /** Milliseconds to wait for a reply after interrupting a timed-out cell. */
@@ -51,7 +53,7 @@ const INTERRUPT_GRACE_MS = 10_000;
  * Runs every non-empty code cell of `nb` on `kernel`, in order.
  * @example
  * const { failure } = await runNotebook(nb, kernel, { timeoutSeconds: 60 });
- * if (failure) console.error(`cell ${failure.cellNumber}: ${failure.ename}`);
+ * if (failure) console.error(`cell [${failure.executionCount}]: ${failure.ename}`);
  */
 export async function runNotebook(
   nb: Notebook,
@@ -77,23 +79,28 @@ export async function runNotebook(
     cell.execution_count = null;
   }
   await seedKernel(kernel, seed);
-  progress.start(codeCells.length, opts.label ?? "notebook");
+  // Empty cells are not sent to the kernel and get no count, so they do not count as cells.
+  const runnable = codeCells.filter((c) => joinSource(c.source).trim() !== "");
+  progress.start(runnable.length, opts.label ?? "notebook");
   const started = Date.now();
-  let position = 0;
-  for (const cell of codeCells) {
-    position++;
+  let lastCount = 0;
+  let stop: RunStop | null = null;
+  for (const cell of runnable) {
     const source = joinSource(cell.source);
-    const cellNumber = nb.cells.indexOf(cell) + 1;
-    progress.cell(position, codeCells.length, firstLine(source));
-    if (source.trim() === "") continue;
+    // A fresh kernel counts from 1 and the seeding request is silent, so the count this cell
+    // will get is known before it runs (the progress line shows it as Jupyter's prompt does).
+    const expected = lastCount + 1;
+    progress.cell(expected, runnable.length, firstLine(source));
     collector.startCell(cell);
     const t0 = performance.now();
     const { reply, timedOut } = await executeWithTimeout(kernel, source, collector, opts.timeoutSeconds);
     collector.finishCell();
-    cell.execution_count = reply?.execution_count ?? null;
+    const count = reply?.execution_count ?? expected;
+    cell.execution_count = count;
+    lastCount = count;
     cell.metadata["gradlab"] = { duration_ms: Math.round(performance.now() - t0) };
     if (opts.signal?.aborted) {
-      const evalue = `the run was interrupted during cell ${cellNumber}`;
+      const evalue = `the run was interrupted during cell [${count}]`;
       if (!cell.outputs.some((o) => o.output_type === "error"))
         cell.outputs.push({
           output_type: "error",
@@ -101,29 +108,63 @@ export async function runNotebook(
           evalue,
           traceback: [`KeyboardInterrupt: ${evalue}`],
         });
-      errors.push({ cellNumber, cellId: cell.id, ename: "KeyboardInterrupt", evalue, timedOut: false });
+      errors.push({
+        executionCount: count,
+        cellId: cell.id,
+        ename: "KeyboardInterrupt",
+        evalue,
+        timedOut: false,
+      });
+      stop = { reason: "interrupted", failure: errors[errors.length - 1] };
       break;
     }
     if (reply?.status === "ok" && !timedOut) continue;
-    const failure = describeFailure(cell, cellNumber, reply, timedOut, opts.timeoutSeconds);
+    const failure = describeFailure(cell, count, reply, timedOut, opts.timeoutSeconds);
     errors.push(failure);
-    if (!opts.allowErrors || timedOut) break;
+    if (timedOut) {
+      stop = { reason: "timeout", failure };
+      break;
+    }
+    if (failure.ename === "DeadKernelError") {
+      stop = { reason: "dead-kernel", failure };
+      break;
+    }
+    if (!opts.allowErrors) {
+      stop = { reason: "error", failure };
+      break;
+    }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const first = errors[0] ?? null;
-  // With --allow-errors a failing cell does not stop the run (unless it timed out or the run was
-  // interrupted), so the summary must not say the run failed there.
-  const stopped =
-    first !== null &&
-    (!opts.allowErrors || errors.some((e) => e.timedOut || e.ename === "KeyboardInterrupt"));
+  const ran = runnable.filter((c) => c.execution_count !== null).length;
+  const raised =
+    errors.length === 0
+      ? ""
+      : `; ${errors.length} ${errors.length === 1 ? "cell" : "cells"} raised an error: ${errors.map((e) => `[${e.executionCount}]`).join(", ")}`;
   progress.stop(
-    stopped
-      ? `failed at cell ${first.cellNumber} after ${seconds}s`
-      : first !== null
-        ? `${codeCells.length} cells in ${seconds}s; ${errors.length} raised errors (cells ${errors.map((e) => e.cellNumber).join(", ")})`
-        : `${codeCells.length} cells in ${seconds}s`,
+    stop !== null
+      ? `stopped at cell [${stop.failure.executionCount}] (${STOP_WORDS[stop.reason]}) after ${seconds}s; ` +
+          `${runnable.length - ran} of ${runnable.length} cells not run`
+      : `${runnable.length} cells in ${seconds}s${raised}`,
   );
-  (nb.metadata["gradlab"] as Record<string, unknown>)["duration_ms"] = Date.now() - started;
+  const run = nb.metadata["gradlab"] as Record<string, unknown>;
+  run["duration_ms"] = Date.now() - started;
+  // Read by the HTML report to mark where and why execution stopped.
+  if (stop !== null) {
+    run["stopped"] = {
+      cell_id: stop.failure.cellId,
+      execution_count: stop.failure.executionCount,
+      reason: stop.reason,
+      ename: stop.failure.ename,
+      evalue: stop.failure.evalue,
+    };
+  }
+  if (errors.length > 0) {
+    run["errors"] = errors.map((e) => ({
+      cell_id: e.cellId,
+      execution_count: e.executionCount,
+      ename: e.ename,
+    }));
+  }
   const states = await kernel.widgetStates?.();
   if (states && Object.keys(states).length > 0) {
     // The kernel does not know what its Output widgets show: the front end (here, the
@@ -134,8 +175,23 @@ export async function runNotebook(
     }
     nb.metadata["widgets"] = { [WIDGET_STATE_MIME]: savedWidgetState(states) };
   }
-  return { notebook: nb, failure: first, errors };
+  return { notebook: nb, failure: errors[0] ?? null, errors, stopped: stop };
 }
+
+/** Why a run ended before its last cell. */
+export type StopReason = "error" | "timeout" | "interrupted" | "dead-kernel";
+
+export interface RunStop {
+  reason: StopReason;
+  failure: CellFailure;
+}
+
+const STOP_WORDS: Record<StopReason, string> = {
+  error: "the cell raised an error",
+  timeout: "the cell timed out",
+  interrupted: "interrupted",
+  "dead-kernel": "the kernel died",
+};
 
 /**
  * The first non-blank line of a cell, for progress display.
@@ -204,14 +260,14 @@ async function executeWithTimeout(
 
 function describeFailure(
   cell: CodeCell,
-  cellNumber: number,
+  executionCount: number,
   reply: ExecuteReply | null,
   timedOut: boolean,
   timeoutSeconds?: number,
 ): CellFailure {
   const shown = cell.outputs.find((o) => o.output_type === "error");
   if (timedOut) {
-    const evalue = `cell ${cellNumber} did not finish within ${timeoutSeconds} s; it was interrupted`;
+    const evalue = `cell [${executionCount}] did not finish within ${timeoutSeconds} s; it was interrupted`;
     if (!shown)
       cell.outputs.push({
         output_type: "error",
@@ -219,10 +275,10 @@ function describeFailure(
         evalue,
         traceback: [`CellTimeoutError: ${evalue}`],
       });
-    return { cellNumber, cellId: cell.id, ename: "CellTimeoutError", evalue, timedOut: true };
+    return { executionCount, cellId: cell.id, ename: "CellTimeoutError", evalue, timedOut: true };
   }
   if (shown && shown.output_type === "error") {
-    return { cellNumber, cellId: cell.id, ename: shown.ename, evalue: shown.evalue, timedOut: false };
+    return { executionCount, cellId: cell.id, ename: shown.ename, evalue: shown.evalue, timedOut: false };
   }
   // The kernel replied with an error but published no error output: record the reply's.
   const ename = reply?.ename ?? (reply?.status === "aborted" ? "ExecutionAborted" : "Error");
@@ -233,5 +289,5 @@ function describeFailure(
     evalue,
     traceback: reply?.traceback ?? [`${ename}: ${evalue}`],
   });
-  return { cellNumber, cellId: cell.id, ename, evalue, timedOut: false };
+  return { executionCount, cellId: cell.id, ename, evalue, timedOut: false };
 }

@@ -1,112 +1,115 @@
-// Checks a notebook against the parts of the nbformat 4.5 JSON schema the runner produces
-// (top level, cells with ids, code-cell outputs). Written by hand because the schema validator
-// Jupyter uses is Python's; the tests also run Debian's nbformat.validate on runner output.
+// Checks a notebook against the official nbformat JSON schema of its minor version (vendored
+// from Jupyter's nbformat package, see nbformatSchemas/LICENSE.md). The schemas are draft-04,
+// which plain Ajv no longer reads, hence ajv-draft-04.
 
-const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
-const MULTILINE = (v: unknown): boolean =>
-  typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string"));
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import AjvDraft04 from "ajv-draft-04";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { packageRoot } from "../install/packageRoot.js";
+
+/** The nbformat 4 minor versions whose schema is vendored; a newer minor is checked against the last. */
+export const SCHEMA_MINORS = [0, 1, 2, 3, 4, 5] as const;
+
+// A CommonJS module: its class is the `default` property of what Node's ESM import returns.
+const Ajv = AjvDraft04.default;
+const validators = new Map<number, ValidateFunction>();
+
+function validatorFor(minor: number): ValidateFunction {
+  let validate = validators.get(minor);
+  if (validate === undefined) {
+    const file = join(
+      packageRoot(),
+      "kernel",
+      "runner",
+      "nbformatSchemas",
+      `nbformat.v4.${minor}.schema.json`,
+    );
+    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    // Jupyter's own validator ignores unknown "format" keywords the same way.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false });
+    validate = ajv.compile(schema);
+    validators.set(minor, validate);
+  }
+  return validate;
+}
 
 /**
- * Lists every way `nb` departs from nbformat 4.5 (empty when it is valid).
+ * The schema minor version `nb` is checked against.
+ * @example schemaMinorFor({ nbformat: 4, nbformat_minor: 4 }) // 4
+ */
+export function schemaMinorFor(nb: unknown): number {
+  const minor = (nb as { nbformat_minor?: unknown } | null)?.nbformat_minor;
+  const last = SCHEMA_MINORS[SCHEMA_MINORS.length - 1];
+  return typeof minor === "number" && Number.isInteger(minor) && minor >= 0 ? Math.min(minor, last) : last;
+}
+
+/**
+ * Lists every way `nb` departs from the nbformat 4 schema of its minor version (empty when valid),
+ * each as "<JSON path>: <problem>".
  * @example validateNotebook({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }) // []
  */
 export function validateNotebook(nb: unknown): string[] {
-  const problems: string[] = [];
-  if (!isObject(nb)) return ["notebook: not a JSON object"];
-  if (nb["nbformat"] !== 4) problems.push("nbformat: must be 4");
-  if (typeof nb["nbformat_minor"] !== "number" || nb["nbformat_minor"] < 5)
-    problems.push("nbformat_minor: must be >= 5");
-  if (!isObject(nb["metadata"])) problems.push("metadata: must be an object");
-  if (!Array.isArray(nb["cells"])) return [...problems, "cells: must be an array"];
-  const ids = new Set<string>();
-  nb["cells"].forEach((cell: unknown, i: number) => validateCell(cell, `cells[${i}]`, ids, problems));
-  return problems;
+  if (typeof nb !== "object" || nb === null || Array.isArray(nb)) return ["notebook: not a JSON object"];
+  const validate = validatorFor(schemaMinorFor(nb));
+  if (validate(nb)) return [];
+  const problems = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const verdict = branchVerdict(e, nb);
+    if (verdict === "other-branch") continue;
+    problems.add(typeof verdict === "string" ? verdict : describe(e));
+  }
+  // A oneOf summary only when no branch said anything more specific.
+  const specific = [...problems].filter((p) => !p.endsWith("must match exactly one schema in oneOf"));
+  return specific.length > 0 ? specific : [...problems];
 }
 
-function validateCell(cell: unknown, where: string, ids: Set<string>, problems: string[]): void {
-  if (!isObject(cell)) {
-    problems.push(`${where}: not an object`);
-    return;
-  }
-  const id = cell["id"];
-  if (typeof id !== "string" || !CELL_ID.test(id)) problems.push(`${where}.id: must match ${CELL_ID}`);
-  else if (ids.has(id)) problems.push(`${where}.id: "${id}" is not unique`);
-  else ids.add(id);
-  if (!isObject(cell["metadata"])) problems.push(`${where}.metadata: must be an object`);
-  if (!MULTILINE(cell["source"])) problems.push(`${where}.source: must be a string or list of strings`);
-  const type = cell["cell_type"];
-  const allowed =
-    type === "code"
-      ? ["id", "cell_type", "metadata", "source", "execution_count", "outputs"]
-      : type === "markdown" || type === "raw"
-        ? ["id", "cell_type", "metadata", "source", "attachments"]
-        : null;
-  if (allowed === null) {
-    problems.push(`${where}.cell_type: "${String(type)}" is not code, markdown or raw`);
-    return;
-  }
-  for (const key of Object.keys(cell))
-    if (!allowed.includes(key)) problems.push(`${where}: unexpected property "${key}"`);
-  if (type !== "code") return;
-  const count = cell["execution_count"];
-  if (!(count === null || (Number.isInteger(count) && (count as number) >= 0)))
-    problems.push(`${where}.execution_count: must be null or an integer >= 0`);
-  if (!Array.isArray(cell["outputs"])) {
-    problems.push(`${where}.outputs: must be an array`);
-    return;
-  }
-  cell["outputs"].forEach((out: unknown, j: number) =>
-    validateOutput(out, `${where}.outputs[${j}]`, problems),
-  );
-}
-
-const OUTPUT_KEYS: Record<string, string[]> = {
-  stream: ["output_type", "name", "text"],
-  display_data: ["output_type", "data", "metadata"],
-  execute_result: ["output_type", "execution_count", "data", "metadata"],
-  error: ["output_type", "ename", "evalue", "traceback"],
+const KINDS = {
+  cell_type: ["code", "markdown", "raw"],
+  output_type: ["execute_result", "display_data", "stream", "error"],
 };
 
-function validateOutput(out: unknown, where: string, problems: string[]): void {
-  if (!isObject(out)) {
-    problems.push(`${where}: not an object`);
-    return;
+// Cells and outputs are a oneOf over their kinds, so a bad code cell also fails the markdown and
+// raw branches; only the branch of the object's own cell_type/output_type says what is wrong.
+// Returns "other-branch" for such noise, a replacement message for an unknown kind, or null.
+function branchVerdict(e: ErrorObject, nb: object): "other-branch" | string | null {
+  const at = (path: string): unknown =>
+    pointerKeys(path).reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], nb);
+  for (const [field, known] of Object.entries(KINDS)) {
+    if (e.instancePath.endsWith(`/${field}`) && e.keyword === "enum") {
+      const kind = at(e.instancePath);
+      if (typeof kind === "string" && known.includes(kind)) return "other-branch";
+      return `${where(e.instancePath)}: ${JSON.stringify(kind)} is not one of ${known.join(", ")}`;
+    }
+    const branchKinds = (e.parentSchema as { properties?: Record<string, { enum?: unknown[] }> } | undefined)
+      ?.properties?.[field]?.enum;
+    const target = at(e.instancePath) as Record<string, unknown> | undefined;
+    const kind = target?.[field];
+    if (branchKinds !== undefined && typeof kind === "string") {
+      if (!known.includes(kind)) return "other-branch";
+      if (!branchKinds.includes(kind)) return "other-branch";
+    }
   }
-  const type = String(out["output_type"]);
-  const keys = OUTPUT_KEYS[type];
-  if (!keys) {
-    problems.push(`${where}.output_type: "${type}" is unknown`);
-    return;
-  }
-  for (const key of keys) if (!(key in out)) problems.push(`${where}: missing "${key}"`);
-  for (const key of Object.keys(out))
-    if (!keys.includes(key)) problems.push(`${where}: unexpected property "${key}"`);
-  if (type === "stream") {
-    if (out["name"] !== "stdout" && out["name"] !== "stderr")
-      problems.push(`${where}.name: must be stdout or stderr`);
-    if (!MULTILINE(out["text"])) problems.push(`${where}.text: must be a string or list of strings`);
-  } else if (type === "error") {
-    if (typeof out["ename"] !== "string" || typeof out["evalue"] !== "string")
-      problems.push(`${where}: ename and evalue must be strings`);
-    if (!Array.isArray(out["traceback"]) || !out["traceback"].every((s) => typeof s === "string"))
-      problems.push(`${where}.traceback: must be a list of strings`);
-  } else {
-    if (!isObject(out["data"])) problems.push(`${where}.data: must be an object`);
-    else validateMimeBundle(out["data"], `${where}.data`, problems);
-    if (!isObject(out["metadata"])) problems.push(`${where}.metadata: must be an object`);
-    const count = out["execution_count"];
-    if (type === "execute_result" && !(count === null || Number.isInteger(count)))
-      problems.push(`${where}.execution_count: must be null or an integer`);
-  }
+  return null;
 }
 
-function validateMimeBundle(data: Record<string, unknown>, where: string, problems: string[]): void {
-  for (const [mime, value] of Object.entries(data)) {
-    if (!/^[a-z]+\/[^\s]+$/.test(mime)) problems.push(`${where}: "${mime}" is not a MIME type`);
-    // JSON-valued types (application/json, application/*+json) may hold any JSON; the others are text.
-    if (!/json$/.test(mime) && !MULTILINE(value))
-      problems.push(`${where}["${mime}"]: must be a string or list of strings`);
-  }
+function pointerKeys(instancePath: string): string[] {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function where(instancePath: string): string {
+  return instancePath === "" ? "notebook" : pointerKeys(instancePath).join(".");
+}
+
+function describe(e: ErrorObject): string {
+  const extra =
+    e.keyword === "additionalProperties"
+      ? ` ("${String((e.params as { additionalProperty: string }).additionalProperty)}")`
+      : e.keyword === "enum"
+        ? ` (${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)})`
+        : "";
+  return `${where(e.instancePath)}: ${e.message ?? e.keyword}${extra}`;
 }

@@ -43,14 +43,19 @@ export function parseParameter(
 }
 
 /**
- * The TypeScript source of the injected cell: one `const` per parameter, widened to its
- * primitive type so the notebook's code type-checks against `number`, not a literal type.
+ * The TypeScript source of the injected cell: one `const` per parameter, with the parameters
+ * cell's own annotation when it has one, else widened to the value's primitive type, so the
+ * notebook's code type-checks against `number` (or `"sgd" | "adam"`), not a literal type.
  * @example parametersSource({ lr: 0.1 }) // "// Injected by gradlab run\nconst lr: number = 0.1;\n"
  */
-export function parametersSource(params: Record<string, unknown>): string {
+export function parametersSource(
+  params: Record<string, unknown>,
+  annotations: Record<string, string> = {},
+): string {
   const lines = ["// Injected by gradlab run"];
   for (const [name, value] of Object.entries(params)) {
-    lines.push(`const ${name}${typeAnnotation(value)} = ${JSON.stringify(value)};`);
+    const type = annotations[name] !== undefined ? `: ${annotations[name]}` : typeAnnotation(value);
+    lines.push(`const ${name}${type} = ${JSON.stringify(value)};`);
   }
   return lines.join("\n") + "\n";
 }
@@ -68,13 +73,17 @@ function typeAnnotation(value: unknown): string {
  * With no parameters the notebook is left as it is.
  * @example injectParameters(nb, { epochs: 5 });
  */
-export function injectParameters(nb: Notebook, params: Record<string, unknown>): Notebook {
+export function injectParameters(
+  nb: Notebook,
+  params: Record<string, unknown>,
+  annotations: Record<string, string> = {},
+): Notebook {
   if (Object.keys(params).length === 0) return nb;
   const old = nb.cells.findIndex((c) => cellTags(c).includes("injected-parameters"));
   if (old >= 0) nb.cells.splice(old, 1);
   const anchor = nb.cells.findIndex((c) => c.cell_type === "code" && cellTags(c).includes("parameters"));
   const at = anchor >= 0 ? anchor + 1 : 0;
-  const source = parametersSource(params);
+  const source = parametersSource(params, annotations);
   const taken = new Set(nb.cells.map((c: Cell) => c.id));
   const cell: CodeCell = {
     id: derivedCellId(at, `injected-parameters\0${source}`, taken),

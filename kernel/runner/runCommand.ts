@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { parseParameter } from "./parameterInjection.js";
 import type { JobResult, NotebookJob } from "./notebookJob.js";
+import { UsageError } from "./usageError.js";
 
 interface RunFlags {
   param: string[];
@@ -13,6 +14,7 @@ interface RunFlags {
   html?: string;
   timeout?: string;
   allowErrors?: boolean;
+  allowUnknownParams?: boolean;
   seed: string;
   static?: boolean;
   lean?: boolean;
@@ -24,6 +26,9 @@ interface RunFlags {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `gradlab run`'s exit codes (documented in docs/runner.md). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /**
  * Adds `run` and `tutorials` to the gradlab program.
@@ -44,6 +49,10 @@ export function registerRunnerCommands(program: Command): void {
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--timeout <seconds>", "interrupt and fail a cell running longer than this")
     .option("--allow-errors", "keep running after a failing cell (exit code stays 0)")
+    .option(
+      "--allow-unknown-params",
+      "inject -p names the parameters cell does not declare, with a warning, instead of failing",
+    )
     .option("--seed <n>", 'seed for gradlab\'s random generator ("none": leave it alone)', "0")
     .option("--static", "render figures to PNG with Chromium, for viewers that run no scripts")
     .option(
@@ -57,14 +66,21 @@ export function registerRunnerCommands(program: Command): void {
     .option("--kernel-argv <json>", "argv of a local kernel as a JSON array ({connection_file} is replaced)")
     .action(async (notebook: string, flags: RunFlags) => {
       const { progressFor } = await import("./runProgress.js");
-      const job = jobFrom(notebook, flags);
-      // @jupyterlab/services reports websocket and kernel status changes with console.debug,
-      // which Node prints to stdout; this command's stdout is for results only.
-      if (job.server) console.debug = () => {};
-      const result = await runJobReporting({ ...job, progress: progressFor(process.stderr) });
-      const f = result.failure;
-      if (f && (!flags.allowErrors || f.timedOut || f.ename === "KeyboardInterrupt"))
-        process.exitCode = f.ename === "KeyboardInterrupt" ? 130 : 1;
+      let result: JobResult;
+      try {
+        const job = jobFrom(notebook, flags);
+        // @jupyterlab/services reports websocket and kernel status changes with console.debug,
+        // which Node prints to stdout; this command's stdout is for results only.
+        if (job.server) console.debug = () => {};
+        result = await runJobReporting({ ...job, progress: progressFor(process.stderr) });
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`gradlab run: ${e.message.replace(/\n/g, "\n  ")}\n`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      if (result.stopped !== null)
+        process.exitCode = result.stopped.reason === "interrupted" ? EXIT.interrupted : EXIT.failed;
     });
 
   program
@@ -106,24 +122,34 @@ export function registerRunnerCommands(program: Command): void {
 }
 
 function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
-  const parameters = Object.fromEntries(flags.param.map(parseParameter));
+  let parameters: Record<string, unknown>;
+  try {
+    parameters = Object.fromEntries(flags.param.map(parseParameter));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const seed = flags.seed === "none" ? null : Number(flags.seed);
   if (seed !== null && !Number.isInteger(seed))
-    throw new Error(`--seed ${flags.seed}: expected an integer or "none"`);
+    throw new UsageError(`--seed ${flags.seed}: expected an integer or "none"`);
   let timeoutSeconds: number | undefined;
   if (flags.timeout !== undefined) {
     timeoutSeconds = Number(flags.timeout);
     if (!(timeoutSeconds > 0))
-      throw new Error(`--timeout ${flags.timeout}: expected a positive number of seconds`);
+      throw new UsageError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
   }
   if (flags.token !== undefined && flags.server === undefined) {
-    throw new Error("--token only makes sense with --server URL");
+    throw new UsageError("--token only makes sense with --server URL");
   }
   let kernelArgv: string[] | undefined;
   if (flags.kernelArgv !== undefined) {
-    const parsed: unknown = JSON.parse(flags.kernelArgv);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(flags.kernelArgv);
+    } catch {
+      parsed = null;
+    }
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === "string")) {
-      throw new Error("--kernel-argv: expected a JSON array of strings");
+      throw new UsageError("--kernel-argv: expected a JSON array of strings");
     }
     kernelArgv = parsed;
   }
@@ -132,6 +158,7 @@ function jobFrom(notebook: string, flags: RunFlags): NotebookJob {
     output: flags.output,
     html: flags.html,
     parameters,
+    allowUnknownParams: flags.allowUnknownParams,
     timeoutSeconds,
     seed,
     allowErrors: flags.allowErrors,
@@ -150,13 +177,16 @@ async function runJobReporting(job: NotebookJob): Promise<JobResult> {
   const { runNotebookJob } = await import("./notebookJob.js");
   const result = await runNotebookJob(job);
   const where = `executed notebook: ${result.output}${result.html ? `, report: ${result.html}` : ""}`;
-  if (result.failure) {
-    const f = result.failure;
+  const name = basename(job.input);
+  const f = result.stopped?.failure;
+  if (f) {
     process.stderr.write(
-      `gradlab run: ${basename(job.input)} cell ${f.cellNumber} failed: ${f.ename}: ${f.evalue}\n  (${where})\n`,
+      `gradlab run: ${name} stopped at cell [${f.executionCount}]: ${f.ename}: ${f.evalue}\n  (${where})\n`,
     );
+  } else if (result.failure) {
+    process.stderr.write(`gradlab run: ${name} ran to the end, with errors (${where})\n`);
   } else {
-    process.stderr.write(`gradlab run: ${basename(job.input)} ok (${where})\n`);
+    process.stderr.write(`gradlab run: ${name} ok (${where})\n`);
   }
   return result;
 }

@@ -1,12 +1,14 @@
-// Progress of a notebook run: a cli-progress bar on a terminal (cell n/N, elapsed, the current
-// cell's first line), one plain line per cell otherwise (CI logs, pipes).
+// Progress of a notebook run: a cli-progress bar on a terminal (cells done, elapsed, the current
+// cell as `[n]` with its first line), one plain line per cell otherwise (CI logs, pipes). Cells
+// are named by their execution count everywhere, as Jupyter's `In [n]` prompt does.
 
 import cliProgress from "cli-progress";
 
 /** Receives the runner's progress events. */
 export interface RunProgress {
   start(total: number, notebook: string): void;
-  cell(index: number, total: number, firstLine: string): void;
+  /** Cell `[count]` (the count-th of `total` code cells) starts. */
+  cell(count: number, total: number, firstLine: string): void;
   stop(summary: string): void;
 }
 
@@ -28,9 +30,9 @@ class LineProgress implements RunProgress {
     this.started = Date.now();
     this.out.write(`gradlab run: ${notebook} (${total} code cells)\n`);
   }
-  cell(index: number, total: number, firstLine: string): void {
+  cell(count: number, total: number, firstLine: string): void {
     const elapsed = ((Date.now() - this.started) / 1000).toFixed(1);
-    this.out.write(`  cell ${index}/${total} [${elapsed}s] ${firstLine}\n`);
+    this.out.write(`  cell [${count}] of ${total} (${elapsed}s) ${firstLine}\n`);
   }
   stop(summary: string): void {
     this.out.write(`gradlab run: ${summary}\n`);
@@ -43,7 +45,7 @@ class BarProgress implements RunProgress {
     this.bar = new cliProgress.SingleBar(
       {
         stream: out,
-        format: "{notebook} {bar} cell {value}/{total} | {duration_formatted} | {line}",
+        format: "{notebook} {bar} {value}/{total} done | {duration_formatted} | [{count}] {line}",
         hideCursor: true,
         clearOnComplete: false,
         barsize: 24,
@@ -52,11 +54,11 @@ class BarProgress implements RunProgress {
     );
   }
   start(total: number, notebook: string): void {
-    this.bar.start(total, 0, { notebook, line: "" });
+    this.bar.start(total, 0, { notebook, line: "", count: "" });
   }
-  cell(index: number, _total: number, firstLine: string): void {
+  cell(count: number, _total: number, firstLine: string): void {
     const width = Math.max(10, (this.out.columns ?? 100) - 70);
-    this.bar.update(index - 1, { line: firstLine.slice(0, width) });
+    this.bar.update(count - 1, { line: firstLine.slice(0, width), count });
   }
   stop(summary: string): void {
     this.bar.update(this.bar.getTotal(), { line: "" });

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseNotebook, serializeNotebook, writeFileAtomic } from "../../kernel/runner/notebookFile.js";
-import { validateNotebook } from "../../kernel/runner/notebookValidator.js";
+import { schemaMinorFor, validateNotebook } from "../../kernel/runner/notebookValidator.js";
 
 const legacy = JSON.stringify({
   nbformat: 4,
@@ -50,41 +50,82 @@ describe("notebook files", () => {
     );
   });
 
-  test("the validator reports what breaks nbformat 4.5 and agrees with Debian's nbformat", () => {
-    const nb = parseNotebook(legacy, "x");
-    const good = serializeNotebook(nb);
-    const bad = JSON.parse(good);
-    bad.cells[1].outputs.push({ output_type: "stream", name: "stdout", text: "x", transient: {} });
-    bad.cells[1].outputs.push({ output_type: "display_data", data: { "text/plain": 3 }, metadata: {} });
-    bad.cells[0].id = "bad id!";
-    const problems = validateNotebook(bad);
-    assert.ok(
-      problems.some((p) => p.includes('unexpected property "transient"')),
-      problems.join("\n"),
-    );
-    assert.ok(
-      problems.some((p) => p.includes('["text/plain"]: must be a string')),
-      problems.join("\n"),
-    );
-    assert.ok(
-      problems.some((p) => p.includes("cells[0].id")),
-      problems.join("\n"),
-    );
+  test("the validator uses nbformat's own schema per minor version and agrees with Debian's nbformat", () => {
+    const good = JSON.parse(serializeNotebook(parseNotebook(legacy, "x"))) as Record<string, unknown>;
+    type Nb = { nbformat_minor: number; cells: Array<Record<string, unknown> & { outputs?: unknown[] }> };
+    const variant = (change: (nb: Nb) => void): Nb => {
+      const copy = JSON.parse(JSON.stringify(good)) as Nb;
+      change(copy);
+      return copy;
+    };
+    const cases: Array<[string, Nb, RegExp | null]> = [
+      ["good", variant(() => {}), null],
+      [
+        "transient in a stream",
+        variant((nb) =>
+          nb.cells[1].outputs!.push({ output_type: "stream", name: "stdout", text: "x", transient: {} }),
+        ),
+        /cells\.1\.outputs\.\d+: must NOT have additional properties \("transient"\)/,
+      ],
+      [
+        "a number as text/plain",
+        variant((nb) =>
+          nb.cells[1].outputs!.push({ output_type: "display_data", data: { "text/plain": 3 }, metadata: {} }),
+        ),
+        /cells\.1\.outputs\.\d+\.data\.text\/plain: must be/,
+      ],
+      ["a bad cell id", variant((nb) => (nb.cells[0].id = "bad id!")), /cells\.0\.id: must match pattern/],
+      [
+        "an unknown cell type",
+        variant((nb) => (nb.cells[0].cell_type = "sql")),
+        /cells\.0\.cell_type: "sql" is not one of code, markdown, raw/,
+      ],
+      [
+        "ids in a 4.4 notebook",
+        variant((nb) => (nb.nbformat_minor = 4)),
+        /cells\.0: must NOT have additional properties \("id"\)/,
+      ],
+      [
+        "a 4.4 notebook without ids",
+        variant((nb) => {
+          nb.nbformat_minor = 4;
+          for (const c of nb.cells) delete c.id;
+        }),
+        null,
+      ],
+    ];
     const dir = mkdtempSync(join(tmpdir(), "gradlab-validate-"));
-    writeFileSync(join(dir, "good.ipynb"), good);
-    writeFileSync(join(dir, "bad.ipynb"), JSON.stringify(bad));
-    const check = (file: string) =>
-      execFileSync(
-        "/usr/bin/python3",
-        [
-          "-c",
-          "import sys, nbformat\ntry:\n nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT)); print('valid')\nexcept nbformat.ValidationError as e: print('invalid')",
-          join(dir, file),
-        ],
-        { encoding: "utf8" },
-      ).trim();
-    assert.equal(check("good.ipynb"), "valid");
-    assert.equal(check("bad.ipynb"), "invalid");
+    const files = cases.map(([, nb], i) => {
+      const file = join(dir, `case${i}.ipynb`);
+      writeFileSync(file, JSON.stringify(nb));
+      return file;
+    });
+    const verdicts = execFileSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import sys, nbformat\nfor f in sys.argv[1:]:\n try:\n  nbformat.validate(nbformat.read(f, as_version=nbformat.NO_CONVERT)); print('valid')\n except nbformat.ValidationError: print('invalid')",
+        ...files,
+      ],
+      { encoding: "utf8" },
+    )
+      .trim()
+      .split("\n");
+    cases.forEach(([name, nb, expected], i) => {
+      const problems = validateNotebook(nb);
+      assert.equal(
+        problems.length === 0 ? "valid" : "invalid",
+        verdicts[i],
+        `${name}: ${problems.join("; ")}`,
+      );
+      if (expected === null) assert.deepEqual(problems, [], name);
+      else
+        assert.ok(
+          problems.some((p) => expected.test(p)),
+          `${name}: ${problems.join("\n")}`,
+        );
+    });
+    assert.equal(schemaMinorFor({ nbformat_minor: 9 }), 5);
   });
 
   test("atomic writes: complete content or the old file, and no temporary file left behind", () => {

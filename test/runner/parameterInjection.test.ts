@@ -7,6 +7,7 @@ import {
   parametersSource,
 } from "../../kernel/runner/parameterInjection.js";
 import { parseNotebook } from "../../kernel/runner/notebookFile.js";
+import { checkParameters, declaredParameters } from "../../kernel/runner/parameterCheck.js";
 import { cellTags, joinSource } from "../../kernel/runner/notebookFormat.js";
 
 function notebook(cells: Array<{ source: string; tags?: string[]; type?: "code" | "markdown" }>) {
@@ -111,5 +112,55 @@ describe("injectParameters", () => {
     assert.equal(a.cells[1].id, b.cells[1].id);
     assert.notEqual(a.cells[1].id, a.cells[0].id);
     assert.match(joinSource(a.cells[1].source), /const b: boolean = true;/);
+  });
+});
+
+describe("checkParameters", () => {
+  const nb = () =>
+    notebook([
+      {
+        source:
+          'import { seed } from "gradlab";\nconst learningRate = 0.5;\nconst optimizer: "sgd" | "adam" = "sgd";\nlet sizes = [1, 2];\nconst { a, b }: { a: number; b: string } = { a: 1, b: "x" };\nconst limit: number | null = null;',
+        tags: ["parameters"],
+      },
+    ]);
+
+  test("lists the top-level declarations with their declared or widened types", () => {
+    assert.deepEqual(declaredParameters(nb()), [
+      { name: "learningRate", type: "number" },
+      { name: "optimizer", type: '"sgd" | "adam"' },
+      { name: "sizes", type: "number[]" },
+      { name: "a", type: "number" },
+      { name: "b", type: "string" },
+      { name: "limit", type: "number | null" },
+    ]);
+    assert.equal(declaredParameters(notebook([{ source: "1" }])), null);
+  });
+
+  test("accepts values that fit, with the cell's annotations for the injected constants", () => {
+    const check = checkParameters(nb(), { learningRate: 2, optimizer: "adam", sizes: [3], a: 4, limit: 7 });
+    assert.deepEqual(check.errors, []);
+    assert.deepEqual(check.annotations, { optimizer: '"sgd" | "adam"', limit: "number | null" });
+    assert.match(
+      parametersSource({ optimizer: "adam" }, check.annotations),
+      /const optimizer: "sgd" \| "adam" = "adam";/,
+    );
+  });
+
+  test("unknown names get a did-you-mean (warnings with allowUnknown), misfits name the type", () => {
+    const check = checkParameters(nb(), { lerningRate: 0.1, optimiser: "sgd", zzz: 1, limit: "no", b: 3 });
+    assert.equal(check.errors.length, 5, check.errors.join("\n"));
+    assert.match(check.errors[0], /^-p lerningRate: .*\(did you mean "learningRate"\?\)/);
+    assert.match(check.errors[1], /did you mean "optimizer"\?/);
+    assert.doesNotMatch(check.errors[2], /did you mean/);
+    assert.match(check.errors[3], /^-p limit="no": does not fit the parameters cell's type number \| null/);
+    assert.match(check.errors[4], /^-p b=3: does not fit the parameters cell's type string/);
+    const lenient = checkParameters(nb(), { zzz: 1 }, { allowUnknown: true });
+    assert.deepEqual(lenient.errors, []);
+    assert.match(lenient.warnings[0], /declares no "zzz"; it declares .*; injected anyway$/);
+    assert.match(
+      checkParameters(notebook([{ source: "1" }]), { x: 1 }).errors[0],
+      /no cell tagged "parameters"/,
+    );
   });
 });

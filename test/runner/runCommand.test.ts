@@ -86,7 +86,8 @@ describe("gradlab run", () => {
     const out = join(dir, "fails.out.ipynb");
     const r = await runCli(["run", input, "-o", out]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /cell 3 failed: RangeError: bad n 3/);
+    assert.match(r.stderr, /cell \[2\] of 3 .*const boom/);
+    assert.match(r.stderr, /stopped at cell \[2\]: RangeError: bad n 3/);
     const nb = read(out);
     const [first, failing, after] = codeCells(nb);
     assert.equal(textOf(first), "before\n");
@@ -94,18 +95,22 @@ describe("gradlab run", () => {
     assert.match(textOf(failing), /RangeError: bad n 3/);
     assert.equal(after.execution_count, null);
     assert.deepEqual(after.outputs, []);
+    assert.equal(failing.execution_count, 2);
+    const error = failing.outputs.find((o) => o.output_type === "error");
+    assert.match(
+      error?.output_type === "error" ? error.traceback.join("\n") : "",
+      /at cell\[2\]:2:1/,
+      "the traceback names the cell by the same count",
+    );
     assert.equal(await nbformatValidate(out), "valid");
 
     const allowed = join(dir, "allowed.ipynb");
     const r2 = await runCli(["run", input, "-o", allowed, "--allow-errors"]);
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(textOf(codeCells(read(allowed))[2]), "after\n");
-    assert.doesNotMatch(
-      r2.stdout + r2.stderr,
-      /failed at cell/,
-      "a run that went on is not reported as stopped",
-    );
-    assert.match(r2.stdout + r2.stderr, /1 raised errors \(cells 3\)/);
+    assert.doesNotMatch(r2.stdout + r2.stderr, /stopped at/, "a run that went on is not reported as stopped");
+    assert.match(r2.stderr, /3 cells in [\d.]+s; 1 cell raised an error: \[2\]/);
+    assert.match(r2.stderr, /ran to the end, with errors/);
   });
 
   test("a kernel that dies mid-run fails the run with DeadKernelError, and what ran is written", async () => {
@@ -118,7 +123,7 @@ describe("gradlab run", () => {
     const out = join(dir, "dies.out.ipynb");
     const r = await runCli(["run", input, "-o", out]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /cell 2 failed: DeadKernelError: the kernel process exited/);
+    assert.match(r.stderr, /stopped at cell \[2\]: DeadKernelError: the kernel process exited/);
     const cells = codeCells(read(out));
     assert.equal(textOf(cells[0]), "alive\n");
     assert.match(textOf(cells[1]), /^DeadKernelError: /);
@@ -137,14 +142,14 @@ describe("gradlab run", () => {
     let sent = false;
     const r = await runCli(["run", input, "-o", out], {
       onStderr: (text, child) => {
-        if (!sent && text.includes("cell 2/3")) {
+        if (!sent && text.includes("cell [2] of 3")) {
           sent = true;
           setTimeout(() => child.kill("SIGINT"), 1500);
         }
       },
     });
     assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /cell 2 failed: KeyboardInterrupt/);
+    assert.match(r.stderr, /stopped at cell \[2\]: KeyboardInterrupt/);
     const cells = codeCells(read(out));
     assert.equal(textOf(cells[0]), "first\n");
     assert.equal(cells[1].outputs.at(-1)!.output_type, "error");
@@ -162,7 +167,7 @@ describe("gradlab run", () => {
     const out = join(dir, "slow.out.ipynb");
     const r = await runCli(["run", input, "-o", out, "--timeout", "3"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /cell 2 failed: CellTimeoutError: cell 2 did not finish within 3 s/);
+    assert.match(r.stderr, /stopped at cell \[2\]: CellTimeoutError: cell \[2\] did not finish within 3 s/);
     const nb = read(out);
     assert.ok(errorOutputs(nb).length >= 1);
     assert.equal(codeCells(nb)[2].execution_count, null);
@@ -276,11 +281,99 @@ describe("gradlab run", () => {
 
   test("a missing notebook or bad option is reported clearly", async () => {
     const r = await runCli(["run", "/nonexistent/x.ipynb"]);
-    assert.notEqual(r.code, 0);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /x\.ipynb/);
     const r2 = await runCli(["run", "x.ipynb", "-p", "2bad=1"]);
-    assert.notEqual(r2.code, 0);
+    assert.equal(r2.code, 2);
     assert.match(r2.stderr, /"2bad" is not a TypeScript identifier/);
     assert.equal(existsSync("x.executed.ipynb"), false);
+  });
+
+  test("-p names and values are checked against the parameters cell before any kernel starts", async () => {
+    const dir = tempDir();
+    const cells = [
+      {
+        source: 'const learningRate = 0.5;\nconst optimizer: "sgd" | "adam" = "sgd";',
+        tags: ["parameters"],
+      },
+      "const chosen: 'sgd' | 'adam' = optimizer;\nconsole.log(learningRate, chosen);",
+    ];
+    const input = writeNotebook(dir, "p.ipynb", cells);
+    const out = join(dir, "p.out.ipynb");
+    const typo = await runCli(["run", input, "-o", out, "-p", "lerningRate=0.1"]);
+    assert.equal(typo.code, 2);
+    assert.match(
+      typo.stderr,
+      /-p lerningRate: the parameters cell declares no "lerningRate" \(did you mean "learningRate"\?\)/,
+    );
+    assert.doesNotMatch(typo.stderr, /cell \[1\]/, "no cell ran");
+    assert.equal(existsSync(out), false);
+
+    const badType = await runCli([
+      "run",
+      input,
+      "-o",
+      out,
+      "-p",
+      "optimizer=rmsprop",
+      "-p",
+      "learningRate=fast",
+    ]);
+    assert.equal(badType.code, 2);
+    assert.match(
+      badType.stderr,
+      /-p optimizer="rmsprop": does not fit the parameters cell's type "sgd" \| "adam"/,
+    );
+    assert.match(badType.stderr, /-p learningRate="fast": does not fit the parameters cell's type number/);
+
+    const noCell = writeNotebook(dir, "none.ipynb", ["console.log(1)"]);
+    const r = await runCli(["run", noCell, "-o", out, "-p", "x=1"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the notebook has no cell tagged "parameters"/);
+
+    // The injected constant keeps the declared union type, so later cells still type-check.
+    const allowed = await runCli([
+      "run",
+      input,
+      "-o",
+      out,
+      "-p",
+      "optimizer=adam",
+      "-p",
+      "extra=3",
+      "--allow-unknown-params",
+    ]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(
+      allowed.stderr,
+      /warning: -p extra: the parameters cell declares no "extra"; it declares learningRate, optimizer; injected anyway/,
+    );
+    const nb = read(out);
+    assert.match(
+      joinSource(nb.cells[1].source),
+      /const optimizer: "sgd" \| "adam" = "adam";\nconst extra: number = 3;/,
+    );
+    assert.equal(textOf(codeCells(nb)[2]), "0.5 adam\n");
+  });
+
+  test("the HTML report marks where execution stopped and why, and the cells that did not run", async () => {
+    const dir = tempDir();
+    const input = writeNotebook(dir, "stop.ipynb", [
+      "console.log('one');",
+      "throw new TypeError('broken');",
+      "console.log('never');",
+    ]);
+    const html = join(dir, "stop.html");
+    const r = await runCli(["run", input, "-o", join(dir, "stop.out.ipynb"), "--html", html]);
+    assert.equal(r.code, 1);
+    const page = readFileSync(html, "utf8");
+    assert.match(
+      page,
+      /<div class="run-stopped" role="alert">Execution stopped at <a href="#cell-c1">cell \[2\]<\/a>: the cell raised an error \(<code>TypeError: broken<\/code>\)/,
+    );
+    const marker = page.indexOf('class="stopped-here"');
+    assert.ok(marker > page.indexOf('id="cell-c1"') && marker < page.indexOf('id="cell-c2"'));
+    assert.match(page, /<section class="cell code not-run" id="cell-c2">/);
+    assert.doesNotMatch(page, /class="cell code not-run" id="cell-c0"/);
   });
 });
