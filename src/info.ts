@@ -15,7 +15,7 @@ export const VERSION = "0.1.0";
 
 /**
  * What is running: version, backend, default dtype, registered backends, buffer-pool stats.
- * @example info().backend // "js"
+ * @example info().backend // "auto" (the default backend)
  */
 export function info(): {
   version: string;
