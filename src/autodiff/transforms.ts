@@ -235,6 +235,8 @@ function gradsOf(
  * grad(f)(tensor([1, 2])).toArray() // [2, 4]
  * grad((x: Tensor) => grad(f)(x).sum())(tensor([1, 2])).toArray() // [2, 2]
  * const [dx, dy] = grad((x: Tensor, y: Tensor) => x.mul(y).sum(), { argnums: [0, 1] })(tensor([1]), tensor([3]));
+ * @typeParam F the function; the gradient function takes its parameters
+ * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
 export function grad<F extends (...args: any[]) => Tensor, const A extends Argnums = 0>(
   f: F,
@@ -249,6 +251,8 @@ export function grad<F extends (...args: any[]) => Tensor, const A extends Argnu
  * const x = tensor([1, 2]), y = tensor([2, 4]);
  * const [value, g] = valueAndGrad((p: { w: Tensor }) => p.w.mul(x).sub(y).square().mean())({ w: tensor(1) });
  * g.w; // tensor(-5.)
+ * @typeParam F the function; the returned function takes its parameters
+ * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
 export function valueAndGrad<F extends (...args: any[]) => Tensor, const A extends Argnums = 0>(
   f: F,
@@ -263,6 +267,7 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, const A exten
  * [out, vjpFn] where vjpFn(cotangent) gives one gradient per primal (an array),
  * cotangent having out's structure. vjpFn can be called many times.
  * @example const [y, back] = vjp((x: Tensor) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
+ * @typeParam F the function; the primals are its arguments
  */
 export function vjp<F extends (...args: any[]) => any>(
   f: F,
@@ -324,6 +329,7 @@ export function vjp<F extends (...args: any[]) => any>(
  * derivative of the (linear) vjp with respect to its cotangent, so every op's single
  * gradient rule serves both modes.
  * @example jvp((x: Tensor) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
+ * @typeParam F the function; the primals are its arguments
  */
 export function jvp<F extends (...args: any[]) => any>(
   f: F,

@@ -1,5 +1,6 @@
 // Every loss with its metadata, for tables in notebooks and for tests that walk all of them.
 import type { LossInfo } from "./lossInfo.js";
+import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { bce, bceWithLogits, focal, klDiv } from "./binary.js";
 import { crossEntropy, nll } from "./categorical.js";
 import { cosineEmbedding, hinge, squaredHinge, zeroOne } from "./margin.js";
@@ -21,15 +22,16 @@ const escapeHtml = (s: string): string =>
  * Array methods return plain arrays.
  */
 export class LossCatalog extends Array<LossInfo> {
+  /** Array methods (map, filter, ...) return plain arrays. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
 
   /**
    * The table as HTML, Markdown and aligned plain text.
-   * @example loss.catalog()[Symbol.for("Jupyter.display")]()["text/plain"].split("\n")[0]
+   * @example loss.catalog()[JUPYTER_DISPLAY]()["text/plain"].split("\n")[0]
    */
-  [Symbol.for("Jupyter.display")](): { "text/plain": string; "text/markdown": string; "text/html": string } {
+  [JUPYTER_DISPLAY](): { "text/plain": string; "text/markdown": string; "text/html": string } {
     const rows = this.map(cells);
     const widths = COLUMNS.map((c, k) => Math.max(c.length, ...rows.map((r) => r[k].length)));
     const line = (r: readonly string[]): string =>
