@@ -5,7 +5,7 @@ import MarkdownIt from "markdown-it";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 
-/** The line before a fence that keeps a block out of the doc test. */
+/** The line before a fence (blank lines between allowed) that keeps a block out of the doc test. */
 export const SKIP_MARKER = "<!-- doctest: skip -->";
 /** The line before a `text` fence that shows the previous block's output (checked against it). */
 export const OUTPUT_MARKER = "<!-- doctest: output -->";
@@ -44,8 +44,12 @@ function promiseOf(source: string): string | null {
  */
 export function blocksOf(text: string): DocBlock[] {
   const lines = text.split("\n");
-  const markerBefore = (t: { map: [number, number] | null }, marker: string): boolean =>
-    t.map !== null && t.map[0] > 0 && lines[t.map[0] - 1].trim() === marker;
+  // The marker is the last non-blank line before the fence (Prettier puts a blank line after it).
+  const markerBefore = (t: { map: [number, number] | null }, marker: string): boolean => {
+    let i = (t.map?.[0] ?? 0) - 1;
+    while (i >= 0 && lines[i].trim() === "") i--;
+    return i >= 0 && lines[i].trim() === marker;
+  };
   const fences = markdown.parse(text, {}).filter((t) => t.type === "fence" && t.map !== null);
   const blocks: DocBlock[] = [];
   let last: DocBlock | null = null;

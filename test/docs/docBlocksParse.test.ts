@@ -22,6 +22,7 @@ test("ts, typescript and js fences run; sh and text do not; the skip marker skip
     "  a + 1; // → 2",
     "  ```",
     "<!-- doctest: output -->",
+    "",
     "```text",
     "2",
     "```",
