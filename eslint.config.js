@@ -1,6 +1,8 @@
 // Lint for the library, kernel, tests and benches: typescript-eslint's recommended rules,
-// with unused variables allowed only when prefixed by an underscore.
+// with unused variables allowed only when prefixed by an underscore. Plain .js/.mjs/.cjs
+// files (build scripts, configs) run in Node and get Node's globals.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -9,6 +11,7 @@ export default tseslint.config(
       "dist/",
       "out/",
       "node_modules/",
+      "test-output/",
       "docs/api/",
       "src/backend/wasm/kernelsWasm.ts",
       "src/backend/wasm/fusedVmWasm.ts",
@@ -16,6 +19,15 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": [

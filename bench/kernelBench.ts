@@ -5,7 +5,6 @@
 // Usage: node dist/bench/kernelBench.js [--quick] [--only gradlab|tslab]
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { kernelJson } from "../kernel/install/kernelspec.js";
 import { repoRoot, writeResultJson } from "./benchPaths.js";
 import { BenchKernelClient } from "./kernel/benchKernelClient.js";

@@ -79,4 +79,9 @@ export interface CellExecutor {
    * when a user is still reading or typing.
    */
   warmUp?(): Promise<void>;
+  /**
+   * Sends the output of kernel-side code (a comm message's handler) to `sink` until the
+   * returned function is called, which restores the previous routing.
+   */
+  divertOutput?(sink: OutputSink): () => void;
 }

@@ -39,6 +39,11 @@ function post(message: WorkerToMain): void {
   port.postMessage(message);
 }
 
+/** Shell requests and barrier acks share one ordered port (see IoWorkerData.shellPort). */
+function postShell(message: WorkerToMain): void {
+  data.shellPort.postMessage(message);
+}
+
 const shell = new zmq.Router();
 const control = new zmq.Router();
 const stdin = new zmq.Router();
@@ -137,6 +142,7 @@ async function shutdown(request: JupyterMessage): Promise<void> {
   // Nothing keeps this thread alive now: it ends by itself once zeromq has settled what was in
   // flight, which the main thread waits for before it exits.
   port.unref();
+  data.shellPort.unref();
   // If user code holds the main thread, it cannot exit by itself.
   setTimeout(() => {
     log("main thread did not exit after shutdown_request; killing the process");
@@ -184,6 +190,7 @@ async function receiveLoop(socket: zmq.Router, channel: RequestChannel): Promise
       continue;
     }
     if (channel === "control") handleControl(result.message);
+    else if (channel === "shell") postShell({ type: "request", channel, message: result.message });
     else post({ type: "request", channel, message: result.message });
   }
 }
@@ -204,7 +211,7 @@ port.on("message", (raw: MainToWorker) => {
       unacked.delete(raw.id);
       return;
     case "barrier":
-      post({ type: "barrier-ack", token: raw.token });
+      postShell({ type: "barrier-ack", token: raw.token });
       return;
     case "close":
       void closeSockets().then(() => post({ type: "flushed", token: raw.token }));

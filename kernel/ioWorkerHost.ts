@@ -1,6 +1,6 @@
 // The main thread's handle on the I/O worker: starts it, waits until every socket is bound,
 // and turns its port into typed calls. Messages posted here keep their order per socket.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { ConnectionInfo } from "./wire/connectionFile.js";
 import type { JupyterMessage } from "./wire/jupyterMessage.js";
 import {
@@ -27,6 +27,11 @@ export interface IoLink {
   barrier(): Promise<void>;
   /** Resolves once everything sent so far has been handed to the sockets. */
   flush(): Promise<void>;
+  /**
+   * Shell requests that arrived but were not delivered yet, taken synchronously (for a cell
+   * that runs without yielding); they are not delivered through `request` afterwards.
+   */
+  takeShellRequests?(): JupyterMessage[];
   /** Flushes, then closes every socket; the process can exit safely afterwards. */
   close(): Promise<void>;
   readonly interruptState: Int32Array;
@@ -38,6 +43,7 @@ export class IoWorkerHost implements IoLink {
   readonly interruptState = new Int32Array(new SharedArrayBuffer(INTERRUPT_STATE_LENGTH * 4));
   readonly selfSigint = new Float64Array(new SharedArrayBuffer(SELF_SIGINT_LENGTH * 8));
   private readonly worker: Worker;
+  private readonly shellPort: MessagePort;
   private nextToken = 1;
   private exited = false;
   private readonly waiting = new Map<number, () => void>();
@@ -55,6 +61,8 @@ export class IoWorkerHost implements IoLink {
     events: IoWorkerEvents,
     interruptAckMs = 100,
   ) {
+    const channel = new MessageChannel();
+    this.shellPort = channel.port2;
     const data: IoWorkerData = {
       connection,
       session,
@@ -62,13 +70,17 @@ export class IoWorkerHost implements IoLink {
       interruptState: this.interruptState.buffer as SharedArrayBuffer,
       selfSigint: this.selfSigint.buffer as SharedArrayBuffer,
       interruptAckMs,
+      shellPort: channel.port1,
     };
-    this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), { workerData: data });
+    this.worker = new Worker(new URL("./ioWorker.js", import.meta.url), {
+      workerData: data,
+      transferList: [channel.port1],
+    });
     this.worker.once("exit", () => {
       this.exited = true;
     });
     this.ready = new Promise<void>((resolve, reject) => {
-      this.worker.on("message", (msg: WorkerToMain) => {
+      const onMessage = (msg: WorkerToMain) => {
         switch (msg.type) {
           case "ready":
             resolve();
@@ -92,7 +104,12 @@ export class IoWorkerHost implements IoLink {
             events.shutdown(msg.restart);
             return;
         }
-      });
+      };
+      this.onMessage = onMessage;
+      this.worker.on("message", onMessage);
+      this.shellPort.on("message", onMessage);
+      // The shell port must not keep the process alive once the worker is gone.
+      this.shellPort.unref();
       this.worker.on("error", (err) => reject(new Error(`I/O worker crashed: ${err.message}`)));
     });
     // A crashed worker means no sockets: the kernel cannot go on.
@@ -128,6 +145,22 @@ export class IoWorkerHost implements IoLink {
 
   send(channel: SendChannel, message: JupyterMessage<unknown>): void {
     this.post({ type: "send", channel, message });
+  }
+
+  private onMessage: ((msg: WorkerToMain) => void) | undefined;
+
+  takeShellRequests(): JupyterMessage[] {
+    const requests: JupyterMessage[] = [];
+    for (
+      let m = receiveMessageOnPort(this.shellPort);
+      m !== undefined;
+      m = receiveMessageOnPort(this.shellPort)
+    ) {
+      const msg = m.message as WorkerToMain;
+      if (msg.type === "request") requests.push(reviveMessage(msg.message));
+      else this.onMessage?.(msg);
+    }
+    return requests;
   }
 
   barrier(): Promise<void> {

@@ -1,5 +1,6 @@
 // What the main thread and the I/O worker say to each other over the worker's port.
 // Buffers cross as Uint8Array (structured clone); reviveMessage turns them back.
+import type { MessagePort } from "node:worker_threads";
 import type { ConnectionInfo } from "./wire/connectionFile.js";
 import type { JupyterMessage } from "./wire/jupyterMessage.js";
 
@@ -27,6 +28,11 @@ export interface IoWorkerData {
   selfSigint: SharedArrayBuffer;
   /** Milliseconds the main thread has to acknowledge an interrupt before it gets a SIGINT. */
   interruptAckMs: number;
+  /**
+   * Carries shell requests and barrier acks. A port of its own lets a synchronous cell drain
+   * comm messages (receiveMessageOnPort) without the event loop turning.
+   */
+  shellPort: MessagePort;
 }
 
 export type WorkerToMain =

@@ -22,11 +22,10 @@ export async function startKernel(
   const connection = readConnectionFile(connectionFile);
   const kernelInfo = kernelInfoContent();
   const sender = { session: randomUUID(), username: "kernel" };
-  // Worker events arrive asynchronously, so `server` is always set by the time they do.
-  let server: KernelServer | undefined;
+  // Worker events arrive asynchronously, so `server` is initialised by the time they do.
   const io: IoWorkerHost = new IoWorkerHost(connection, sender.session, kernelInfo, {
-    request: (channel, message) => server?.enqueue(channel, message),
-    interrupt: (serial) => server?.interruptFromWorker(serial),
+    request: (channel, message) => server.enqueue(channel, message),
+    interrupt: (serial) => server.interruptFromWorker(serial),
     shutdown: () => void io.ended().finally(() => process.exit(0)),
   });
   const executor = Promise.resolve().then(() => createExecutor({ cwd: process.cwd() }));
@@ -37,7 +36,7 @@ export async function startKernel(
     );
     process.exit(1);
   });
-  server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
+  const server = new KernelServer(io, executor, { sender, kernelInfo, warmUp: opts.warmUp });
   server.installGlobals();
   const s = server;
   // With a listener, SIGINT interrupts the running cell instead of killing the kernel.

@@ -63,6 +63,8 @@ export class KernelServer {
   private readonly memoryProbe = new MemoryProbe();
   private warmUpScheduled = false;
   private current: RequestSink | undefined;
+  /** The executor once it has loaded (comm messages handled inside a cell need it synchronously). */
+  private executor: CellExecutor | undefined;
   private lastSink: RequestSink | undefined;
   private currentRequest: JupyterMessage | undefined;
   private controller: AbortController | undefined;
@@ -86,6 +88,11 @@ export class KernelServer {
     this.comms = new CommRegistry(
       (type, content, metadata, buffers) => this.publishCurrent(type, content, metadata, buffers),
       this.log,
+      {
+        poll: () => this.pollComms(),
+        hasQueued: (commId) => this.hasQueuedComm(commId),
+        currentMsgId: () => this.currentRequest?.header.msg_id ?? "",
+      },
     );
   }
 
@@ -266,11 +273,10 @@ export class KernelServer {
         });
       }
       case "comm_open":
-        return this.comms.handleOpen(c, message.metadata, message.buffers);
       case "comm_msg":
-        return this.comms.handleMsg(c, message.metadata, message.buffers);
       case "comm_close":
-        return this.comms.handleClose(c, message.metadata, message.buffers);
+        this.executor ??= await this.executorReady;
+        return this.handleComm(message, true);
       case "shutdown_request": {
         // Older clients send it on shell; control's copy is answered by the I/O worker.
         const restart = c.restart === true;
@@ -308,7 +314,7 @@ export class KernelServer {
     Atomics.store(this.io.interruptState, RUNNING_SERIAL, serial);
     let outcome: ExecuteOutcome;
     try {
-      const executor = await this.executorReady;
+      const executor = (this.executor ??= await this.executorReady);
       outcome = await executor.execute(code, sink, {
         silent,
         storeHistory,
@@ -361,6 +367,66 @@ export class KernelServer {
     }
     this.lastSink = sink;
     this.current = undefined;
+  }
+
+  /**
+   * Runs a comm message's handler with its output (and any comm traffic it causes) parented to
+   * that message. With `settle` false (inside a running cell) only the handler's synchronous
+   * part runs under that parent; the cell's routing comes back right after it.
+   */
+  private handleComm(message: JupyterMessage, settle: boolean): Promise<void> {
+    const sink = new RequestSink(this.io, this.opts.sender, message, { silent: false, allowStdin: false });
+    const restoreOutput = this.executor?.divertOutput?.(sink);
+    const parent = this.currentRequest;
+    this.currentRequest = message;
+    const c = message.content;
+    const id = message.header.msg_id;
+    const type = message.header.msg_type;
+    const handled =
+      type === "comm_open"
+        ? this.comms.handleOpen(c, message.metadata, message.buffers, id)
+        : type === "comm_msg"
+          ? this.comms.handleMsg(c, message.metadata, message.buffers, id)
+          : this.comms.handleClose(c, message.metadata, message.buffers, id);
+    const restore = () => {
+      this.currentRequest = parent;
+      restoreOutput?.();
+    };
+    if (!settle) {
+      restore();
+      return handled;
+    }
+    return handled.finally(restore);
+  }
+
+  /**
+   * CommHost.poll: a cell that holds the thread (a training loop) lets comm messages that
+   * arrived meanwhile through, each bracketed by its own busy/idle; other requests keep their
+   * place in the queue.
+   */
+  private pollComms(): void {
+    if (this.runningSerial === 0 || !this.io.takeShellRequests) return;
+    for (const message of this.io.takeShellRequests()) {
+      if (!message.header.msg_type.startsWith("comm_")) {
+        this.queue.push({ channel: "shell", message, aborted: false });
+        continue;
+      }
+      this.status("busy", message);
+      void this.handleComm(message, false).catch((err: unknown) =>
+        this.log(`comm message failed: ${(err as Error)?.stack ?? String(err)}`),
+      );
+      this.status("idle", message);
+    }
+  }
+
+  /** CommHost.hasQueued: is a later message for this comm already waiting behind the current one? */
+  private async hasQueuedComm(commId: string): Promise<boolean> {
+    await this.io.barrier();
+    return this.queue.some(
+      (item) =>
+        item.message.header.msg_type === "comm_msg" &&
+        (item.message.content as { comm_id?: unknown }).comm_id === commId,
+    );
   }
 
   // ipykernel's semantics: only requests that had already arrived when the failure is

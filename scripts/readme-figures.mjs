@@ -31,7 +31,12 @@ function figures() {
   const { train: trainSet, validation } = data.split(data.moons({ n: 400, noise: 0.1, seed: 0 }), {
     validation: 0.25,
   });
-  const params = { w1: randn([2, 16]).mul(0.5), b1: zeros([16]), w2: randn([16, 2]).mul(0.5), b2: zeros([2]) };
+  const params = {
+    w1: randn([2, 16]).mul(0.5),
+    b1: zeros([16]),
+    w2: randn([16, 2]).mul(0.5),
+    b2: zeros([2]),
+  };
   const model = (p, x) => x.matmul(p.w1).add(p.b1).tanh().matmul(p.w2).add(p.b2);
   const { history } = train({
     params,
@@ -44,7 +49,11 @@ function figures() {
     live: false,
     loss: (p, batch) => loss.crossEntropy(model(p, batch.x), batch.y),
   });
-  const curve = plot.lossCurve(history, { title: "moons: training and validation loss", width: 640, height: 420 });
+  const curve = plot.lossCurve(history, {
+    title: "moons: training and validation loss",
+    width: 640,
+    height: 420,
+  });
   return { "gradient-field": field, "hinge-analysis": hinge, "training-curve": curve };
 }
 

@@ -1,12 +1,15 @@
 // gradlab: tensors with reverse-mode autodiff, plus the loss/optim/plot/data namespaces.
-import "./backend/jsBackend.js";
-import "./backend/wasm/registerWasm.js";
-import "./autodiff/backwardPass.js";
+import { installEngine } from "./engine.js";
+// The op methods' declarations (x.add(y), ...) augment Tensor's type; this import keeps them in
+// the public .d.ts (the methods themselves are attached by installEngine).
 import "./ops/tensorMethods.js";
+
+installEngine();
 
 export { Tensor, isTensor } from "./tensor/tensor.js";
 export type { TensorLike, NestedArray, BackwardOptions } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { Loose } from "./tensor/looseValue.js";
 export { ShapeError } from "./tensor/shape.js";
 export { dispose } from "./tensor/dispose.js";
 export {
@@ -65,7 +68,6 @@ export {
   sub,
   mul,
   div,
-  pow,
   maximum,
   minimum,
   where,
@@ -78,6 +80,7 @@ export {
   logicalAnd,
   logicalOr,
 } from "./ops/binaryOps.js";
+export { pow } from "./ops/powOps.js";
 export {
   sum,
   mean,
@@ -146,3 +149,6 @@ export * as optim from "./optim/index.js";
 export * as plot from "./plot/index.js";
 export * as data from "./data/index.js";
 export * from "./train/index.js";
+export * as widgets from "./widgets/index.js";
+export { interact, Interactive } from "./widgets/interact.js";
+export type { ControlSpec, InteractOptions, ValuesOf } from "./widgets/interact.js";

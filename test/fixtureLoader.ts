@@ -40,7 +40,7 @@ export function repoRoot(): string {
  * const fx = loadFixture("core-nn") as { cases: Array<{ name: string }> };
  * fx.cases.map((c) => c.name); // ["rosenbrock", ...]
  */
-export function loadFixture<T = any>(name: string): T {
+export function loadFixture<T = unknown>(name: string): T {
   const path = join(repoRoot(), "test", "fixtures", name.endsWith(".json") ? name : `${name}.json`);
   if (!existsSync(path)) {
     throw new Error(

@@ -35,6 +35,24 @@ export class CellSession {
     this.active = undefined;
   }
 
+  /**
+   * Routes output to `sink` (a comm message's, handled between or inside cells) until the
+   * returned function puts the previous routing back.
+   */
+  divert(sink: OutputSink): () => void {
+    const active = this.active;
+    const latest = this.latest;
+    const routed = this.router.currentSink();
+    this.active = { sink, options: active?.options };
+    this.router.setSink(sink);
+    return () => {
+      this.active = active;
+      this.latest = latest ?? this.latest;
+      if (routed) this.router.setSink(routed);
+      else this.router.release();
+    };
+  }
+
   /** The running request, if any. */
   running(): ActiveRequest | undefined {
     return this.active;

@@ -50,9 +50,9 @@ export class OutputRouter {
   }
 
   private patched(name: "stdout" | "stderr", original: WriteFn): WriteFn {
-    const router = this;
+    const sinkOf = (): OutputSink | undefined => this.sink;
     return function write(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
-      const sink = router.sink;
+      const sink = sinkOf();
       const cb = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
       if (sink === undefined)
         return (original as (...a: unknown[]) => boolean)(chunk, encodingOrCallback, callback);

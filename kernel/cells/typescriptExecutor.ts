@@ -113,6 +113,10 @@ class TypeScriptExecutor implements CellExecutor {
     await import(this.locations.gradlabUrl);
   }
 
+  divertOutput(sink: OutputSink): () => void {
+    return this.session.divert(sink);
+  }
+
   async execute(code: string, sink: OutputSink, opts: ExecuteOptions): Promise<ExecuteOutcome> {
     this.session.begin(sink, opts);
     Atomics.store(opts.interruptFlag, 0, 0);

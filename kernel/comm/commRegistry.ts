@@ -1,50 +1,29 @@
 // Jupyter comms: long-lived, bidirectional channels between kernel-side objects and
 // front-end widgets. Library code reaches the registry through COMM_HOST on globalThis
-// (the CommHost shape below; README "Comms") without importing the kernel.
+// (the CommHost shape of src/displayHost.ts) without importing the kernel.
 import { writeSync } from "node:fs";
+import type { Comm, CommHost, CommMessage, CommTargetHandler } from "../../src/displayHost.js";
 
-/** The global key under which the kernel exposes its CommHost. */
-export const COMM_HOST: unique symbol = Symbol.for("gradlab.comms") as never;
+export {
+  COMM_HOST,
+  type Comm,
+  type CommHost,
+  type CommMessage,
+  type CommTargetHandler,
+} from "../../src/displayHost.js";
 
-/** A message travelling on a comm. */
-export interface CommMessage {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  buffers: Uint8Array[];
+/** The kernel's request queue as the comm host sees it (see CommHost.poll and hasQueued). */
+export interface CommQueue {
+  poll(): void;
+  hasQueued(commId: string): Promise<boolean>;
+  currentMsgId(): string;
 }
 
-/** One open comm, usable from both ends. */
-export interface Comm {
-  readonly commId: string;
-  readonly targetName: string;
-  readonly closed: boolean;
-  /** Sends comm_msg to the front end. */
-  send(data: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void;
-  /** Sends comm_close to the front end (once) and forgets the comm. */
-  close(data?: Record<string, unknown>, metadata?: Record<string, unknown>): void;
-  /** Called for each comm_msg from the front end. */
-  onMsg?: (msg: CommMessage) => void | Promise<void>;
-  /** Called when the front end closes the comm. */
-  onClose?: (msg: CommMessage) => void | Promise<void>;
-}
-
-/** Handles a front end's comm_open for a target. */
-export type CommTargetHandler = (comm: Comm, open: CommMessage) => void | Promise<void>;
-
-/** What library code sees at globalThis[Symbol.for("gradlab.comms")]. */
-export interface CommHost {
-  registerTarget(targetName: string, handler: CommTargetHandler): void;
-  unregisterTarget(targetName: string): void;
-  /** Opens a comm from the kernel side (comm_open to the front end). */
-  open(
-    targetName: string,
-    data?: Record<string, unknown>,
-    metadata?: Record<string, unknown>,
-    buffers?: Uint8Array[],
-  ): Comm;
-  get(commId: string): Comm | undefined;
-  list(targetName?: string): Comm[];
-}
+const NO_QUEUE: CommQueue = {
+  poll: () => {},
+  hasQueued: () => Promise.resolve(false),
+  currentMsgId: () => "",
+};
 
 /** Publishes a comm message on iopub (parented to the request running now). */
 export type CommPublisher = (
@@ -99,10 +78,23 @@ export class CommRegistry implements CommHost {
   constructor(
     private readonly publisher: CommPublisher,
     // fd 2 directly: process.stderr.write is routed into the running cell's output.
-    private readonly log: (text: string) => void = (t) => {
+    readonly log: (text: string) => void = (t) => {
       writeSync(2, `[gradlab comm] ${t}\n`);
     },
+    private readonly queue: CommQueue = NO_QUEUE,
   ) {}
+
+  poll(): void {
+    this.queue.poll();
+  }
+
+  hasQueued(commId: string): Promise<boolean> {
+    return this.queue.hasQueued(commId);
+  }
+
+  currentMsgId(): string {
+    return this.queue.currentMsgId();
+  }
 
   registerTarget(targetName: string, handler: CommTargetHandler): void {
     this.targets.set(targetName, handler);
@@ -117,8 +109,12 @@ export class CommRegistry implements CommHost {
     data: Record<string, unknown> = {},
     metadata: Record<string, unknown> = {},
     buffers: Uint8Array[] = [],
+    commId?: string,
   ): Comm {
-    const comm = new OpenComm(`gradlab-comm-${process.pid}-${this.nextId++}`, targetName, this);
+    // Counter-based ids keep a rerun notebook's outputs identical.
+    const id = commId ?? `gradlab-comm-${this.nextId++}`;
+    if (this.comms.has(id)) throw new Error(`a comm with id ${id} is already open`);
+    const comm = new OpenComm(id, targetName, this);
     this.comms.set(comm.commId, comm);
     this.publish("comm_open", { comm_id: comm.commId, target_name: targetName, data }, metadata, buffers);
     return comm;
@@ -144,6 +140,7 @@ export class CommRegistry implements CommHost {
     content: Record<string, unknown>,
     metadata: Record<string, unknown>,
     buffers: Uint8Array[],
+    msgId = "",
   ): Promise<void> {
     const commId = String(content.comm_id ?? "");
     const targetName = String(content.target_name ?? "");
@@ -157,7 +154,7 @@ export class CommRegistry implements CommHost {
     const comm = new OpenComm(commId, targetName, this);
     this.comms.set(commId, comm);
     await this.guard(`comm_open handler of target "${targetName}"`, () =>
-      handler(comm, toMessage(content, metadata, buffers)),
+      handler(comm, toMessage(content, metadata, buffers, msgId)),
     );
   }
 
@@ -166,13 +163,14 @@ export class CommRegistry implements CommHost {
     content: Record<string, unknown>,
     metadata: Record<string, unknown>,
     buffers: Uint8Array[],
+    msgId = "",
   ): Promise<void> {
     const comm = this.comms.get(String(content.comm_id));
     if (!comm) return this.log(`comm_msg for unknown comm ${String(content.comm_id)} ignored`);
     const onMsg = comm.onMsg;
     if (onMsg)
       await this.guard(`comm ${comm.commId} message handler`, () =>
-        onMsg(toMessage(content, metadata, buffers)),
+        onMsg(toMessage(content, metadata, buffers, msgId)),
       );
   }
 
@@ -181,6 +179,7 @@ export class CommRegistry implements CommHost {
     content: Record<string, unknown>,
     metadata: Record<string, unknown>,
     buffers: Uint8Array[],
+    msgId = "",
   ): Promise<void> {
     const comm = this.comms.get(String(content.comm_id));
     if (!comm) return;
@@ -189,7 +188,7 @@ export class CommRegistry implements CommHost {
     const onClose = comm.onClose;
     if (onClose)
       await this.guard(`comm ${comm.commId} close handler`, () =>
-        onClose(toMessage(content, metadata, buffers)),
+        onClose(toMessage(content, metadata, buffers, msgId)),
       );
   }
 
@@ -221,11 +220,13 @@ function toMessage(
   content: Record<string, unknown>,
   metadata: Record<string, unknown>,
   buffers: Uint8Array[],
+  msgId: string,
 ): CommMessage {
   const data = content.data;
   return {
     data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {},
     metadata,
     buffers,
+    msgId,
   };
 }

@@ -1,7 +1,7 @@
 // Tracebacks and coloured stream text carry ANSI SGR escapes; the report shows their colours
 // (the 8 + 8 standard ones and bold) and drops every other escape sequence.
 
-import { escapeHtml } from "./markdownRenderer.js";
+import { escapeHtml } from "./escapeHtml.js";
 
 const COLORS = ["#000", "#b22", "#2a2", "#a60", "#22b", "#a2a", "#1aa", "#888"];
 const BRIGHT = ["#555", "#e44", "#4c4", "#cc4", "#55e", "#d5d", "#4dd", "#ccc"];
@@ -15,6 +15,7 @@ export function ansiToHtml(text: string): string {
   let color: string | null = null;
   let bold = false;
   let open = false;
+  // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character
   const parts = text.split(/\u001b\[([0-9;]*)([A-Za-z])/);
   for (let i = 0; i < parts.length; i += 3) {
     html += escapeHtml(parts[i]);

@@ -10,6 +10,7 @@ import { escapeHtml, renderMarkdown } from "./markdownRenderer.js";
 import { singlePlotlyLoader, PLOTLY_MIME } from "./plotlyOutputs.js";
 import { REPORT_CSS } from "./reportStyle.js";
 import { figureHtml } from "../../src/plot/figureHtml.js";
+import { savedState, WIDGET_NOTE, WIDGET_VIEW_MIME, widgetStateHtml, widgetViewHtml } from "./widgetEmbed.js";
 
 /** Display preference, richest first (what Jupyter front ends pick too). */
 const MIME_ORDER = [
@@ -33,6 +34,7 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
   singlePlotlyLoader(copy);
   const title = opts.title ?? firstHeading(copy) ?? "gradlab notebook";
   const body = copy.cells.map(renderCell).join("\n");
+  const widgets = savedState(copy) !== undefined;
   return [
     "<!DOCTYPE html>",
     `<html lang="en"><head><meta charset="utf-8">`,
@@ -40,10 +42,13 @@ export function notebookToHtml(nb: Notebook, opts: { title?: string } = {}): str
     `<meta name="generator" content="gradlab run">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${REPORT_CSS}</style></head>`,
-    `<body><main>`,
+    widgets ? `<body class="widgets-saved"><main>` : `<body><main>`,
     runHeader(copy),
+    widgets ? WIDGET_NOTE : "",
     body,
-    `</main></body></html>`,
+    `</main>`,
+    widgetStateHtml(copy),
+    `</body></html>`,
     "",
   ].join("\n");
 }
@@ -111,6 +116,7 @@ function renderBundle(data: Record<string, unknown>): string {
     const v = data[mime];
     return typeof v === "string" || Array.isArray(v) ? joinSource(v as string[]) : JSON.stringify(v, null, 2);
   };
+  if (WIDGET_VIEW_MIME in data) return widgetViewHtml(data[WIDGET_VIEW_MIME], text("text/plain"));
   if (!("text/html" in data) && PLOTLY_MIME in data) {
     const fig = data[PLOTLY_MIME] as {
       data?: unknown[];

@@ -5,6 +5,8 @@
 export const REPORT_CSS = `
 :root { --ink:#1d1d1f; --muted:#6b6b70; --rule:#e3e3e8; --code-bg:#f6f7f9; --err-bg:#fff1f0; }
 * { box-sizing: border-box; }
+.widgets-saved .widget-text { display: none; }
+.widget-note { color: var(--muted); font-size: 14px; border-left: 3px solid var(--rule); padding-left: 10px; }
 body { margin: 0; color: var(--ink); font: 16px/1.55 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 main { max-width: 980px; margin: 0 auto; padding: 24px 20px 64px; }
 header.run { color: var(--muted); font-size: 13px; border-bottom: 1px solid var(--rule); margin-bottom: 24px; padding-bottom: 8px; }

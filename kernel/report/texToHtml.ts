@@ -2,7 +2,7 @@
 // MathJax, so common LaTeX is turned into Unicode and <sup>/<sub> HTML (\frac{a}{b} → a/b,
 // \lim_{h \to 0} → lim<sub>h→0</sub>, \mathbb{R} → ℝ). Unknown commands keep their name.
 
-import { escapeHtml } from "./markdownRenderer.js";
+import { escapeHtml } from "./escapeHtml.js";
 
 const SYMBOLS: Record<string, string> = {
   alpha: "α",

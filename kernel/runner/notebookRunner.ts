@@ -9,6 +9,7 @@ import type { RunnerKernel, ExecuteReply } from "./runnerKernel.js";
 import type { RunProgress } from "./runProgress.js";
 import { silentProgress } from "./runProgress.js";
 import { packageVersion } from "../install/packageRoot.js";
+import { savedWidgetState, WIDGET_STATE_MIME } from "./widgetState.js";
 
 export interface RunOptions {
   /** Seconds a cell may run before it is interrupted and the run fails. */
@@ -123,6 +124,16 @@ export async function runNotebook(
         : `${codeCells.length} cells in ${seconds}s`,
   );
   (nb.metadata["gradlab"] as Record<string, unknown>)["duration_ms"] = Date.now() - started;
+  const states = await kernel.widgetStates?.();
+  if (states && Object.keys(states).length > 0) {
+    // The kernel does not know what its Output widgets show: the front end (here, the
+    // collector) does, as in a saved JupyterLab notebook.
+    for (const [id, widget] of collector.widgetOutputs()) {
+      const state = states[id];
+      if (state) state["outputs"] = widget.outputs;
+    }
+    nb.metadata["widgets"] = { [WIDGET_STATE_MIME]: savedWidgetState(states) };
+  }
   return { notebook: nb, failure: first, errors };
 }
 

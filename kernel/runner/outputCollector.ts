@@ -1,7 +1,9 @@
 // Turns the iopub messages of executing cells into nbformat outputs, the way nbclient does:
 // consecutive stream text of the same name merges into one output, update_display_data rewrites
 // every earlier output (in any cell) shown with that display id, and clear_output(wait=true)
-// clears only when the next output arrives.
+// clears only when the next output arrives. Like nbclient, it honours Output widgets: while an
+// Output model's msg_id names the running request, that request's outputs belong to the widget
+// (a front end would show them there), not to the cell.
 
 import type { CellOutput, CodeCell, DisplayDataOutput, ExecuteResultOutput } from "./notebookFormat.js";
 import { joinSource, splitLines } from "./notebookFormat.js";
@@ -23,7 +25,11 @@ type Bundle = Record<string, unknown>;
  */
 export class OutputCollector {
   private cell: CodeCell | null = null;
-  private clearPending = false;
+  /** Where a clear_output(wait=true) applies once the next output arrives. */
+  private clearPending: { outputs: CellOutput[] } | null = null;
+  /** Output widgets by comm id, with the outputs captured into them. */
+  private readonly widgets = new Map<string, { outputs: CellOutput[] }>();
+  private capturing: { outputs: CellOutput[] } | null = null;
   private readonly byDisplayId = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
 
   /** Directs the following messages to `cell` and empties its old outputs. */
@@ -31,14 +37,24 @@ export class OutputCollector {
     this.finishCell();
     this.cell = cell;
     cell.outputs = [];
-    this.clearPending = false;
+    this.clearPending = null;
+    this.capturing = null;
+  }
+
+  /** The outputs captured by each Output widget, by its model (comm) id. */
+  widgetOutputs(): ReadonlyMap<string, { outputs: CellOutput[] }> {
+    return this.widgets;
   }
 
   /** Applies one iopub message; messages that carry no output are ignored. */
   handle(msg: IopubMessage): void {
-    const cell = this.cell;
+    const cell = this.capturing ?? this.cell;
     const c = msg.content;
     switch (msg.msg_type) {
+      case "comm_open":
+      case "comm_msg":
+        this.followOutputWidgets(msg.msg_type, c);
+        return;
       case "stream":
         if (!cell) return;
         this.flushClear();
@@ -80,7 +96,7 @@ export class OutputCollector {
       }
       case "clear_output":
         if (!cell) return;
-        if (c["wait"] === true) this.clearPending = true;
+        if (c["wait"] === true) this.clearPending = cell;
         else this.clear(cell);
         return;
       case "error":
@@ -107,12 +123,27 @@ export class OutputCollector {
     this.cell = null;
   }
 
-  private flushClear(): void {
-    if (this.clearPending && this.cell) this.clear(this.cell);
-    this.clearPending = false;
+  private followOutputWidgets(type: string, c: Record<string, unknown>): void {
+    const id = String(c["comm_id"] ?? "");
+    const data = bundleOf(c["data"]);
+    const state = bundleOf(data["state"]);
+    if (type === "comm_open") {
+      if (state["_model_name"] === "OutputModel") this.widgets.set(id, { outputs: [] });
+      return;
+    }
+    const widget = this.widgets.get(id);
+    if (!widget || data["method"] !== "update" || !("msg_id" in state)) return;
+    if (state["msg_id"]) this.capturing = widget;
+    else if (this.capturing === widget) this.capturing = null;
   }
 
-  private clear(cell: CodeCell): void {
+  private flushClear(): void {
+    if (this.clearPending && this.clearPending === (this.capturing ?? this.cell))
+      this.clear(this.clearPending);
+    this.clearPending = null;
+  }
+
+  private clear(cell: { outputs: CellOutput[] }): void {
     const removed = new Set<CellOutput>(cell.outputs);
     for (const [id, list] of this.byDisplayId) {
       const kept = list.filter((o) => !removed.has(o));
@@ -122,7 +153,7 @@ export class OutputCollector {
     cell.outputs = [];
   }
 
-  private appendStream(cell: CodeCell, name: "stdout" | "stderr", text: string): void {
+  private appendStream(cell: { outputs: CellOutput[] }, name: "stdout" | "stderr", text: string): void {
     const last = cell.outputs[cell.outputs.length - 1];
     if (last && last.output_type === "stream" && last.name === name) {
       last.text = joinSource(last.text) + text;

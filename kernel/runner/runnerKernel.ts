@@ -46,6 +46,11 @@ export interface RunnerKernel {
     onOutput: (msg: IopubMessage) => void,
     opts?: { silent?: boolean },
   ): Promise<ExecuteReply>;
+  /**
+   * Every widget model's state, asked for as a front end does on reconnect (the
+   * `jupyter.widget.control` comm); null when the kernel has no widgets.
+   */
+  widgetStates?(): Promise<Record<string, Record<string, unknown>> | null>;
   /** Asks the kernel to interrupt the running cell. */
   interrupt(): Promise<void>;
   /** Shuts the kernel down and releases sockets/processes (idempotent). */

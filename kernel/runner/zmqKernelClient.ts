@@ -16,6 +16,8 @@ import { startKernelProcess } from "./kernelProcess.js";
 import { executeReplyOf, type ExecuteReply, type KernelInfo, type RunnerKernel } from "./runnerKernel.js";
 
 interface PendingRequest {
+  /** Comm messages get no reply: they are done at their idle. */
+  noReply: boolean;
   onIopub: (msg: JupyterMessage) => void;
   reply: JupyterMessage | null;
   idle: boolean;
@@ -107,6 +109,32 @@ export class ZmqKernelClient implements RunnerKernel {
     return executeReplyOf(c);
   }
 
+  async widgetStates(): Promise<Record<string, Record<string, unknown>> | null> {
+    const commId = randomUUID();
+    const target = "jupyter.widget.control";
+    await this.request(
+      this.shell,
+      "comm_open",
+      { comm_id: commId, target_name: target, data: {} },
+      () => {},
+      true,
+    );
+    let states: Record<string, Record<string, unknown>> | null = null;
+    await this.request(
+      this.shell,
+      "comm_msg",
+      { comm_id: commId, data: { method: "request_states" } },
+      (m) => {
+        const data = m.content["data"] as { method?: unknown; states?: unknown } | undefined;
+        if (m.header.msg_type === "comm_msg" && data?.method === "update_states")
+          states = data.states as Record<string, Record<string, unknown>>;
+      },
+      true,
+    );
+    await this.request(this.shell, "comm_close", { comm_id: commId, data: {} }, () => {}, true);
+    return states;
+  }
+
   async interrupt(): Promise<void> {
     // Signal mode works for every kernel the runner starts itself, even one whose control
     // channel is stuck behind a busy thread.
@@ -175,12 +203,13 @@ export class ZmqKernelClient implements RunnerKernel {
     msgType: string,
     content: Record<string, unknown>,
     onIopub: (m: JupyterMessage) => void,
+    noReply = false,
   ): Promise<JupyterMessage> {
     if (this.exited) return Promise.reject(this.exited);
     const msg = makeMessage(msgType, content, this.sender);
     const id = msg.header.msg_id;
     const done = new Promise<JupyterMessage>((resolve, reject) => {
-      this.pending.set(id, { onIopub, reply: null, idle: false, resolve, reject });
+      this.pending.set(id, { noReply, onIopub, reply: null, idle: false, resolve, reject });
     });
     this.send(socket, msg).catch((e: Error) => {
       this.pending.get(id)?.reject(new Error(`sending ${msgType} failed: ${e.message}`));
@@ -227,8 +256,8 @@ export class ZmqKernelClient implements RunnerKernel {
   }
 
   private settle(id: string, p: PendingRequest): void {
-    if (!p.reply || !p.idle) return;
+    if (!p.idle || (!p.reply && !p.noReply)) return;
     this.pending.delete(id);
-    p.resolve(p.reply);
+    p.resolve(p.reply ?? (null as unknown as JupyterMessage));
   }
 }

@@ -3,11 +3,14 @@
 // each down to a point, snap it to a short decimal, and let checkDifferentiable's one-sided
 // difference quotients classify it (kink, jump, or smooth after all). For a gradlab loss the
 // findings are compared with the kink set its metadata declares.
-import type { Tensor } from "../index.js";
-import { checkDifferentiable, sum, tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { checkDifferentiable } from "../autodiff/checkDifferentiable.js";
+import { sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { derivative, type DerivativeFigure } from "../plot/derivative.js";
 import type { LossInfo } from "../loss/lossInfo.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** An elementwise function of one variable: maps a tensor of points to a tensor of values of the same shape. */
 export type ElementwiseFn = (x: Tensor) => Tensor;
@@ -142,7 +145,7 @@ function snap(x: number, span: number): number {
  * analyze((x: Tensor) => abs(x).add(step(x)), { range: [-1, 1] }); // a jump at 0
  */
 export function analyze(
-  f: ElementwiseFn | (((...args: any[]) => Tensor) & { info: LossInfo }),
+  f: ElementwiseFn | (((...args: Loose[]) => Tensor) & { info: LossInfo }),
   options: AnalyzeOptions = {},
 ): AnalysisReport {
   const info = isLoss(f) ? f.info : undefined;

@@ -2,35 +2,19 @@
 // discontinuous loss or op, with a sharpness knob (beta for kinks, temperature for jumps)
 // under which the surrogate converges to the original as it goes to 0; and the
 // straight-through estimator, which keeps the hard forward value but borrows a gradient.
-import type { Tensor, TensorLike } from "../index.js";
-import {
-  abs,
-  add,
-  mul,
-  neg,
-  relu,
-  reshape,
-  sigmoid,
-  sign,
-  softmax,
-  softplus,
-  sqrt,
-  square,
-  step,
-  stopGradient,
-  sub,
-  sum,
-  tanh,
-  tensor,
-  where,
-  lt,
-  eq,
-  expandDims,
-} from "../index.js";
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { abs, neg, relu, sigmoid, sign, softplus, sqrt, square, step, tanh } from "../ops/unaryOps.js";
+import { add, mul, sub, where, lt, eq } from "../ops/binaryOps.js";
+import { reshape, expandDims } from "../ops/shapeOps.js";
+import { softmax } from "../ops/softmaxOps.js";
+import { stopGradient } from "../ops/castOps.js";
+import { sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 import { withInfo, none, type LossFunction, type LossInfo } from "../loss/lossInfo.js";
 import { reduce, sameShape, toTensor, type Reduction } from "../loss/reduction.js";
 import { mae, quantile } from "../loss/regression.js";
 import { hinge, squaredHinge, zeroOne, cosineEmbedding, cosineParts } from "../loss/margin.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** Sharpness of a surrogate: `beta` for kinks (a length), `temperature` for jumps; either name works. */
 export interface SmoothOptions {
@@ -40,7 +24,7 @@ export interface SmoothOptions {
   kind?: "pseudoHuber" | "huber";
 }
 
-type AnyLoss = ((...args: any[]) => Tensor) & { info: LossInfo };
+type AnyLoss = ((...args: Loose[]) => Tensor) & { info: LossInfo };
 type Elementwise = (x: Tensor) => Tensor;
 
 function sharpness(o: SmoothOptions, dflt: number): number {

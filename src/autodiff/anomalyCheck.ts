@@ -3,6 +3,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmtShape } from "../tensor/shape.js";
 import { gradState } from "./gradMode.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 /**
  * The first NaN/Inf found while detectAnomaly is active.
@@ -36,7 +37,8 @@ export class AnomalyError extends Error {
 /** Flat index of the first NaN/Inf, or -1 (ints and bools are always finite). @example firstNonFinite(tensor([1, NaN])) // 1 */
 export function firstNonFinite(t: Tensor): number {
   if (t.dtype === "int32" || t.dtype === "bool") return -1;
-  if (t._data === null && t._lazy === null && (t._flags & 2) === 0) return Number.isFinite(t._s) ? -1 : 0;
+  if (t._data === null && t._lazy === null && (t._flags & RELEASED) === 0)
+    return Number.isFinite(t._s) ? -1 : 0;
   const d = t._buf();
   for (let i = 0; i < d.length; i++) if (d[i] - d[i] !== 0) return i;
   return -1;

@@ -1,6 +1,6 @@
 // The reverse sweep. Iterative everywhere (an explicit DFS stack for the topological
 // order, a flat loop for the sweep) so a chain of a million ops cannot overflow the stack.
-import { dropDeferred, Tensor, tensorHooks, type BackwardOptions } from "../tensor/tensor.js";
+import { dropDeferred, Tensor, type BackwardOptions } from "../tensor/tensor.js";
 import { fmtShape, sameShape } from "../tensor/shape.js";
 import { release } from "../backend/bufferPool.js";
 import { gradState } from "./gradMode.js";
@@ -8,6 +8,8 @@ import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
 import { addRaw, onesLikeRaw } from "./gradArithmetic.js";
 import { scalarTensor } from "../ops/tensorLike.js";
 import { Node } from "./opRegistry.js";
+import { materialiseTogether } from "../ops/lazyElementwise.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 let stampCounter = 0;
 
@@ -120,7 +122,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       t._g = null;
       const op = t._op;
       if (op === null) {
-        if ((t._flags & 8) !== 0) {
+        if ((t._flags & GRAPH_FREED) !== 0) {
           throw new Error(
             `backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`,
           );
@@ -143,7 +145,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
         let ok = inputs.length <= 3;
         for (let j = 0; ok && j < inputs.length; j++) {
           const inp = inputs[j];
-          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & 2) !== 0) ok = false;
+          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & RELEASED) !== 0) ok = false;
           else vals[j] = inp._s;
         }
         if (ok) {
@@ -208,17 +210,16 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       // together (results of one shape share a loop: what they have in common is computed once),
       // oldest first so a later result reads an earlier one instead of recomputing it.
       const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
-      if (tensorHooks.materialiseTogether !== null) tensorHooks.materialiseTogether(deferred);
-      else for (const t of deferred) t._buf();
+      materialiseTogether(deferred);
       for (const t of temps) {
         if (t._lazy !== null && !keep!.has(t)) {
           dropDeferred(t);
           continue;
         }
-        if (keep!.has(t) || (t._flags & 1) !== 0 || t._data === null) continue;
-        release(t._data);
+        if (keep!.has(t) || t._storage === null || t._storage.shared) continue;
+        release(t._storage.array);
         t._data = null;
-        t._flags |= 2;
+        t._flags |= RELEASED;
       }
     }
     return { grads, order };
@@ -242,19 +243,23 @@ export function freeGraph(order: readonly Tensor[]): void {
       t._op = null;
       t._inputs = null;
       t._attrs = null;
-      t._flags |= 8;
+      t._flags |= GRAPH_FREED;
     }
   }
 }
 
-function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
+/**
+ * Tensor.backward: check the cotangent, sweep from `root`, then free the graph unless retained.
+ * @example backwardFrom(loss, undefined, {}) // same as loss.backward()
+ */
+export function backwardFrom(root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions): void {
   if (!root._rg) {
-    if ((root._flags & 8) !== 0) {
+    if ((root._flags & GRAPH_FREED) !== 0) {
       throw new Error(
         "backward(): the graph of this tensor was freed by an earlier backward(); call backward(undefined, { retainGraph: true }) the first time to go through it twice",
       );
     }
-    if ((root._flags & 4) !== 0) {
+    if ((root._flags & FROM_NO_GRAD) !== 0) {
       throw new Error(
         "backward(): this tensor was computed under noGrad() (or from a tensor that was), so no graph was recorded; compute it outside noGrad to differentiate it",
       );
@@ -263,7 +268,7 @@ function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: Backwar
       `backward(): this tensor does not require grad: none of the tensors it was computed from has requiresGrad = true (shape ${fmtShape(root.shape)})`,
     );
   }
-  if ((root._flags & 8) !== 0 && root._op === null) {
+  if ((root._flags & GRAPH_FREED) !== 0 && root._op === null) {
     throw new Error(
       "backward(): the graph of this tensor was freed by an earlier backward(); pass { retainGraph: true } to the first backward to go through it twice",
     );
@@ -289,5 +294,3 @@ function backwardImpl(root: Tensor, cotangent: Tensor | undefined, opts: Backwar
   const { order } = sweep([root], [ct], { createGraph: opts.createGraph === true });
   if (opts.retainGraph !== true && opts.createGraph !== true) freeGraph(order);
 }
-
-tensorHooks.backward = backwardImpl;

@@ -14,6 +14,7 @@ import { grad } from "./transforms.js";
 import { noGrad } from "./gradMode.js";
 import { type PyTree, treeFlatten, treeUnflatten } from "./pytree.js";
 import { unravelIndex as unravel } from "../tensor/shape.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** Tolerances for {@link gradcheck}; an element passes when |analytic - numeric| <= atol + rtol*|numeric|. */
 export interface GradcheckOptions {
@@ -97,7 +98,7 @@ const FLOAT_DTYPES = new Set(["float64", "float32"]);
  * // { path: "inputs[0].w", argument: 0, leaf: 0, flat: 1, index: [1], analytic: 2, numeric: 4 }
  */
 export function gradcheck(
-  f: (...inputs: any[]) => Tensor,
+  f: (...inputs: Loose[]) => Tensor,
   inputs: PyTree | PyTree[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
@@ -233,7 +234,7 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 /** The autodiff gradient of f with respect to every input tensor, as float64 tensors shaped like them. */
 function analyticGradients(
-  f: (...inputs: any[]) => Tensor,
+  f: (...inputs: Loose[]) => Tensor,
   args: unknown[],
   leaves: Tensor[],
   paths: string[],
@@ -263,7 +264,7 @@ function analyticGradients(
 }
 
 /** f at the given inputs as a number, without recording a graph; rejects non-scalar outputs. */
-function evaluate(f: (...inputs: any[]) => Tensor, inputs: unknown[], where: string): number {
+function evaluate(f: (...inputs: Loose[]) => Tensor, inputs: unknown[], where: string): number {
   const out = noGrad(() => f(...inputs)) as unknown;
   if (typeof out === "number") return out;
   if (!(out instanceof Tensor))

@@ -2,9 +2,10 @@
 // side (as tfjs registers a gradient beside its kernel). `apply` runs the forward and
 // records a graph node when gradients are wanted. Gradient rules are written with the
 // same differentiable ops, so recording the backward pass gives exact higher derivatives.
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { gradState } from "./gradMode.js";
 import { AnomalyError, firstNonFinite } from "./anomalyCheck.js";
+import { FROM_NO_GRAD } from "../tensor/tensorFlags.js";
 
 /** What a gradient rule sees about the op application it differentiates. */
 export interface OpContext<A> {
@@ -16,7 +17,7 @@ export interface OpContext<A> {
 }
 
 /** One op: forward and gradient together. */
-export interface OpDef<A = any> {
+export interface OpDef<A = unknown> {
   readonly name: string;
   /**
    * false for piecewise-constant ops (sign, step, round, floor, argmax, comparisons): their
@@ -45,7 +46,7 @@ export class Node implements OpContext<unknown> {
   constructor(
     readonly op: OpDef,
     readonly inputs: Tensor[],
-    readonly attrs: any,
+    readonly attrs: unknown,
     readonly out: Tensor,
   ) {}
   private _needs: boolean[] | null = null;
@@ -96,7 +97,7 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     if (t._rg) rg = true;
-    if ((t._flags & 4) !== 0) fromNoGrad = true;
+    if ((t._flags & FROM_NO_GRAD) !== 0) fromNoGrad = true;
   }
   if (rg) {
     if (gradState.enabled) {
@@ -113,7 +114,7 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
       }
     } else fromNoGrad = true;
   }
-  if (fromNoGrad && out !== inputs[0]) out._flags |= 4;
+  if (fromNoGrad && out !== inputs[0]) out._flags |= FROM_NO_GRAD;
   if (gradState.anomaly > 0) {
     const bad = firstNonFinite(out);
     if (bad >= 0) {

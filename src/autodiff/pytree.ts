@@ -1,6 +1,7 @@
 // Pytrees: nested arrays and plain objects whose leaves are tensors (or other values), the
 // containers the functional transforms accept and return (e.g. {w1, b1, w2, b2}).
 import { Tensor } from "../tensor/tensor.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** A tensor, or arrays / plain objects of pytrees. */
 export type PyTree = Tensor | PyTree[] | { [key: string]: PyTree };
@@ -42,7 +43,7 @@ export function treeFlatten<L = Tensor>(tree: unknown): [L[], TreeDef] {
  * const [leaves, def] = treeFlatten<Tensor>({ w, b });
  * treeUnflatten(def, leaves.map((t) => t.mul(2))); // { w: 2w, b: 2b }
  */
-export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): any {
+export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): Loose {
   let i = 0;
   const build = (d: TreeDef): unknown => {
     if (d.kind === "leaf") {
@@ -83,7 +84,7 @@ function sameDef(a: TreeDef, b: TreeDef): boolean {
  * Apply fn leaf-wise over one or more pytrees of the same structure.
  * @example const params2 = treeMap((p, g) => p.sub(g.mul(0.1)), params, grads);
  */
-export function treeMap<R = Tensor>(fn: (...leaves: any[]) => R, tree: unknown, ...rest: unknown[]): any {
+export function treeMap<R = Tensor>(fn: (...leaves: Loose[]) => R, tree: unknown, ...rest: unknown[]): Loose {
   const [leaves, def] = treeFlatten<unknown>(tree);
   const others = rest.map((r, k) => {
     const [l, d] = treeFlatten<unknown>(r);

@@ -15,6 +15,8 @@ import { scalarTensor } from "../ops/tensorLike.js";
 import { full, zerosLike } from "../tensor/creation.js";
 import { reshape, stack } from "../ops/shapeOps.js";
 import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
+import type { Loose } from "../tensor/looseValue.js";
+import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
 /** Which positional arguments grad/valueAndGrad differentiate: one index, or several. */
 export type Argnums = number | readonly number[];
@@ -31,7 +33,7 @@ export interface GradOptions<A extends Argnums = Argnums> {
  * argument gives an untyped gradient.
  */
 export type GradOf<T> = 0 extends 1 & T
-  ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped argument has an untyped gradient
+  ? Loose
   : T extends Tensor | number
     ? Tensor
     : T extends readonly unknown[]
@@ -93,11 +95,7 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
       }
       // A fresh leaf sharing t's storage; neither may be recycled while both live.
       if (t._lazy !== null) t._buf();
-      const v = new Tensor(t.shape, t.dtype, t._data, t._s);
-      if (t._data !== null) {
-        t._flags |= 1;
-        v._flags |= 1;
-      }
+      const v = new Tensor(t.shape, t.dtype, t._sharedStorage(), t._s);
       v._rg = true;
       return v;
     });
@@ -116,7 +114,7 @@ function normArgnums(opts: GradOptions | undefined): { list: number[]; multi: bo
 /** Evaluate f on wrapped arguments while recording; returns the output and bookkeeping. */
 function traceCall<T>(
   fname: string,
-  f: (...args: any[]) => T,
+  f: (...args: Loose[]) => T,
   args: unknown[],
   argnums: number[],
 ): { out: T; w: Wrapped; createGraph: boolean; serial0: number; firstId: number } {
@@ -155,7 +153,7 @@ function checkScalarOutput(fname: string, out: unknown): Tensor {
 }
 
 function unconnectedCheck(fname: string, out: Tensor): void {
-  if (!out._rg && (out._flags & 4) !== 0) {
+  if (!out._rg && (out._flags & FROM_NO_GRAD) !== 0) {
     throw new Error(
       `${fname}: the output was computed under noGrad() (or from a tensor that was), so no gradient can flow to the inputs; move the computation out of noGrad, or use stopGradient to cut the gradient on purpose`,
     );
@@ -169,20 +167,20 @@ function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: S
     t._op = null;
     t._inputs = null;
     t._attrs = null;
-    t._flags |= 8;
+    t._flags |= GRAPH_FREED;
     // A deferred intermediate nobody read: its expression would read released buffers.
     if (t._lazy !== null) dropDeferred(t);
-    if ((t._flags & 1) === 0 && t._data !== null) {
-      release(t._data);
+    if (t._storage !== null && !t._storage.shared) {
+      release(t._storage.array);
       t._data = null;
-      t._flags |= 2;
+      t._flags |= RELEASED;
     }
   }
 }
 
 function gradsOf(
   fname: string,
-  f: (...args: any[]) => Tensor,
+  f: (...args: Loose[]) => Tensor,
   opts: GradOptions | undefined,
   args: unknown[],
 ): [Tensor, unknown] {
@@ -238,7 +236,7 @@ function gradsOf(
  * @typeParam F the function; the gradient function takes its parameters
  * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
-export function grad<F extends (...args: any[]) => Tensor, const A extends Argnums = 0>(
+export function grad<F extends (...args: Loose[]) => Tensor, const A extends Argnums = 0>(
   f: F,
   opts?: GradOptions<A>,
 ): (...args: Parameters<F>) => GradsFor<Parameters<F>, Fixed<A>> {
@@ -254,7 +252,7 @@ export function grad<F extends (...args: any[]) => Tensor, const A extends Argnu
  * @typeParam F the function; the returned function takes its parameters
  * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
-export function valueAndGrad<F extends (...args: any[]) => Tensor, const A extends Argnums = 0>(
+export function valueAndGrad<F extends (...args: Loose[]) => Tensor, const A extends Argnums = 0>(
   f: F,
   opts?: GradOptions<A>,
 ): (...args: Parameters<F>) => [Tensor, GradsFor<Parameters<F>, Fixed<A>>] {
@@ -269,7 +267,7 @@ export function valueAndGrad<F extends (...args: any[]) => Tensor, const A exten
  * @example const [y, back] = vjp((x: Tensor) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
  * @typeParam F the function; the primals are its arguments
  */
-export function vjp<F extends (...args: any[]) => any>(
+export function vjp<F extends (...args: Loose[]) => Loose>(
   f: F,
   ...primals: Parameters<F>
 ): [ReturnType<F>, (cotangent: GradOf<ReturnType<F>>) => GradOf<Parameters<F>>] {
@@ -331,7 +329,7 @@ export function vjp<F extends (...args: any[]) => any>(
  * @example jvp((x: Tensor) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
  * @typeParam F the function; the primals are its arguments
  */
-export function jvp<F extends (...args: any[]) => any>(
+export function jvp<F extends (...args: Loose[]) => Loose>(
   f: F,
   primals: Parameters<F>,
   tangents: unknown[],

@@ -9,7 +9,7 @@ const KC = 256;
 const MC = 64;
 const NC = 1024;
 
-let packA = new Float64Array(MC * KC);
+const packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 
 // Element (i, p) of op(A): A is [m,k] row-major, or [k,m] when transposed.

@@ -1,7 +1,6 @@
 // The pure-JavaScript backend. Elementwise loops are generated once per op from an
 // expression so each loop is monomorphic (V8 then compiles it like hand-written code).
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend.js";
-import { registerBackend } from "./backend.js";
 import { jsGemm } from "./jsGemm.js";
 import {
   erf,
@@ -88,7 +87,6 @@ type BinaryFn = (
 ) => void;
 
 function makeUnary(expr: string): UnaryFn {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(
     "H",
     `return function unary(xs, out, n, p0, p1) {
@@ -561,5 +559,3 @@ export const jsBackend: Backend = {
   softmax: softmaxKernel,
   softmaxGrad: softmaxGradKernel,
 };
-
-registerBackend(jsBackend);

@@ -1,6 +1,6 @@
 // A dataset is features x [n, d] and targets y, plus what a notebook needs to label a plot.
-import type { Tensor } from "../index.js";
-import { generator, tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { generator, tensor } from "../tensor/creation.js";
 
 /** Features, targets and labels of a teaching dataset. */
 export interface Dataset {

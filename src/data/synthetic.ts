@@ -1,6 +1,6 @@
 // Seeded synthetic datasets for teaching: two classification toys that a straight line cannot
 // separate (moons, circles, spirals), Gaussian blobs, and 1-D regression curves.
-import { generator } from "../index.js";
+import { generator } from "../tensor/creation.js";
 import { makeDataset, shuffleRows, type Dataset } from "./dataset.js";
 
 function linspace(a: number, b: number, n: number, endpoint = true): number[] {

@@ -1,27 +1,13 @@
 // Binary probabilistic losses: binary cross-entropy on probabilities (with PyTorch's log clamp)
 // and on logits (the stable softplus form), the sigmoid focal loss, and KL divergence.
-import type { Tensor, TensorLike } from "../index.js";
-import {
-  add,
-  apply,
-  broadcastTo,
-  defineOp,
-  div,
-  exp,
-  gt,
-  log,
-  maximum,
-  mul,
-  neg,
-  pow,
-  reshape,
-  sigmoid,
-  softplus,
-  sub,
-  sum,
-  tensor,
-  where,
-} from "../index.js";
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { add, div, gt, maximum, mul, sub, where } from "../ops/binaryOps.js";
+import { pow } from "../ops/powOps.js";
+import { apply, defineOp } from "../autodiff/opRegistry.js";
+import { broadcastTo, sum } from "../ops/reductionOps.js";
+import { exp, log, neg, sigmoid, softplus } from "../ops/unaryOps.js";
+import { reshape } from "../ops/shapeOps.js";
+import { tensor } from "../tensor/creation.js";
 import { none, withInfo } from "./lossInfo.js";
 import {
   numberOption,

@@ -2,20 +2,13 @@
 // ignoreIndex, label smoothing) and the negative log-likelihood of log-probabilities, with
 // PyTorch's normalizations. Class targets are constants, so the index bookkeeping (which
 // samples count, with what weight) is done on plain arrays and enters the graph as masks.
-import type { Tensor, TensorLike } from "../index.js";
-import {
-  add,
-  div,
-  expandDims,
-  logSoftmax,
-  mul,
-  neg,
-  permute,
-  reshape,
-  sum,
-  tensor,
-  Tensor as TensorClass,
-} from "../index.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { add, div, mul } from "../ops/binaryOps.js";
+import { expandDims, permute, reshape } from "../ops/shapeOps.js";
+import { logSoftmax } from "../ops/softmaxOps.js";
+import { neg } from "../ops/unaryOps.js";
+import { sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 import { withInfo } from "./lossInfo.js";
 import { numberOption, toTensor, type Reduction } from "./reduction.js";
 
@@ -67,7 +60,7 @@ function classIndices(
   ignoreIndex: number,
   who: string,
 ): Int32Array {
-  const t = target instanceof TensorClass ? target : tensor(target as TensorLike);
+  const t = target instanceof Tensor ? target : tensor(target as TensorLike);
   if (t.ndim !== sampleShape.length || t.shape.some((v, i) => v !== sampleShape[i])) {
     throw new Error(
       `loss.${who}: class-index target has shape [${t.shape.join(", ")}], expected [${sampleShape.join(", ")}] for this input ` +
@@ -148,7 +141,7 @@ function crossEntropyLoss(
   const { flat, sampleShape, classes } = classesLast(x, who);
   const weights = classWeights(options.weight, classes, who);
   const logp = logSoftmax(flat, { axis: -1 });
-  const t = target instanceof TensorClass ? target : tensor(target as TensorLike);
+  const t = target instanceof Tensor ? target : tensor(target as TensorLike);
   const probabilities = t.ndim === x.ndim && t.shape.every((v, i) => v === x.shape[i]) && t.dtype !== "int32";
   const dtype = floatOf(x);
   const wTensor = weights ? tensor(weights, { dtype }) : null;

@@ -1,7 +1,8 @@
 // Metadata every loss carries: how differentiable it is and where not, whether it is convex,
 // which smooth losses stand in for it, and the 1-D slice `analyze` examines to check all that
 // numerically.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** smooth: differentiable everywhere; piecewise-smooth: continuous with kinks; not-differentiable: jumps (or zero gradient almost everywhere). */
 export type Differentiability = "smooth" | "piecewise-smooth" | "not-differentiable";
@@ -36,7 +37,7 @@ export interface LossInfo {
  * A loss function with its metadata attached as `.info`.
  * @typeParam F the function's own signature, e.g. `(input, target, options?) => Tensor`
  */
-export type LossFunction<F extends (...args: any[]) => Tensor> = F & { readonly info: LossInfo };
+export type LossFunction<F extends (...args: Loose[]) => Tensor> = F & { readonly info: LossInfo };
 
 /**
  * Attach `info` to a loss function (and name the function after it).
@@ -44,7 +45,7 @@ export type LossFunction<F extends (...args: any[]) => Tensor> = F & { readonly 
  * @example
  * const myL1 = withInfo((x, y) => loss.mae(x, y), { ...loss.mae.info, name: "myL1" });
  */
-export function withInfo<F extends (...args: any[]) => Tensor>(fn: F, info: LossInfo): LossFunction<F> {
+export function withInfo<F extends (...args: Loose[]) => Tensor>(fn: F, info: LossInfo): LossFunction<F> {
   Object.defineProperty(fn, "info", { value: Object.freeze(info), enumerable: true });
   Object.defineProperty(fn, "name", { value: info.name });
   return fn as LossFunction<F>;

@@ -1,25 +1,12 @@
 // Margin losses for labels y in {−1, +1}: the hinge family (kinked), the 0-1 loss (piecewise
 // constant: its gradient is 0 wherever it exists, which is why nobody trains on it), and the
 // cosine embedding loss.
-import type { Tensor, TensorLike } from "../index.js";
-import {
-  add,
-  argmax,
-  div,
-  eq,
-  expandDims,
-  mul,
-  ne,
-  onesLike,
-  relu,
-  square,
-  step,
-  sub,
-  sum,
-  sqrt,
-  tensor,
-  where,
-} from "../index.js";
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { add, div, eq, mul, ne, sub, where } from "../ops/binaryOps.js";
+import { argmax, sum } from "../ops/reductionOps.js";
+import { expandDims } from "../ops/shapeOps.js";
+import { onesLike, tensor } from "../tensor/creation.js";
+import { relu, square, step, sqrt } from "../ops/unaryOps.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type ReductionOptions } from "./reduction.js";
 

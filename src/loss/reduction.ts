@@ -1,7 +1,8 @@
 // Reductions and argument handling shared by every loss: PyTorch's "mean" | "sum" | "none",
 // targets given as tensors or plain arrays, and shape checks that name the loss.
-import type { Tensor, TensorLike } from "../index.js";
-import { Tensor as TensorClass, mean, sum, tensor } from "../index.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { mean, sum } from "../ops/reductionOps.js";
+import { tensor } from "../tensor/creation.js";
 
 /** How per-element losses are combined (PyTorch's `reduction`). */
 export type Reduction = "mean" | "sum" | "none";
@@ -29,7 +30,7 @@ export function reduce(x: Tensor, reduction: string | undefined, who: string): T
 
 /** A tensor from a tensor, number or (nested) array. @example toTensor([1, 2], "mse", "target").shape // [2] */
 export function toTensor(x: TensorLike | readonly number[], who: string, what: string): Tensor {
-  if (x instanceof TensorClass) return x;
+  if (x instanceof Tensor) return x;
   if (x === null || x === undefined) throw new Error(`loss.${who}: ${what} is missing`);
   return tensor(x as TensorLike);
 }

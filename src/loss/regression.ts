@@ -1,7 +1,9 @@
 // Regression losses of the residual r = input − target: the smooth mse, log-cosh and
 // pseudo-Huber, the once-differentiable Huber / smooth-L1, and the kinked L1 and quantile.
-import type { Tensor, TensorLike } from "../index.js";
-import { abs, lt, le, ge, mul, neg, softplus, sqrt, square, sub, add, where, zerosLike } from "../index.js";
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { abs, neg, softplus, sqrt, square } from "../ops/unaryOps.js";
+import { lt, le, ge, mul, sub, add, where } from "../ops/binaryOps.js";
+import { zerosLike } from "../tensor/creation.js";
 import { none, withInfo } from "./lossInfo.js";
 import { numberOption, reduce, sameShape, toTensor, type ReductionOptions } from "./reduction.js";
 

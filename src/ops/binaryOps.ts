@@ -7,13 +7,14 @@ import { canFuse, fusedMulReduce } from "./fusedGradKernels.js";
 import { getBackend, type BinaryKernel } from "../backend/backend.js";
 import { apply, defineOp, type OpContext, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
-import { log, neg } from "./unaryOps.js";
-import { sumTo } from "./reductionOps.js";
+import { sumTo } from "./sumOps.js";
 import { castTo } from "./castOps.js";
 import { deferBinary } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
-type Policy = "arith" | "float" | "bool";
-type ScalarFn = (x: number, y: number) => number;
+/** Result dtype: promoted arithmetic, always float, or bool. */
+export type Policy = "arith" | "float" | "bool";
+export type ScalarFn = (x: number, y: number) => number;
 type GradRule = (g: Tensor, ctx: OpContext<null>) => (Tensor | null)[];
 
 function resultDType(a: DType, b: DType, policy: Policy): DType {
@@ -36,7 +37,7 @@ function binaryForward(name: string, kernel: BinaryKernel, scalar: ScalarFn, pol
       b._data === null &&
       a.shape.length === 0 &&
       b.shape.length === 0 &&
-      ((a._flags | b._flags) & 2) === 0
+      ((a._flags | b._flags) & RELEASED) === 0
     ) {
       let v = scalar(a._s, b._s);
       if (dt === "float32") v = Math.fround(v);
@@ -70,7 +71,8 @@ const SAVED_READS: Record<string, { inputs: number[]; out: boolean }> = {
   div: { inputs: [1], out: true },
 };
 
-function defBinary(
+/** Register a binary op from its kernel, scalar function, result dtype policy and gradient rules. @example defBinary("add", "add", (x, y) => x + y, "arith", grad, scalarGrad) */
+export function defBinary(
   name: string,
   kernel: BinaryKernel,
   scalar: ScalarFn,
@@ -89,9 +91,14 @@ function defBinary(
   });
 }
 
-/** The gradient for input `x` from a cotangent of the broadcast shape. */
-function gradFor(g: Tensor, x: Tensor): Tensor {
+/** The gradient for input `x` from a cotangent of the broadcast shape. @example gradFor(g, b) // g summed to b's shape */
+export function gradFor(g: Tensor, x: Tensor): Tensor {
   return castTo(sumTo(g, x.shape), x.dtype);
+}
+
+/** -x as x · (-1), which is exact and keeps the sign of zero (neg is a unary op, defined above this module). */
+function negated(x: Tensor): Tensor {
+  return mul(x, -1);
 }
 
 const addOp = defBinary(
@@ -110,7 +117,10 @@ const subOp = defBinary(
   "sub",
   (x, y) => x - y,
   "arith",
-  (g, c) => [c.needs[0] ? gradFor(g, c.inputs[0]) : null, c.needs[1] ? gradFor(neg(g), c.inputs[1]) : null],
+  (g, c) => [
+    c.needs[0] ? gradFor(g, c.inputs[0]) : null,
+    c.needs[1] ? gradFor(negated(g), c.inputs[1]) : null,
+  ],
   (g, _a, _b, _o, r) => {
     r[0] = g;
     r[1] = -g;
@@ -145,29 +155,11 @@ const divOp = defBinary(
   "float",
   (g, c) => [
     c.needs[0] ? gradFor(div(g, c.inputs[1]), c.inputs[0]) : null,
-    c.needs[1] ? gradFor(neg(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
+    c.needs[1] ? gradFor(negated(div(mul(g, c.out), c.inputs[1])), c.inputs[1]) : null,
   ],
   (g, _a, b, o, r) => {
     r[0] = g / b;
     r[1] = -(g * o) / b;
-  },
-);
-const powOp = defBinary(
-  "pow",
-  "pow",
-  Math.pow,
-  "float",
-  (g, c) => {
-    const [a, b] = c.inputs;
-    return [
-      c.needs[0] ? gradFor(mul(g, mul(b, pow(a, sub(b, 1)))), a) : null,
-      // d/db a^b = a^b log a; defined as 0 where a == 0 (PyTorch's convention).
-      c.needs[1] ? gradFor(mul(g, mul(c.out, log(where(eq(a, 0), 1, a)))), b) : null,
-    ];
-  },
-  (g, a, b, o, r) => {
-    r[0] = g * (b * Math.pow(a, b - 1));
-    r[1] = g * (o * Math.log(a === 0 ? 1 : a));
   },
 );
 const maxMaskOp = defBinary("maxMask", "maxMask", (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), "float", null);
@@ -217,7 +209,8 @@ const geOp = defBinary("ge", "ge", (x, y) => (x >= y ? 1 : 0), "bool", null);
 const andOp = defBinary("logicalAnd", "logicalAnd", (x, y) => (x !== 0 && y !== 0 ? 1 : 0), "bool", null);
 const orOp = defBinary("logicalOr", "logicalOr", (x, y) => (x !== 0 || y !== 0 ? 1 : 0), "bool", null);
 
-function pair(a: TensorLike, b: TensorLike, name: string): Tensor[] {
+/** Both operands as tensors (a plain number takes the other's dtype). @example pair(x, 2, "add") */
+export function pair(a: TensorLike, b: TensorLike, name: string): Tensor[] {
   const ta = a instanceof Tensor ? a : asTensor(a, b instanceof Tensor ? b : null, name);
   const tb = b instanceof Tensor ? b : asTensor(b, ta, name);
   return [ta, tb];
@@ -238,13 +231,6 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 /** a / b (true division: integers give float64). @example div(tensor([1, 2]), 4).toArray() // [0.25, 0.5] */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return apply(divOp, pair(a, b, "div"), null);
-}
-/**
- * a ** b elementwise; differentiable in both (d/db is 0 where a == 0).
- * @example pow(tensor([2, 3]), 2).toArray() // [4, 9]
- */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return apply(powOp, pair(a, b, "pow"), null);
 }
 /** Elementwise max; a tie splits the gradient evenly. @example maximum(tensor([1, 5]), 3).toArray() // [3, 5] */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {

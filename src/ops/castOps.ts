@@ -1,13 +1,15 @@
 // dtype conversion, identity, stopGradient and in-place assignment.
-import { Tensor, tensorHooks, type TensorLike } from "../tensor/tensor.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, fmtShape, ShapeError } from "../tensor/shape.js";
 import { getBackend } from "../backend/backend.js";
 import { apply, defineOp } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor, scalarTensor } from "./tensorLike.js";
+import { beforeWrite } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 function convert(x: Tensor, dtype: DType): Tensor {
-  if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0)
+  if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0)
     return scalarTensor(dtype === "int32" ? Math.trunc(x._s) : x._s, dtype);
   const out = emptyTensor(x.shape, dtype);
   const src = x._buf(),
@@ -39,13 +41,8 @@ const identityOp = defineOp<null>({
   forward: (inputs) => {
     const x = inputs[0];
     if (x._lazy !== null) x._buf();
-    const t = new Tensor(x.shape, x.dtype, x._data, x._s);
-    // The result aliases x's storage, so neither buffer may be recycled.
-    if (x._data !== null) {
-      x._flags |= 1;
-      t._flags |= 1;
-    }
-    return t;
+    // The result views x's storage, so that storage may not be recycled.
+    return new Tensor(x.shape, x.dtype, x._sharedStorage(), x._s);
   },
   backward: (g) => [g],
 });
@@ -67,10 +64,14 @@ export function stopGradient(x: TensorLike): Tensor {
   return t.detach();
 }
 
-function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
-  if ((t._flags & 2) !== 0 || t._lazy !== null) void t._buf();
+/**
+ * Overwrite `t`'s values in place (Tensor.assign; not recorded by autodiff).
+ * @example assignValues(w, 0)
+ */
+export function assignValues(t: Tensor, value: Tensor | ArrayLike<number> | number): void {
+  if ((t._flags & RELEASED) !== 0 || t._lazy !== null) void t._buf();
   // Deferred results that read t's storage keep the values they had before this write.
-  if (t._data !== null) tensorHooks.beforeWrite?.(t._data);
+  if (t._data !== null) beforeWrite(t._data);
   if (typeof value === "number") {
     if (t._data === null)
       t._s =
@@ -94,7 +95,7 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
       );
     }
     if (t._data === null && value.size === 1) {
-      assignImpl(t, value.item());
+      assignValues(t, value.item());
       return;
     }
     const dst = t._buf();
@@ -119,5 +120,10 @@ function assignImpl(t: Tensor, value: Tensor | ArrayLike<number> | number): void
   for (let i = 0; i < value.length; i++) dst[i] = value[i];
 }
 
-tensorHooks.assign = assignImpl;
-tensorHooks.astype = (t, dtype) => (t.dtype === dtype ? t.clone() : apply(astypeOp, [t], { dtype }));
+/**
+ * `t` converted to `dtype` (Tensor.astype): a copy when the dtype is already `dtype`.
+ * @example convertDType(tensor([1.7]), "int32").toArray() // [1]
+ */
+export function convertDType(t: Tensor, dtype: DType): Tensor {
+  return t.dtype === dtype ? t.clone() : apply(astypeOp, [t], { dtype });
+}

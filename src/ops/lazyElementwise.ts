@@ -20,13 +20,14 @@
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops. Gradient rules defer too (the fused gradient
 // kernels and broadcastTo become tree nodes); the backward sweep computes deferred results
 // before it recycles the cotangent temporaries they read, so the pool's rules still hold.
-import { deferredLive, Tensor, tensorHooks } from "../tensor/tensor.js";
+import { deferredLive, Tensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { acquire, acquireForOverwrite, release } from "../backend/bufferPool.js";
 import { getBackend } from "../backend/backend.js";
 import { BINARY_EXPR, H, UNARY_EXPR } from "../backend/jsBackend.js";
 import { broadcastStrides } from "../tensor/shape.js";
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 /** Unary kernels that may be deferred (parameter-free, float in, same float out). */
 const FUSABLE_UNARY = new Set<string>(["neg", "square", "tanh", "sigmoid", "relu", "exp"]);
@@ -115,7 +116,7 @@ export function setFusedEvaluator(e: FusedEvaluator | null): FusedEvaluator | nu
  * released), such as a sum's cotangent reshaped to [1] before it is broadcast back.
  */
 function readable(t: Tensor): boolean {
-  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & 2) === 0);
+  return t._data !== null || t._lazy !== null || (t.size === 1 && (t._flags & RELEASED) === 0);
 }
 
 /** Kernel name of a deferred last-axis sum (a reduction, never inlined into an elementwise loop). */
@@ -174,7 +175,7 @@ function readsStorage(t: Tensor, buf: TypedArray, seen: Set<Tensor>): number {
       if (r < 0) return r;
       if (r > 0) found = 1;
     } else if (a._data === buf) found = 1;
-    else if (a._data === null && (a._flags & 2) !== 0) return -1;
+    else if (a._data === null && (a._flags & RELEASED) !== 0) return -1;
   }
   return found;
 }
@@ -512,7 +513,6 @@ function compile(plan: Plan, mode: Mode, access: readonly LeafAccess[], lastMod4
     lines.push(`const A = [${[0, 1, 2, 3].map((k) => acc(0, k)).join(", ")}]; const p = n & 3;`);
     lines.push("return (A[(4 - p) & 3] + A[(5 - p) & 3]) + (A[(6 - p) & 3] + A[(7 - p) & 3]);");
   } else lines.push("return 0;");
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function(
     "H",
     `return function fused(L, S, st, out, shape, n, last, O, W) {\n${lines.join("\n")}\n};`,
@@ -591,7 +591,11 @@ function runPlan(
   );
 }
 
-function materialise(t: Tensor): void {
+/**
+ * Compute a deferred tensor's storage (its first read).
+ * @example materialise(x.mul(w)) // fills _data, clears _lazy
+ */
+export function materialise(t: Tensor): void {
   if (t._lazy!.k === ROW_SUM) {
     materialiseRowSums(t);
     return;
@@ -715,10 +719,6 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
   track(out);
   return out;
 }
-
-tensorHooks.materialise = materialise;
-tensorHooks.materialiseTogether = materialiseTogether;
-tensorHooks.beforeWrite = beforeWrite;
 
 const NO_OUT = new Float64Array(0);
 

@@ -5,6 +5,7 @@ import { fmtShape, normAxis, sameShape, ShapeError, sizeOf, stridesOf } from "..
 import { getBackend } from "../backend/backend.js";
 import { apply, defineOp, type OpDef } from "../autodiff/opRegistry.js";
 import { asTensor, emptyTensor } from "./tensorLike.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 function asT(x: TensorLike, name: string): Tensor {
   return x instanceof Tensor ? x : asTensor(x, null, name);
@@ -16,12 +17,9 @@ const reshapeOp = defineOp<{ shape: number[] }>({
   forward(inputs, attrs) {
     const x = inputs[0];
     if (x._lazy !== null) x._buf();
-    if (x._data === null && (x._flags & 2) === 0) return new Tensor(attrs.shape, x.dtype, null, x._s);
-    const d = x._buf();
-    x._flags |= 1;
-    const t = new Tensor(attrs.shape, x.dtype, d);
-    t._flags |= 1;
-    return t;
+    if (x._data === null && (x._flags & RELEASED) === 0) return new Tensor(attrs.shape, x.dtype, null, x._s);
+    x._buf();
+    return new Tensor(attrs.shape, x.dtype, x._sharedStorage());
   },
   backward: (g, c) => [reshape(g, c.inputs[0].shape)],
 });

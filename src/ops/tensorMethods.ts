@@ -3,6 +3,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import * as U from "./unaryOps.js";
 import * as B from "./binaryOps.js";
+import { pow } from "./powOps.js";
 import * as R from "./reductionOps.js";
 import * as S from "./shapeOps.js";
 import * as M from "./matmulOps.js";
@@ -85,119 +86,133 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-const P = Tensor.prototype as any;
-const binary = {
-  add: B.add,
-  sub: B.sub,
-  mul: B.mul,
-  div: B.div,
-  pow: B.pow,
-  maximum: B.maximum,
-  minimum: B.minimum,
-  eq: B.eq,
-  ne: B.ne,
-  lt: B.lt,
-  le: B.le,
-  gt: B.gt,
-  ge: B.ge,
-  matmul: M.matmul,
-  dot: M.dot,
-  outer: M.outer,
-};
-for (const [name, fn] of Object.entries(binary))
-  P[name] = function (this: Tensor, other: TensorLike) {
-    return fn(this, other);
+let installed = false;
+
+/** A method calling `fn(this, opts)`. */
+function withOptions<O>(fn: (x: Tensor, opts?: O) => Tensor): (this: Tensor, opts?: O) => Tensor {
+  return function (this: Tensor, opts?: O) {
+    return fn(this, opts);
   };
-const unary = {
-  neg: U.neg,
-  exp: U.exp,
-  log: U.log,
-  log1p: U.log1p,
-  expm1: U.expm1,
-  sqrt: U.sqrt,
-  square: U.square,
-  abs: U.abs,
-  sign: U.sign,
-  sin: U.sin,
-  cos: U.cos,
-  tanh: U.tanh,
-  sigmoid: U.sigmoid,
-  softplus: U.softplus,
-  relu: U.relu,
-  gelu: U.gelu,
-  step: U.step,
-  round: U.round,
-  floor: U.floor,
-};
-for (const [name, fn] of Object.entries(unary))
-  P[name] = function (this: Tensor) {
-    return fn(this);
+}
+
+/**
+ * Attach every op as a Tensor method (done once by src/engine.ts).
+ * @example installTensorMethods(); tensor([1]).add(1)
+ */
+export function installTensorMethods(): void {
+  if (installed) return;
+  installed = true;
+  const P = Tensor.prototype as unknown as Record<string, unknown>;
+  const binary = {
+    add: B.add,
+    sub: B.sub,
+    mul: B.mul,
+    div: B.div,
+    pow,
+    maximum: B.maximum,
+    minimum: B.minimum,
+    eq: B.eq,
+    ne: B.ne,
+    lt: B.lt,
+    le: B.le,
+    gt: B.gt,
+    ge: B.ge,
+    matmul: M.matmul,
+    dot: M.dot,
+    outer: M.outer,
   };
-const withOpts = {
-  sum: R.sum,
-  mean: R.mean,
-  max: R.max,
-  min: R.min,
-  prod: R.prod,
-  logsumexp: R.logsumexp,
-  var: R.variance,
-  std: R.std,
-  norm: R.norm,
-  argmax: R.argmax,
-  argmin: R.argmin,
-  softmax: X.softmax,
-  logSoftmax: X.logSoftmax,
-};
-for (const [name, fn] of Object.entries(withOpts))
-  P[name] = function (this: Tensor, opts?: any) {
-    return (fn as (x: Tensor, o?: any) => Tensor)(this, opts);
+  for (const [name, fn] of Object.entries(binary))
+    P[name] = function (this: Tensor, other: TensorLike) {
+      return fn(this, other);
+    };
+  const unary = {
+    neg: U.neg,
+    exp: U.exp,
+    log: U.log,
+    log1p: U.log1p,
+    expm1: U.expm1,
+    sqrt: U.sqrt,
+    square: U.square,
+    abs: U.abs,
+    sign: U.sign,
+    sin: U.sin,
+    cos: U.cos,
+    tanh: U.tanh,
+    sigmoid: U.sigmoid,
+    softplus: U.softplus,
+    relu: U.relu,
+    gelu: U.gelu,
+    step: U.step,
+    round: U.round,
+    floor: U.floor,
   };
-P.leakyRelu = function (this: Tensor, slope?: number) {
-  return U.leakyRelu(this, slope);
-};
-P.elu = function (this: Tensor, alpha?: number) {
-  return U.elu(this, alpha);
-};
-P.clip = function (this: Tensor, lo: number, hi: number) {
-  return U.clip(this, lo, hi);
-};
-P.reshape = function (this: Tensor, shape: number[]) {
-  return S.reshape(this, shape);
-};
-P.flatten = function (this: Tensor, startAxis?: number) {
-  return S.flatten(this, startAxis);
-};
-P.transpose = function (this: Tensor, perm?: number[]) {
-  return S.transpose(this, perm);
-};
-P.permute = function (this: Tensor, perm: number[]) {
-  return S.permute(this, perm);
-};
-P.expandDims = function (this: Tensor, axis: number) {
-  return S.expandDims(this, axis);
-};
-P.squeeze = function (this: Tensor, axis?: number | number[]) {
-  return S.squeeze(this, axis);
-};
-P.slice = function (this: Tensor, spec: S.SliceSpec, ends?: number[]) {
-  return S.slice(this, spec, ends);
-};
-P.index = function (this: Tensor, i: number, axis?: number) {
-  return S.index(this, i, axis);
-};
-P.gather = function (this: Tensor, indices: TensorLike, axis?: number) {
-  return S.gather(this, indices, axis);
-};
-P.broadcastTo = function (this: Tensor, shape: number[]) {
-  return R.broadcastTo(this, shape);
-};
-Object.defineProperty(P, "T", {
-  get(this: Tensor) {
-    const nd = this.shape.length;
-    if (nd < 2) return S.reshape(this, this.shape);
-    const perm = Array.from({ length: nd }, (_, i) => i);
-    perm[nd - 1] = nd - 2;
-    perm[nd - 2] = nd - 1;
+  for (const [name, fn] of Object.entries(unary))
+    P[name] = function (this: Tensor) {
+      return fn(this);
+    };
+  const withOpts = {
+    sum: withOptions(R.sum),
+    mean: withOptions(R.mean),
+    max: withOptions(R.max),
+    min: withOptions(R.min),
+    prod: withOptions(R.prod),
+    logsumexp: withOptions(R.logsumexp),
+    var: withOptions(R.variance),
+    std: withOptions(R.std),
+    norm: withOptions(R.norm),
+    argmax: withOptions(R.argmax),
+    argmin: withOptions(R.argmin),
+    softmax: withOptions(X.softmax),
+    logSoftmax: withOptions(X.logSoftmax),
+  };
+  Object.assign(P, withOpts);
+  P.leakyRelu = function (this: Tensor, slope?: number) {
+    return U.leakyRelu(this, slope);
+  };
+  P.elu = function (this: Tensor, alpha?: number) {
+    return U.elu(this, alpha);
+  };
+  P.clip = function (this: Tensor, lo: number, hi: number) {
+    return U.clip(this, lo, hi);
+  };
+  P.reshape = function (this: Tensor, shape: number[]) {
+    return S.reshape(this, shape);
+  };
+  P.flatten = function (this: Tensor, startAxis?: number) {
+    return S.flatten(this, startAxis);
+  };
+  P.transpose = function (this: Tensor, perm?: number[]) {
     return S.transpose(this, perm);
-  },
-});
+  };
+  P.permute = function (this: Tensor, perm: number[]) {
+    return S.permute(this, perm);
+  };
+  P.expandDims = function (this: Tensor, axis: number) {
+    return S.expandDims(this, axis);
+  };
+  P.squeeze = function (this: Tensor, axis?: number | number[]) {
+    return S.squeeze(this, axis);
+  };
+  P.slice = function (this: Tensor, spec: S.SliceSpec, ends?: number[]) {
+    return S.slice(this, spec, ends);
+  };
+  P.index = function (this: Tensor, i: number, axis?: number) {
+    return S.index(this, i, axis);
+  };
+  P.gather = function (this: Tensor, indices: TensorLike, axis?: number) {
+    return S.gather(this, indices, axis);
+  };
+  P.broadcastTo = function (this: Tensor, shape: number[]) {
+    return R.broadcastTo(this, shape);
+  };
+  Object.defineProperty(P, "T", {
+    get(this: Tensor) {
+      const nd = this.shape.length;
+      if (nd < 2) return S.reshape(this, this.shape);
+      const perm = Array.from({ length: nd }, (_, i) => i);
+      perm[nd - 1] = nd - 2;
+      perm[nd - 2] = nd - 1;
+      return S.transpose(this, perm);
+    },
+  });
+}

@@ -15,6 +15,7 @@ import { SCALAR_SHAPE } from "../tensor/shape.js";
 import { add, div, mul, sub, where, gt } from "./binaryOps.js";
 import { canFuse, fusedGrad } from "./fusedGradKernels.js";
 import { deferUnary } from "./lazyElementwise.js";
+import { RELEASED } from "../tensor/tensorFlags.js";
 
 interface UnaryAttrs {
   p0: number;
@@ -36,7 +37,7 @@ function unaryForward(kernel: UnaryKernel, scalar: ScalarFn, policy: IntPolicy) 
   return (inputs: readonly Tensor[], attrs: UnaryAttrs): Tensor => {
     const x = inputs[0];
     const dt = outDType(x.dtype, policy);
-    if (x._data === null && x.shape.length === 0 && (x._flags & 2) === 0) {
+    if (x._data === null && x.shape.length === 0 && (x._flags & RELEASED) === 0) {
       let v = scalar(x._s, attrs.p0, attrs.p1);
       if (dt === "float32") v = Math.fround(v);
       else if (dt === "int32") v = v | 0;

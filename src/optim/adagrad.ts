@@ -1,5 +1,5 @@
 // Adagrad, torch.optim.Adagrad's update order.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { GradientOptimizer, type ParamState } from "./gradientOptimizer.js";
 import type { FloatArray } from "./optimizer.js";
 

@@ -1,5 +1,5 @@
 // Adam and AdamW, torch.optim's single-tensor update order (bias corrections as Python floats).
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { GradientOptimizer, type ParamState } from "./gradientOptimizer.js";
 import type { FloatArray } from "./optimizer.js";
 

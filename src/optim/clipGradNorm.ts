@@ -1,7 +1,7 @@
 // Gradient clipping by global norm (torch.nn.utils.clip_grad_norm_): all gradients are scaled
 // by min(1, maxNorm / (‖g‖ + 1e-6)) where ‖g‖ is the norm of the per-tensor norms.
-import type { Tensor } from "../index.js";
-import { Tensor as TensorClass, treeLeaves } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { treeLeaves } from "../autodiff/pytree.js";
 import { gradStorage } from "./optimizer.js";
 
 /**
@@ -15,7 +15,7 @@ import { gradStorage } from "./optimizer.js";
  */
 export function clipGradNorm(grads: unknown, maxNorm: number, normType = 2): number {
   const leaves = (treeLeaves(grads as never) as unknown[]).map((t, i) => {
-    if (!(t instanceof TensorClass)) throw new Error(`clipGradNorm: leaf ${i} is not a Tensor`);
+    if (!(t instanceof Tensor)) throw new Error(`clipGradNorm: leaf ${i} is not a Tensor`);
     return t.requiresGrad && t.grad ? t.grad : t;
   }) as Tensor[];
   if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);

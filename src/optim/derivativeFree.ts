@@ -1,7 +1,7 @@
 // What derivative-free optimizers share: they see the parameters as one flat vector, write a
 // candidate into the parameters' storage, call the objective, and after every step leave the
 // best point found so far in the parameters. They count loss evaluations; gradients: none.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer, parameterLeaves, type FloatArray, type Objective, type ParamTree } from "./optimizer.js";
 
 /** Base class of randomSearch, geneticAlgorithm, evolutionStrategy and nelderMead. @example optim.nelderMead() instanceof optim.DerivativeFreeOptimizer // true */

@@ -1,7 +1,8 @@
 // A (mu/mu_w, lambda) evolution strategy with diagonal covariance-matrix adaptation
 // (sep-CMA-ES, Ros & Hansen 2008) and cumulative step-size adaptation. The diagonal keeps a
 // generation O(lambda·n), so it scales to a small network's parameters.
-import { generator, type Generator } from "../index.js";
+import { generator } from "../tensor/creation.js";
+import type { Generator } from "../random/generator.js";
 import { DerivativeFreeOptimizer } from "./derivativeFree.js";
 
 /** Options of {@link evolutionStrategy}. */

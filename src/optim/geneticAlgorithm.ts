@@ -1,6 +1,7 @@
 // A real-coded genetic algorithm: tournament selection, blend crossover, Gaussian mutation
 // and elitism. One step is one generation.
-import { generator, type Generator } from "../index.js";
+import { generator } from "../tensor/creation.js";
+import type { Generator } from "../random/generator.js";
 import { DerivativeFreeOptimizer } from "./derivativeFree.js";
 
 /** Options of {@link geneticAlgorithm}. */

@@ -2,8 +2,9 @@
 // parameter's .grad; the update rule then runs element by element over the live storage,
 // in exactly the order torch.optim's single-tensor implementations use, so trajectories agree
 // to rounding.
-import type { Tensor } from "../index.js";
-import { Tensor as TensorClass, dispose, treeLeaves } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { dispose } from "../tensor/dispose.js";
+import { treeLeaves } from "../autodiff/pytree.js";
 import {
   Optimizer,
   gradStorage,
@@ -57,7 +58,7 @@ export abstract class GradientOptimizer extends Optimizer {
       const p = leaves[i]!;
       const g = grads[i];
       if (g === null || g === undefined) continue;
-      if (!(g instanceof TensorClass)) throw new Error(`${this.name}.step: gradient ${i} is not a Tensor`);
+      if (!(g instanceof Tensor)) throw new Error(`${this.name}.step: gradient ${i} is not a Tensor`);
       if (g.size !== p.size) {
         throw new Error(
           `${this.name}.step: parameter ${i} has shape [${p.shape.join(", ")}] but its gradient has shape [${g.shape.join(", ")}]`,

@@ -1,7 +1,7 @@
 // L-BFGS as torch.optim.LBFGS implements it: up to maxIter quasi-Newton iterations per step,
 // a two-loop recursion over the last historySize curvature pairs, and either a fixed step
 // or the strong-Wolfe line search. Needs the objective (it re-evaluates the loss).
-import { dispose } from "../index.js";
+import { dispose } from "../tensor/dispose.js";
 import {
   Optimizer,
   gradStorage,

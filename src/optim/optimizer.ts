@@ -2,14 +2,16 @@
 // counters of how many times the loss and its gradient were evaluated, and state a notebook
 // can look into. Gradient-based and derivative-free optimizers both implement it, so the
 // seed's contrast ("Adam: 120 gradient steps vs GA: 20,000 loss evaluations") is one table.
-import type { Tensor } from "../index.js";
-import { Tensor as TensorClass, treeLeaves, valueAndGrad } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { treeLeaves } from "../autodiff/pytree.js";
+import { valueAndGrad } from "../autodiff/transforms.js";
+import type { Loose } from "../tensor/looseValue.js";
 
 /** A tensor, or arrays/objects of tensors such as `{w1, b1, w2, b2}`. */
 export type ParamTree = Tensor | ParamTree[] | { [key: string]: ParamTree };
 
 /** A loss as a function of the parameters: what `step(params, objective)` evaluates. */
-export type Objective = (params: any) => Tensor | number;
+export type Objective = (params: Loose) => Tensor | number;
 
 /** How many times an optimizer evaluated the loss and its gradient (reset with `resetCounts()`). */
 export interface Evaluations {
@@ -25,7 +27,7 @@ export function parameterLeaves(params: ParamTree, who: string): Tensor[] {
   const leaves = treeLeaves(params as never) as unknown[];
   if (leaves.length === 0) throw new Error(`${who}: the parameter pytree has no tensors`);
   for (const [i, leaf] of leaves.entries()) {
-    if (!(leaf instanceof TensorClass)) {
+    if (!(leaf instanceof Tensor)) {
       throw new Error(`${who}: parameter leaf ${i} is ${describe(leaf)}, expected a Tensor`);
     }
     if (leaf.dtype !== "float64" && leaf.dtype !== "float32") {
@@ -57,7 +59,7 @@ export function gradStorage(t: Tensor): ArrayLike<number> {
 /** The scalar value of an objective's result. @example lossNumber(tensor(0.5), "adam") // 0.5 */
 export function lossNumber(value: Tensor | number, who: string): number {
   if (typeof value === "number") return value;
-  if (value instanceof TensorClass) {
+  if (value instanceof Tensor) {
     if (value.size !== 1)
       throw new Error(
         `${who}: the objective returned a tensor of shape [${value.shape.join(", ")}], expected a scalar`,

@@ -1,5 +1,6 @@
 // Random search: the baseline every other optimizer should beat.
-import { generator, type Generator } from "../index.js";
+import { generator } from "../tensor/creation.js";
+import type { Generator } from "../random/generator.js";
 import { DerivativeFreeOptimizer } from "./derivativeFree.js";
 
 /** Options of {@link randomSearch}. */

@@ -1,5 +1,5 @@
 // RMSprop (plain, centered, with momentum), torch.optim.RMSprop's update order.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { GradientOptimizer, type ParamState } from "./gradientOptimizer.js";
 import type { FloatArray } from "./optimizer.js";
 

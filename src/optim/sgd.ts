@@ -1,6 +1,6 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay,
 // torch.optim.SGD's update order.
-import type { Tensor } from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { GradientOptimizer, type ParamState } from "./gradientOptimizer.js";
 import type { FloatArray } from "./optimizer.js";
 

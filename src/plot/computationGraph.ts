@@ -2,17 +2,16 @@
 // and its gradient: the picture of backpropagation as the chain rule applied node by node.
 // Gradients come from the ops' own gradient rules, run here in reverse topological order
 // (the same local rule backward() applies), so leaves' .grad are left untouched.
-// the engine's side-effect modules (as src/index.ts loads them), so the figure functions
-// work when imported on their own: tensor methods, backward(), the compute backend
-import "../backend/jsBackend.js";
-import "../autodiff/backwardPass.js";
-import "../ops/tensorMethods.js";
+// The figure functions install the engine (tensor methods, backward(), the compute backends)
+// so they also work when their module is imported on its own.
+import { installEngine } from "../engine.js";
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autodiff/gradMode.js";
 import { onesLike } from "../tensor/creation.js";
 import { Figure, baseLayout, type FigureOptions, type PlotlyTrace } from "./figure.js";
 import { layeredLayout } from "./layeredLayout.js";
 import { significant } from "./compactNumbers.js";
+import { GRAPH_FREED } from "../tensor/tensorFlags.js";
 
 export interface ComputationGraphOptions extends FigureOptions {
   /** Names for tensors, e.g. {x, w, b, z}: leaves show the name, ops "z = add". */
@@ -59,11 +58,12 @@ function summarize(t: Tensor | null): string {
  * plot.computationGraph(y, { names: { x, w } });
  */
 export function computationGraph(output: Tensor, opts: ComputationGraphOptions = {}): ComputationGraphFigure {
+  installEngine();
   const where = "plot.computationGraph";
   if (!(output instanceof Tensor))
     throw new TypeError(`${where}: expected the output Tensor of an expression, got ${typeof output}`);
   if (output._node === null) {
-    if ((output._flags & 8) !== 0) {
+    if ((output._flags & GRAPH_FREED) !== 0) {
       throw new Error(
         `${where}: the graph of this tensor was freed by backward(); call plot.computationGraph(y) before y.backward(), or use y.backward(undefined, { retainGraph: true })`,
       );
@@ -143,7 +143,10 @@ export function computationGraph(output: Tensor, opts: ComputationGraphOptions =
   const py = (i: number): number => -slot[i];
   const ex: (number | null)[] = [];
   const ey: (number | null)[] = [];
-  for (const [a, b] of edges) (ex.push(px(a), px(b), null), ey.push(py(a), py(b), null));
+  for (const [a, b] of edges) {
+    ex.push(px(a), px(b), null);
+    ey.push(py(a), py(b), null);
+  }
   const colorOf = (n: GraphNodeInfo): string =>
     n.id === ids.get(output) ? "#d62728" : n.op !== null ? "#1f77b4" : n.grad === "—" ? "#999999" : "#2ca02c";
   const data: PlotlyTrace[] = [

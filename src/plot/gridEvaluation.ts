@@ -2,11 +2,9 @@
 // in as one tensor per variable, the function runs once (its ops broadcast elementwise),
 // and one backward pass of the sum gives every point's gradient, because each output
 // element depends only on its own inputs.
-// the engine's side-effect modules (as src/index.ts loads them), so the figure functions
-// work when imported on their own: tensor methods, backward(), the compute backend
-import "../backend/jsBackend.js";
-import "../autodiff/backwardPass.js";
-import "../ops/tensorMethods.js";
+// The figure functions install the engine (tensor methods, backward(), the compute backends)
+// so they also work when their module is imported on its own.
+import { installEngine } from "../engine.js";
 import { tensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -66,6 +64,7 @@ export function evaluate2D(
   ys: Float64Array,
   wantGrad = true,
 ): PointValues {
+  installEngine();
   if (typeof f !== "function")
     throw new TypeError(`${where}: expected f(x: Tensor, y: Tensor) => Tensor, got ${typeof f}`);
   const n = xs.length;
@@ -87,6 +86,7 @@ export function evaluate2D(
  * const { values, gradX } = evaluate1D("demo", (x) => x.relu(), Float64Array.of(-1, 2)); // values [0, 2], gradX [0, 1]
  */
 export function evaluate1D(where: string, f: Function1D, xs: Float64Array, wantGrad = true): PointValues {
+  installEngine();
   if (typeof f !== "function")
     throw new TypeError(`${where}: expected f(x: Tensor) => Tensor, got ${typeof f}`);
   const n = xs.length;

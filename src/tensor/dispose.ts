@@ -3,6 +3,7 @@
 import { dropDeferred, Tensor } from "./tensor.js";
 import { release } from "../backend/bufferPool.js";
 import { treeLeaves } from "../autodiff/pytree.js";
+import { RELEASED } from "./tensorFlags.js";
 
 /**
  * Return the buffers of every tensor in `tree` to the pool. Afterwards reading those tensors
@@ -26,10 +27,10 @@ export function dispose(tree: unknown): number {
       t.grad = null;
       continue;
     }
-    if ((t._flags & 1) !== 0 || t._data === null) continue;
-    release(t._data);
+    if (t._storage === null || t._storage.shared) continue;
+    release(t._storage.array);
     t._data = null;
-    t._flags |= 2;
+    t._flags |= RELEASED;
     t._op = null;
     t._inputs = null;
     t._attrs = null;

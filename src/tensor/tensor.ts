@@ -8,6 +8,10 @@ import { gradState } from "../autodiff/gradMode.js";
 import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
 import { JUPYTER_DISPLAY } from "../displayHost.js";
+import { tensorEngine } from "./tensorEngine.js";
+import type { Loose } from "./looseValue.js";
+import { RELEASED } from "./tensorFlags.js";
+import { Storage } from "./storage.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -23,12 +27,6 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-type BackwardImpl = (root: Tensor, cotangent: Tensor | undefined, opts: BackwardOptions) => void;
-type AssignImpl = (t: Tensor, value: Tensor | ArrayLike<number> | number) => void;
-type CastImpl = (t: Tensor, dtype: DType) => Tensor;
-type MaterialiseImpl = (t: Tensor) => void;
-type BeforeWriteImpl = (buf: TypedArray) => void;
-
 /**
  * A deferred elementwise op (see src/ops/lazyElementwise.ts): kernel name and argument tensors,
  * each either materialised or itself deferred; `n` counts the ops in the inlinable tree.
@@ -39,23 +37,6 @@ export interface LazyNode {
   readonly a: Tensor[];
   readonly n: number;
 }
-
-/** Late-bound engine entry points (set by the autodiff and ops modules; breaks an import cycle). @example tensorHooks.backward !== null // after importing gradlab */
-export const tensorHooks: {
-  backward: BackwardImpl | null;
-  assign: AssignImpl | null;
-  astype: CastImpl | null;
-  materialise: MaterialiseImpl | null;
-  materialiseTogether: ((ts: readonly Tensor[]) => void) | null;
-  beforeWrite: BeforeWriteImpl | null;
-} = {
-  backward: null,
-  materialise: null,
-  materialiseTogether: null,
-  beforeWrite: null,
-  assign: null,
-  astype: null,
-};
 
 /**
  * @internal deferred tensors still pending (not yet computed nor dropped), oldest first, so an
@@ -69,7 +50,7 @@ export const deferredLive = new Set<Tensor>();
 /** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
 export function dropDeferred(t: Tensor): void {
   t._lazy = null;
-  t._flags |= 2;
+  t._flags |= RELEASED;
   deferredLive.delete(t);
 }
 
@@ -94,8 +75,8 @@ export class Tensor {
   readonly size: number;
   /** The gradient accumulated by `backward()` (null until then). */
   grad: Tensor | null = null;
-  /** @internal storage; null for an unmaterialised scalar or a released intermediate. */
-  _data: TypedArray | null;
+  /** @internal the memory this tensor views; null for an unmaterialised scalar or a released intermediate. */
+  _storage: Storage | null;
   /** @internal value of a scalar whose storage is not materialised. */
   _s = 0;
   /** @internal whether this tensor participates in differentiation. */
@@ -103,8 +84,8 @@ export class Tensor {
   /** @internal the op that produced this tensor (null for leaves), its inputs and attributes. Kept on the tensor (no separate node object) so each recorded op allocates less. */
   _op: OpDef | null = null;
   _inputs: Tensor[] | null = null;
-  _attrs: any = null;
-  /** @internal bit flags: 1 shared buffer (never pooled), 2 released, 4 produced under noGrad, 8 graph freed. */
+  _attrs: unknown = null;
+  /** @internal bits from tensorFlags.ts (RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
   _flags = 0;
   /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
   _g: Tensor | null = null;
@@ -120,12 +101,12 @@ export class Tensor {
   /** @internal creation serial (see tensorSerial). */
   readonly _id: number;
 
-  /** @internal use tensor()/zeros()/... instead. */
-  constructor(shape: number[], dtype: DType, data: TypedArray | null, scalar = 0) {
+  /** @internal use tensor()/zeros()/... instead. `data` is a new array, or the Storage of the tensor this one views. */
+  constructor(shape: number[], dtype: DType, data: TypedArray | Storage | null, scalar = 0) {
     this.shape = shape;
     this.dtype = dtype;
     this.size = shape.length === 0 ? 1 : sizeOf(shape);
-    this._data = data;
+    this._storage = data === null ? null : data instanceof Storage ? data : new Storage(data);
     this._s = scalar;
     this._id = ++tensorSerial.n;
     const temps = gradState.temporaries;
@@ -144,10 +125,28 @@ export class Tensor {
   get data(): TypedArray {
     const d = this._buf();
     // Storage handed to user code may be kept beyond this tensor's life: never recycle it.
-    this._flags |= 1;
+    this._storage!.shared = true;
     // ... and may be written: deferred results reading it are computed now, with today's values.
-    if (tensorHooks.beforeWrite !== null) tensorHooks.beforeWrite(d);
+    tensorEngine.beforeWrite(d);
     return d;
+  }
+
+  /** @internal the typed array of the storage (null when there is none). */
+  get _data(): TypedArray | null {
+    const s = this._storage;
+    return s === null ? null : s.array;
+  }
+
+  /** @internal replace the storage by a new one holding `a` (not shared), or drop it. */
+  set _data(a: TypedArray | null) {
+    this._storage = a === null ? null : new Storage(a);
+  }
+
+  /** @internal this tensor's storage marked shared, for a new tensor viewing it (null when there is none). */
+  _sharedStorage(): Storage | null {
+    const s = this._storage;
+    if (s !== null) s.shared = true;
+    return s;
   }
 
   /** @internal the storage for engine code (does not pin it against recycling). */
@@ -155,10 +154,10 @@ export class Tensor {
     const d = this._data;
     if (d !== null) return d;
     if (this._lazy !== null) {
-      tensorHooks.materialise!(this);
+      tensorEngine.materialise(this);
       return this._data!;
     }
-    if ((this._flags & 2) !== 0) {
+    if ((this._flags & RELEASED) !== 0) {
       throw new Error(
         `This ${this.dtype} tensor of shape ${fmtShape(this.shape)} was released: its buffer went back to the pool (an intermediate of a graph released by grad/valueAndGrad, or a tensor passed to dispose()). ` +
           "Keep values you need by returning them from the function (valueAndGrad returns the output), or clone() them inside it.",
@@ -176,8 +175,8 @@ export class Tensor {
       throw new Error(
         `Tensor.data: new storage has ${v.length} elements, the tensor ${fmtShape(this.shape)} needs ${this.size}`,
       );
-    this._data = v;
-    this._flags |= 1;
+    this._storage = new Storage(v);
+    this._storage.shared = true;
   }
 
   /**
@@ -233,7 +232,7 @@ export class Tensor {
       throw new Error(
         `item(): the tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`,
       );
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0) return this._s;
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0) return this._s;
     return this._buf()[0];
   }
 
@@ -241,7 +240,7 @@ export class Tensor {
    * Nested JavaScript arrays (a number for shape []). Bool tensors give booleans.
    * @example tensor([[1, 2], [3, 4]]).toArray() // [[1, 2], [3, 4]]
    */
-  toArray(): any {
+  toArray(): Loose {
     if (this.shape.length === 0) return this.dtype === "bool" ? this.item() !== 0 : this.item();
     const d = this._buf();
     const isBool = this.dtype === "bool";
@@ -267,7 +266,7 @@ export class Tensor {
    * @example const x = scalar(3, { requiresGrad: true }); x.mul(x).backward(); x.grad!.item() // 6
    */
   backward(cotangent?: Tensor, opts: BackwardOptions = {}): void {
-    tensorHooks.backward!(this, cotangent, opts);
+    tensorEngine.backward(this, cotangent, opts);
   }
 
   /**
@@ -284,12 +283,7 @@ export class Tensor {
    */
   detach(): Tensor {
     if (this._lazy !== null) this._buf();
-    const t = new Tensor(this.shape, this.dtype, this._data, this._s);
-    if (this._data !== null) {
-      this._flags |= 1;
-      t._flags |= 1;
-    }
-    return t;
+    return new Tensor(this.shape, this.dtype, this._sharedStorage(), this._s);
   }
 
   /**
@@ -297,7 +291,7 @@ export class Tensor {
    * @example const c = x.clone(); c.assign(0); // x unchanged
    */
   clone(): Tensor {
-    if (this._data === null && this._lazy === null && (this._flags & 2) === 0)
+    if (this._data === null && this._lazy === null && (this._flags & RELEASED) === 0)
       return new Tensor(this.shape.slice(), this.dtype, null, this._s);
     const src = this._buf();
     const d = acquire(this.dtype, this.size);
@@ -311,7 +305,7 @@ export class Tensor {
    * @example w.assign(w.sub(w.grad!.mul(0.1)))
    */
   assign(value: Tensor | ArrayLike<number> | number): this {
-    tensorHooks.assign!(this, value);
+    tensorEngine.assign(this, value);
     return this;
   }
 
@@ -320,7 +314,7 @@ export class Tensor {
    * @example tensor([1.7]).astype("int32").toArray() // [1]
    */
   astype(dtype: DType): Tensor {
-    return tensorHooks.astype!(this, checkDType(dtype, "astype"));
+    return tensorEngine.astype(this, checkDType(dtype, "astype"));
   }
 
   /**

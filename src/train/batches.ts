@@ -1,7 +1,8 @@
 // Mini-batches: every tensor field of the data is cut along its first axis with one seeded
 // permutation per epoch, so x and y rows stay paired.
-import type { Tensor } from "../index.js";
-import { Tensor as TensorClass, generator, type Generator } from "../index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { generator } from "../tensor/creation.js";
+import type { Generator } from "../random/generator.js";
 import { takeRows } from "../data/dataset.js";
 
 /** Training data: tensors with the same first dimension, e.g. {x, y} or a data.* Dataset. */
@@ -10,9 +11,7 @@ export type DataRecord = object;
 /** The fields of `data` that are tensors with rows, and the row count. @example rowFields({ x, y, name: "moons" }, "train") // { keys: ["x", "y"], n: 200 } */
 export function rowFields(record: DataRecord, who: string): { keys: string[]; n: number } {
   const data = record as Record<string, unknown>;
-  const keys = Object.keys(data).filter(
-    (k) => data[k] instanceof TensorClass && (data[k] as Tensor).ndim >= 1,
-  );
+  const keys = Object.keys(data).filter((k) => data[k] instanceof Tensor && (data[k] as Tensor).ndim >= 1);
   if (keys.length === 0) throw new Error(`${who}: data has no tensor fields (expected e.g. {x, y})`);
   const n = (data[keys[0]!] as Tensor).shape[0]!;
   for (const k of keys) {

@@ -1,9 +1,12 @@
 // train(): the loop every notebook would otherwise rewrite. One optimizer step per batch;
 // records a History; draws a live loss curve in the kernel; stops cleanly (keeping params
 // and history) at the end of the current step when the user interrupts the cell.
-import type { Tensor } from "../index.js";
-import { dispose, noGrad, treeLeaves, valueAndGrad } from "../index.js";
-import { displayHost } from "../displayHost.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { dispose } from "../tensor/dispose.js";
+import { noGrad } from "../autodiff/gradMode.js";
+import { treeLeaves } from "../autodiff/pytree.js";
+import { valueAndGrad } from "../autodiff/transforms.js";
+import { commHost, displayHost } from "../displayHost.js";
 import { liveLossCurve, type LiveLossCurve, type LiveLossCurveOptions } from "../plot/liveLossCurve.js";
 import { GradientOptimizer } from "../optim/gradientOptimizer.js";
 import { adam } from "../optim/adam.js";
@@ -110,6 +113,9 @@ export function train<P extends ParamTree, D extends DataRecord>(
     epochLossCount = 0,
     epoch = 0;
   const aborted = (): boolean => {
+    // Front-end changes (a stop button, a learning-rate slider) reach their widgets here:
+    // this loop never yields to the event loop that would deliver them.
+    commHost()?.poll();
     if (options.signal?.aborted === true) return true;
     const h = displayHost();
     if (h?.signal?.aborted === true) return true;

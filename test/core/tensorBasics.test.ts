@@ -172,7 +172,8 @@ describe("tensor methods", () => {
     assert.match(String(tensor([1e-9, 1])), /e-09/);
   });
   test("Jupyter display bundle has text/plain and an HTML table", () => {
-    const b = (tensor([[1, 2]]) as any)[Symbol.for("Jupyter.display")]();
+    const shown = tensor([[1, 2]]) as unknown as Record<symbol, () => Record<string, string>>;
+    const b = shown[Symbol.for("Jupyter.display")]();
     assert.equal(b["text/plain"], "tensor([[1., 2.]])");
     assert.match(b["text/html"], /<table/);
     assert.match(b["text/html"], /<td[^>]*>2\.<\/td>/);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startKernelProcess, writeTestKernelspec, type KernelProcess } from "../helpers/kernelProcess.js";
-import { runPythonClient } from "./pythonClient.js";
+import { runPythonClient, type ClientResult } from "./pythonClient.js";
 import { cellCode, kernelFlavor } from "./cellCode.js";
 
 const flavor = kernelFlavor();
@@ -25,7 +25,7 @@ async function withKernel<T>(
   }
 }
 
-type Output = [string, Record<string, any>];
+type Output = [string, ClientResult[string]];
 const ofType = (outs: Output[], type: string) => outs.filter(([t]) => t === type).map(([, c]) => c);
 
 describe(`kernel over jupyter_client (${flavor} executor)`, () => {
@@ -46,7 +46,7 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.ok(info.banner.length > 0 && info.help_links.length > 0);
     assert.equal(r.control_kernel_info, "ok");
 
-    const [okReply, okOut] = r.execute_ok as [any, Output[]];
+    const [okReply, okOut] = r.execute_ok as [ClientResult, Output[]];
     assert.equal(okReply.status, "ok");
     assert.equal(okReply.execution_count, 1);
     assert.deepEqual(
@@ -57,14 +57,14 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.equal(ofType(okOut, "stream")[0].text, "hello\n");
     assert.equal(ofType(okOut, "execute_result")[0].data["text/plain"], "42");
 
-    const [errReply, errOut] = r.execute_error as [any, Output[]];
+    const [errReply, errOut] = r.execute_error as [ClientResult, Output[]];
     assert.equal(errReply.status, "error");
     assert.equal(errReply.ename, "RangeError");
     assert.equal(errReply.evalue, "bad range");
     assert.ok(Array.isArray(errReply.traceback));
     assert.equal(ofType(errOut, "error")[0].ename, "RangeError");
 
-    const [, dispOut] = r.display as [any, Output[]];
+    const [, dispOut] = r.display as [ClientResult, Output[]];
     assert.deepEqual(
       dispOut.map(([t]) => t).filter((t) => t !== "status" && t !== "execute_input"),
       ["display_data", "update_display_data", "clear_output"],
@@ -74,7 +74,7 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.equal(ofType(dispOut, "update_display_data")[0].transient.display_id, "d1");
     assert.equal(ofType(dispOut, "clear_output")[0].wait, true);
 
-    const [silentReply, silentOut] = r.silent as [any, Output[]];
+    const [silentReply, silentOut] = r.silent as [ClientResult, Output[]];
     assert.equal(silentReply.status, "ok");
     assert.deepEqual(
       silentOut.map(([t]) => t),
@@ -83,14 +83,14 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     );
     const countBeforeSilent = errReply.execution_count + 1; // the display cell took one more
     assert.equal(silentReply.execution_count, countBeforeSilent, "silent does not advance the count");
-    const [keptReply] = r.no_history as [any];
+    const [keptReply] = r.no_history as [ClientResult];
     assert.equal(
       keptReply.execution_count,
       countBeforeSilent,
       "store_history false does not advance the count",
     );
 
-    const [ueReply] = r.user_expressions as [any];
+    const [ueReply] = r.user_expressions as [ClientResult];
     assert.equal(ueReply.user_expressions.double.status, "ok");
     assert.equal(ueReply.user_expressions.double.data["text/plain"], "6");
     assert.equal(ueReply.user_expressions.broken.status, "error");
@@ -100,7 +100,7 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.equal(r.inspect.status, "ok");
     assert.equal(r.inspect.found, true);
     assert.deepEqual(
-      r.is_complete.map((c: any) => c.status),
+      r.is_complete.map((c: ClientResult) => c.status),
       ["complete", "incomplete", "invalid"],
     );
 
@@ -108,16 +108,16 @@ describe(`kernel over jupyter_client (${flavor} executor)`, () => {
     assert.equal(r.history_tail.history.length, 2);
     const range = r.history_range.history;
     assert.deepEqual(
-      range.map((h: any) => h[1]),
+      range.map((h: unknown[]) => h[1]),
       [1, 2],
     );
     assert.equal(range[0][2][0], cells.tour.hello);
     assert.equal(range[0][2][1], "42", "history with output carries the result text");
     assert.deepEqual(
-      r.history_search.history.map((h: any) => h[2]),
+      r.history_search.history.map((h: unknown[]) => h[2]),
       [cells.tour.hello],
     );
-    assert.ok(r.history_tail.history.every((h: any) => typeof h[2] === "string"));
+    assert.ok(r.history_tail.history.every((h: unknown[]) => typeof h[2] === "string"));
 
     assert.deepEqual(
       ofType(r.comm_open_out, "comm_msg").map((c) => c.data),

@@ -24,11 +24,11 @@ const client = { session: "client", username: "test" };
 class FakeIo implements IoLink {
   readonly interruptState = new Int32Array(new SharedArrayBuffer(INTERRUPT_STATE_LENGTH * 4));
   readonly selfSigint = new Float64Array(new SharedArrayBuffer(SELF_SIGINT_LENGTH * 8));
-  readonly sent: [SendChannel, JupyterMessage<any>][] = [];
+  readonly sent: [SendChannel, JupyterMessage<Record<string, unknown>>][] = [];
   /** Requests delivered when the server asks for a barrier (they "arrived" before it). */
   arriving: (() => void)[] = [];
   send(channel: SendChannel, message: JupyterMessage<unknown>): void {
-    this.sent.push([channel, message as JupyterMessage<any>]);
+    this.sent.push([channel, message as JupyterMessage<Record<string, unknown>>]);
   }
   async barrier(): Promise<void> {
     for (const deliver of this.arriving.splice(0)) deliver();

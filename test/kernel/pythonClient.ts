@@ -7,6 +7,13 @@ import { packageRoot } from "../../kernel/install/packageRoot.js";
 export const PYTHON = "/usr/bin/python3";
 
 /**
+ * The JSON object a client script printed: replies and outputs keyed by step name, read
+ * field by field by each test (their shapes are the Jupyter protocol's, checked by the asserts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, see above
+export type ClientResult = Record<string, any>;
+
+/**
  * @example
  * const r = await runPythonClient("big_print.py", [kernel.connectionFile, code, "1000"]);
  */
@@ -14,7 +21,7 @@ export function runPythonClient(
   script: string,
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<Record<string, any>> {
+): Promise<ClientResult> {
   const file = join(packageRoot(import.meta.url), "test", "kernel", "clients", script);
   return new Promise((resolve, reject) => {
     execFile(

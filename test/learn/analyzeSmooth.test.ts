@@ -20,10 +20,11 @@ import {
   sum,
   tensor,
   type Tensor,
+  type Loose,
 } from "../../src/index.js";
 
 const { analyze, smooth, straightThrough, catalog } = loss;
-type AnyLoss = ((...a: any[]) => Tensor) & { info: loss.LossInfo };
+type AnyLoss = ((...a: Loose[]) => Tensor) & { info: loss.LossInfo };
 
 function values(t: Tensor): number[] {
   return Array.from(t.data as ArrayLike<number>);

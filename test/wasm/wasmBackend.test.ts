@@ -225,8 +225,7 @@ test("the two-thread paths (gemm rows, elementwise halves) agree with the JS bac
   assert.equal(wasmThreads(), 2, "the helper thread started");
   const n = 200_003;
   for (const T of [Float64Array, Float32Array] as FloatCtor[]) {
-    const x = filled(T, n, 5, 3),
-      y = filled(T, n, 6, 3);
+    const x = filled(T, n, 5, 3);
     for (const op of ["tanh", "exp", "relu"] as UnaryKernel[]) {
       const ref = new (T as typeof Float64Array)(n),
         got = new (T as typeof Float64Array)(n);

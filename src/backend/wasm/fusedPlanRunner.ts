@@ -337,7 +337,7 @@ function runPlan(
   const slotReg: number[] = [],
     slotData: number[] = [],
     stage: Array<[Float32Array | Float64Array, number]> = [];
-  plan.leaves.forEach((t, i) => {
+  plan.leaves.forEach((_leaf, i) => {
     if (plan.leafKinds[i] === "f") {
       const at = arena.alloc(chunk * bpe);
       stage.push([data[i], at / bpe]);
