@@ -11,6 +11,7 @@ export default tseslint.config(
       "dist/",
       "out/",
       "node_modules/",
+      "test-output/",
       "docs/api/",
       // Third-party files kept byte for byte (tslab's examples).
       "test/fixtures/tslab-examples/",

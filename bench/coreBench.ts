@@ -3,6 +3,7 @@
 // Usage: node dist/bench/coreBench.js [--only a,b32,b64,c,d,e] [--impls gradlab,js-floor] [--quick] [--no-gc]
 import os from "node:os";
 import { writeResultJson } from "./benchPaths.js";
+import { writeDatedResult } from "./datedResults.js";
 import { runInterleaved, type BenchImpl, type ImplResult, type RunOptions } from "./interleavedRunner.js";
 import { isMainModule } from "./mainModule.js";
 import { formatNumber, markdownTable } from "./markdownTable.js";
@@ -309,7 +310,12 @@ export async function runCoreBench(o: CoreBenchOptions = {}): Promise<CoreRow[]>
     gradlab: await gradlabInfo(),
     rows,
   });
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
+  const dated = o.quick
+    ? null
+    : writeDatedResult("core", coreTable(rows), { seconds: Math.round((Date.now() - started) / 1000) });
+  console.log(
+    `\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file}${dated ? `; results: ${dated}` : ""})`,
+  );
   return rows;
 }
 

@@ -3,6 +3,7 @@
 // (median, p95 after warm-up), final loss and accuracy as a sanity check.
 // Usage: node dist/bench/trainBench.js [--quick]
 import { writeResultJson } from "./benchPaths.js";
+import { writeDatedResult } from "./datedResults.js";
 import { runInterleaved } from "./interleavedRunner.js";
 import { isMainModule } from "./mainModule.js";
 import { formatNumber, markdownTable } from "./markdownTable.js";
@@ -66,7 +67,15 @@ export async function runTrainBench(o: { quick?: boolean } = {}): Promise<TrainR
     gradlabBackend: backend,
     rows,
   });
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file})`);
+  const dated = o.quick
+    ? null
+    : writeDatedResult("train", trainTable(rows), {
+        "gradlab backend": backend,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+  console.log(
+    `\n(${((Date.now() - started) / 1000).toFixed(0)} s; JSON: ${file}${dated ? `; results: ${dated}` : ""})`,
+  );
   return rows;
 }
 

@@ -9,14 +9,17 @@ export type MimeBundle = Record<string, unknown>;
 /** The method name every displayable gradlab value implements (Deno's convention). */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
+/** The globalThis key under which a front end (the gradlab kernel) installs its {@link DisplayHost}. */
 export const DISPLAY_HOST: unique symbol = Symbol.for("gradlab.displayHost") as never;
 
+/** What a front end offers library objects: publishing outputs, interrupts, session state. */
 export interface DisplayHost {
   /** Publish a display_data now (or update_display_data when `update` is true). */
   display(
     bundle: MimeBundle,
     opts?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> },
   ): void;
+  /** Clear the cell's output (with `wait`, when the next output arrives: no flicker). */
   clearOutput?(wait: boolean): void;
   /** Aborted when the user interrupts the running cell; long loops should stop cleanly. */
   readonly signal?: AbortSignal;

@@ -31,7 +31,7 @@ function packageJsonVersion(): string {
 
 /**
  * What is running: version, backend, default dtype, registered backends, buffer-pool stats.
- * @example info().backend // "js"
+ * @example info().backend // "auto" (the default backend)
  */
 export function info(): {
   version: string;

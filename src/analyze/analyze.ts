@@ -56,6 +56,7 @@ export interface AnalysisReport {
   /** Whether the found points and the declared ones coincide (undefined for a plain function). */
   agrees?: boolean;
   figure?: DerivativeFigure;
+  /** The report as a few lines of text (what a notebook shows as text/plain). */
   toString(): string;
 }
 
@@ -141,7 +142,7 @@ function snap(x: number, span: number): number {
  * @example
  * analyze(loss.hinge).found;                 // [{ x: 1, kind: "kink", left: -1, right: 0, ... }]
  * analyze(loss.huber, { range: [-3, 3] }).differentiability; // "smooth"
- * analyze((x) => abs(x).add(step(x)), { range: [-1, 1] });   // a jump at 0
+ * analyze((x: Tensor) => abs(x).add(step(x)), { range: [-1, 1] }); // a jump at 0
  */
 export function analyze(
   f: ElementwiseFn | (((...args: Loose[]) => Tensor) & { info: LossInfo }),

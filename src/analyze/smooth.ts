@@ -233,12 +233,17 @@ const OP_BY_FUNCTION = new Map<unknown, string>([
  * Already-smooth losses come back unchanged. Surrogate losses carry metadata, so
  * `analyze(smooth(loss.hinge, {beta: 0.1}))` finds no kink.
  *
+ * A smoothed loss has the original's signature (`smooth(loss.hinge)` takes scores, labels and
+ * the hinge's options); a smoothed op is elementwise.
+ *
  * @example
  * const softHinge = smooth(loss.hinge, { beta: 0.05 });
- * softHinge(scores, labels);            // differentiable everywhere
+ * softHinge(tensor([2, -0.5]), tensor([1, -1])); // differentiable everywhere
  * const softStep = smooth("step", { temperature: 0.01 });
  * softStep(tensor([-1, 0, 1])).toArray(); // ≈ [0, 0.5, 1]
  */
+export function smooth<L extends AnyLoss>(loss: L, options?: SmoothOptions): L;
+export function smooth(op: string | Elementwise, options?: SmoothOptions): LossFunction<Elementwise>;
 export function smooth(
   lossOrOp: AnyLoss | string | Elementwise,
   options: SmoothOptions = {},

@@ -26,12 +26,17 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
-/** Where the worst disagreement was: which input tensor, which element (flat and as a multi-index). */
+/**
+ * Where the worst disagreement was: which input tensor, which element (flat and as a
+ * multi-index). `path` is the location; `argument` and `leaf` are the same tensor as numbers.
+ */
 export interface GradcheckWorst {
-  /** Position of the tensor among all input tensors (the leaves of `inputs`, depth-first); for plain tensor arguments, the argument position. */
-  input: number;
-  /** The same tensor as a path into the arguments, e.g. "inputs[1]" or "inputs[0].w1". */
+  /** The tensor as a path into the arguments, e.g. "inputs[1]" or "inputs[0].w1". */
   path: string;
+  /** Which argument holds it: the k of "inputs[k]" in `path`. */
+  argument: number;
+  /** Its position among all input tensors (the leaves of `inputs`, depth-first): the index into `analytic` and `numeric`. */
+  leaf: number;
   /** Row-major flat index into that tensor. */
   flat: number;
   /** The same element as a multi-index, e.g. [1, 2] for row 1, column 2. */
@@ -90,7 +95,7 @@ const FLOAT_DTYPES = new Set(["float64", "float32"]);
  * @example
  * // A parameter object, and a wrong gradient caught and located:
  * gradcheck((p) => p.w.mul(stopGradient(p.w)).sum().add(p.b.sum()), [{ w: tensor([1, 2]), b: tensor([3]) }]).worstIndex;
- * // { input: 0, path: "inputs[0].w", flat: 1, index: [1], analytic: 2, numeric: 4 }
+ * // { path: "inputs[0].w", argument: 0, leaf: 0, flat: 1, index: [1], analytic: 2, numeric: 4 }
  */
 export function gradcheck(
   f: (...inputs: Loose[]) => Tensor,
@@ -102,6 +107,7 @@ export function gradcheck(
   if (args.length === 0) throw new Error("gradcheck: inputs is an empty array; pass at least one tensor");
   const [leaves, def] = treeFlatten<unknown>(args);
   const paths = leafPaths(args);
+  const argumentOf = paths.map((p) => Number(/^inputs\[(\d+)\]/.exec(p)![1]));
   leaves.forEach((t, i) => {
     if (!(t instanceof Tensor))
       throw new TypeError(`gradcheck: ${paths[i]} must be a Tensor, got ${describe(t)}`);
@@ -180,7 +186,15 @@ export function gradcheck(
       maxRelError = Math.max(maxRelError, relErr);
       if (ratio > worstRatio) {
         worstRatio = ratio;
-        worst = { input: i, path: paths[i], flat: j, index: unravel(j, x.shape), analytic: a, numeric: g };
+        worst = {
+          path: paths[i],
+          argument: argumentOf[i],
+          leaf: i,
+          flat: j,
+          index: unravel(j, x.shape),
+          analytic: a,
+          numeric: g,
+        };
       }
     }
     numeric.push(tensor(num).reshape(x.shape));

@@ -88,7 +88,7 @@ export function listOps(): { name: string; differentiable: boolean }[] {
 
 /**
  * Run an op's forward and record it for autodiff when an input requires grad.
- * @example apply(addOp, [a, b], null)
+ * @example apply(getOp("add")!, [tensor(1), tensor(2)], null) // tensor(3.)
  */
 export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
   const out = op.forward(inputs, attrs);

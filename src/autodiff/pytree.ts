@@ -20,7 +20,7 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 /**
  * Leaves in order (depth-first, object keys in insertion order) and the structure.
- * @example const [leaves, def] = treeFlatten({ w: w0, b: b0 }); // leaves = [w0, b0]
+ * @example const [leaves, def] = treeFlatten({ w, b }); // leaves = [w, b]
  */
 export function treeFlatten<L = Tensor>(tree: unknown): [L[], TreeDef] {
   const leaves: L[] = [];
@@ -39,7 +39,9 @@ export function treeFlatten<L = Tensor>(tree: unknown): [L[], TreeDef] {
 
 /**
  * Rebuild a pytree of structure `def` from leaves (the inverse of treeFlatten).
- * @example treeUnflatten(def, leaves.map((t) => t.mul(2)))
+ * @example
+ * const [leaves, def] = treeFlatten<Tensor>({ w, b });
+ * treeUnflatten(def, leaves.map((t) => t.mul(2))); // { w: 2w, b: 2b }
  */
 export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): Loose {
   let i = 0;
@@ -62,7 +64,7 @@ export function treeUnflatten<L = Tensor>(def: TreeDef, leaves: readonly L[]): L
 
 /**
  * The leaves of a pytree, in order.
- * @example treeLeaves({ a: x, b: [y, z] }) // [x, y, z]
+ * @example treeLeaves({ a: x, b: [y, w] }) // [x, y, w]
  */
 export function treeLeaves<L = Tensor>(tree: unknown): L[] {
   return treeFlatten<L>(tree)[0];

@@ -18,11 +18,40 @@ import { dropDeferred, tensorSerial } from "../tensor/tensor.js";
 import type { Loose } from "../tensor/looseValue.js";
 import { FROM_NO_GRAD, GRAPH_FREED, RELEASED } from "../tensor/tensorFlags.js";
 
+/** Which positional arguments grad/valueAndGrad differentiate: one index, or several. */
+export type Argnums = number | readonly number[];
+
 /** Options of grad/valueAndGrad: which positional arguments to differentiate. */
-export interface GradOptions {
+export interface GradOptions<A extends Argnums = Argnums> {
   /** An argument index (default 0) or several (then the result is an array, one entry per index). */
-  argnums?: number | number[];
+  argnums?: A;
 }
+
+/**
+ * The gradient of a value of type `T`: a tensor or a number becomes a Tensor, and arrays and
+ * objects (pytrees) keep their structure with a Tensor at every leaf. An untyped (`any`)
+ * argument gives an untyped gradient.
+ */
+export type GradOf<T> = 0 extends 1 & T
+  ? Loose
+  : T extends Tensor | number
+    ? Tensor
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: GradOf<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: GradOf<T[K]> }
+        : Tensor;
+
+/** `T`, not used to infer a type parameter (so a contextual return type cannot widen argnums). */
+type Fixed<T> = [T][T extends unknown ? 0 : never];
+
+/**
+ * What grad returns for a function with parameters `P` and argnums `A`: the gradient of
+ * argument `A`, or a tuple of gradients when `A` is a list of indices.
+ */
+export type GradsFor<P extends readonly unknown[], A extends Argnums> = A extends number
+  ? GradOf<P[A]>
+  : { -readonly [K in keyof A]: A[K] extends number ? GradOf<P[A[K]]> : never };
 
 interface Wrapped {
   /** The argument list with differentiated arguments replaced by fresh variables. */
@@ -78,8 +107,8 @@ function wrapArgs(fname: string, args: unknown[], argnums: number[], outerDepth:
 }
 
 function normArgnums(opts: GradOptions | undefined): { list: number[]; multi: boolean } {
-  const a = opts?.argnums ?? 0;
-  return typeof a === "number" ? { list: [a], multi: false } : { list: a.slice(), multi: true };
+  const a: Argnums = opts?.argnums ?? 0;
+  return typeof a === "number" ? { list: [a], multi: false } : { list: [...a], multi: true };
 }
 
 /** Evaluate f on wrapped arguments while recording; returns the output and bookkeeping. */
@@ -197,39 +226,51 @@ function gradsOf(
  * Memory: intermediates f creates are recycled into the buffer pool when the gradient is out
  * (unless called inside another transform). Return what you need from f (valueAndGrad gives
  * you the output) rather than keeping its intermediates in outer variables.
+ * The result is typed from f and argnums: `grad((p: { w: Tensor; b: Tensor }) => ...)` returns
+ * `{ w: Tensor; b: Tensor }`, and `{ argnums: [0, 1] }` a tuple `[Tensor, Tensor]`.
  * @example
  * const f = (x: Tensor) => x.mul(x).sum();
  * grad(f)(tensor([1, 2])).toArray() // [2, 4]
  * grad((x: Tensor) => grad(f)(x).sum())(tensor([1, 2])).toArray() // [2, 2]
+ * const [dx, dy] = grad((x: Tensor, y: Tensor) => x.mul(y).sum(), { argnums: [0, 1] })(tensor([1]), tensor([3]));
+ * @typeParam F the function; the gradient function takes its parameters
+ * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
-export function grad<F extends (...args: Loose[]) => Tensor>(
+export function grad<F extends (...args: Loose[]) => Tensor, const A extends Argnums = 0>(
   f: F,
-  opts?: GradOptions,
-): (...args: Parameters<F>) => Loose {
-  return (...args: Parameters<F>) => gradsOf("grad", f, opts, args)[1];
+  opts?: GradOptions<A>,
+): (...args: Parameters<F>) => GradsFor<Parameters<F>, Fixed<A>> {
+  return (...args: Parameters<F>) => gradsOf("grad", f, opts, args)[1] as GradsFor<Parameters<F>, A>;
 }
 
 /**
- * Like grad, but returns [value, grads] (JAX's value_and_grad).
- * @example const [loss, g] = valueAndGrad((p) => p.w.mul(x).sub(y).square().mean())({ w });
+ * Like grad, but returns [value, grads] (JAX's value_and_grad), grads typed as grad's.
+ * @example
+ * const x = tensor([1, 2]), y = tensor([2, 4]);
+ * const [value, g] = valueAndGrad((p: { w: Tensor }) => p.w.mul(x).sub(y).square().mean())({ w: tensor(1) });
+ * g.w; // tensor(-5.)
+ * @typeParam F the function; the returned function takes its parameters
+ * @typeParam A the argnums, inferred from `opts` (0 when omitted)
  */
-export function valueAndGrad<F extends (...args: Loose[]) => Tensor>(
+export function valueAndGrad<F extends (...args: Loose[]) => Tensor, const A extends Argnums = 0>(
   f: F,
-  opts?: GradOptions,
-): (...args: Parameters<F>) => [Tensor, Loose] {
-  return (...args: Parameters<F>) => gradsOf("valueAndGrad", f, opts, args) as [Tensor, Loose];
+  opts?: GradOptions<A>,
+): (...args: Parameters<F>) => [Tensor, GradsFor<Parameters<F>, Fixed<A>>] {
+  return (...args: Parameters<F>) =>
+    gradsOf("valueAndGrad", f, opts, args) as [Tensor, GradsFor<Parameters<F>, A>];
 }
 
 /**
  * Vector-Jacobian product (JAX's vjp): evaluates f at the primals and returns
  * [out, vjpFn] where vjpFn(cotangent) gives one gradient per primal (an array),
  * cotangent having out's structure. vjpFn can be called many times.
- * @example const [y, back] = vjp((x) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
+ * @example const [y, back] = vjp((x: Tensor) => x.mul(2), tensor([1, 2])); back(tensor([1, 1]))[0].toArray() // [2, 2]
+ * @typeParam F the function; the primals are its arguments
  */
 export function vjp<F extends (...args: Loose[]) => Loose>(
   f: F,
   ...primals: Parameters<F>
-): [ReturnType<F>, (cotangent: Loose) => Loose[]] {
+): [ReturnType<F>, (cotangent: GradOf<ReturnType<F>>) => GradOf<Parameters<F>>] {
   const argnums = primals.map((_, i) => i);
   const { out, w, createGraph: cg0, firstId } = traceCall("vjp", f, primals, argnums);
   const [outLeaves, outDef] = treeFlatten<unknown>(out);
@@ -238,7 +279,7 @@ export function vjp<F extends (...args: Loose[]) => Loose>(
       throw new TypeError(`vjp: the function must return tensors (in arrays/objects), found ${typeof o}`);
   const outs = outLeaves as Tensor[];
   const targets = w.vars.flat();
-  const vjpFn = (cotangent: Loose): Loose[] => {
+  const vjpFn = (cotangent: GradOf<ReturnType<F>>): GradOf<Parameters<F>> => {
     const [cts, ctDef] = treeFlatten<unknown>(cotangent);
     if (cts.length !== outs.length || JSON.stringify(ctDef) !== JSON.stringify(outDef)) {
       throw new Error(
@@ -276,7 +317,7 @@ export function vjp<F extends (...args: Loose[]) => Loose>(
       );
       pos += n;
       return g;
-    });
+    }) as GradOf<Parameters<F>>;
   };
   return [out as ReturnType<F>, vjpFn];
 }
@@ -285,13 +326,14 @@ export function vjp<F extends (...args: Loose[]) => Loose>(
  * Jacobian-vector product (forward mode): [f(primals), J·tangents]. Computed as the
  * derivative of the (linear) vjp with respect to its cotangent, so every op's single
  * gradient rule serves both modes.
- * @example jvp((x) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
+ * @example jvp((x: Tensor) => x.mul(x), [tensor([3])], [tensor([1])])[1].toArray() // [6]
+ * @typeParam F the function; the primals are its arguments
  */
 export function jvp<F extends (...args: Loose[]) => Loose>(
   f: F,
   primals: Parameters<F>,
   tangents: unknown[],
-): [ReturnType<F>, Loose] {
+): [ReturnType<F>, GradOf<ReturnType<F>>] {
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
     throw new Error(
       "jvp: pass primals and tangents as two arrays of the same length (one entry per argument of f)",
@@ -353,13 +395,13 @@ export function jvp<F extends (...args: Loose[]) => Loose>(
     uDef,
     flat.map((g, i) => g ?? zerosLike(us[i])),
   );
-  return [out, tangentOut];
+  return [out, tangentOut as GradOf<ReturnType<F>>];
 }
 
 /**
  * The Jacobian of f at x (reverse mode, one sweep per output element): shape
  * [...outShape, ...xShape].
- * @example jacobian((x) => x.mul(x))(tensor([1, 2])).toArray() // [[2, 0], [0, 4]]
+ * @example jacobian((x: Tensor) => x.mul(x))(tensor([1, 2])).toArray() // [[2, 0], [0, 4]]
  */
 export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   return (x: Tensor) => {
@@ -370,7 +412,7 @@ export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
     for (let i = 0; i < out.size; i++) {
       const ct = full([out.size], 0, { dtype: out.dtype });
       ct._buf()[i] = 1;
-      rows.push(back(reshape(ct, out.shape))[0] as Tensor);
+      rows.push(back(reshape(ct, out.shape) as GradOf<ReturnType<typeof f>>)[0]);
     }
     if (rows.length === 0) return full([...out.shape, ...x.shape], 0, { dtype: x.dtype });
     return reshape(stack(rows, 0), [...out.shape, ...x.shape]);
@@ -383,7 +425,7 @@ export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
  * @example hessian((x) => x.mul(x).mul(x).sum())(tensor([1, 2])).toArray() // [[6, 0], [0, 12]]
  */
 export function hessian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
-  return jacobian(grad(f) as (x: Tensor) => Tensor);
+  return jacobian(grad(f));
 }
 
 export type { PyTree };

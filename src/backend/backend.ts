@@ -101,7 +101,7 @@ let current: Backend | null = null;
 
 /**
  * Make a backend available to setBackend. The pure-JS backend registers itself as "js".
- * @example registerBackend(myWasmBackend); setBackend("wasm");
+ * @example registerBackend({ ...getBackend(), name: "mine" }); setBackend("mine");
  */
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);

@@ -8,4 +8,4 @@ export { type Reduction, type ReductionOptions } from "./reduction.js";
 export { type LossInfo, type LossFunction, type Differentiability } from "./lossInfo.js";
 export { analyze, type AnalysisReport, type AnalyzeOptions, type FoundPoint } from "../analyze/analyze.js";
 export { smooth, straightThrough, type SmoothOptions } from "../analyze/smooth.js";
-export { catalog } from "./catalog.js";
+export { catalog, LossCatalog } from "./catalog.js";

@@ -33,7 +33,10 @@ export interface LossInfo {
   curve: (z: Tensor, options?: Record<string, unknown>) => Tensor;
 }
 
-/** A loss function with its metadata attached as `.info`. */
+/**
+ * A loss function with its metadata attached as `.info`.
+ * @typeParam F the function's own signature, e.g. `(input, target, options?) => Tensor`
+ */
 export type LossFunction<F extends (...args: Loose[]) => Tensor> = F & { readonly info: LossInfo };
 
 /**

@@ -123,8 +123,9 @@ export class EvolutionStrategy extends DerivativeFreeOptimizer {
  *
  * @example
  * const es = optim.evolutionStrategy({ sigma: 0.5, seed: 0 });
- * for (let g = 0; g < 300; g++) es.step(params, rosenbrockLoss);
- * es.state.sigma; // the adapted step size
+ * const p = { xy: tensor([-1.2, 1]) };
+ * for (let g = 0; g < 300; g++) es.step(p, (q: typeof p) => rosenbrock(q.xy));
+ * es.state?.sigma; // the adapted step size
  */
 export function evolutionStrategy(options: EvolutionStrategyOptions = {}): EvolutionStrategy {
   return new EvolutionStrategy(options);

@@ -100,7 +100,8 @@ export class GeneticAlgorithm extends DerivativeFreeOptimizer {
  *
  * @example
  * const ga = optim.geneticAlgorithm({ populationSize: 60, mutationScale: 0.05, seed: 3 });
- * for (let g = 0; g < 200; g++) ga.step(params, (p) => loss.mse(model(p, x), y));
+ * const linear = (p: typeof params, x: Tensor) => x.mul(p.w).add(p.b);
+ * for (let g = 0; g < 200; g++) ga.step(params, (p: typeof params) => loss.mse(linear(p, x), y));
  */
 export function geneticAlgorithm(options: GeneticAlgorithmOptions = {}): GeneticAlgorithm {
   return new GeneticAlgorithm(options);

@@ -24,7 +24,7 @@ export abstract class LrSchedule {
     this.baseLr = lr;
   }
 
-  /** The learning rate now in force. @example sched.lr // 0.05 */
+  /** The learning rate now in force. @example optim.schedule.cosine(opt, { tMax: 100 }).lr // opt.lr at first */
   get lr(): number {
     return this.optimizer.lr;
   }
@@ -33,6 +33,7 @@ export abstract class LrSchedule {
    * Advance one step (call once after each `optimizer.step`).
    *
    * @example
+   * const sched = optim.schedule.exponential(opt, { gamma: 0.99 });
    * opt.step(params, grads); sched.step();
    */
   step(): void {

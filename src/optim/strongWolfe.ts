@@ -65,7 +65,13 @@ export interface LineSearchResult {
  * directional derivative `gtd` (< 0).
  *
  * @example
- * const r = strongWolfe((t) => evalAt(t), d, 1, f0, g0, dot(g0, d));
+ * // Along d = -g0 from x0 = [1] on f(x) = x²: f0 = 1, g0 = [2].
+ * const d = Float64Array.of(-2), g0 = Float64Array.of(2);
+ * const evalAt = (t: number) => {
+ *   const xt = 1 + d[0] * t;
+ *   return { loss: xt * xt, grad: Float64Array.of(2 * xt) };
+ * };
+ * const r = strongWolfe(evalAt, d, 1, 1, g0, g0[0] * d[0]);
  * r.t; // the accepted step
  */
 export function strongWolfe(

@@ -59,7 +59,8 @@ function blockAverage(rows: number[][], outR: number, outC: number): number[][] 
 /**
  * A heatmap of a matrix (Tensor of shape [rows, cols] or number[][]), row 0 on top.
  * @example
- * plot.heatmap(confusion, { x: classNames, y: classNames, xTitle: "predicted", yTitle: "true", title: "confusion" });
+ * const classNames = ["cat", "dog"];
+ * plot.heatmap([[5, 1], [2, 7]], { x: classNames, y: classNames, xTitle: "predicted", yTitle: "true", title: "confusion" });
  */
 export function heatmap(matrix: Tensor | ArrayLike<ArrayLike<number>>, opts: HeatmapOptions = {}): Figure {
   const where = "plot.heatmap";

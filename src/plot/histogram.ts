@@ -12,8 +12,14 @@ export type HistogramInput =
   | ArrayLike<number>
   | Array<Tensor | ArrayLike<number>>
   | Record<string, Tensor | ArrayLike<number>>
-  | { namedParameters(): Iterable<[string, Tensor]> | Record<string, Tensor> }
-  | { parameters(): Iterable<Tensor> };
+  | {
+      /** A model's parameters with their names. */
+      namedParameters(): Iterable<[string, Tensor]> | Record<string, Tensor>;
+    }
+  | {
+      /** A model's parameters. */
+      parameters(): Iterable<Tensor>;
+    };
 
 export interface HistogramOptions extends FigureOptions {
   /** "value" (default) or "grad": histogram each tensor's .grad (after backward). */
@@ -79,8 +85,11 @@ function valuesOf(
 /**
  * Histograms of weights (or, with `of: "grad"`, gradients) per layer, overlaid on shared bins.
  * @example
- * loss.backward();
- * plot.histogram({ w1: model.w1, w2: model.w2 }, { of: "grad", logAbs: true, title: "gradients per layer" });
+ * const net = { w1: randn([2, 3]), w2: randn([3, 1]) };
+ * net.w1.requiresGrad = true;
+ * net.w2.requiresGrad = true;
+ * net.w1.matmul(net.w2).sum().backward();
+ * plot.histogram(net, { of: "grad", logAbs: true, title: "gradients per layer" });
  */
 export function histogram(input: HistogramInput, opts: HistogramOptions = {}): Figure {
   const where = "plot.histogram";

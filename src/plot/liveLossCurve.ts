@@ -36,7 +36,7 @@ let liveCounter = 0;
  * records; `finish()` returns the Figure either way.
  * @example
  * const live = plot.liveLossCurve({ logY: true, smoothing: 0.8 });
- * for (let step = 0; step < 500; step++) live.push({ loss: trainStep() });
+ * for (let step = 0; step < 500; step++) live.push({ loss: 1 / (step + 1) });
  * live.finish();
  */
 export class LiveLossCurve {
@@ -176,7 +176,7 @@ function markShownAbove(fig: Figure): void {
  * A live loss curve: push steps during training, the output redraws in place (throttled).
  * @example
  * const live = plot.liveLossCurve({ title: "training", logY: true });
- * for (const batch of batches) live.push({ loss: step(batch).item() });
+ * for (let step = 0; step < 100; step++) live.push({ loss: Math.exp(-step / 20) });
  * live.finish();
  */
 export function liveLossCurve(opts: LiveLossCurveOptions = {}): LiveLossCurve {

@@ -38,7 +38,7 @@ export const MAX_SURFACE_PER_AXIS = 100;
  * A 3-D surface of f over a grid, with optional optimizer paths (their heights are f at the
  * path points, from the same single call of f).
  * @example
- * plot.lossSurface((w, b) => w.sub(1).square().add(b.add(0.5).square().mul(3)), { x: [-1, 3], y: [-2, 1], paths: { sgd: path } });
+ * plot.lossSurface((w, b) => w.sub(1).square().add(b.add(0.5).square().mul(3)), { x: [-1, 3], y: [-2, 1], paths: { sgd: [[3, 1], [2, 0], [1, -0.5]] } });
  */
 export function lossSurface(f: Function2D, opts: LossSurfaceOptions = {}): Figure {
   const where = "plot.lossSurface";

@@ -112,8 +112,7 @@ export function compressedPlotlyScriptTag(kind: PlotlyBundleKind): string {
  * The runner puts it before the first figure of an exported notebook so figures draw
  * even when cells were cleared or run out of order.
  * @example
- * const bundle = plotlyLoaderBundle(hasSurface ? "full" : "cartesian");
- * notebook.cells[0].outputs.unshift({ output_type: "display_data", data: bundle, metadata: {} });
+ * const bundle = plotlyLoaderBundle("cartesian"); // a display_data bundle that defines window.Plotly
  */
 export function plotlyLoaderBundle(kind: PlotlyBundleKind): MimeBundle {
   const label = kind === "full" ? "plotly.js (full build)" : "plotly.js (cartesian build)";

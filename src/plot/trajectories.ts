@@ -38,7 +38,8 @@ function thin(n: number, max: number): number[] {
  * Tensor of shape [steps, 2] or an array of 2-element Tensors; start ○, end ●.
  * @example
  * const rosen = (x: Tensor, y: Tensor) => x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
- * plot.trajectories(rosen, { sgd: sgdPath, momentum: momPath, adam: adamPath }, { logZ: true, minima: [[1, 1]] });
+ * const sgdPath = [[-1, 1], [0, 0.5], [0.8, 0.7]];
+ * plot.trajectories(rosen, { sgd: sgdPath }, { logZ: true, minima: [[1, 1]] });
  */
 export function trajectories(
   f: Function2D,

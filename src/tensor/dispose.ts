@@ -9,7 +9,10 @@ import { RELEASED } from "./tensorFlags.js";
  * Return the buffers of every tensor in `tree` to the pool. Afterwards reading those tensors
  * throws. Tensors sharing storage with another (views, detach) are skipped, so disposing
  * never corrupts a live tensor. Returns how many buffers were recycled.
- * @example const [loss, grads] = step(params); update(params, grads); dispose(grads);
+ * @example
+ * const [, grads] = valueAndGrad((p: typeof params) => p.w.mul(x).add(p.b).sum())(params);
+ * opt.step(params, grads);
+ * dispose(grads); // the gradients' buffers go back to the pool
  */
 export function dispose(tree: unknown): number {
   let n = 0;

@@ -7,6 +7,7 @@ import { fmtShape, sizeOf } from "./shape.js";
 import { gradState } from "../autodiff/gradMode.js";
 import { Node, type OpDef } from "../autodiff/opRegistry.js";
 import { formatTensor, tensorHtml } from "./format.js";
+import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { tensorEngine } from "./tensorEngine.js";
 import type { Loose } from "./looseValue.js";
 import { RELEASED } from "./tensorFlags.js";
@@ -158,6 +159,7 @@ export class Tensor {
     return arr;
   }
 
+  /** Replace the storage with an array of the same length and dtype (not recorded by autodiff). */
   set data(v: TypedArray) {
     if (v.length !== this.size)
       throw new Error(
@@ -179,6 +181,7 @@ export class Tensor {
     return this._rg;
   }
 
+  /** Start (true) or stop (false) recording operations on this tensor for gradients. */
   set requiresGrad(v: boolean) {
     if (v && !isFloat(this.dtype)) {
       throw new Error(
@@ -201,6 +204,7 @@ export class Tensor {
     return this._op === null ? null : new Node(this._op, this._inputs!, this._attrs, this);
   }
 
+  /** @internal */
   set _node(v: Node | null) {
     if (v === null) {
       this._op = null;
@@ -292,7 +296,7 @@ export class Tensor {
   /**
    * Overwrite the values in place (not recorded by autodiff; for optimizers and initialisers).
    * Accepts a tensor broadcastable to this shape, an array of `size` numbers, or a number.
-   * @example w.assign(w.sub(g.mul(0.1)))
+   * @example w.assign(w.sub(w.grad!.mul(0.1)))
    */
   assign(value: Tensor | ArrayLike<number> | number): this {
     tensorEngine.assign(this, value);
@@ -317,9 +321,9 @@ export class Tensor {
 
   /**
    * The MIME bundle Jupyter shows: NumPy-like text/plain and a small HTML table.
-   * @example tensor([1, 2])[Symbol.for("Jupyter.display")]()["text/plain"]
+   * @example tensor([1, 2])[JUPYTER_DISPLAY]()["text/plain"]
    */
-  [Symbol.for("Jupyter.display")](): { "text/plain": string; "text/html": string } {
+  [JUPYTER_DISPLAY](): { "text/plain": string; "text/html": string } {
     return { "text/plain": formatTensor(this), "text/html": tensorHtml(this) };
   }
 

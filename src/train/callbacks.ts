@@ -18,11 +18,14 @@ export interface StepInfo {
  * current step (history.stopReason becomes "callback").
  *
  * @example
- * train({ ..., callbacks: [{ onEpochEnd: (s) => console.log(s.epoch, s.loss) }] });
+ * const callbacks: Callback[] = [{ onEpochEnd: (s) => console.log(s.epoch, s.loss) }];
  */
 export interface Callback {
+  /** After every optimizer step; `false` stops training. */
   onStepEnd?(info: StepInfo): void | boolean;
+  /** After every pass over the training data; `false` stops training. */
   onEpochEnd?(info: StepInfo): void | boolean;
+  /** Once, when training ends for any reason (`history.stopReason` says which). */
   onTrainEnd?(history: History): void;
 }
 
@@ -43,7 +46,7 @@ export interface EarlyStoppingOptions {
  *
  * @example
  * const es = new EarlyStopping({ patience: 5, minDelta: 1e-4 });
- * if (es.update(valLoss, step) === "stop") break;
+ * for (let step = 0; step < 100; step++) if (es.update(1 / (step + 1), step) === "stop") break;
  */
 export class EarlyStopping {
   readonly patience: number;

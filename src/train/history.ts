@@ -11,7 +11,6 @@ export type StopReason = "completed" | "earlyStopping" | "interrupted" | "callba
  * wall time in milliseconds since training started, and the time each step took.
  *
  * @example
- * const { history } = train({ ... });
  * history.loss.at(-1);       // final training loss
  * history.best("valLoss");   // { step, value }
  * history                    // in the kernel: a loss curve
@@ -37,7 +36,7 @@ export class History {
     return this.loss.length;
   }
 
-  /** Append one step. @example h.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3, stepTime: 3 }) */
+  /** Append one step. @example history.record({ step: 0, epoch: 0, loss: 1, valLoss: null, gradNorm: 2, lr: 0.1, time: 3, stepTime: 3 }) */
   record(r: {
     step: number;
     epoch: number;

@@ -71,7 +71,7 @@ function globalNorm(grads: unknown): number {
  * @example
  * const ds = data.moons({ n: 200, noise: 0.1, seed: 0 });
  * const params = { w1: randn([2, 16], { generator: g }).mul(0.5), b1: zeros([16]), w2: randn([16, 2], { generator: g }).mul(0.5), b2: zeros([2]) };
- * const model = (p, x) => relu(x.matmul(p.w1).add(p.b1)).matmul(p.w2).add(p.b2);
+ * const model = (p: typeof params, x: Tensor) => relu(x.matmul(p.w1).add(p.b1)).matmul(p.w2).add(p.b2);
  * const { history } = train({
  *   params, data: ds, optimizer: optim.adam({ lr: 0.02 }), steps: 300, batchSize: 64, seed: 1,
  *   loss: (p, b) => loss.crossEntropy(model(p, b.x), b.y),

@@ -22,6 +22,7 @@ export class ValueWidget<T> extends Widget {
     return this.state.value as T;
   }
 
+  /** Set the value here and in every front end showing the widget. */
   set value(v: T) {
     this.set({ value: v });
   }
@@ -183,10 +184,12 @@ export class Selection<T> extends Widget {
     this.values = pairs.map(([, v]) => v);
   }
 
+  /** The option selected now. */
   get value(): T {
     return this.values[this.state.index as number]!;
   }
 
+  /** Select the option equal to `v` (a RangeError when there is none). */
   set value(v: T) {
     const index = this.values.indexOf(v);
     if (index < 0) throw new RangeError(`${JSON.stringify(v)} is not one of the options`);
@@ -274,7 +277,9 @@ export class Button extends Widget {
 
 /**
  * A button (ButtonModel).
- * @example const stop = widgets.button({ description: "stop", onClick: () => controller.abort() });
+ * @example
+ * const controller = new AbortController();
+ * const stop = widgets.button({ description: "stop", onClick: () => controller.abort() });
  */
 export function button(
   opts: ControlOptions & {
@@ -397,7 +402,9 @@ export function vbox(children: readonly Widget[]): Box {
 /**
  * Lets comm messages that arrived while a synchronous loop runs reach their widgets (values,
  * clicks). `train()` calls it at every step; call it in loops of your own.
- * @example for (let i = 0; i < 1e6 && !stop.clickCount; i++) { step(); widgets.poll(); }
+ * @example
+ * const stop = widgets.button({ description: "stop" });
+ * for (let i = 0; i < 1e6 && !stop.clickCount; i++) widgets.poll();
  */
 export function poll(): void {
   commHost()?.poll();

@@ -112,6 +112,7 @@ export class Interactive<C extends Record<string, ControlSpec>> {
     });
   }
 
+  /** Shows the controls and the output area, as one box. */
   [JUPYTER_DISPLAY](): MimeBundle {
     return this.box[JUPYTER_DISPLAY]();
   }

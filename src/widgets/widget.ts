@@ -165,7 +165,7 @@ export class Widget {
   /**
    * Calls `fn` when the named attributes change (default: "value"), from either side.
    * Returns a function that stops observing.
-   * @example const stop = w.observe(({ new: v }) => console.log(v)); stop();
+   * @example const stop = widgets.slider({ value: 0.5 }).observe(({ new: v }) => console.log(v)); stop();
    */
   observe<T = unknown>(fn: Observer<T>, names: string | string[] | null = "value"): () => void {
     const entry = {
@@ -197,6 +197,7 @@ export class Widget {
     for (const child of this.owned) child.close();
   }
 
+  /** The MIME bundle a notebook shows: the widget view (in a kernel with comms) and its summary. */
   [JUPYTER_DISPLAY](): MimeBundle {
     const bundle: MimeBundle = { "text/plain": this.toString() };
     if (this.connected)
@@ -204,6 +205,7 @@ export class Widget {
     return bundle;
   }
 
+  /** One line: the model, its description and its value. */
   toString(): string {
     const description = this.state.description;
     const label = typeof description === "string" && description !== "" ? `${description} ` : "";

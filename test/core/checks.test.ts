@@ -69,8 +69,9 @@ describe("gradcheck", () => {
     const r = gradcheck((a, x) => a.sum().add(stopGradient(x).mul(x).sum()), [a, x]);
     assert.equal(r.ok, false);
     assert.ok(r.worstIndex !== null);
-    assert.equal(r.worstIndex.input, 1);
     assert.equal(r.worstIndex.path, "inputs[1]");
+    assert.equal(r.worstIndex.argument, 1);
+    assert.equal(r.worstIndex.leaf, 1);
     assert.equal(r.worstIndex.flat, 3);
     assert.deepEqual(r.worstIndex.index, [1, 0]);
     close(r.worstIndex.analytic, 4, 1e-12, "analytic");
@@ -113,7 +114,8 @@ describe("gradcheck", () => {
     );
     assert.equal(bad.ok, false);
     assert.equal(bad.worstIndex?.path, "inputs[0].out.w2");
-    assert.equal(bad.worstIndex?.input, 2);
+    assert.equal(bad.worstIndex?.argument, 0);
+    assert.equal(bad.worstIndex?.leaf, 2);
   });
 
   test("a NaN gradient fails the check", () => {
