@@ -50,7 +50,10 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
     assert.equal(spec.spec.language, "typescript");
     assert.equal(spec.spec.interrupt_mode, "message");
     assert.equal(spec.spec.argv[0], process.execPath);
-    assert.deepEqual(spec.spec.argv.slice(2), ["kernel", "--connection-file", "{connection_file}"]);
+    // Node options (if any) come between node and cli.js.
+    const cliAt = spec.spec.argv.findIndex((a: string) => a.endsWith("cli.js"));
+    assert.ok(cliAt > 0, spec.spec.argv.join(" "));
+    assert.deepEqual(spec.spec.argv.slice(cliAt + 1), ["kernel", "--connection-file", "{connection_file}"]);
     const plain = (await run("/usr/bin/jupyter", ["kernelspec", "list"], { env })).stdout;
     assert.match(plain, /gradlab-extra/);
     await run(process.execPath, [cli, "uninstall", "--prefix", root, "--name", "gradlab-extra"], { env });
