@@ -165,7 +165,8 @@ export async function runNotebook(
       ename: e.ename,
     }));
   }
-  const states = await kernel.widgetStates?.();
+  // A dead kernel has no widget state to give.
+  const states = stop?.reason === "dead-kernel" ? undefined : await kernel.widgetStates?.();
   if (states && Object.keys(states).length > 0) {
     // The kernel does not know what its Output widgets show: the front end (here, the
     // collector) does, as in a saved JupyterLab notebook.
