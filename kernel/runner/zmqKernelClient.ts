@@ -110,6 +110,7 @@ export class ZmqKernelClient implements RunnerKernel {
   }
 
   async widgetStates(): Promise<Record<string, Record<string, unknown>> | null> {
+    if (this.exited) return null;
     const commId = randomUUID();
     const target = "jupyter.widget.control";
     await this.request(
