@@ -11,14 +11,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConnectionInfo } from "../wire/connectionFile.js";
 import { KERNEL_ENV } from "../install/kernelspec.js";
+import { KERNEL_NODE_OPTIONS } from "../install/kernelspec.js";
 
 /**
  * The argv that starts this build's gradlab kernel ({connection_file} is replaced).
- * @example gradlabKernelArgv() // ["/usr/bin/node", ".../kernel/cli.js", "kernel", "--connection-file", "{connection_file}"]
+ * @example gradlabKernelArgv() // ["/usr/bin/node", "--max-semi-space-size=4", ".../kernel/cli.js", "kernel", "--connection-file", "{connection_file}"]
  */
 export function gradlabKernelArgv(): string[] {
+  // The same node options as the installed kernelspec, so a run behaves as a notebook does.
   return [
     process.execPath,
+    ...KERNEL_NODE_OPTIONS,
     fileURLToPath(new URL("../cli.js", import.meta.url)),
     "kernel",
     "--connection-file",

@@ -15,8 +15,8 @@ import {
 function serve({ ctrl: ctrlBuffer, port, spin }: HelperData): void {
   const ctrl = new Int32Array(ctrlBuffer);
   let gen = 0;
-  let f32 = new Float32Array(0);
-  let f64 = new Float64Array(0);
+  let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
   const view = (kind: number): Float32Array | Float64Array => (kind === KIND.f32 ? f32 : f64);
 
   // The main thread posts the new scratch before publishing the job, so it is already queued.

@@ -125,7 +125,7 @@ export abstract class Optimizer {
 
   /** Evaluate `objective` with its gradient at `params`, counting both. */
   protected evaluateWithGrad(objective: Objective, params: ParamTree): { loss: number; grads: Tensor[] } {
-    const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [
+    const [value, grads] = valueAndGrad(objective as (p: Loose) => Tensor)(params) as unknown as [
       Tensor,
       ParamTree,
     ];

@@ -6,6 +6,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../displayHost.js";
 /** A cell's value: numbers are formatted, anything else is shown with String(). */
 export type TableCell = number | string | boolean | null | undefined | bigint;
 
+/** Options of `table()` and `display.table()`: column order, number format, caption. */
 export interface TableOptions {
   /** Column order (default: keys in order of first appearance). */
   columns?: string[];
@@ -109,7 +110,7 @@ export class Table {
 
   /**
    * Aligned columns: numbers right-aligned, text left-aligned.
-   * @example console.log(String(t));
+   * @example console.log(String(table([{ step: 1, loss: 0.25 }])));
    */
   toString(): string {
     const cells = this.cells();
@@ -121,7 +122,7 @@ export class Table {
     return (this.title ? [this.title, ...out] : out).join("\n");
   }
 
-  /** A Markdown pipe table. @example t.toMarkdown() */
+  /** A Markdown pipe table. @example table([{ step: 1, loss: 0.25 }]).toMarkdown() */
   toMarkdown(): string {
     const row = (r: string[]): string => `| ${r.map(escapeMarkdown).join(" | ")} |`;
     const align = this.columns.map((_, j) => (this.numeric(j) ? "---:" : ":---"));
@@ -129,7 +130,7 @@ export class Table {
     return (this.title ? [`**${escapeMarkdown(this.title)}**`, "", ...lines] : lines).join("\n");
   }
 
-  /** An HTML table (inline styles: numbers right-aligned with tabular figures). @example t.toHTML() */
+  /** An HTML table (inline styles: numbers right-aligned with tabular figures). @example table([{ step: 1, loss: 0.25 }]).toHTML() */
   toHTML(): string {
     const cellStyle = (j: number): string =>
       `padding:3px 10px;text-align:${this.numeric(j) ? "right" : "left"};${this.numeric(j) ? "font-variant-numeric:tabular-nums;" : ""}`;

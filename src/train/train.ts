@@ -2,6 +2,7 @@
 // records a History; draws a live loss curve in the kernel; stops cleanly (keeping params
 // and history) at the end of the current step when the user interrupts the cell.
 import type { Tensor } from "../tensor/tensor.js";
+import type { Loose } from "../tensor/looseValue.js";
 import { dispose } from "../tensor/dispose.js";
 import { noGrad } from "../autodiff/gradMode.js";
 import { treeLeaves } from "../autodiff/pytree.js";
@@ -133,7 +134,7 @@ export function train<P extends ParamTree, D extends DataRecord>(
       let lossValue: number;
       let gradNorm = NaN;
       if (gradientBased) {
-        const [value, grads] = valueAndGrad(objective as never)(params as never) as unknown as [
+        const [value, grads] = valueAndGrad(objective as (p: Loose) => Tensor)(params) as unknown as [
           Tensor,
           ParamTree,
         ];

@@ -208,7 +208,8 @@ function runPlan(
   const rowsAt = mode === 2 ? vm.alloc(rows * plan.results.length * 4 * 8) : 0;
   vm.alloc(64); // sub-blocks round up to whole vectors: keep those reads inside memory
   // Views only after the last allocation (an allocation may grow the memory).
-  const buf = vm.memory.buffer;
+  // Plain (non-shared) memory: the fused interpreter runs in its own single-thread instance.
+  const buf = vm.memory.buffer as ArrayBuffer;
   const i32 = new Int32Array(buf),
     view = new Ctor(buf);
   const p = P >> 2;

@@ -63,7 +63,7 @@ export class FusedVmInstance {
   put(src: Float32Array | Float64Array): number {
     const at = this.alloc(src.byteLength);
     const Ctor = src instanceof Float32Array ? Float32Array : Float64Array;
-    new Ctor(this.memory.buffer, at, src.length).set(src);
+    new Ctor(this.memory.buffer as ArrayBuffer, at, src.length).set(src);
     return at;
   }
 }
