@@ -3,13 +3,11 @@
 // fragments the old space; a full collection while the kernel waits for the user lets V8
 // shrink the heap again. The collection runs when idle (a second after the last request, so a
 // burst of cells is never slowed) and, during an uninterrupted burst, after every 100
-// executions (about 90 ms of the 100 cells' time), and it compacts every fragmented page.
-// Compacting copies the ~60 MB live heap to fresh pages while the old ones are still mapped:
-// the peak resident size is +57 MB for a moment (VmHWM 273 vs 216 MB over the kernel bench's
-// 1,000 declaring cells), the same peak an interactive session reaches at its first idle
-// collection. Without compaction in bursts the old space kept growing through the
-// fragmentation the declaring cells leave: RSS 187 -> 207 MB over the 1,000 cells (+12 %, still
-// rising 10 MB per 1,000 cells) against 185 -> 197 (+5 %, trend -1 to -4 MB) with it, cells as fast.
+// executions (a small share of their time), and it compacts every fragmented page.
+// Compacting briefly raises the peak resident size (the live heap is copied to fresh pages
+// while the old ones are still mapped), the same peak an interactive session reaches at its
+// first idle collection; without it, bursts of declaring cells leave the old space fragmented
+// and growing (docs/decisions/0006-kernel-memory-compaction.md has the measurements).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 

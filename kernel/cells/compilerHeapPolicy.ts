@@ -1,25 +1,15 @@
-// How V8 treats the TypeScript compiler's memory in a long-lived kernel. Measured over 500
-// cells that each declare a name (bench/kernelBench.ts; GRADLAB_MEMORY_LOG shows the parts):
+// How V8 treats the TypeScript compiler's memory in a long-lived kernel (measurements in
+// docs/decisions/0006-kernel-memory-compaction.md):
 //
-// - Every checked cell builds a new Program and with it a new TypeChecker, so after a few
-//   hundred cells V8 found createTypeChecker (29 KB of bytecode declaring thousands of
-//   closures) and createProgram hot and optimized them on a background thread: 1.3 s and 0.9 s
-//   of TurboFan work whose compilation zones peaked at 129 MB of malloc'd memory, which glibc
-//   kept resident afterwards (a 64 MB arena, fully resident, from cell ~350 on). The code they
-//   would produce runs once per program and was not measurably faster (cells took 6.9 ms
-//   before and 8.0 ms after it was installed), so they stay in the interpreter/baseline tiers.
-// - Each cell's Program and TypeChecker live long enough to be promoted (a heap sampling
-//   profile of promoted-then-dead objects: the checker's closures 15 MB, merging the global
-//   symbols 19 MB, reusing the old program's structure 12 MB, package.json lookups 4 MB per
-//   100 cells), so the old generation gains ~0.7 MB of garbage per declaring cell on a live
-//   heap of ~73 MB, and V8's default growth factor (~2.2 here) let it reach ~160 MB between
-//   collections. A 10% growth factor makes V8 collect (incrementally, mostly concurrently)
-//   every ~10 such cells instead. Kernel bench, 1,000 declaring cells, RSS at the end over the
-//   RSS after warm-up: 294 vs 185 MB with V8's factor, 227 vs 186 with 20%, 209 vs 189 with
-//   10% (201 vs 185 with fixed malloc thresholds, see kernelspec.ts); declaring cells took
-//   4.4 ms median with 10% against 4.8 with V8's factor in the same hour
-//   (within run-to-run noise). Trivial cells do not allocate enough to notice. Set at run time,
-//   when the compiler loads, so a kernel that never checks a cell keeps V8's defaults;
+// - Every checked cell builds a new Program and TypeChecker. After a few hundred cells V8 would
+//   optimize createTypeChecker and createProgram in TurboFan, whose compilation zones stay
+//   resident in malloc'd memory while the optimized code runs once per program and is no
+//   faster, so those two functions stay in the interpreter and baseline tiers.
+// - Each cell's Program and TypeChecker live long enough to be promoted, so the old generation
+//   gains garbage with every declaring cell, and V8's default growth factor lets it grow far
+//   between collections. A 10% growth factor makes V8 collect (incrementally, mostly
+//   concurrently) every few such cells instead, at no measurable cost per cell. Set when the
+//   compiler loads, so a kernel that never checks a cell keeps V8's defaults;
 //   GRADLAB_HEAP_GROWING_PERCENT overrides it (0: V8's own factor).
 import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";

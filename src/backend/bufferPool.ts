@@ -1,5 +1,4 @@
-// Fresh pages cost 3.5-6 ms per MiB on the target VM, far more than the arithmetic of most
-// ops, so buffers of intermediate tensors are recycled. The rule that keeps this safe:
+// Fresh pages cost far more than the arithmetic of most ops, so buffers of intermediate tensors are recycled. The rule that keeps this safe:
 // a buffer goes back to the pool only when the engine knows no tensor can still read it —
 // cotangent temporaries at the end of backward, and the intermediates of a graph released
 // by a functional transform (grad/valueAndGrad), whose tensors are then marked released.

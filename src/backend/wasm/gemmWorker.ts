@@ -26,7 +26,7 @@ for (;;) {
   if (s !== STATE.work) {
     // No busy polling between jobs: on this 2-core VM a polling helper shares a core with the
     // main thread whenever V8's GC threads hold the other one (after a full GC), and then slows
-    // the product down instead of sharing it (measured: 7-11 ms against 5 ms on one thread).
+    // the product down instead of sharing it.
     Atomics.wait(ctrl, at, s);
     continue;
   }
