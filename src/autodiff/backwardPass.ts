@@ -30,39 +30,57 @@ export interface SweepResult {
 }
 
 /**
- * Topological order (post-order DFS from the roots over recorded nodes), computed without recursion.
- * Tensors whose _vstamp equals `stamp` and that are in `stopAt` are not expanded.
+ * Topological order (post-order DFS from the roots over recorded nodes), computed without
+ * recursion. A tensor is stamped `open` when its inputs are pushed and `open + 1` when it is
+ * listed; one may sit on the stack twice (pushed by two consumers) and is listed once.
+ * Tensors already stamped above `open + 1` (this sweep's targets) are neither entered nor listed.
  */
-function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number, minId: number): Tensor[] {
+function topoOrder(roots: readonly Tensor[], open: number, minId: number): Tensor[] {
+  const done = open + 1;
   const order: Tensor[] = [];
-  const stackT: Tensor[] = [];
-  const stackI: number[] = [];
+  const stack: Tensor[] = [];
   for (const r of roots) {
-    if (r._vstamp === stamp) continue;
-    r._vstamp = stamp;
-    stackT.push(r);
-    stackI.push(0);
-    while (stackT.length > 0) {
-      const top = stackT.length - 1;
-      const t = stackT[top];
-      const inputs = t._inputs;
-      const i = stackI[top];
-      if (inputs !== null && t._gstamp !== stopStamp && i < inputs.length) {
-        stackI[top] = i + 1;
-        const child = inputs[i];
-        if (child._rg && child._vstamp !== stamp && child._id >= minId) {
-          child._vstamp = stamp;
-          stackT.push(child);
-          stackI.push(0);
+    if (r._stamp >= open) continue;
+    stack.push(r);
+    while (stack.length > 0) {
+      const t = stack[stack.length - 1];
+      const st = t._stamp;
+      if (st >= open) {
+        stack.pop();
+        if (st === open) {
+          t._stamp = done;
+          order.push(t);
         }
-      } else {
-        stackT.pop();
-        stackI.pop();
-        order.push(t);
+        continue;
       }
+      t._stamp = open;
+      const more = t._inMore;
+      if (more !== null) {
+        for (let i = 0; i < more.length; i++) {
+          const child = more[i];
+          if (child._rg && child._stamp < open && child._id >= minId) stack.push(child);
+        }
+        continue;
+      }
+      const a = t._in0;
+      if (a !== null && a._rg && a._stamp < open && a._id >= minId) stack.push(a);
+      const b = t._in1;
+      if (b !== null && b._rg && b._stamp < open && b._id >= minId) stack.push(b);
     }
   }
   return order;
+}
+
+/** A float scalar held as a plain number (no storage), whose value the scalar fast path can read. */
+function plainScalar(t: Tensor): boolean {
+  return t._data === null && t.shape.length === 0 && (t._flags & RELEASED) === 0;
+}
+
+/** A cotangent of the scalar fast path, checked for NaN/Inf when anomaly detection is on. */
+function checkedNumber(v: number, opName: string): number {
+  if (gradState.anomaly > 0 && v - v !== 0)
+    throw new AnomalyError(opName, "backward", scalarTensor(v, "float64"), 0);
+  return v;
 }
 
 /**
@@ -70,14 +88,17 @@ function topoOrder(roots: readonly Tensor[], stamp: number, stopStamp: number, m
  * @example sweep([loss], [onesLike(loss)], { createGraph: false })
  */
 export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: SweepOptions): SweepResult {
-  const stamp = ++stampCounter;
+  // One field, Tensor._stamp, holds where this sweep stands with a tensor, as four values
+  // above every earlier sweep's: opened and listed by the DFS, a target (marked before the
+  // DFS so it stops there), holding a cotangent. A tensor stamped below `open` is untouched.
+  const open = stampCounter + 1;
+  const stopStamp = open + 2;
+  const gstamp = open + 3;
+  stampCounter = gstamp;
   const targets = opts.targets;
-  // Targets are marked with a distinct stamp in _gstamp before the DFS so it stops there.
-  const stopStamp = targets ? ++stampCounter : -1;
-  if (targets) for (const t of targets) t._gstamp = stopStamp;
-  const order = topoOrder(roots, stamp, stopStamp, targets ? (opts.minId ?? 0) : 0);
-  const gstamp = ++stampCounter;
-  const isTarget = (t: Tensor): boolean => t._gstamp === stopStamp;
+  if (targets) for (const t of targets) t._stamp = stopStamp;
+  const order = topoOrder(roots, open, targets ? (opts.minId ?? 0) : 0);
+  const isTarget = (t: Tensor): boolean => t._stamp === stopStamp;
   const targetGrads = new Map<Tensor, Tensor>();
 
   const prevEnabled = gradState.enabled;
@@ -88,37 +109,37 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
   gradState.temporaries = temps;
   const leaves: Tensor[] = [];
   const leafGrads: (Tensor | number)[] = [];
-  const res = [0, 0, 0];
-  const vals = [0, 0, 0];
+  const res = [0, 0];
+  const vals = [0, 0];
   try {
     const give = (t: Tensor, g: Tensor): void => {
       if (isTarget(t)) {
         const prev = targetGrads.get(t);
         targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
-      } else if (t._gstamp === gstamp)
-        t._g = t._g === null ? addRaw(g, scalarTensor(t._gn, g.dtype)) : addRaw(t._g, g);
-      else {
+      } else if (t._stamp === gstamp) {
+        const prev = t._g!;
+        t._g = typeof prev === "number" ? addRaw(g, scalarTensor(prev, g.dtype)) : addRaw(prev, g);
+      } else {
         t._g = g;
-        t._gstamp = gstamp;
+        t._stamp = gstamp;
       }
     };
     const giveNum = (t: Tensor, v: number): void => {
-      if (t._gstamp === gstamp) {
-        if (t._g === null) t._gn += v;
-        else t._g = addRaw(t._g, scalarTensor(v, t._g.dtype));
+      if (t._stamp === gstamp) {
+        const prev = t._g!;
+        t._g = typeof prev === "number" ? prev + v : addRaw(prev, scalarTensor(v, prev.dtype));
       } else if (isTarget(t)) give(t, scalarTensor(v, t.dtype));
       else {
-        t._g = null;
-        t._gn = v;
-        t._gstamp = gstamp;
+        t._g = v;
+        t._stamp = gstamp;
       }
     };
     for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       if (isTarget(t)) continue;
-      if (t._gstamp !== gstamp) continue;
-      let g = t._g;
+      if (t._stamp !== gstamp) continue;
+      const ct = t._g!;
       t._g = null;
       const op = t._op;
       if (op === null) {
@@ -129,41 +150,32 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
         }
         if (!targets) {
           leaves.push(t);
-          leafGrads.push(g === null ? t._gn : g);
+          leafGrads.push(ct);
         }
         continue;
       }
-      const inputs = t._inputs!;
       // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
+      const a = t._in0;
+      const b = t._in1;
       if (
         scalarPath &&
+        a !== null &&
         op.scalarBackward !== undefined &&
         t._data === null &&
         t.shape.length === 0 &&
-        (g === null || (g._data === null && g.shape.length === 0))
+        (typeof ct === "number" || (ct._data === null && ct.shape.length === 0)) &&
+        plainScalar(a) &&
+        (b === null || plainScalar(b))
       ) {
-        let ok = inputs.length <= 3;
-        for (let j = 0; ok && j < inputs.length; j++) {
-          const inp = inputs[j];
-          if (inp._data !== null || inp.shape.length !== 0 || (inp._flags & RELEASED) !== 0) ok = false;
-          else vals[j] = inp._s;
-        }
-        if (ok) {
-          const gv = g === null ? t._gn : g._s;
-          op.scalarBackward(gv, vals, t._s, t._attrs, res);
-          for (let j = 0; j < inputs.length; j++) {
-            const inp = inputs[j];
-            if (!inp._rg) continue;
-            const v = res[j];
-            if (gradState.anomaly > 0 && v - v !== 0) {
-              throw new AnomalyError(op.name, "backward", scalarTensor(v, "float64"), 0);
-            }
-            giveNum(inp, v);
-          }
-          continue;
-        }
+        vals[0] = a._s;
+        if (b !== null) vals[1] = b._s;
+        op.scalarBackward(typeof ct === "number" ? ct : ct._s, vals, t._s, t._attrs, res);
+        if (a._rg) giveNum(a, checkedNumber(res[0], op.name));
+        if (b !== null && b._rg) giveNum(b, checkedNumber(res[1], op.name));
+        continue;
       }
-      if (g === null) g = scalarTensor(t._gn, t.dtype);
+      const inputs = t._inputList()!;
+      const g = typeof ct === "number" ? scalarTensor(ct, t.dtype) : ct;
       gradState.backwardOf = op.name;
       const grads = op.backward!(g, new Node(op, inputs, t._attrs, t));
       gradState.backwardOf = null;
@@ -227,7 +239,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
     gradState.backwardOf = null;
     gradState.enabled = prevEnabled;
     gradState.temporaries = prevTemps;
-    if (targets) for (const t of targets) if (t._gstamp === stopStamp) t._gstamp = 0;
+    if (targets) for (const t of targets) if (t._stamp === stopStamp) t._stamp = 0;
     for (const t of order) t._g = null;
   }
 }
@@ -240,9 +252,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
 export function freeGraph(order: readonly Tensor[]): void {
   for (const t of order) {
     if (t._op !== null) {
-      t._op = null;
-      t._inputs = null;
-      t._attrs = null;
+      t._cutGraph();
       t._flags |= GRAPH_FREED;
     }
   }

@@ -104,12 +104,15 @@ export function apply<A>(op: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
       if (op.differentiable) {
         out._rg = true;
         out._op = op as OpDef;
-        out._inputs = inputs;
+        out._setInputs(inputs);
         out._attrs = attrs;
         const saved = op.savedReads;
         if (saved !== undefined) {
-          for (const i of saved.inputs) if (inputs[i]._lazy !== null) inputs[i]._uses++;
-          if (saved.out && out._lazy !== null) out._uses++;
+          for (const i of saved.inputs) {
+            const lz = inputs[i]._lazy;
+            if (lz !== null) lz.uses++;
+          }
+          if (saved.out && out._lazy !== null) out._lazy.uses++;
         }
       }
     } else fromNoGrad = true;

@@ -164,9 +164,7 @@ function unconnectedCheck(fname: string, out: Tensor): void {
 function releaseIntermediates(order: readonly Tensor[], serial0: number, keep: Set<Tensor>): void {
   for (const t of order) {
     if (t._id <= serial0 || keep.has(t)) continue;
-    t._op = null;
-    t._inputs = null;
-    t._attrs = null;
+    t._cutGraph();
     t._flags |= GRAPH_FREED;
     // A deferred intermediate nobody read: its expression would read released buffers.
     if (t._lazy !== null) dropDeferred(t);
@@ -201,9 +199,7 @@ function gradsOf(
       const keep = new Set<Tensor>(flatGrads);
       keep.add(out);
       releaseIntermediates(order, serial0, keep);
-      out._op = null;
-      out._inputs = null;
-      out._attrs = null;
+      out._cutGraph();
       out._rg = false;
     }
   }

@@ -19,7 +19,7 @@
 // code is never read by a deferred op).
 //
 // Why work is never repeated beyond a small constant: a deferred tensor is inlined into a
-// consumer's loop when it has the consumer's shape and at most one reader (`_uses` counts
+// consumer's loop when it has the consumer's shape and at most one reader (`_lazy.uses` counts
 // deferred consumers plus recorded gradient rules that will read it), or when it is shared
 // but cheap to recompute (see `inlinable`: at most 8 ops reading at most 2 full-size arrays);
 // otherwise it is materialised once and read as a leaf. Trees are capped at MAX_NODES ops.
@@ -130,7 +130,7 @@ function isElementwise(t: Tensor): boolean {
 }
 
 function treeSize(t: Tensor): number {
-  return isElementwise(t) && t._uses === 0 ? t._lazy!.n : 0;
+  return isElementwise(t) && t._lazy!.uses === 0 ? t._lazy!.n : 0;
 }
 
 /**
@@ -169,9 +169,9 @@ function makeDeferred(kernel: string, rawArgs: Tensor[], shape: number[], dt: DT
     for (const a of args) if (a._lazy !== null) a._buf();
     n = 1;
   }
-  for (const a of args) if (a._lazy !== null) a._uses++;
+  for (const a of args) if (a._lazy !== null) a._lazy.uses++;
   const out = new Tensor(shape, dt, null);
-  out._lazy = { k: kernel, a: args, n };
+  out._lazy = { k: kernel, a: args, n, uses: 0 };
   deferredOn.set(out, getBackend().name);
   for (const a of args) noteReader(out, a);
   return out;
@@ -277,12 +277,12 @@ const MAX_RECOMPUTE_FULL_READS = 2;
  */
 function inlinable(t: Tensor, n: number): boolean {
   if (!isElementwise(t) || t.size !== n) return false;
-  if (t._uses <= 1) return true;
+  if (t._lazy!.uses <= 1) return true;
   const full = new Set<Tensor>();
   let ops = 0;
   const walk = (u: Tensor): boolean => {
     const lz = u._lazy;
-    if (lz !== null && lz.k !== ROW_SUM && u.size === n && (u === t || u._uses <= 1)) {
+    if (lz !== null && lz.k !== ROW_SUM && u.size === n && (u === t || lz.uses <= 1)) {
       if (++ops > MAX_RECOMPUTE_OPS) return false;
       for (const a of lz.a) if (!walk(a)) return false;
       return true;
@@ -330,7 +330,7 @@ function planOf(roots: readonly Tensor[], alsoStore: readonly Tensor[] = [], sid
       !isRoot &&
       isElementwise(t) &&
       t.size === n &&
-      t._uses > 1 &&
+      lz.uses > 1 &&
       lz.n <= sideBudget &&
       !inlinable(t, n)
     ) {
@@ -702,14 +702,14 @@ export function deferRowSum(x: Tensor, shape: number[], dt: DType): Tensor | nul
   if (
     shape.length === 0 ||
     !isElementwise(x) ||
-    x._uses > 0 ||
+    x._lazy!.uses > 0 ||
     x.size === 0 ||
     dt !== x.dtype ||
     !fusesOn(dt)
   )
     return null;
   const out = new Tensor(shape, dt, null);
-  out._lazy = { k: ROW_SUM, a: [x], n: 0 };
+  out._lazy = { k: ROW_SUM, a: [x], n: 0, uses: 0 };
   deferredOn.set(out, getBackend().name);
   noteReader(out, x);
   recentRowSums.push(out);
@@ -726,7 +726,7 @@ const NO_OUT = new Float64Array(0);
  * @example fusedSum(x.mul(w).square(), [0]) // the number sum((x*w)^2) for a 1-d x
  */
 export function fusedSum(x: Tensor, axes: readonly number[], dt: DType): number | TypedArray | null {
-  if (!isElementwise(x) || x._uses > 0 || x.size === 0) return null;
+  if (!isElementwise(x) || x._lazy!.uses > 0 || x.size === 0) return null;
   const nd = x.shape.length;
   if (axes.length === nd) {
     for (let i = 0; i < nd; i++) if (axes[i] !== i) return null;

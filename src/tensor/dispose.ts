@@ -21,9 +21,7 @@ export function dispose(tree: unknown): number {
     const t = leaf;
     if (t._lazy !== null) {
       dropDeferred(t);
-      t._op = null;
-      t._inputs = null;
-      t._attrs = null;
+      t._cutGraph();
       t.grad = null;
       continue;
     }
@@ -31,9 +29,7 @@ export function dispose(tree: unknown): number {
     release(t._storage.array);
     t._data = null;
     t._flags |= RELEASED;
-    t._op = null;
-    t._inputs = null;
-    t._attrs = null;
+    t._cutGraph();
     t.grad = null;
     n++;
   }

@@ -10,7 +10,7 @@ import { formatTensor, tensorHtml } from "./format.js";
 import { JUPYTER_DISPLAY } from "../displayHost.js";
 import { tensorEngine } from "./tensorEngine.js";
 import type { Loose } from "./looseValue.js";
-import { RELEASED } from "./tensorFlags.js";
+import { RELEASED, REQUIRES_GRAD } from "./tensorFlags.js";
 import { Storage } from "./storage.js";
 
 /** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
@@ -36,6 +36,8 @@ export interface LazyNode {
   readonly k: string;
   readonly a: Tensor[];
   readonly n: number;
+  /** How many deferred consumers (and recorded gradient rules) will read this tensor; above 1 it is materialised once instead of being recomputed inline. */
+  uses: number;
 }
 
 /** @internal forget a deferred tensor's expression: it is now unreadable (its inputs were recycled). @example dropDeferred(t) */
@@ -69,25 +71,21 @@ export class Tensor {
   _storage: Storage | null;
   /** @internal value of a scalar whose storage is not materialised. */
   _s = 0;
-  /** @internal whether this tensor participates in differentiation. */
-  _rg = false;
   /** @internal the op that produced this tensor (null for leaves), its inputs and attributes. Kept on the tensor (no separate node object) so each recorded op allocates less. */
   _op: OpDef | null = null;
-  _inputs: Tensor[] | null = null;
+  /** @internal its recorded inputs: the first two in fields, so recording a scalar op allocates no array; all of them in _inMore when there are more than two. */
+  _in0: Tensor | null = null;
+  _in1: Tensor | null = null;
+  _inMore: Tensor[] | null = null;
   _attrs: unknown = null;
-  /** @internal bits from tensorFlags.ts (RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
+  /** @internal bits from tensorFlags.ts (REQUIRES_GRAD, RELEASED, FROM_NO_GRAD, GRAPH_FREED). */
   _flags = 0;
-  /** @internal cotangent being accumulated during a backward pass, valid when _gstamp matches. */
-  _g: Tensor | null = null;
-  /** @internal the cotangent as a plain number (scalar fast path), valid when _g is null and _gstamp matches. */
-  _gn = 0;
-  /** @internal backward-pass stamps. */
-  _gstamp = 0;
-  _vstamp = 0;
+  /** @internal cotangent being accumulated during a backward pass, valid when _stamp says so: a plain number on the scalar fast path. */
+  _g: Tensor | number | null = null;
+  /** @internal where the current backward pass stands with this tensor (visited, a target, holding a cotangent): see backwardPass.ts. */
+  _stamp = 0;
   /** @internal a deferred elementwise expression computed on first read (null once materialised). */
   _lazy: LazyNode | null = null;
-  /** @internal how many deferred consumers (and recorded gradient rules) will read this deferred tensor; above 1 it is materialised once instead of being recomputed inline. */
-  _uses = 0;
   /** @internal creation serial (see tensorSerial). */
   readonly _id: number;
 
@@ -101,6 +99,15 @@ export class Tensor {
     this._id = ++tensorSerial.n;
     const temps = gradState.temporaries;
     if (temps !== null && this.size >= POOL_MIN_LENGTH) temps.push(this);
+  }
+
+  /** @internal whether this tensor participates in differentiation (a flag bit: every field costs memory on each node of a scalar graph). */
+  get _rg(): boolean {
+    return (this._flags & REQUIRES_GRAD) !== 0;
+  }
+
+  set _rg(v: boolean) {
+    this._flags = v ? this._flags | REQUIRES_GRAD : this._flags & ~REQUIRES_GRAD;
   }
 
   /** Number of dimensions. @example zeros([2, 3]).ndim // 2 */
@@ -201,20 +208,44 @@ export class Tensor {
    * for leaves; built on access (for tools that walk the graph). Setting null cuts the graph here.
    */
   get _node(): Node | null {
-    return this._op === null ? null : new Node(this._op, this._inputs!, this._attrs, this);
+    return this._op === null ? null : new Node(this._op, this._inputList()!, this._attrs, this);
   }
 
   /** @internal */
   set _node(v: Node | null) {
-    if (v === null) {
-      this._op = null;
-      this._inputs = null;
-      this._attrs = null;
-    } else {
+    if (v === null) this._cutGraph();
+    else {
       this._op = v.op;
-      this._inputs = v.inputs;
+      this._setInputs(v.inputs);
       this._attrs = v.attrs;
     }
+  }
+
+  /** @internal record the inputs of the op that produced this tensor. */
+  _setInputs(inputs: Tensor[]): void {
+    if (inputs.length > 2) {
+      this._in0 = this._in1 = null;
+      this._inMore = inputs;
+    } else {
+      this._in0 = inputs.length > 0 ? inputs[0] : null;
+      this._in1 = inputs.length > 1 ? inputs[1] : null;
+      this._inMore = null;
+    }
+  }
+
+  /** @internal the recorded inputs as a new array (null for a leaf). */
+  _inputList(): Tensor[] | null {
+    if (this._inMore !== null) return this._inMore.slice();
+    if (this._in0 === null) return this._op === null ? null : [];
+    return this._in1 === null ? [this._in0] : [this._in0, this._in1];
+  }
+
+  /** @internal forget the op that produced this tensor (it becomes a leaf of later graphs). */
+  _cutGraph(): void {
+    this._op = null;
+    this._in0 = this._in1 = null;
+    this._inMore = null;
+    this._attrs = null;
   }
 
   /**

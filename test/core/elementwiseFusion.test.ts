@@ -116,7 +116,7 @@ describe("deferred tensors", () => {
     const shared = x.mul(w).add(z).tanh();
     const a = shared.add(1);
     const b = shared.mul(3);
-    assert.equal(shared._uses, 2);
+    assert.equal(shared._lazy!.uses, 2);
     void a.data;
     const buf = shared._data;
     assert.notEqual(buf, null, "the first consumer materialises the shared tensor instead of inlining it");
@@ -133,7 +133,7 @@ describe("deferred tensors", () => {
     const r = w.mul(x).sub(y);
     const a = r.square().sum();
     const b = r.mul(x).sum({ axis: -1 });
-    assert.equal(r._uses, 2);
+    assert.equal(r._lazy!.uses, 2);
     assert.equal(r._data, null, "the residual never needed storage");
     const wd = w.data,
       xd = x.data,
