@@ -75,6 +75,9 @@ scopeOptions(program.command("install"))
         warmUp: opts.warmUp !== false,
       });
       process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
+      const { primeCompilerCacheOf } = await import("./install/compilerCache.js");
+      const primed = primeCompilerCacheOf();
+      if (primed !== undefined) process.stdout.write(`${primed}\n`);
       if (opts.prefix !== undefined) {
         // Jupyter searches a custom prefix only when told to.
         const { jupyterPathHint } = await import("./install/kernelspecLocation.js");
@@ -82,6 +85,15 @@ scopeOptions(program.command("install"))
       }
     },
   );
+
+program
+  .command("prime-cache", { hidden: true })
+  .description("fill the compiler's code cache (gradlab install runs this with the kernel's node options)")
+  .action(async () => {
+    const { primeCompilerCache } = await import("./cells/compilerCachePrimer.js");
+    const file = await primeCompilerCache();
+    process.stdout.write(file === undefined ? "cache already usable or off\n" : `${file}\n`);
+  });
 
 scopeOptions(program.command("uninstall"))
   .description("remove the gradlab kernelspec")

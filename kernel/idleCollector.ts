@@ -14,7 +14,12 @@ import { runInNewContext } from "node:vm";
 const IDLE_MS = 1000;
 const EVERY_EXECUTIONS = 100;
 
-function fullGc(): (() => void) | null {
+/**
+ * V8's full collection, exposed for the kernel only (it sets --expose-gc, which is part of the
+ * flag set a compiler code cache is tied to: the kernel server calls this before the compiler loads).
+ * @example fullGc()?.()
+ */
+export function fullGc(): (() => void) | null {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (typeof existing === "function") return existing;
   try {

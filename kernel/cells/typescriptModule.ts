@@ -7,25 +7,13 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { cachedDataVersionTag } from "node:v8";
 import vm from "node:vm";
-import { applyCompilerHeapPolicy, applyHeapGrowthPolicy } from "./compilerHeapPolicy.js";
+import { applyCompilerHeapPolicy } from "./compilerHeapPolicy.js";
+import { cacheDir } from "./cacheDir.js";
 
 const require = createRequire(import.meta.url);
-
-/**
- * Where the kernel keeps its caches: GRADLAB_CACHE_DIR, else $XDG_CACHE_HOME/gradlab, else
- * ~/.cache/gradlab. An empty GRADLAB_CACHE_DIR turns caching off.
- * @example cacheDir() // "/home/me/.cache/gradlab"
- */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const explicit = env["GRADLAB_CACHE_DIR"];
-  if (explicit !== undefined) return explicit === "" ? undefined : explicit;
-  const xdg = env["XDG_CACHE_HOME"];
-  return join(xdg !== undefined && xdg !== "" ? xdg : join(homedir(), ".cache"), "gradlab");
-}
 
 interface LoadedCompiler {
   script: vm.Script;
@@ -67,7 +55,6 @@ function loadCompiler(): LoadedCompiler {
 
 function loadOnce(): LoadedCompiler | undefined {
   if (require.cache[require.resolve("typescript")] !== undefined) return undefined;
-  applyHeapGrowthPolicy();
   const loaded = loadCompiler();
   // Each check builds a new Program and TypeChecker: see compilerHeapPolicy.ts for what that costs.
   applyCompilerHeapPolicy(require("typescript") as object);

@@ -16,7 +16,7 @@ import { CellTypeChecker } from "../../kernel/cells/cellTypeChecker.js";
 import { bundleLib } from "../../kernel/cells/libBundle.js";
 import { locateLibrary } from "../../kernel/cells/libraryLocator.js";
 import { liteMayBeWrong, needsFullNodeTypes } from "../../kernel/cells/nodeTypes.js";
-import { cacheDir } from "../../kernel/cells/typescriptModule.js";
+import { cacheDir } from "../../kernel/cells/cacheDir.js";
 
 function session(): { run(code: string): string[]; checker: CellTypeChecker } {
   const checker = new CellTypeChecker({ cwd: tmpdir(), locations: locateLibrary() });

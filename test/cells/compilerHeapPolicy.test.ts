@@ -1,15 +1,10 @@
 // The heap policy for the TypeScript compiler: TurboFan is kept off its giant factory
-// functions without leaving natives syntax on for cells, and the growth factor is set only
-// when the user did not choose one.
+// functions without leaving natives syntax on for cells.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import vm from "node:vm";
 import ts from "typescript";
-import {
-  applyCompilerHeapPolicy,
-  limitHeapGrowth,
-  neverOptimize,
-} from "../../kernel/cells/compilerHeapPolicy.js";
+import { applyCompilerHeapPolicy, neverOptimize } from "../../kernel/cells/compilerHeapPolicy.js";
 
 test("neverOptimize marks functions and turns natives syntax off again", () => {
   const f = (x: number): number => x + 1;
@@ -23,8 +18,4 @@ test("the policy applies to the real TypeScript module and checking still works"
   assert.throws(() => new vm.Script("%GetOptimizationStatus(Math.max)"), SyntaxError);
   const program = ts.createProgram({ rootNames: [], options: { noLib: true } });
   assert.equal(program.getTypeChecker().getNeverType().flags, ts.TypeFlags.Never);
-});
-
-test("limitHeapGrowth sets the factor unless node was started with one", () => {
-  assert.equal(limitHeapGrowth(25), !process.execArgv.some((a) => a.startsWith("--heap-growing-percent")));
 });

@@ -1,11 +1,11 @@
 // The kernel's corners, each through a real client: kernel diagnostics stay out of cell
 // output, the kernel exits when its launcher is SIGKILLed (jupyter_client's KernelManager,
-// and `gradlab run`), `gradlab install --prefix` says which JUPYTER_PATH to use, a Promise
+// and `gradlab run`), `gradlab install --prefix` primes the compiler cache and says which JUPYTER_PATH to use, a Promise
 // as a cell's value is awaited, and completing `optim.` lists optimizers.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startKernelProcess, writeTestKernelspec } from "../helpers/kernelProcess.js";
@@ -134,15 +134,44 @@ describe("kernel corners", () => {
     assert.ok(ms <= 2000, `kernel still running ${ms} ms after the runner died`);
   });
 
-  test("`gradlab install --prefix DIR` prints the JUPYTER_PATH under which Jupyter finds it", async () => {
+  test("`gradlab install --prefix DIR` primes the compiler cache a kernel then uses, and prints the JUPYTER_PATH under which Jupyter finds it", async () => {
     const prefix = mkdtempSync(join(tmpdir(), "gradlab-prefix-"));
-    const env = { ...process.env };
+    const cache = mkdtempSync(join(tmpdir(), "gradlab-cache-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, GRADLAB_CACHE_DIR: cache };
     delete env["JUPYTER_PATH"];
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, [CLI, "install", "--prefix", prefix], { env }, (err, out) =>
         err ? reject(err) : resolve(out),
       ),
     );
+    assert.match(stdout, new RegExp(`Compiler cache ready in ${cache} \\(\\d+\\.\\d s\\)`));
+    const primed = readdirSync(cache);
+    assert.equal(primed.length, 1, primed.join(" "));
+    const primedAt = statSync(join(cache, primed[0]!)).mtimeMs;
+    // A kernel started as kernel.json says uses that cache: it writes one only when V8 rejects
+    // the existing one (another node or other flags), a second after its first check.
+    const previous = process.env["GRADLAB_CACHE_DIR"];
+    process.env["GRADLAB_CACHE_DIR"] = cache;
+    const kernel = await startKernelProcess().finally(() => {
+      if (previous === undefined) delete process.env["GRADLAB_CACHE_DIR"];
+      else process.env["GRADLAB_CACHE_DIR"] = previous;
+    });
+    try {
+      const r = (await runPythonClient("cell_steps.py", [
+        kernel.connectionFile,
+        JSON.stringify([{ code: 'import { tensor } from "gradlab";\ntensor([1, 2]).sum()' }]),
+      ])) as unknown as { results?: string[] }[];
+      assert.deepEqual(r[0]!.results, ["tensor(3.)"]);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    } finally {
+      await kernel.stop();
+    }
+    assert.deepEqual(
+      readdirSync(cache),
+      primed,
+      "the kernel made its own cache: the primed one was rejected",
+    );
+    assert.equal(statSync(join(cache, primed[0]!)).mtimeMs, primedAt);
     const m = /export JUPYTER_PATH=(\S+)/.exec(stdout);
     assert.ok(m, `no JUPYTER_PATH line in:\n${stdout}`);
     assert.equal(m[1], join(prefix, "share", "jupyter"));
