@@ -93,7 +93,18 @@ function enter(buf: TypedArray, reader: Tensor): void {
  * @example settled(t, t._lazy.a) // after filling t._data and clearing t._lazy
  */
 export function settled(t: Tensor, args: readonly Tensor[]): void {
-  for (const a of args) if (a._data !== null) readers.get(a._data)?.delete(t);
+  for (const a of args) {
+    if (a._data !== null) readers.get(a._data)?.delete(t);
+    else if (a._lazy !== null) {
+      // An argument still deferred (computed inside t's loop) must not keep t, and with it t's
+      // new storage, alive for as long as the argument lives.
+      const list = consumers.get(a);
+      if (list !== undefined) {
+        const at = list.indexOf(t);
+        if (at >= 0) list.splice(at, 1);
+      }
+    }
+  }
   const list = consumers.get(t);
   if (list === undefined) return;
   consumers.delete(t);
