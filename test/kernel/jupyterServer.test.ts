@@ -3,14 +3,15 @@
 // with @jupyterlab/services over ws as JupyterLab would.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import WebSocket from "ws";
 import { KernelManager, KernelSpecAPI, ServerConnection } from "@jupyterlab/services";
-import { buildRoot, freePorts } from "../helpers/kernelProcess.js";
+import { buildRoot } from "../helpers/kernelProcess.js";
+import { startJupyterServer } from "../helpers/jupyterServer.js";
 import { PYTHON } from "./pythonClient.js";
 
 const run = promisify(execFile);
@@ -62,32 +63,15 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
 
   test("Jupyter Server starts a gradlab kernel by name; it executes and sends display data", async () => {
     await run(process.execPath, [cli, "install", "--prefix", root], { env });
-    const [port] = await freePorts(1);
-    const token = "gradlab-test-token";
-    const server = spawn(
-      PYTHON,
-      [
-        "-m",
-        "jupyter_server",
-        `--ServerApp.token=${token}`,
-        `--port=${port}`,
-        "--ip=127.0.0.1",
-        "--no-browser",
-        `--ServerApp.root_dir=${join(root, "notebooks")}`,
-        ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-      ],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let log = "";
-    server.stdout!.on("data", (d: Buffer) => (log += d));
-    server.stderr!.on("data", (d: Buffer) => (log += d));
+    const server = await startJupyterServer({
+      jupyterPath: join(root, "share", "jupyter"),
+      rootDir: join(root, "notebooks"),
+    });
     try {
-      const baseUrl = `http://127.0.0.1:${port}/`;
-      await waitForServer(baseUrl, token, server, () => log);
       const serverSettings = ServerConnection.makeSettings({
-        baseUrl,
-        wsUrl: `ws://127.0.0.1:${port}/`,
-        token,
+        baseUrl: `${server.url}/`,
+        wsUrl: `${server.url.replace("http", "ws")}/`,
+        token: server.token,
         appendToken: true,
         WebSocket: WebSocket as never,
       });
@@ -123,40 +107,9 @@ describe("gradlab install + jupyter kernelspec list + Jupyter Server + @jupyterl
         kernels.dispose();
       }
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- jupyter_server log ---\n${log}`);
+      throw new Error(`${(err as Error).message}\n--- jupyter_server log ---\n${server.log()}`);
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 });
-
-async function waitForServer(
-  baseUrl: string,
-  token: string,
-  server: ChildProcess,
-  log: () => string,
-): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error(`jupyter_server exited early:\n${log()}`);
-    try {
-      const res = await fetch(`${baseUrl}api/status?token=${token}`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`jupyter_server did not come up:\n${log()}`);
-}
-
-function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => server.kill("SIGKILL"), 10_000);
-    server.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    server.kill("SIGTERM");
-  });
-}

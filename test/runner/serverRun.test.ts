@@ -6,21 +6,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CodeCell, Notebook } from "../../kernel/runner/notebookFormat.js";
 import { joinSource } from "../../kernel/runner/notebookFormat.js";
-import {
-  installKernelspec,
-  nbformatValidate,
-  runCli,
-  startJupyterServer,
-  tempDir,
-  writeNotebook,
-  type JupyterServer,
-} from "./runnerTestKit.js";
+import { installKernelspec, nbformatValidate, runCli, tempDir, writeNotebook } from "./runnerTestKit.js";
+import { startJupyterServer, type JupyterServer } from "../helpers/jupyterServer.js";
 
 describe("gradlab run --server", () => {
   let server: JupyterServer;
   before(async () => {
     const jupyterPath = await installKernelspec(tempDir("gradlab-prefix-"));
-    server = await startJupyterServer(jupyterPath);
+    server = await startJupyterServer({ jupyterPath });
   });
   after(async () => {
     await server?.stop();

@@ -3,7 +3,7 @@
 // the mouse re-runs `interact`, and the figure under it changes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { extname, join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { buildRoot, freePorts } from "../helpers/kernelProcess.js";
-import { PYTHON } from "../kernel/pythonClient.js";
+import { startJupyterServer, type JupyterServer } from "../helpers/jupyterServer.js";
 import { packageRoot } from "../../kernel/install/packageRoot.js";
 import { launchChromium } from "../plot/headlessChromium.js";
 
@@ -55,56 +55,29 @@ function serve(dir: string, port: number): Promise<Server> {
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
 
-async function startJupyterServer(root: string, port: number, token: string): Promise<ChildProcess> {
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: join(root, "share", "jupyter"),
-    JUPYTER_RUNTIME_DIR: join(root, "rt"),
-  };
-  await run(process.execPath, [join(buildRoot(), "kernel", "cli.js"), "install", "--prefix", root], { env });
-  const server = spawn(
-    PYTHON,
-    [
-      "-m",
-      "jupyter_server",
-      `--ServerApp.token=${token}`,
-      `--port=${port}`,
-      "--ip=127.0.0.1",
-      "--no-browser",
-      "--ServerApp.allow_origin=*",
-      "--ServerApp.disable_check_xsrf=True",
-      `--ServerApp.root_dir=${root}`,
-      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-    ],
-    { env, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("jupyter_server exited early");
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("jupyter_server did not start");
+/** Installs the kernelspec under `root` and starts Jupyter Server there, open to the test page's origin. */
+async function startServerFor(root: string): Promise<JupyterServer> {
+  await run(process.execPath, [join(buildRoot(), "kernel", "cli.js"), "install", "--prefix", root]);
+  return startJupyterServer({
+    jupyterPath: join(root, "share", "jupyter"),
+    extraArgs: ["--ServerApp.allow_origin=*", "--ServerApp.disable_check_xsrf=True"],
+  });
 }
 
 test("dragging a slider in a real widget front end re-runs interact and redraws its figure", async () => {
   const root = mkdtempSync(join(tmpdir(), "gradlab-widgets-"));
   mkdirSync(join(root, "page"));
-  const [serverPort, pagePort] = await freePorts(2);
-  const token = "widget-test";
+  const [pagePort] = await freePorts(1);
   await bundlePage(join(root, "page"));
-  const jupyter = await startJupyterServer(root, serverPort!, token);
+  const jupyter = await startServerFor(root);
   const http = await serve(join(root, "page"), pagePort!);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    const server = encodeURIComponent(`http://127.0.0.1:${serverPort}/`);
-    await page.goto(`http://127.0.0.1:${pagePort}/index.html?server=${server}&token=${token}`);
+    const server = encodeURIComponent(`${jupyter.url}/`);
+    await page.goto(`http://127.0.0.1:${pagePort}/index.html?server=${server}&token=${jupyter.token}`);
     await page.waitForFunction("document.body.dataset.ready !== undefined", null, { timeout: 60_000 });
     assert.equal(
       await page.evaluate("document.body.dataset.ready"),
@@ -153,7 +126,7 @@ test("dragging a slider in a real widget front end re-runs interact and redraws 
   } finally {
     await browser.close();
     http.close();
-    jupyter.kill("SIGTERM");
+    await jupyter.stop();
     rmSync(root, { recursive: true, force: true });
   }
 });

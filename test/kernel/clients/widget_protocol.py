@@ -32,6 +32,21 @@ def of_msg(msg_id):
     return [(m["msg_type"], m["content"]) for m in outputs_until_idle(kc, msg_id)]
 
 
+def steer_running(msg_id, messages, pause):
+    """Waits until the running cell `msg_id` prints (its loop has started), then sends each
+    comm message `pause` seconds after the previous one, as a user moving widgets would.
+    Returns the sent messages' ids."""
+    while True:
+        m = kc.get_iopub_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+            break
+    sent = []
+    for comm_id, data in messages:
+        time.sleep(pause)
+        sent.append(comm_msg(comm_id, data))
+    return sent
+
+
 def text_result(code):
     reply, outs = run(kc, code)
     for t, c in outs:
@@ -141,14 +156,14 @@ loop = kc.execute(
     "while (stop.clickCount === 0 && i < 5e9) { i++; if (i % 10000 === 0) { widgets.poll(); seenRates.add(rate.value); } }\n"
     "[...seenRates]"
 )
-while True:
-    m = kc.get_iopub_msg(timeout=60)
-    if m["parent_header"].get("msg_id") == loop and m["msg_type"] == "stream":
-        break
-time.sleep(0.3)
-rate_mid = comm_msg(rate_id, {"method": "update", "state": {"value": 0.9}, "buffer_paths": []})
-time.sleep(0.3)
-click_mid = comm_msg(stop_id, {"method": "custom", "content": {"event": "click"}})
+rate_mid, click_mid = steer_running(
+    loop,
+    messages=[
+        (rate_id, {"method": "update", "state": {"value": 0.9}, "buffer_paths": []}),
+        (stop_id, {"method": "custom", "content": {"event": "click"}}),
+    ],
+    pause=0.3,
+)
 # Everything up to the loop's idle, whatever its parent: the click's busy/idle come first.
 seen = []
 while True:
@@ -187,13 +202,13 @@ training = kc.execute(
     "  loss: (p, batch) => { seenLr.add(opt.lr); return loss.crossEntropy(batch.x.matmul(p.w).add(p.b), batch.y); } });\n"
     "`${trained.history.stopReason} ${[...seenLr].join(\",\")}`"
 )
-while True:
-    m = kc.get_iopub_msg(timeout=60)
-    if m["parent_header"].get("msg_id") == training and m["msg_type"] == "stream":
-        break
-time.sleep(0.5)
-comm_msg(lr_id, {"method": "update", "state": {"value": 0.1}, "buffer_paths": []})
-time.sleep(0.5)
-comm_msg(stop_train, {"method": "custom", "content": {"event": "click"}})
+steer_running(
+    training,
+    messages=[
+        (lr_id, {"method": "update", "state": {"value": 0.1}, "buffer_paths": []}),
+        (stop_train, {"method": "custom", "content": {"event": "click"}}),
+    ],
+    pause=0.5,
+)
 result["train_steered"] = [c["data"]["text/plain"] for t, c in of_msg(training) if t == "execute_result"]
 emit(result)
