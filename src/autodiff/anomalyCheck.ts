@@ -50,10 +50,5 @@ export function firstNonFinite(t: Tensor): number {
  * @example detectAnomaly(() => { const y = sqrt(x).sum(); y.backward(); return y; })
  */
 export function detectAnomaly<T>(fn: () => T): T {
-  gradState.anomaly++;
-  try {
-    return fn();
-  } finally {
-    gradState.anomaly--;
-  }
+  return gradState.scoped({ anomaly: gradState.anomaly + 1 }, fn);
 }

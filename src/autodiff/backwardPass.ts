@@ -101,144 +101,138 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
   const isTarget = (t: Tensor): boolean => t._stamp === stopStamp;
   const targetGrads = new Map<Tensor, Tensor>();
 
-  const prevEnabled = gradState.enabled;
-  const prevTemps = gradState.temporaries;
   const temps: Tensor[] | null = opts.createGraph ? null : [];
   const scalarPath = !opts.createGraph;
-  gradState.enabled = opts.createGraph;
-  gradState.temporaries = temps;
   const leaves: Tensor[] = [];
   const leafGrads: (Tensor | number)[] = [];
   const res = [0, 0];
   const vals = [0, 0];
   try {
-    const give = (t: Tensor, g: Tensor): void => {
-      if (isTarget(t)) {
-        const prev = targetGrads.get(t);
-        targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
-      } else if (t._stamp === gstamp) {
-        const prev = t._g!;
-        t._g = typeof prev === "number" ? addRaw(g, scalarTensor(prev, g.dtype)) : addRaw(prev, g);
-      } else {
-        t._g = g;
-        t._stamp = gstamp;
-      }
-    };
-    const giveNum = (t: Tensor, v: number): void => {
-      if (t._stamp === gstamp) {
-        const prev = t._g!;
-        t._g = typeof prev === "number" ? prev + v : addRaw(prev, scalarTensor(v, prev.dtype));
-      } else if (isTarget(t)) give(t, scalarTensor(v, t.dtype));
-      else {
-        t._g = v;
-        t._stamp = gstamp;
-      }
-    };
-    for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k];
-      if (isTarget(t)) continue;
-      if (t._stamp !== gstamp) continue;
-      const ct = t._g!;
-      t._g = null;
-      const op = t._op;
-      if (op === null) {
-        if ((t._flags & GRAPH_FREED) !== 0) {
-          throw new Error(
-            `backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`,
-          );
+    return gradState.scoped({ enabled: opts.createGraph, temporaries: temps, backwardOf: null }, () => {
+      const give = (t: Tensor, g: Tensor): void => {
+        if (isTarget(t)) {
+          const prev = targetGrads.get(t);
+          targetGrads.set(t, prev === undefined ? g : addRaw(prev, g));
+        } else if (t._stamp === gstamp) {
+          const prev = t._g!;
+          t._g = typeof prev === "number" ? addRaw(g, scalarTensor(prev, g.dtype)) : addRaw(prev, g);
+        } else {
+          t._g = g;
+          t._stamp = gstamp;
         }
-        if (!targets) {
-          leaves.push(t);
-          leafGrads.push(ct);
+      };
+      const giveNum = (t: Tensor, v: number): void => {
+        if (t._stamp === gstamp) {
+          const prev = t._g!;
+          t._g = typeof prev === "number" ? prev + v : addRaw(prev, scalarTensor(v, prev.dtype));
+        } else if (isTarget(t)) give(t, scalarTensor(v, t.dtype));
+        else {
+          t._g = v;
+          t._stamp = gstamp;
         }
-        continue;
-      }
-      // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
-      const a = t._in0;
-      const b = t._in1;
-      if (
-        scalarPath &&
-        a !== null &&
-        op.scalarBackward !== undefined &&
-        t._data === null &&
-        t.shape.length === 0 &&
-        (typeof ct === "number" || (ct._data === null && ct.shape.length === 0)) &&
-        plainScalar(a) &&
-        (b === null || plainScalar(b))
-      ) {
-        vals[0] = a._s;
-        if (b !== null) vals[1] = b._s;
-        op.scalarBackward(typeof ct === "number" ? ct : ct._s, vals, t._s, t._attrs, res);
-        if (a._rg) giveNum(a, checkedNumber(res[0], op.name));
-        if (b !== null && b._rg) giveNum(b, checkedNumber(res[1], op.name));
-        continue;
-      }
-      const inputs = t._inputList()!;
-      const g = typeof ct === "number" ? scalarTensor(ct, t.dtype) : ct;
-      gradState.backwardOf = op.name;
-      const grads = op.backward!(g, new Node(op, inputs, t._attrs, t));
-      gradState.backwardOf = null;
-      for (let j = 0; j < inputs.length; j++) {
-        const gj = grads[j];
-        const inp = inputs[j];
-        if (gj === null || gj === undefined || !inp._rg) continue;
-        if (gradState.anomaly > 0) {
-          const bad = firstNonFinite(gj);
-          if (bad >= 0) throw new AnomalyError(op.name, "backward", gj, bad);
-        }
-        if (!sameShape(gj.shape, inp.shape)) {
-          throw new Error(
-            `internal: gradient rule of ${op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`,
-          );
-        }
-        give(inp, gj);
-      }
-    }
-    const grads = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
-    const keep = temps !== null ? new Set<Tensor>() : null;
-    if (!targets) {
-      for (let i = 0; i < leaves.length; i++) {
-        const leaf = leaves[i];
-        const lg = leafGrads[i];
-        const prev = leaf.grad;
-        let next: Tensor;
-        if (typeof lg === "number") {
-          next =
-            prev === null
-              ? scalarTensor(lg, leaf.dtype)
-              : prev._data === null && prev.shape.length === 0 && !opts.createGraph
-                ? scalarTensor(prev._s + lg, leaf.dtype)
-                : addRaw(prev, scalarTensor(lg, leaf.dtype));
-        } else next = prev === null ? lg : addRaw(prev, lg);
-        leaf.grad = next;
-        if (keep !== null) keep.add(next);
-      }
-    }
-    if (temps !== null && temps.length > 0) {
-      // Cotangent temporaries never escape except as results; recycle the rest.
-      for (const g of grads) if (g !== null) keep!.add(g);
-      // Deferred (fused) results read temporaries: compute them before those are recycled,
-      // together (results of one shape share a loop: what they have in common is computed once),
-      // oldest first so a later result reads an earlier one instead of recomputing it.
-      const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
-      materialiseTogether(deferred);
-      for (const t of temps) {
-        if (t._lazy !== null && !keep!.has(t)) {
-          dropDeferred(t);
+      };
+      for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
+      for (let k = order.length - 1; k >= 0; k--) {
+        const t = order[k];
+        if (isTarget(t)) continue;
+        if (t._stamp !== gstamp) continue;
+        const ct = t._g!;
+        t._g = null;
+        const op = t._op;
+        if (op === null) {
+          if ((t._flags & GRAPH_FREED) !== 0) {
+            throw new Error(
+              `backward(): this graph goes through a tensor of shape ${fmtShape(t.shape)} whose graph was freed by an earlier backward(); pass { retainGraph: true } to that first backward`,
+            );
+          }
+          if (!targets) {
+            leaves.push(t);
+            leafGrads.push(ct);
+          }
           continue;
         }
-        if (keep!.has(t) || t._storage === null || t._storage.shared) continue;
-        release(t._storage.array);
-        t._data = null;
-        t._flags |= RELEASED;
+        // Scalar fast path: plain numbers in, plain numbers out, no tensors allocated.
+        const a = t._in0;
+        const b = t._in1;
+        if (
+          scalarPath &&
+          a !== null &&
+          op.scalarBackward !== undefined &&
+          t._data === null &&
+          t.shape.length === 0 &&
+          (typeof ct === "number" || (ct._data === null && ct.shape.length === 0)) &&
+          plainScalar(a) &&
+          (b === null || plainScalar(b))
+        ) {
+          vals[0] = a._s;
+          if (b !== null) vals[1] = b._s;
+          op.scalarBackward(typeof ct === "number" ? ct : ct._s, vals, t._s, t._attrs, res);
+          if (a._rg) giveNum(a, checkedNumber(res[0], op.name));
+          if (b !== null && b._rg) giveNum(b, checkedNumber(res[1], op.name));
+          continue;
+        }
+        const inputs = t._inputList()!;
+        const g = typeof ct === "number" ? scalarTensor(ct, t.dtype) : ct;
+        const node = new Node(op, inputs, t._attrs, t);
+        const grads = gradState.scoped({ backwardOf: op.name }, () => op.backward!(g, node));
+        for (let j = 0; j < inputs.length; j++) {
+          const gj = grads[j];
+          const inp = inputs[j];
+          if (gj === null || gj === undefined || !inp._rg) continue;
+          if (gradState.anomaly > 0) {
+            const bad = firstNonFinite(gj);
+            if (bad >= 0) throw new AnomalyError(op.name, "backward", gj, bad);
+          }
+          if (!sameShape(gj.shape, inp.shape)) {
+            throw new Error(
+              `internal: gradient rule of ${op.name} returned shape ${fmtShape(gj.shape)} for an input of shape ${fmtShape(inp.shape)}`,
+            );
+          }
+          give(inp, gj);
+        }
       }
-    }
-    return { grads, order };
+      const grads = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
+      const keep = temps !== null ? new Set<Tensor>() : null;
+      if (!targets) {
+        for (let i = 0; i < leaves.length; i++) {
+          const leaf = leaves[i];
+          const lg = leafGrads[i];
+          const prev = leaf.grad;
+          let next: Tensor;
+          if (typeof lg === "number") {
+            next =
+              prev === null
+                ? scalarTensor(lg, leaf.dtype)
+                : prev._data === null && prev.shape.length === 0 && !opts.createGraph
+                  ? scalarTensor(prev._s + lg, leaf.dtype)
+                  : addRaw(prev, scalarTensor(lg, leaf.dtype));
+          } else next = prev === null ? lg : addRaw(prev, lg);
+          leaf.grad = next;
+          if (keep !== null) keep.add(next);
+        }
+      }
+      if (temps !== null && temps.length > 0) {
+        // Cotangent temporaries never escape except as results; recycle the rest.
+        for (const g of grads) if (g !== null) keep!.add(g);
+        // Deferred (fused) results read temporaries: compute them before those are recycled,
+        // together (results of one shape share a loop: what they have in common is computed once),
+        // oldest first so a later result reads an earlier one instead of recomputing it.
+        const deferred = [...keep!].filter((t) => t._lazy !== null).sort((p, q) => p._id - q._id);
+        materialiseTogether(deferred);
+        for (const t of temps) {
+          if (t._lazy !== null && !keep!.has(t)) {
+            dropDeferred(t);
+            continue;
+          }
+          if (keep!.has(t) || t._storage === null || t._storage.shared) continue;
+          release(t._storage.array);
+          t._data = null;
+          t._flags |= RELEASED;
+        }
+      }
+      return { grads, order };
+    });
   } finally {
-    gradState.backwardOf = null;
-    gradState.enabled = prevEnabled;
-    gradState.temporaries = prevTemps;
     if (targets) for (const t of targets) if (t._stamp === stopStamp) t._stamp = 0;
     for (const t of order) t._g = null;
   }

@@ -470,15 +470,11 @@ function graphFindings(f: (x: Tensor) => Tensor | number, x: Tensor): { ops: str
     if (inputs.some((t) => t.requiresGrad))
       seen.push({ name: op.name, differentiable: op.differentiable, inputs, out });
   };
-  gradState.tracers.push(listener);
   try {
-    enableGrad(() => f(leaf));
+    gradState.observed(listener, () => enableGrad(() => f(leaf)));
   } catch {
     // f already ran fine without a graph; failing to record it only loses the op names.
     return { ops: [], kinkOps: [] };
-  } finally {
-    const i = gradState.tracers.indexOf(listener);
-    if (i >= 0) gradState.tracers.splice(i, 1);
   }
   const ops: string[] = [];
   const kinkOps: string[] = [];

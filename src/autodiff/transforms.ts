@@ -123,15 +123,8 @@ function traceCall<T>(
   const w = wrapArgs(fname, args, argnums, outerDepth);
   const createGraph = gradState.enabled && (outerDepth > 0 || w.connected);
   const serial0 = tensorSerial.n;
-  const prev = gradState.enabled;
-  gradState.transformDepth++;
-  gradState.enabled = true;
-  try {
-    return { out: f(...w.args), w, createGraph, serial0, firstId };
-  } finally {
-    gradState.enabled = prev;
-    gradState.transformDepth--;
-  }
+  const out = gradState.scoped({ transformDepth: outerDepth + 1, enabled: true }, () => f(...w.args));
+  return { out, w, createGraph, serial0, firstId };
 }
 
 function checkScalarOutput(fname: string, out: unknown): Tensor {
@@ -354,11 +347,8 @@ export function jvp<F extends (...args: Loose[]) => Loose>(
     });
   });
   const outerDepth = gradState.transformDepth;
-  gradState.transformDepth++;
-  let out: ReturnType<F>, us: Tensor[], uDef: ReturnType<typeof treeFlatten>[1], gs: Tensor[];
-  const prev = gradState.enabled;
-  gradState.enabled = true;
-  try {
+  let out!: ReturnType<F>, us!: Tensor[], uDef!: ReturnType<typeof treeFlatten>[1], gs!: Tensor[];
+  gradState.scoped({ transformDepth: outerDepth + 1, enabled: true }, () => {
     const [o, back] = vjp(f, ...primals);
     out = o;
     const [outLeaves, def] = treeFlatten<Tensor>(o);
@@ -369,10 +359,7 @@ export function jvp<F extends (...args: Loose[]) => Loose>(
       return u;
     });
     gs = treeFlatten<Tensor>(back(treeUnflatten(uDef, us)))[0];
-  } finally {
-    gradState.transformDepth--;
-    gradState.enabled = prev;
-  }
+  });
   const tl = treeFlatten<unknown>(tangents)[0].map((t, i) =>
     t instanceof Tensor ? t : scalarTensor(t as number, gs[i]?.dtype ?? "float64"),
   );
