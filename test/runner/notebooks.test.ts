@@ -28,7 +28,10 @@ function nbconvert(
         "notebook",
         "--execute",
         "--ExecutePreprocessor.kernel_name=gradlab",
-        "--ExecutePreprocessor.timeout=120",
+        // Tutorial cells take seconds. Under a loaded machine nbclient sometimes notices a cell's
+        // execute_reply only when this timeout expires (pyzmq's last poll then finds it waiting
+        // and the run succeeds), so a short timeout keeps that stall short.
+        "--ExecutePreprocessor.timeout=30",
         "--output-dir",
         outDir,
         input,
