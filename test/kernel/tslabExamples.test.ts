@@ -3,11 +3,10 @@
 // strict, extensionless relative imports), although its data needs the network.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../kernel/install/packageRoot.js";
-import { installKernelspec, tempDir } from "../runner/runnerTestKit.js";
+import { installKernelspec, nbconvertExecute, tempDir } from "../runner/runnerTestKit.js";
 import { startKernelProcess } from "../helpers/kernelProcess.js";
 import { runPythonClient } from "./pythonClient.js";
 
@@ -28,25 +27,12 @@ test("tslab's getting_started notebook runs clean under nbconvert", { timeout: 2
   const dir = copyFixture();
   const notebook = join(dir, "notebooks", "getting_started.ipynb");
   const out = join(dir, "executed.ipynb");
-  const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile(
-      "/usr/bin/jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=gradlab",
-        "--ExecutePreprocessor.timeout=180",
-        "--output",
-        out,
-        notebook,
-      ],
-      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
-      (err, _stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
-    ),
-  );
+  const r = await nbconvertExecute(notebook, {
+    jupyterPath,
+    to: "notebook",
+    output: out,
+    timeoutSeconds: 180,
+  });
   assert.equal(r.code, 0, `nbconvert failed:\n${r.stderr.slice(-3000)}`);
   const executed = JSON.parse(readFileSync(out, "utf8")) as Notebook;
   const outputs = executed.cells.flatMap((c) => c.outputs ?? []);

@@ -3,39 +3,12 @@
 // every figure (plotly.js comes from the kernel's once-per-session loader outputs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { installKernelspec, tempDir, writeNotebook } from "../runner/runnerTestKit.js";
+import { installKernelspec, nbconvertExecute, tempDir, writeNotebook } from "../runner/runnerTestKit.js";
 import { FIGURE_CELLS, FIGURE_COUNT } from "./figureNotebook.js";
 import { drawnFigures, launchChromium, offlinePage, outputDir } from "./headlessChromium.js";
-
-function nbconvertHtml(
-  notebook: string,
-  outDir: string,
-  jupyterPath: string,
-): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      "/usr/bin/jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "html",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=gradlab",
-        "--ExecutePreprocessor.timeout=120",
-        "--output-dir",
-        outDir,
-        notebook,
-      ],
-      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
-      (err, _stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
-    );
-  });
-}
 
 test(
   "every figure kind draws in the nbconvert HTML export of an executed notebook",
@@ -49,7 +22,12 @@ test(
       FIGURE_CELLS.map((c) => c.source),
     );
     const out = outputDir("plot");
-    const r = await nbconvertHtml(notebook, out, jupyterPath);
+    const r = await nbconvertExecute(notebook, {
+      jupyterPath,
+      to: "html",
+      outputDir: out,
+      timeoutSeconds: 120,
+    });
     assert.equal(r.code, 0, `nbconvert failed:\n${r.stderr.slice(-3000)}`);
     const html = readFileSync(join(out, "figures.html"), "utf8");
     assert.equal(

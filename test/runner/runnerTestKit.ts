@@ -137,6 +137,43 @@ export async function installKernelspec(dir: string): Promise<string> {
 }
 
 /** A free TCP port on 127.0.0.1. */
+/**
+ * Debian's `jupyter nbconvert --execute` on the gradlab kernel found on `jupyterPath`. Never
+ * rejects: the exit code and stderr come back for the test's asserts.
+ * @example const r = await nbconvertExecute(nb, { jupyterPath, to: "notebook", outputDir: dir, timeoutSeconds: 30 });
+ */
+export function nbconvertExecute(
+  notebook: string,
+  opts: {
+    jupyterPath: string;
+    to: "notebook" | "html";
+    timeoutSeconds: number;
+    /** Where the result goes: a folder (named like the input) or a file. */
+    outputDir?: string;
+    output?: string;
+  },
+): Promise<{ code: number; stderr: string }> {
+  const where = opts.output !== undefined ? ["--output", opts.output] : ["--output-dir", opts.outputDir!];
+  return new Promise((resolve) => {
+    execFile(
+      "/usr/bin/jupyter",
+      [
+        "nbconvert",
+        "--to",
+        opts.to,
+        "--execute",
+        "--ExecutePreprocessor.kernel_name=gradlab",
+        `--ExecutePreprocessor.timeout=${opts.timeoutSeconds}`,
+        ...where,
+        notebook,
+      ],
+      { env: { ...process.env, JUPYTER_PATH: opts.jupyterPath }, maxBuffer: 64 * 1024 * 1024 },
+      (err, _stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
+    );
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
