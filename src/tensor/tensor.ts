@@ -106,6 +106,7 @@ export class Tensor {
     return (this._flags & REQUIRES_GRAD) !== 0;
   }
 
+  /** @internal */
   set _rg(v: boolean) {
     this._flags = v ? this._flags | REQUIRES_GRAD : this._flags & ~REQUIRES_GRAD;
   }
