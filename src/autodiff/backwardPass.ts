@@ -134,7 +134,7 @@ export function sweep(roots: readonly Tensor[], cots: readonly Tensor[], opts: S
       for (let i = 0; i < roots.length; i++) give(roots[i], cots[i]);
       for (let k = order.length - 1; k >= 0; k--) {
         const t = order[k];
-        if (isTarget(t)) continue;
+        // Targets are never listed; a listed tensor without a cotangent has nothing to pass on.
         if (t._stamp !== gstamp) continue;
         const ct = t._g!;
         t._g = null;
